@@ -1,0 +1,136 @@
+//! What several commands share: reading and validating the file, opening the backend.
+
+use super::Exit;
+use crate::config::{self, Desired};
+use crate::diagnostic::Report;
+use crate::printer::Printer;
+use crate::provider::sandbox::Sandbox;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// `-f FILE`.
+#[derive(Debug, Clone, Args)]
+pub struct FileArgs {
+    /// The channels file.
+    #[arg(
+        short = 'f',
+        long = "file",
+        default_value = "channels.yaml",
+        value_name = "FILE"
+    )]
+    pub file: PathBuf,
+}
+
+/// Which account to work on.
+#[derive(Debug, Clone, Args)]
+pub struct BackendArgs {
+    /// The sandbox account file (default: .chanctl/sandbox.json beside the channels file).
+    #[arg(long, env = "CHANCTL_SANDBOX", value_name = "PATH")]
+    pub sandbox: Option<PathBuf>,
+}
+
+impl BackendArgs {
+    pub fn sandbox_path(&self, file: &Path) -> PathBuf {
+        self.sandbox.clone().unwrap_or_else(|| {
+            let dir = file
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            dir.join(".chanctl").join("sandbox.json")
+        })
+    }
+}
+
+/// Read and validate the file, printing diagnostics on failure.
+pub fn load_file(path: &Path, printer: &Printer) -> Result<Desired, Exit> {
+    let source = read_source(path, printer)?;
+    match config::load(&source) {
+        Ok(desired) => Ok(desired),
+        Err(diagnostics) => {
+            let n = diagnostics.len();
+            let report = Report {
+                file_name: path.display().to_string(),
+                source: source.into(),
+                diagnostics,
+            };
+            printer.err(report.render(printer.err_style.color, 100).trim_end());
+            printer.err(&format!(
+                "\n{} {n} problem{} in {}",
+                printer.err_style.red("error:"),
+                if n == 1 { "" } else { "s" },
+                path.display()
+            ));
+            Err(Exit::Error)
+        }
+    }
+}
+
+/// The file's text; errors for a missing file, a directory, or bytes that are not UTF-8.
+fn read_source(path: &Path, printer: &Printer) -> Result<String, Exit> {
+    if path.is_dir() {
+        printer.error(&format!(
+            "{} is a directory, not a channels file",
+            path.display()
+        ));
+        return Err(Exit::Error);
+    }
+    let meta = std::fs::metadata(path);
+    if let Ok(m) = &meta {
+        if m.len() > config::load::MAX_INPUT_BYTES as u64 {
+            printer.error(&format!(
+                "{} is {} bytes; chanctl reads at most {} bytes",
+                path.display(),
+                m.len(),
+                config::load::MAX_INPUT_BYTES
+            ));
+            return Err(Exit::Error);
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            printer.error(&format!("cannot read {}: {e}", path.display()));
+            return Err(Exit::Error);
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes());
+            let (line, col) = crate::diagnostic::line_col(&text, offset);
+            printer.error(&format!(
+                "{}:{line}:{col}: the file is not valid UTF-8 (byte {offset}); save it as UTF-8",
+                path.display()
+            ));
+            Err(Exit::Error)
+        }
+    }
+}
+
+/// Open the sandbox for reading.
+pub fn open_sandbox_read(path: &Path, quota: u32, printer: &Printer) -> Result<Sandbox, Exit> {
+    Sandbox::open_read(path, quota).map_err(|e| {
+        printer.error(&e.to_string());
+        Exit::Error
+    })
+}
+
+/// Open the sandbox for changes (takes its lock).
+pub fn open_sandbox_write(path: &Path, quota: u32, printer: &Printer) -> Result<Sandbox, Exit> {
+    Sandbox::open_write(path, quota).map_err(|e| {
+        printer.error(&e.to_string());
+        Exit::Error
+    })
+}
+
+/// A single-threaded runtime for the async provider calls.
+pub fn runtime(printer: &Printer) -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            printer.error(&format!("cannot start the async runtime: {e}"));
+            Exit::Error
+        })
+}

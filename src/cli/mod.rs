@@ -1,0 +1,68 @@
+//! The command line: argument parsing and dispatch. Each subcommand lives in its own file
+//! with a clap `Args` struct and an `exec` function; this file only routes.
+
+mod apply;
+mod context;
+mod plan;
+mod schema;
+mod validate;
+
+use crate::printer::Printer;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit codes, the same for every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success; for `plan --detailed-exitcode`, no changes.
+    Ok = 0,
+    /// An error: bad input, a failed step, a refused apply.
+    Error = 1,
+    /// `plan --detailed-exitcode`: there are changes.
+    Changes = 2,
+    /// Apply refused by a safety rule (protected channels) without --force.
+    Blocked = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// Manage Alibaba Cloud Chat App Message Service (CAMS) channels as code.
+#[derive(Debug, Parser)]
+#[command(name = "chanctl", version, about, long_about = None)]
+pub struct Cli {
+    /// Print more detail (to stderr).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a channels file: YAML, schema and semantic rules.
+    Validate(validate::Args),
+    /// Show what apply would change.
+    Plan(plan::Args),
+    /// Change the account to match the file.
+    Apply(apply::Args),
+    /// Print the JSON Schema of channels.yaml.
+    Schema,
+}
+
+/// Parse arguments, run the command, return the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let printer = Printer::from_env(cli.verbose);
+    let exit = match cli.command {
+        Command::Validate(args) => validate::exec(&args, &printer),
+        Command::Plan(args) => plan::exec(&args, &printer),
+        Command::Apply(args) => apply::exec(&args, &printer),
+        Command::Schema => schema::exec(&printer),
+    };
+    exit.into()
+}

@@ -1,0 +1,173 @@
+//! The shape of channels.yaml (format version 1), as Rust types.
+//!
+//! These types are the single source of the JSON Schema (through schemars) and of the typed
+//! configuration (through serde). Keep key names stable: users, editors and other tools
+//! depend on them.
+
+use crate::model::{
+    Binding, ChannelType, EmailBinding, InstagramBinding, MessengerBinding, ViberBinding,
+    WhatsappBinding,
+};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The default channel quota of a CAMS account, all types together.
+pub const DEFAULT_QUOTA: u32 = 100;
+
+/// chanctl channels file: the channels of one Alibaba Cloud CAMS account, declared as code.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "chanctl channels file")]
+pub struct ChannelsFile {
+    /// Format version of this file. Always 1.
+    #[schemars(range(min = 1, max = 1))]
+    pub version: u32,
+    /// Facts about the account the channels live in.
+    #[serde(default)]
+    #[schemars(with = "AccountSpec")]
+    pub account: Option<AccountSpec>,
+    /// When true, live channels this file does not declare are deleted (like --prune).
+    #[serde(default)]
+    pub prune: bool,
+    /// The channels of the account. Names are unique.
+    pub channels: Vec<ChannelSpec>,
+}
+
+/// Facts about the account.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSpec {
+    /// The account's channel limit, all types together: 100 unless it was raised.
+    #[serde(default = "default_quota")]
+    #[schemars(range(min = 1, max = 1000000))]
+    pub quota: u32,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+fn default_quota() -> u32 {
+    DEFAULT_QUOTA
+}
+
+/// One channel. `type` decides which binding keys are allowed.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ChannelSpec {
+    /// A WhatsApp channel, bound to a WhatsApp Business account and number.
+    Whatsapp(Bound<WhatsappBinding>),
+    /// A Viber channel, bound to a Viber business account.
+    Viber(Bound<ViberBinding>),
+    /// A Messenger channel, bound to a Facebook Page.
+    Messenger(Bound<MessengerBinding>),
+    /// An Instagram channel, bound to a professional account linked to a Facebook Page.
+    Instagram(Bound<InstagramBinding>),
+    /// An SMS channel. It takes no binding.
+    Sms(Unbound),
+    /// An Email channel, bound to a DirectMail sender address.
+    Email(Bound<EmailBinding>),
+}
+
+/// A channel of a type that takes a binding.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bound<B> {
+    /// The channel's name: 1 to 50 characters, unique in the file.
+    #[schemars(
+        length(min = 1, max = 50),
+        regex(pattern = r"^[^\u0000-\u001f\u007f]*$")
+    )]
+    pub name: String,
+    /// A free-text description of at most 150 characters.
+    #[serde(default)]
+    #[schemars(length(max = 150))]
+    pub description: String,
+    /// What the channel is bound to. Without it the channel exists Unbound.
+    #[serde(default = "none::<B>")]
+    #[schemars(with = "B")]
+    pub binding: Option<B>,
+    /// Never delete or rebind this channel without --force.
+    #[serde(default)]
+    pub protect: bool,
+    /// Names this channel had before: a rename is an update, never a delete and a create.
+    #[serde(default)]
+    #[schemars(inner(length(min = 1, max = 50)))]
+    pub previously: Vec<String>,
+}
+
+/// A channel of a type that takes no binding (SMS).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Unbound {
+    /// The channel's name: 1 to 50 characters, unique in the file.
+    #[schemars(
+        length(min = 1, max = 50),
+        regex(pattern = r"^[^\u0000-\u001f\u007f]*$")
+    )]
+    pub name: String,
+    /// A free-text description of at most 150 characters.
+    #[serde(default)]
+    #[schemars(length(max = 150))]
+    pub description: String,
+    /// Never delete this channel without --force.
+    #[serde(default)]
+    pub protect: bool,
+    /// Names this channel had before: a rename is an update, never a delete and a create.
+    #[serde(default)]
+    #[schemars(inner(length(min = 1, max = 50)))]
+    pub previously: Vec<String>,
+}
+
+/// A channel as the rest of chanctl sees it: the file's variant flattened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesiredChannel {
+    pub name: String,
+    pub channel_type: ChannelType,
+    pub description: String,
+    pub binding: Option<Binding>,
+    pub protect: bool,
+    pub previously: Vec<String>,
+}
+
+impl ChannelSpec {
+    pub fn into_desired(self) -> DesiredChannel {
+        fn bound<B>(
+            b: Bound<B>,
+            t: ChannelType,
+            wrap: impl FnOnce(B) -> Binding,
+        ) -> DesiredChannel {
+            DesiredChannel {
+                name: b.name,
+                channel_type: t,
+                description: b.description,
+                binding: b.binding.map(wrap),
+                protect: b.protect,
+                previously: b.previously,
+            }
+        }
+        match self {
+            ChannelSpec::Whatsapp(b) => bound(b, ChannelType::Whatsapp, Binding::Whatsapp),
+            ChannelSpec::Viber(b) => bound(b, ChannelType::Viber, Binding::Viber),
+            ChannelSpec::Messenger(b) => bound(b, ChannelType::Messenger, Binding::Messenger),
+            ChannelSpec::Instagram(b) => bound(b, ChannelType::Instagram, Binding::Instagram),
+            ChannelSpec::Email(b) => bound(b, ChannelType::Email, Binding::Email),
+            ChannelSpec::Sms(u) => DesiredChannel {
+                name: u.name,
+                channel_type: ChannelType::Sms,
+                description: u.description,
+                binding: None,
+                protect: u.protect,
+                previously: u.previously,
+            },
+        }
+    }
+}
+
+/// The whole desired state, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Desired {
+    pub quota: u32,
+    pub prune: bool,
+    pub channels: Vec<DesiredChannel>,
+}

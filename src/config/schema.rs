@@ -1,0 +1,45 @@
+//! The JSON Schema of channels.yaml: generated from the Rust types, committed at
+//! schemas/channels.schema.json, and used (the committed copy) to validate every file.
+
+use super::file::ChannelsFile;
+use std::sync::OnceLock;
+
+/// The committed schema, as shipped in the binary.
+pub const COMMITTED: &str = include_str!("../../schemas/channels.schema.json");
+
+/// The schema generated from the current Rust types, pretty-printed with a final newline.
+pub fn generate() -> String {
+    let schema = schemars::schema_for!(ChannelsFile);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
+    text.push('\n');
+    text
+}
+
+/// The compiled validator for the committed schema, built once per process.
+pub fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema: serde_json::Value =
+            serde_json::from_str(COMMITTED).expect("the committed schema is JSON");
+        jsonschema::validator_for(&schema).expect("the committed schema compiles")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_schema_matches_the_types() {
+        let generated = super::generate();
+        assert!(
+            generated == super::COMMITTED,
+            "schemas/channels.schema.json is out of date: run `cargo run -- schema > schemas/channels.schema.json`"
+        );
+    }
+}
+#[cfg(test)]
+mod print {
+    #[test]
+    fn p() {
+        std::fs::write("/tmp/schema.json", super::generate()).unwrap();
+    }
+}

@@ -1,0 +1,193 @@
+//! Diagnostics about an input file: what is wrong, where (a byte span in the source), and
+//! what to do about it. Rendered with miette as `FILE:LINE:COL` plus the underlined snippet.
+//!
+//! The pure core produces [`Diagnostic`] values; rendering them is the printer's job.
+
+use crate::config::yaml::Span;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use std::fmt;
+use std::sync::Arc;
+
+/// A labelled place in the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+/// One problem found in an input file. The first label is the primary one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// A stable identifier, e.g. `chanctl::schema::type`.
+    pub code: &'static str,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            labels: vec![Label {
+                span,
+                text: label.into(),
+            }],
+            help: None,
+        }
+    }
+
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Where the primary label starts, for sorting.
+    pub fn offset(&self) -> usize {
+        self.labels.first().map_or(0, |l| l.span.offset)
+    }
+}
+
+/// All the diagnostics about one source file.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub file_name: String,
+    pub source: Arc<str>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Render every diagnostic, in source order, with miette's graphical handler.
+    pub fn render(&self, color: bool, width: usize) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(width)
+            .with_links(false);
+        let source = NamedSource::new(self.file_name.clone(), self.source.clone());
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            let one = OneDiagnostic {
+                d,
+                source: &source,
+                len: self.source.len(),
+            };
+            if handler.render_report(&mut out, &one).is_err() {
+                out.push_str(&format!("error: {}\n", d.message));
+            }
+        }
+        out
+    }
+
+    /// `FILE:LINE:COL: message` per diagnostic, for logs and tests that want one line each.
+    pub fn short_lines(&self) -> Vec<String> {
+        self.diagnostics
+            .iter()
+            .map(|d| {
+                let (line, col) = line_col(&self.source, d.offset());
+                format!("{}:{line}:{col}: {}", self.file_name, d.message)
+            })
+            .collect()
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+struct OneDiagnostic<'a> {
+    d: &'a Diagnostic,
+    source: &'a NamedSource<Arc<str>>,
+    len: usize,
+}
+
+impl fmt::Debug for OneDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for OneDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for OneDiagnostic<'_> {}
+
+impl miette::Diagnostic for OneDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.d.code))
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let len = self.len;
+        Some(Box::new(self.d.labels.iter().enumerate().map(
+            move |(i, l)| {
+                let start = l.span.offset.min(len);
+                let span_len = l.span.len.min(len - start);
+                let span = SourceSpan::new(start.into(), span_len);
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(Some(l.text.clone()), span)
+                } else {
+                    LabeledSpan::new_with_span(Some(l.text.clone()), span)
+                }
+            },
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let src = "a: 1\nb: é x\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 5), (2, 1));
+        let x = src.find('x').unwrap();
+        assert_eq!(line_col(src, x), (2, 5));
+    }
+}

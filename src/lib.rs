@@ -1,0 +1,14 @@
+//! chanctl: manage Alibaba Cloud CAMS channels as code.
+//!
+//! The pure core (`config`, `model`, `rules`, `plan`, `render`) does no I/O; `provider`,
+//! `apply` and `cli` are the edges.
+pub mod apply;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod model;
+pub mod plan;
+pub mod printer;
+pub mod provider;
+pub mod render;
+pub mod rules;

@@ -1,0 +1,4 @@
+//! The `chanctl` binary: a thin shell over the library.
+fn main() -> std::process::ExitCode {
+    chanctl::cli::main()
+}

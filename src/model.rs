@@ -1,0 +1,297 @@
+//! The domain vocabulary shared by the file, the live account and the plan: channel types,
+//! bindings and the resources a binding claims.
+//!
+//! Both sides of a diff speak these types, so that "the same binding" means exactly one thing
+//! whether it was read from channels.yaml, the sandbox file or the CAMS API.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The six kinds of channel CAMS offers.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelType {
+    Whatsapp,
+    Viber,
+    Messenger,
+    Instagram,
+    Sms,
+    Email,
+}
+
+impl ChannelType {
+    pub const ALL: [ChannelType; 6] = [
+        ChannelType::Whatsapp,
+        ChannelType::Viber,
+        ChannelType::Messenger,
+        ChannelType::Instagram,
+        ChannelType::Sms,
+        ChannelType::Email,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelType::Whatsapp => "whatsapp",
+            ChannelType::Viber => "viber",
+            ChannelType::Messenger => "messenger",
+            ChannelType::Instagram => "instagram",
+            ChannelType::Sms => "sms",
+            ChannelType::Email => "email",
+        }
+    }
+
+    /// Whether channels of this type can be bound to anything at all.
+    pub fn takes_binding(self) -> bool {
+        self != ChannelType::Sms
+    }
+}
+
+impl fmt::Display for ChannelType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a channel is bound to. The variant always matches the channel's type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Binding {
+    Whatsapp(WhatsappBinding),
+    Instagram(InstagramBinding),
+    Messenger(MessengerBinding),
+    Viber(ViberBinding),
+    Email(EmailBinding),
+}
+
+/// A WhatsApp Business account and one of its phone numbers.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappBinding {
+    /// The WhatsApp Business Account (WABA) id, digits only. Quote it in YAML.
+    #[schemars(regex(pattern = r"^[0-9]{1,32}$"))]
+    pub waba_id: String,
+    /// The phone number in E.164 form, e.g. "+6588001234".
+    #[schemars(regex(pattern = r"^\+[1-9][0-9]{6,14}$"))]
+    pub phone_number: String,
+}
+
+/// A Viber business account.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct ViberBinding {
+    /// The Viber business account (service) name or id.
+    #[schemars(length(min = 1, max = 100))]
+    pub business_account: String,
+}
+
+/// A Facebook Page.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct MessengerBinding {
+    /// The Facebook Page id, digits only. Quote it in YAML.
+    #[schemars(regex(pattern = r"^[0-9]{1,32}$"))]
+    pub page_id: String,
+}
+
+/// An Instagram professional account and the Facebook Page it is linked to.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct InstagramBinding {
+    /// The Facebook Page id the Instagram account is linked to, digits only.
+    #[schemars(regex(pattern = r"^[0-9]{1,32}$"))]
+    pub page_id: String,
+    /// The Instagram professional account id, digits only.
+    #[schemars(regex(pattern = r"^[0-9]{1,32}$"))]
+    pub instagram_account_id: String,
+}
+
+/// A DirectMail sender address.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct EmailBinding {
+    /// The DirectMail sender address, e.g. "notify@mail.example.com".
+    #[schemars(regex(pattern = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), length(max = 254))]
+    pub dm_account: String,
+}
+
+/// Something a binding holds exclusively: no two channels may hold the same resource.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Resource {
+    WhatsappNumber(String),
+    ViberAccount(String),
+    MessengerPage(String),
+    InstagramPage(String),
+    InstagramAccount(String),
+    DmAccount(String),
+}
+
+impl fmt::Display for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Resource::WhatsappNumber(id) => write!(f, "WhatsApp number {id}"),
+            Resource::ViberAccount(id) => write!(f, "Viber business account {id}"),
+            Resource::MessengerPage(id) => write!(f, "Facebook Page {id} (Messenger)"),
+            Resource::InstagramPage(id) => write!(f, "Facebook Page {id} (Instagram)"),
+            Resource::InstagramAccount(id) => write!(f, "Instagram account {id}"),
+            Resource::DmAccount(id) => write!(f, "DirectMail account {id}"),
+        }
+    }
+}
+
+impl Binding {
+    /// The channel type this binding belongs to.
+    pub fn channel_type(&self) -> ChannelType {
+        match self {
+            Binding::Whatsapp(_) => ChannelType::Whatsapp,
+            Binding::Viber(_) => ChannelType::Viber,
+            Binding::Messenger(_) => ChannelType::Messenger,
+            Binding::Instagram(_) => ChannelType::Instagram,
+            Binding::Email(_) => ChannelType::Email,
+        }
+    }
+
+    /// The resources this binding holds exclusively.
+    pub fn resources(&self) -> Vec<Resource> {
+        match self {
+            Binding::Whatsapp(b) => vec![Resource::WhatsappNumber(b.phone_number.clone())],
+            Binding::Viber(b) => vec![Resource::ViberAccount(b.business_account.clone())],
+            Binding::Messenger(b) => vec![Resource::MessengerPage(b.page_id.clone())],
+            Binding::Instagram(b) => vec![
+                Resource::InstagramPage(b.page_id.clone()),
+                Resource::InstagramAccount(b.instagram_account_id.clone()),
+            ],
+            Binding::Email(b) => vec![Resource::DmAccount(b.dm_account.clone())],
+        }
+    }
+
+    /// The binding's fields as (key, value) pairs, in file order, for display and diffs.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Binding::Whatsapp(b) => {
+                vec![("waba_id", &b.waba_id), ("phone_number", &b.phone_number)]
+            }
+            Binding::Viber(b) => vec![("business_account", &b.business_account)],
+            Binding::Messenger(b) => vec![("page_id", &b.page_id)],
+            Binding::Instagram(b) => vec![
+                ("page_id", &b.page_id),
+                ("instagram_account_id", &b.instagram_account_id),
+            ],
+            Binding::Email(b) => vec![("dm_account", &b.dm_account)],
+        }
+    }
+
+    /// A one-line rendering such as `page_id=123`.
+    pub fn summary(&self) -> String {
+        self.fields()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// How far a channel's binding has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BindState {
+    /// Bound and usable.
+    #[default]
+    Bound,
+    /// Submitted and waiting on an asynchronous review (Viber's audit).
+    Pending,
+}
+
+/// A channel as it exists in the live account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveChannel {
+    /// The instance id the service generated.
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub channel_type: ChannelType,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<Binding>,
+    #[serde(default, skip_serializing_if = "is_bound")]
+    pub bind_state: BindState,
+}
+
+fn is_bound(s: &BindState) -> bool {
+    *s == BindState::Bound
+}
+
+/// Everything chanctl reads from an account before planning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LiveState {
+    /// Channels, sorted by instance id.
+    pub channels: Vec<LiveChannel>,
+}
+
+impl LiveState {
+    pub fn new(mut channels: Vec<LiveChannel>) -> Self {
+        channels.sort_by(|a, b| a.id.cmp(&b.id));
+        LiveState { channels }
+    }
+
+    /// A stable digest of the state: plans record it so that a saved plan can tell whether
+    /// the account moved underneath it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_vec(&self.channels).unwrap_or_default();
+        let digest = Sha256::digest(&json);
+        format!("sha256:{}", hex::encode(digest))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untagged_binding_round_trips_to_the_right_variant() {
+        let ig = Binding::Instagram(InstagramBinding {
+            page_id: "1".into(),
+            instagram_account_id: "2".into(),
+        });
+        let m = Binding::Messenger(MessengerBinding {
+            page_id: "1".into(),
+        });
+        for b in [ig, m] {
+            let json = serde_json::to_string(&b).unwrap();
+            let back: Binding = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, b);
+        }
+    }
+
+    #[test]
+    fn fingerprint_ignores_input_order() {
+        let a = LiveChannel {
+            id: "a".into(),
+            name: "x".into(),
+            channel_type: ChannelType::Sms,
+            description: String::new(),
+            binding: None,
+            bind_state: BindState::Bound,
+        };
+        let mut b = a.clone();
+        b.id = "b".into();
+        let s1 = LiveState::new(vec![a.clone(), b.clone()]);
+        let s2 = LiveState::new(vec![b, a]);
+        assert_eq!(s1.fingerprint(), s2.fingerprint());
+    }
+}

@@ -1,0 +1,375 @@
+//! Desired vs live, channel by channel: which steps are needed and why.
+//!
+//! Channels are matched by name, then by the names in `previously` (a rename is an update).
+//! The steps found here are unordered drafts; [`super::order`] schedules them.
+
+use super::order::{self, ChanKey, Draft};
+use super::{Action, Attrs, FORMAT_VERSION, Plan, Summary, Target, Unmanaged};
+use crate::config::{Desired, DesiredChannel};
+use crate::model::{LiveChannel, LiveState, Resource};
+use std::collections::{HashMap, HashSet};
+use thiserror::Error;
+
+/// Choices that shape a plan but are not in the file.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// Delete live channels the file does not declare (`--prune`, or `prune: true`).
+    pub prune: bool,
+    pub target: Target,
+}
+
+/// Why no plan can reach the desired state.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PlanError {
+    #[error(
+        "the live account has {} channels named `{name}` ({}); chanctl cannot tell which one the file means",
+        ids.len(), ids.join(", ")
+    )]
+    AmbiguousLive { name: String, ids: Vec<String> },
+    #[error(
+        "the plan needs {needed} channels but the account quota is {quota}: {} over{}",
+        needed - quota,
+        if *unmanaged > 0 { format!(" ({unmanaged} of them unmanaged live channels: --prune would delete them)") } else { String::new() }
+    )]
+    OverQuota {
+        needed: usize,
+        quota: usize,
+        unmanaged: usize,
+    },
+    #[error(
+        "{resource} is wanted by `{wanted_by}` but is bound to unmanaged channel `{holder}` ({holder_id}); declare that channel in the file, or delete it with --prune"
+    )]
+    HeldByUnmanaged {
+        resource: Resource,
+        wanted_by: String,
+        holder: String,
+        holder_id: String,
+    },
+}
+
+/// Compute the plan that takes `live` to `desired`.
+pub fn build(
+    desired: &Desired,
+    live: &LiveState,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let prune = options.prune || desired.prune;
+    let matched = match_channels(desired, live)?;
+
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut managed: HashSet<&str> = HashSet::new();
+    let mut replaced = 0;
+
+    for (d, l) in desired.channels.iter().zip(&matched) {
+        match l {
+            None => create_channel(d, &mut drafts, false, None),
+            Some(l) => {
+                managed.insert(&l.id);
+                if l.name != d.name {
+                    warnings.push(format!(
+                        "`{}` is renamed to `{}` (previously)",
+                        l.name, d.name
+                    ));
+                }
+                if l.channel_type != d.channel_type {
+                    replaced += 1;
+                    let delete = drafts.len();
+                    drafts.push(Draft {
+                        key: ChanKey::Live(l.id.clone()),
+                        action: Action::Delete,
+                        channel: l.name.clone(),
+                        channel_type: l.channel_type,
+                        instance_id: Some(l.id.clone()),
+                        before: Some(attrs_of(l)),
+                        after: None,
+                        reason: format!(
+                            "the type changes from {} to {}, which cannot be done in place",
+                            l.channel_type, d.channel_type
+                        ),
+                        replace: true,
+                        protected: d.protect,
+                        after_steps: vec![],
+                    });
+                    create_channel(d, &mut drafts, true, Some(delete));
+                } else {
+                    update_channel(d, l, &mut drafts);
+                }
+            }
+        }
+    }
+
+    let mut unmanaged = Vec::new();
+    for l in &live.channels {
+        if managed.contains(l.id.as_str()) {
+            continue;
+        }
+        if prune {
+            drafts.push(Draft {
+                key: ChanKey::Live(l.id.clone()),
+                action: Action::Delete,
+                channel: l.name.clone(),
+                channel_type: l.channel_type,
+                instance_id: Some(l.id.clone()),
+                before: Some(attrs_of(l)),
+                after: None,
+                reason: "not declared in the file (prune)".to_string(),
+                replace: false,
+                protected: false,
+                after_steps: vec![],
+            });
+        } else {
+            unmanaged.push(Unmanaged {
+                name: l.name.clone(),
+                channel_type: l.channel_type,
+                instance_id: l.id.clone(),
+            });
+        }
+    }
+
+    check_quota(desired, live, &drafts, unmanaged.len())?;
+    check_resources(desired, live, &drafts, &managed)?;
+
+    let steps = order::schedule(drafts, live, desired.quota as usize);
+    let mut summary = Summary {
+        replace: replaced,
+        unmanaged: unmanaged.len(),
+        ..Summary::default()
+    };
+    for s in &steps {
+        match s.action {
+            Action::Create => summary.create += 1,
+            Action::Update => summary.update += 1,
+            Action::Bind => summary.bind += 1,
+            Action::Rebind => summary.rebind += 1,
+            Action::Unbind => summary.unbind += 1,
+            Action::Delete => summary.delete += 1,
+        }
+    }
+    Ok(Plan {
+        format_version: FORMAT_VERSION,
+        target: options.target.clone(),
+        live_fingerprint: live.fingerprint(),
+        quota: desired.quota,
+        prune,
+        steps,
+        summary,
+        unmanaged,
+        warnings,
+    })
+}
+
+fn attrs_of(l: &LiveChannel) -> Attrs {
+    Attrs {
+        name: l.name.clone(),
+        description: l.description.clone(),
+        binding: l.binding.clone(),
+    }
+}
+
+fn create_channel(
+    d: &DesiredChannel,
+    drafts: &mut Vec<Draft>,
+    replace: bool,
+    after: Option<usize>,
+) {
+    let key = ChanKey::New(d.name.clone());
+    let created = Attrs {
+        name: d.name.clone(),
+        description: d.description.clone(),
+        binding: None,
+    };
+    let reason = if replace {
+        "replaces the channel of the old type".to_string()
+    } else {
+        "declared in the file, not in the account".to_string()
+    };
+    drafts.push(Draft {
+        key: key.clone(),
+        action: Action::Create,
+        channel: d.name.clone(),
+        channel_type: d.channel_type,
+        instance_id: None,
+        before: None,
+        after: Some(created.clone()),
+        reason,
+        replace,
+        protected: false,
+        after_steps: after.into_iter().collect(),
+    });
+    if let Some(binding) = &d.binding {
+        drafts.push(Draft {
+            key,
+            action: Action::Bind,
+            channel: d.name.clone(),
+            channel_type: d.channel_type,
+            instance_id: None,
+            before: Some(created.clone()),
+            after: Some(Attrs {
+                binding: Some(binding.clone()),
+                ..created
+            }),
+            reason: "the file binds the new channel".to_string(),
+            replace,
+            protected: false,
+            after_steps: vec![],
+        });
+    }
+}
+
+fn update_channel(d: &DesiredChannel, l: &LiveChannel, drafts: &mut Vec<Draft>) {
+    let key = ChanKey::Live(l.id.clone());
+    let mut current = attrs_of(l);
+    if l.name != d.name || l.description != d.description {
+        let after = Attrs {
+            name: d.name.clone(),
+            description: d.description.clone(),
+            binding: l.binding.clone(),
+        };
+        let reason = match (l.name != d.name, l.description != d.description) {
+            (true, true) => "renamed (previously) and the description changed",
+            (true, false) => "renamed (previously)",
+            _ => "the description changed",
+        };
+        drafts.push(Draft {
+            key: key.clone(),
+            action: Action::Update,
+            channel: d.name.clone(),
+            channel_type: d.channel_type,
+            instance_id: Some(l.id.clone()),
+            before: Some(current.clone()),
+            after: Some(after.clone()),
+            reason: reason.to_string(),
+            replace: false,
+            protected: false,
+            after_steps: vec![],
+        });
+        current = after;
+    }
+    let (action, reason, protected) = match (&l.binding, &d.binding) {
+        (None, Some(_)) => (Action::Bind, "the file binds the channel", false),
+        (Some(_), None) => (Action::Unbind, "the file declares no binding", d.protect),
+        (Some(a), Some(b)) if a != b => (
+            Action::Rebind,
+            "the file binds the channel to something else",
+            d.protect,
+        ),
+        _ => return,
+    };
+    drafts.push(Draft {
+        key,
+        action,
+        channel: d.name.clone(),
+        channel_type: d.channel_type,
+        instance_id: Some(l.id.clone()),
+        before: Some(current.clone()),
+        after: Some(Attrs {
+            binding: d.binding.clone(),
+            ..current
+        }),
+        reason: reason.to_string(),
+        replace: false,
+        protected,
+        after_steps: vec![],
+    });
+}
+
+/// For each desired channel, the live channel it manages: by name first, then by an old name.
+fn match_channels<'a>(
+    desired: &Desired,
+    live: &'a LiveState,
+) -> Result<Vec<Option<&'a LiveChannel>>, PlanError> {
+    let mut by_name: HashMap<&str, Vec<&LiveChannel>> = HashMap::new();
+    for l in &live.channels {
+        by_name.entry(&l.name).or_default().push(l);
+    }
+    let lookup = |name: &str| -> Result<Option<&'a LiveChannel>, PlanError> {
+        match by_name.get(name).map(Vec::as_slice) {
+            None | Some([]) => Ok(None),
+            Some([one]) => Ok(Some(*one)),
+            Some(many) => Err(PlanError::AmbiguousLive {
+                name: name.to_string(),
+                ids: many.iter().map(|l| l.id.clone()).collect(),
+            }),
+        }
+    };
+    let mut taken: HashSet<&str> = HashSet::new();
+    let mut out = vec![None; desired.channels.len()];
+    for (i, d) in desired.channels.iter().enumerate() {
+        if let Some(l) = lookup(&d.name)? {
+            taken.insert(&l.id);
+            out[i] = Some(l);
+        }
+    }
+    for (i, d) in desired.channels.iter().enumerate() {
+        if out[i].is_some() {
+            continue;
+        }
+        for old in &d.previously {
+            if let Some(l) = lookup(old)? {
+                if taken.insert(&l.id) {
+                    out[i] = Some(l);
+                    break;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn check_quota(
+    desired: &Desired,
+    live: &LiveState,
+    drafts: &[Draft],
+    unmanaged: usize,
+) -> Result<(), PlanError> {
+    let creates = drafts.iter().filter(|d| d.action == Action::Create).count();
+    let deletes = drafts.iter().filter(|d| d.action == Action::Delete).count();
+    let needed = live.channels.len() + creates - deletes;
+    let quota = desired.quota as usize;
+    if needed > quota {
+        return Err(PlanError::OverQuota {
+            needed,
+            quota,
+            unmanaged,
+        });
+    }
+    Ok(())
+}
+
+/// Every resource the file wants must be free, or held by a channel that lets go of it.
+fn check_resources(
+    desired: &Desired,
+    live: &LiveState,
+    drafts: &[Draft],
+    managed: &HashSet<&str>,
+) -> Result<(), PlanError> {
+    let deleted: HashSet<&str> = drafts
+        .iter()
+        .filter(|d| d.action == Action::Delete)
+        .filter_map(|d| d.instance_id.as_deref())
+        .collect();
+    let mut holders: HashMap<Resource, &LiveChannel> = HashMap::new();
+    for l in &live.channels {
+        for r in l.binding.iter().flat_map(|b| b.resources()) {
+            holders.insert(r, l);
+        }
+    }
+    for d in &desired.channels {
+        for r in d.binding.iter().flat_map(|b| b.resources()) {
+            let Some(holder) = holders.get(&r) else {
+                continue;
+            };
+            // A managed holder lets go: the file (validated) binds `r` to one channel only.
+            if !deleted.contains(holder.id.as_str()) && !managed.contains(holder.id.as_str()) {
+                return Err(PlanError::HeldByUnmanaged {
+                    resource: r,
+                    wanted_by: d.name.clone(),
+                    holder: holder.name.clone(),
+                    holder_id: holder.id.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}

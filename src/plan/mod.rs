@@ -1,0 +1,232 @@
+//! The plan: an ordered, serialisable list of steps that takes the live account to the
+//! desired one, with the reasons, the live fingerprint it was made from, and a summary.
+//!
+//! A plan is a value. It is computed without I/O ([`build`]), printed by renderers that read
+//! only this value, saved as JSON, and executed by `apply`, which takes nothing but a plan.
+
+mod diff;
+mod order;
+
+pub use diff::{PlanError, PlanOptions, build};
+
+use crate::model::{Binding, ChannelType};
+use crate::rules::Op;
+use serde::{Deserialize, Serialize};
+
+/// Version of the plan's JSON form. Bump it when a field changes meaning.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What a step does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Bind,
+    Rebind,
+    Unbind,
+    Delete,
+}
+
+impl Action {
+    pub const ALL: [Action; 6] = [
+        Action::Create,
+        Action::Update,
+        Action::Bind,
+        Action::Rebind,
+        Action::Unbind,
+        Action::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Bind => "bind",
+            Action::Rebind => "rebind",
+            Action::Unbind => "unbind",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// A channel's attributes as a step sees them before or after it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attrs {
+    pub name: String,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<Binding>,
+}
+
+/// One field a step changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// Position in [`Plan::steps`].
+    pub index: usize,
+    pub action: Action,
+    /// The channel's name: the desired name, or the live name of a channel being deleted.
+    pub channel: String,
+    #[serde(rename = "type")]
+    pub channel_type: ChannelType,
+    /// The live instance id; absent for a channel that an earlier step creates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// The fields this step changes.
+    pub changes: Vec<FieldChange>,
+    /// The channel before the step (absent for a create).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<Attrs>,
+    /// The channel after the step (absent for a delete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Attrs>,
+    /// Why the step is needed.
+    pub reason: String,
+    /// Steps in the same wave do not depend on each other and may run concurrently; every
+    /// step of wave n runs after all steps of earlier waves.
+    pub wave: usize,
+    /// Steps (by index) that must have run before this one.
+    pub depends_on: Vec<usize>,
+    /// Part of replacing a channel whose type changed (delete, then create, then bind).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
+    /// Deletes or rebinds a channel marked `protect: true`: apply refuses it without --force.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub protected: bool,
+}
+
+impl Step {
+    /// The operation this step performs, given the instance id of its channel (known from the
+    /// plan, or from the create that ran earlier in the same apply).
+    pub fn op(&self, id: Option<&str>) -> Option<Op> {
+        let id = id.map(str::to_string);
+        let after = self.after.as_ref();
+        let before = self.before.as_ref();
+        Some(match self.action {
+            Action::Create => Op::Create {
+                name: after?.name.clone(),
+                channel_type: self.channel_type,
+                description: after?.description.clone(),
+            },
+            Action::Update => Op::Update {
+                id: id?,
+                name: after?.name.clone(),
+                description: after?.description.clone(),
+            },
+            Action::Bind => Op::Bind {
+                id: id?,
+                binding: after?.binding.clone()?,
+            },
+            Action::Rebind => Op::Rebind {
+                id: id?,
+                from: before?.binding.clone()?,
+                to: after?.binding.clone()?,
+            },
+            Action::Unbind => Op::Unbind {
+                id: id?,
+                binding: before?.binding.clone()?,
+            },
+            Action::Delete => Op::Delete { id: id? },
+        })
+    }
+}
+
+/// A live channel the file does not declare.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unmanaged {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub channel_type: ChannelType,
+    pub instance_id: String,
+}
+
+/// How many steps of each action a plan has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub create: usize,
+    pub update: usize,
+    pub bind: usize,
+    pub rebind: usize,
+    pub unbind: usize,
+    pub delete: usize,
+    /// Channels replaced because their type changed (each counts one delete and one create).
+    pub replace: usize,
+    pub unmanaged: usize,
+}
+
+impl Summary {
+    pub fn count(&self, action: Action) -> usize {
+        match action {
+            Action::Create => self.create,
+            Action::Update => self.update,
+            Action::Bind => self.bind,
+            Action::Rebind => self.rebind,
+            Action::Unbind => self.unbind,
+            Action::Delete => self.delete,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        Action::ALL.iter().map(|a| self.count(*a)).sum()
+    }
+
+    /// `Plan: 2 to create, 1 to update, ...` in the manner of Terraform.
+    pub fn line(&self) -> String {
+        let parts: Vec<String> = Action::ALL
+            .iter()
+            .map(|a| format!("{} to {}", self.count(*a), a.as_str()))
+            .collect();
+        format!("Plan: {}.", parts.join(", "))
+    }
+}
+
+/// What the plan was made for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// `sandbox` or `cams`.
+    pub backend: String,
+    /// The sandbox file, or the CAMS endpoint.
+    pub account: String,
+}
+
+/// The plan value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: u32,
+    pub target: Target,
+    /// Fingerprint of the live state the plan was computed from.
+    pub live_fingerprint: String,
+    /// The quota the plan was checked against.
+    pub quota: u32,
+    pub prune: bool,
+    /// The steps, in an order in which each is valid when it runs.
+    pub steps: Vec<Step>,
+    pub summary: Summary,
+    /// Live channels the file does not declare, left alone (deleted only with prune).
+    pub unmanaged: Vec<Unmanaged>,
+    /// Things a reviewer should know that do not stop the plan.
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Steps that apply refuses without --force, with the reason for each.
+    pub fn protected_steps(&self) -> impl Iterator<Item = &Step> {
+        self.steps.iter().filter(|s| s.protected)
+    }
+
+    pub fn waves(&self) -> usize {
+        self.steps.iter().map(|s| s.wave + 1).max().unwrap_or(0)
+    }
+}

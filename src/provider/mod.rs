@@ -1,0 +1,69 @@
+//! Backends: where live state is read from and where steps are carried out.
+//!
+//! One trait, two implementations: the embedded sandbox (a file with the service's rules)
+//! and CAMS over HTTPS. Everything above this module is written against [`Provider`].
+
+pub mod sandbox;
+
+use crate::model::{BindState, LiveState};
+use crate::plan::Target;
+use crate::rules::{Op, RuleError};
+use std::future::Future;
+use thiserror::Error;
+
+/// What a successful operation produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A channel was created with this instance id.
+    Created(String),
+    /// Done; for a bind, how far it got (a Viber audit stays pending).
+    Done(BindState),
+}
+
+/// Why an operation or a read failed.
+#[derive(Debug, Error)]
+pub enum ProviderError {
+    /// The service refused: a rule of the account.
+    #[error("{error}{}", request_id.as_ref().map(|r| format!(" (RequestId {r})")).unwrap_or_default())]
+    Rule {
+        error: RuleError,
+        request_id: Option<String>,
+    },
+    /// The service returned an error code.
+    #[error("{code}: {message}{}", request_id.as_ref().map(|r| format!(" (RequestId {r})")).unwrap_or_default())]
+    Api {
+        code: String,
+        message: String,
+        request_id: Option<String>,
+    },
+    /// The backend cannot do this at all (e.g. an operation the API lacks).
+    #[error("{0}")]
+    Unsupported(String),
+    /// The backend's own storage or transport failed.
+    #[error("{0}")]
+    Io(String),
+    /// Another chanctl holds the account.
+    #[error("{0}")]
+    Locked(String),
+}
+
+impl From<RuleError> for ProviderError {
+    fn from(error: RuleError) -> Self {
+        ProviderError::Rule {
+            error,
+            request_id: None,
+        }
+    }
+}
+
+/// A place where channels live.
+pub trait Provider {
+    /// What this provider manages, for plans and messages.
+    fn target(&self) -> Target;
+
+    /// Read every channel of the account.
+    fn read(&self) -> impl Future<Output = Result<LiveState, ProviderError>>;
+
+    /// Carry out one operation.
+    fn execute(&self, op: &Op) -> impl Future<Output = Result<Outcome, ProviderError>>;
+}

@@ -1,0 +1,201 @@
+//! The sandbox: an embedded, file-backed account that enforces the service's rules.
+//!
+//! It is the default backend, so that everything works offline. The account lives in one
+//! JSON file, written atomically (temp file, fsync, rename) after every change, and an apply
+//! holds an exclusive lock on a sibling `.lock` file for as long as it runs, so that two
+//! processes never lose each other's writes.
+
+use super::{Outcome, Provider, ProviderError};
+use crate::model::{BindState, LiveState};
+use crate::plan::Target;
+use crate::rules::{Account, Op};
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+const FORMAT: &str = "chanctl-sandbox/1";
+
+#[derive(Serialize, Deserialize)]
+struct SandboxFile {
+    format: String,
+    account: Account,
+}
+
+/// An opened sandbox account.
+pub struct Sandbox {
+    path: PathBuf,
+    account: Mutex<Account>,
+    /// Held for writers; `None` for a read-only open.
+    _lock: Option<File>,
+}
+
+impl Sandbox {
+    /// Open for reading only: no lock (writers replace the file atomically).
+    pub fn open_read(path: &Path, quota: u32) -> Result<Self, ProviderError> {
+        let account = load(path, quota)?;
+        Ok(Sandbox {
+            path: path.to_path_buf(),
+            account: Mutex::new(account),
+            _lock: None,
+        })
+    }
+
+    /// Open for changes: takes the exclusive lock or fails at once, naming the holder.
+    /// `quota` is the account's quota as the file declares it (the sandbox simulates it).
+    pub fn open_write(path: &Path, quota: u32) -> Result<Self, ProviderError> {
+        let dir = parent(path);
+        fs::create_dir_all(&dir)
+            .map_err(|e| ProviderError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        let lock_path = lock_path(path);
+        let mut lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| ProviderError::Io(format!("cannot open {}: {e}", lock_path.display())))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = lock.read_to_string(&mut holder);
+                let holder = holder.trim();
+                return Err(ProviderError::Locked(format!(
+                    "the sandbox {} is in use by another chanctl ({}); try again when it has finished",
+                    path.display(),
+                    if holder.is_empty() {
+                        "unknown process"
+                    } else {
+                        holder
+                    }
+                )));
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(ProviderError::Io(format!(
+                    "cannot lock {}: {e}",
+                    lock_path.display()
+                )));
+            }
+        }
+        let _ = lock.set_len(0);
+        let _ = writeln!(lock, "pid {}", std::process::id());
+        let mut account = load(path, quota)?;
+        account.quota = quota;
+        Ok(Sandbox {
+            path: path.to_path_buf(),
+            account: Mutex::new(account),
+            _lock: Some(lock),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn persist(&self, account: &Account) -> Result<(), ProviderError> {
+        let file = SandboxFile {
+            format: FORMAT.to_string(),
+            account: account.clone(),
+        };
+        let json =
+            serde_json::to_vec_pretty(&file).map_err(|e| ProviderError::Io(e.to_string()))?;
+        write_atomically(&self.path, &json)
+            .map_err(|e| ProviderError::Io(format!("cannot write {}: {e}", self.path.display())))
+    }
+}
+
+impl Provider for Sandbox {
+    fn target(&self) -> Target {
+        Target {
+            backend: "sandbox".to_string(),
+            account: self.path.display().to_string(),
+        }
+    }
+
+    async fn read(&self) -> Result<LiveState, ProviderError> {
+        Ok(self.account.lock().map_err(|_| poisoned())?.snapshot())
+    }
+
+    async fn execute(&self, op: &Op) -> Result<Outcome, ProviderError> {
+        if self._lock.is_none() {
+            return Err(ProviderError::Io(
+                "the sandbox was opened read-only".to_string(),
+            ));
+        }
+        let mut account = self.account.lock().map_err(|_| poisoned())?;
+        let mut next = account.clone();
+        let created = next.apply(op)?;
+        self.persist(&next)?;
+        *account = next;
+        Ok(match created {
+            Some(id) => Outcome::Created(id),
+            None => Outcome::Done(BindState::Bound),
+        })
+    }
+}
+
+fn poisoned() -> ProviderError {
+    ProviderError::Io("the sandbox state is unusable after an earlier failure".to_string())
+}
+
+fn parent(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
+fn load(path: &Path, quota: u32) -> Result<Account, ProviderError> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Account::new(quota)),
+        Err(e) => {
+            return Err(ProviderError::Io(format!(
+                "cannot read sandbox {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    let file: SandboxFile = serde_json::from_slice(&bytes).map_err(|e| {
+        ProviderError::Io(format!(
+            "the sandbox {} is not a valid sandbox file: {e}",
+            path.display()
+        ))
+    })?;
+    if file.format != FORMAT {
+        return Err(ProviderError::Io(format!(
+            "the sandbox {} has format `{}`; this chanctl reads `{FORMAT}`",
+            path.display(),
+            file.format
+        )));
+    }
+    let mut account = file.account;
+    account.reindex().map_err(|e| {
+        ProviderError::Io(format!(
+            "the sandbox {} breaks the service's rules: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(account)
+}
+
+/// Write `bytes` to `path` so that readers see the old or the new file, never a mix.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = parent(path);
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! The plan as Markdown for a pull-request comment: the summary first, a table of steps,
+//! details in `<details>`, unmanaged channels and warnings. Never longer than a comment may
+//! be: on overflow, rows are left out and a note says how many.
+
+use crate::plan::{Action, Plan, Step};
+use std::fmt::Write;
+
+/// The most characters a pull-request comment may hold.
+pub const MAX_CHARS: usize = 65_535;
+
+/// Render `plan` as Markdown of at most [`MAX_CHARS`] characters.
+pub fn render(plan: &Plan) -> String {
+    render_with_limit(plan, MAX_CHARS)
+}
+
+pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
+    let mut head = String::new();
+    if plan.is_empty() {
+        head.push_str("**No changes.** The account matches the file.\n");
+    } else {
+        let _ = writeln!(head, "**{}**\n", plan.summary.line());
+        let _ = writeln!(
+            head,
+            "Target: `{}` `{}` · {} steps in {} waves\n",
+            plan.target.backend,
+            cell(&plan.target.account),
+            plan.steps.len(),
+            plan.waves()
+        );
+    }
+
+    let mut tail = String::new();
+    let protected: Vec<&Step> = plan.protected_steps().collect();
+    if !protected.is_empty() || !plan.warnings.is_empty() {
+        tail.push_str("\n### Warnings\n\n");
+        for s in &protected {
+            let _ = writeln!(
+                tail,
+                "- :warning: {} `{}` touches a protected channel: apply refuses it without `--force`",
+                s.action.as_str(),
+                cell(&s.channel)
+            );
+        }
+        for w in &plan.warnings {
+            let _ = writeln!(tail, "- {}", cell(w));
+        }
+    }
+    if !plan.unmanaged.is_empty() {
+        let _ = writeln!(
+            tail,
+            "\n### Unmanaged channels\n\n{} live channels are not in the file and are left alone (`--prune` deletes them):\n",
+            plan.unmanaged.len()
+        );
+        for u in &plan.unmanaged {
+            let _ = writeln!(
+                tail,
+                "- `{}` ({}, `{}`)",
+                cell(&u.name),
+                u.channel_type,
+                u.instance_id
+            );
+        }
+    }
+
+    if plan.is_empty() {
+        return fit(head + &tail, limit);
+    }
+
+    let table_head =
+        "| # | | action | channel | type | changes | reason |\n|---:|---|---|---|---|---|---|\n";
+    let rows: Vec<String> = plan.steps.iter().map(row).collect();
+    let details: Vec<String> = plan.steps.iter().map(detail).collect();
+
+    // Budget: everything but rows and details is fixed; rows come first, then details.
+    let note_room = 200;
+    let fixed = head.chars().count() + table_head.len() + tail.chars().count() + note_room;
+    let mut budget = limit.saturating_sub(fixed);
+    let mut shown_rows = 0;
+    for r in &rows {
+        let n = r.chars().count();
+        if n > budget {
+            break;
+        }
+        budget -= n;
+        shown_rows += 1;
+    }
+    let details_open = "\n<details><summary>Details</summary>\n\n```diff\n";
+    let details_close = "```\n\n</details>\n";
+    let mut shown_details = 0;
+    if shown_rows == rows.len() && budget > details_open.len() + details_close.len() {
+        budget -= details_open.len() + details_close.len();
+        for d in &details {
+            let n = d.chars().count();
+            if n > budget {
+                break;
+            }
+            budget -= n;
+            shown_details += 1;
+        }
+    }
+
+    let mut out = head;
+    out.push_str(table_head);
+    for r in &rows[..shown_rows] {
+        out.push_str(r);
+    }
+    if shown_rows < rows.len() {
+        let _ = writeln!(
+            out,
+            "\n> **Truncated:** {} of {} steps are not shown (the comment limit is {limit} characters). The full plan is in the JSON plan file (`chanctl plan --out plan.json`).",
+            rows.len() - shown_rows,
+            rows.len()
+        );
+    }
+    if shown_details > 0 {
+        out.push_str(details_open);
+        for d in &details[..shown_details] {
+            out.push_str(d);
+        }
+        if shown_details < details.len() {
+            let _ = writeln!(
+                out,
+                "# … details of {} more steps left out",
+                details.len() - shown_details
+            );
+        }
+        out.push_str(details_close);
+    }
+    out.push_str(&tail);
+    fit(out, limit)
+}
+
+fn row(s: &Step) -> String {
+    let changes: Vec<String> = s
+        .changes
+        .iter()
+        .map(|c| match (&c.before, &c.after) {
+            (None, Some(a)) => format!("{}: `{}`", c.field, cell(a)),
+            (Some(b), None) => format!("{}: ~~`{}`~~", c.field, cell(b)),
+            (Some(b), Some(a)) => format!("{}: `{}` → `{}`", c.field, cell(b), cell(a)),
+            (None, None) => String::new(),
+        })
+        .collect();
+    format!(
+        "| {} | {} | {}{} | `{}` | {} | {} | {} |\n",
+        s.index + 1,
+        emoji(s.action),
+        s.action.as_str(),
+        if s.replace { " (replace)" } else { "" },
+        cell(&s.channel),
+        s.channel_type,
+        changes.join("<br>"),
+        cell(&s.reason)
+    )
+}
+
+fn detail(s: &Step) -> String {
+    let sign = match s.action {
+        Action::Create | Action::Bind => "+",
+        Action::Delete | Action::Unbind => "-",
+        Action::Update | Action::Rebind => "!",
+    };
+    let mut out = format!(
+        "{sign} {} {} ({})\n",
+        s.action.as_str(),
+        s.channel.replace('`', "'"),
+        s.channel_type
+    );
+    for c in &s.changes {
+        if let Some(b) = &c.before {
+            let _ = writeln!(out, "-     {}: {}", c.field, b);
+        }
+        if let Some(a) = &c.after {
+            let _ = writeln!(out, "+     {}: {}", c.field, a);
+        }
+    }
+    out.replace("```", "'''")
+}
+
+fn emoji(a: Action) -> &'static str {
+    match a {
+        Action::Create => ":heavy_plus_sign:",
+        Action::Update => ":pencil2:",
+        Action::Bind => ":link:",
+        Action::Rebind => ":repeat:",
+        Action::Unbind => ":scissors:",
+        Action::Delete => ":x:",
+    }
+}
+
+/// Make text safe inside a table cell or inline code.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+        .replace('`', "'")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\n', '\r'], " ")
+}
+
+/// A last guard: cut at a character boundary if the estimate was off.
+fn fit(s: String, limit: usize) -> String {
+    if s.chars().count() <= limit {
+        return s;
+    }
+    let note = "\n\n> **Truncated** to fit the comment limit.\n";
+    let keep = limit.saturating_sub(note.chars().count());
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(note);
+    out
+}

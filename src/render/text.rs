@@ -1,0 +1,225 @@
+//! The plan for a terminal, in the manner of Terraform: one block per step (a replacement
+//! as one block), changed fields with before → after, descriptions as inline word diffs,
+//! then unmanaged channels, warnings and the summary line.
+
+use super::style::Style;
+use crate::plan::{Action, FieldChange, Plan, Step};
+use similar::{ChangeTag, TextDiff};
+use std::fmt::Write;
+
+/// The symbol of an action, as shown in the margin.
+pub fn symbol(action: Action) -> &'static str {
+    match action {
+        Action::Create | Action::Bind => "+",
+        Action::Update => "~",
+        Action::Rebind => "↻",
+        Action::Unbind | Action::Delete => "-",
+    }
+}
+
+fn paint(style: Style, action: Action, s: &str) -> String {
+    match action {
+        Action::Create | Action::Bind => style.green(s),
+        Action::Update => style.yellow(s),
+        Action::Rebind => style.cyan(s),
+        Action::Unbind | Action::Delete => style.red(s),
+    }
+}
+
+fn verb(action: Action) -> &'static str {
+    match action {
+        Action::Create => "will be created",
+        Action::Update => "will be updated",
+        Action::Bind => "will be bound",
+        Action::Rebind => "will be rebound",
+        Action::Unbind => "will be unbound",
+        Action::Delete => "will be deleted",
+    }
+}
+
+/// Render `plan` as text.
+pub fn render(plan: &Plan, style: Style) -> String {
+    let mut out = String::new();
+    if plan.is_empty() {
+        out.push_str(&style.bold("No changes."));
+        out.push_str(" The account matches the file.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "chanctl will run {} step{} on {} {} ({} wave{}):\n",
+            plan.steps.len(),
+            plural(plan.steps.len()),
+            plan.target.backend,
+            plan.target.account,
+            plan.waves(),
+            plural(plan.waves()),
+        );
+        let mut shown_replacements: Vec<&str> = Vec::new();
+        for step in &plan.steps {
+            if step.replace {
+                if shown_replacements.contains(&step.channel.as_str()) {
+                    continue;
+                }
+                shown_replacements.push(&step.channel);
+                replacement(&mut out, plan, step, style);
+            } else {
+                block(&mut out, step, style);
+            }
+        }
+    }
+    if !plan.unmanaged.is_empty() {
+        let _ = writeln!(
+            out,
+            "Unmanaged: {} live channel{} not in the file, left alone (--prune deletes them):",
+            plan.unmanaged.len(),
+            plural(plan.unmanaged.len())
+        );
+        for u in &plan.unmanaged {
+            let _ = writeln!(
+                out,
+                "  • {} ({}, {})",
+                u.name, u.channel_type, u.instance_id
+            );
+        }
+        out.push('\n');
+    }
+    let protected: Vec<&Step> = plan.protected_steps().collect();
+    if !protected.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {} step{} touch{} protected channels; apply refuses them without --force:",
+            style.red("!"),
+            protected.len(),
+            plural(protected.len()),
+            if protected.len() == 1 { "es" } else { "" }
+        );
+        for s in protected {
+            let _ = writeln!(out, "  • {} {}", s.action.as_str(), s.channel);
+        }
+        out.push('\n');
+    }
+    for w in &plan.warnings {
+        let _ = writeln!(out, "{} {w}", style.yellow("Note:"));
+    }
+    if !plan.warnings.is_empty() {
+        out.push('\n');
+    }
+    if !plan.is_empty() {
+        let _ = writeln!(out, "{}", style.bold(&plan.summary.line()));
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn block(out: &mut String, step: &Step, style: Style) {
+    let sym = paint(style, step.action, symbol(step.action));
+    let _ = writeln!(
+        out,
+        "  {sym} {} ({}) {} {}",
+        style.bold(&step.channel),
+        step.channel_type,
+        verb(step.action),
+        style.dim(&format!("— {}", step.reason)),
+    );
+    fields(out, &step.changes, style, "      ");
+    out.push('\n');
+}
+
+fn replacement(out: &mut String, plan: &Plan, first: &Step, style: Style) {
+    let parts: Vec<&Step> = plan
+        .steps
+        .iter()
+        .filter(|s| s.replace && s.channel == first.channel)
+        .collect();
+    let old_type = parts
+        .iter()
+        .find(|s| s.action == Action::Delete)
+        .map(|s| s.channel_type);
+    let new_type = parts
+        .iter()
+        .find(|s| s.action == Action::Create)
+        .map(|s| s.channel_type);
+    let types = match (old_type, new_type) {
+        (Some(a), Some(b)) => format!("{a} → {b}"),
+        _ => first.channel_type.to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "{} {} ({types}) must be replaced {}",
+        style.magenta("-/+"),
+        style.bold(&first.channel),
+        style.dim("— the type cannot change in place"),
+    );
+    for s in parts {
+        let _ = writeln!(
+            out,
+            "      {} {} (step {})",
+            paint(style, s.action, symbol(s.action)),
+            s.action.as_str(),
+            s.index + 1
+        );
+        fields(out, &s.changes, style, "          ");
+    }
+    out.push('\n');
+}
+
+fn fields(out: &mut String, changes: &[FieldChange], style: Style, indent: &str) {
+    let width = changes
+        .iter()
+        .map(|c| c.field.chars().count())
+        .max()
+        .unwrap_or(0);
+    for c in changes {
+        let pad = " ".repeat(width - c.field.chars().count());
+        let line = match (&c.before, &c.after) {
+            (None, Some(a)) => format!("{} {}{pad} = {}", style.green("+"), c.field, quote(a)),
+            (Some(b), None) => format!("{} {}{pad} = {}", style.red("-"), c.field, quote(b)),
+            (Some(b), Some(a)) if c.field == "description" => {
+                format!(
+                    "{} {}{pad} = {}",
+                    style.yellow("~"),
+                    c.field,
+                    word_diff(b, a, style)
+                )
+            }
+            (Some(b), Some(a)) => format!(
+                "{} {}{pad} = {} → {}",
+                style.yellow("~"),
+                c.field,
+                quote(b),
+                quote(a)
+            ),
+            (None, None) => continue,
+        };
+        let _ = writeln!(out, "{indent}{line}");
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// An inline word diff: `[-removed-]{+added+}` without colour, red and green with it.
+pub fn word_diff(before: &str, after: &str, style: Style) -> String {
+    let diff = TextDiff::from_words(before, after);
+    let mut out = String::from("\"");
+    for change in diff.iter_all_changes() {
+        let v = change.value();
+        match change.tag() {
+            ChangeTag::Equal => out.push_str(v),
+            ChangeTag::Delete if style.color => out.push_str(&style.red(v)),
+            ChangeTag::Insert if style.color => out.push_str(&style.green(v)),
+            ChangeTag::Delete => {
+                let _ = write!(out, "[-{v}-]");
+            }
+            ChangeTag::Insert => {
+                let _ = write!(out, "{{+{v}+}}");
+            }
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,468 @@
+//! The service's rules for an account's channels, independent of any storage or transport.
+//!
+//! The sandbox backend stores an [`Account`] in a file, the CAMS emulator serves one over
+//! HTTP, and the planner's property tests replay plans against one: all three enforce exactly
+//! these rules, so a plan that runs here runs there.
+
+use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, Resource};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use thiserror::Error;
+
+/// Longest channel name, in characters (Unicode scalar values).
+pub const MAX_NAME_CHARS: usize = 50;
+/// Longest channel description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 150;
+
+/// One change to an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    Create {
+        name: String,
+        #[serde(rename = "type")]
+        channel_type: ChannelType,
+        description: String,
+    },
+    Update {
+        id: String,
+        name: String,
+        description: String,
+    },
+    Bind {
+        id: String,
+        binding: Binding,
+    },
+    /// Replace the channel's binding `from` with `to` (both must be of the channel's type).
+    Rebind {
+        id: String,
+        from: Binding,
+        to: Binding,
+    },
+    Unbind {
+        id: String,
+        binding: Binding,
+    },
+    Delete {
+        id: String,
+    },
+}
+
+impl Op {
+    /// The instance the operation works on (none for a create).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Op::Create { .. } => None,
+            Op::Update { id, .. }
+            | Op::Bind { id, .. }
+            | Op::Rebind { id, .. }
+            | Op::Unbind { id, .. }
+            | Op::Delete { id } => Some(id),
+        }
+    }
+}
+
+/// Why the service refuses an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum RuleError {
+    #[error("the account's channel quota of {quota} is full")]
+    QuotaExceeded { quota: u32 },
+    #[error("no channel with instance id {id}")]
+    NotFound { id: String },
+    #[error("{resource} is already bound to channel `{holder_name}` ({holder_id})")]
+    ResourceHeld {
+        resource: Resource,
+        holder_id: String,
+        holder_name: String,
+    },
+    #[error("channel {id} is already bound")]
+    AlreadyBound { id: String },
+    #[error("channel {id} is not bound to what the request says (it has {actual})")]
+    BindingMismatch { id: String, actual: String },
+    #[error("a {binding} binding does not fit a {channel_type} channel")]
+    WrongBindingType {
+        channel_type: ChannelType,
+        binding: ChannelType,
+    },
+    #[error("channel names are 1 to {MAX_NAME_CHARS} characters; got {chars}")]
+    InvalidName { chars: usize },
+    #[error("descriptions are at most {MAX_DESCRIPTION_CHARS} characters; got {chars}")]
+    DescriptionTooLong { chars: usize },
+}
+
+/// A CAMS account's channels and the bookkeeping the rules need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub quota: u32,
+    /// Counter behind generated instance ids.
+    pub serial: u64,
+    channels: BTreeMap<String, LiveChannel>,
+    #[serde(skip)]
+    holders: HashMap<Resource, String>,
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Account::new(crate::config::file::DEFAULT_QUOTA)
+    }
+}
+
+impl Account {
+    pub fn new(quota: u32) -> Self {
+        Account {
+            quota,
+            serial: 0,
+            channels: BTreeMap::new(),
+            holders: HashMap::new(),
+        }
+    }
+
+    /// Rebuild the resource index (after deserializing). Fails when the stored channels
+    /// already break the one-holder rule.
+    pub fn reindex(&mut self) -> Result<(), RuleError> {
+        self.holders.clear();
+        for ch in self.channels.values() {
+            for r in ch.binding.iter().flat_map(Binding::resources) {
+                if let Some(other) = self.holders.get(&r) {
+                    return Err(RuleError::ResourceHeld {
+                        resource: r,
+                        holder_id: other.clone(),
+                        holder_name: self.channels[other].name.clone(),
+                    });
+                }
+                self.holders.insert(r, ch.id.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Build an account from channels already there (e.g. a live snapshot).
+    pub fn from_channels(quota: u32, channels: Vec<LiveChannel>) -> Result<Self, RuleError> {
+        let mut account = Account::new(quota);
+        account.serial = channels.len() as u64;
+        account.channels = channels.into_iter().map(|c| (c.id.clone(), c)).collect();
+        account.reindex()?;
+        Ok(account)
+    }
+
+    pub fn channels(&self) -> impl Iterator<Item = &LiveChannel> {
+        self.channels.values()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&LiveChannel> {
+        self.channels.get(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.channels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.channels.is_empty()
+    }
+
+    /// The channel that holds `resource`, if any.
+    pub fn holder(&self, resource: &Resource) -> Option<&LiveChannel> {
+        self.holders
+            .get(resource)
+            .and_then(|id| self.channels.get(id))
+    }
+
+    pub fn snapshot(&self) -> LiveState {
+        LiveState::new(self.channels.values().cloned().collect())
+    }
+
+    /// Apply `op` if the rules allow it. Returns the new instance id for a create.
+    pub fn apply(&mut self, op: &Op) -> Result<Option<String>, RuleError> {
+        match op {
+            Op::Create {
+                name,
+                channel_type,
+                description,
+            } => {
+                check_name(name)?;
+                check_description(description)?;
+                if self.channels.len() >= self.quota as usize {
+                    return Err(RuleError::QuotaExceeded { quota: self.quota });
+                }
+                let id = self.next_id();
+                self.channels.insert(
+                    id.clone(),
+                    LiveChannel {
+                        id: id.clone(),
+                        name: name.clone(),
+                        channel_type: *channel_type,
+                        description: description.clone(),
+                        binding: None,
+                        bind_state: BindState::Bound,
+                    },
+                );
+                Ok(Some(id))
+            }
+            Op::Update {
+                id,
+                name,
+                description,
+            } => {
+                check_name(name)?;
+                check_description(description)?;
+                let ch = self.channel_mut(id)?;
+                ch.name = name.clone();
+                ch.description = description.clone();
+                Ok(None)
+            }
+            Op::Bind { id, binding } => {
+                let ch = self.channel(id)?;
+                check_type(ch, binding)?;
+                if ch.binding.is_some() {
+                    return Err(RuleError::AlreadyBound { id: id.clone() });
+                }
+                self.check_free(id, binding)?;
+                self.take(id, binding);
+                Ok(None)
+            }
+            Op::Rebind { id, from, to } => {
+                let ch = self.channel(id)?;
+                check_type(ch, to)?;
+                check_current(ch, from)?;
+                self.check_free(id, to)?;
+                self.release(id);
+                self.take(id, to);
+                Ok(None)
+            }
+            Op::Unbind { id, binding } => {
+                check_current(self.channel(id)?, binding)?;
+                self.release(id);
+                Ok(None)
+            }
+            Op::Delete { id } => {
+                self.channel(id)?;
+                self.release(id);
+                self.channels.remove(id);
+                Ok(None)
+            }
+        }
+    }
+
+    fn next_id(&mut self) -> String {
+        loop {
+            self.serial += 1;
+            let id = format!("cams-{:012x}", mix(self.serial) & 0xffff_ffff_ffff);
+            if !self.channels.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    fn channel(&self, id: &str) -> Result<&LiveChannel, RuleError> {
+        self.channels
+            .get(id)
+            .ok_or_else(|| RuleError::NotFound { id: id.to_string() })
+    }
+
+    fn channel_mut(&mut self, id: &str) -> Result<&mut LiveChannel, RuleError> {
+        self.channels
+            .get_mut(id)
+            .ok_or_else(|| RuleError::NotFound { id: id.to_string() })
+    }
+
+    fn check_free(&self, id: &str, binding: &Binding) -> Result<(), RuleError> {
+        for r in binding.resources() {
+            if let Some(holder) = self.holders.get(&r) {
+                if holder != id {
+                    return Err(RuleError::ResourceHeld {
+                        resource: r,
+                        holder_id: holder.clone(),
+                        holder_name: self.channels[holder].name.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn take(&mut self, id: &str, binding: &Binding) {
+        for r in binding.resources() {
+            self.holders.insert(r, id.to_string());
+        }
+        if let Some(ch) = self.channels.get_mut(id) {
+            ch.binding = Some(binding.clone());
+            ch.bind_state = BindState::Bound;
+        }
+    }
+
+    fn release(&mut self, id: &str) {
+        if let Some(ch) = self.channels.get_mut(id) {
+            if let Some(old) = ch.binding.take() {
+                for r in old.resources() {
+                    self.holders.remove(&r);
+                }
+            }
+            ch.bind_state = BindState::Bound;
+        }
+    }
+}
+
+fn check_name(name: &str) -> Result<(), RuleError> {
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_NAME_CHARS {
+        return Err(RuleError::InvalidName { chars });
+    }
+    Ok(())
+}
+
+fn check_description(description: &str) -> Result<(), RuleError> {
+    let chars = description.chars().count();
+    if chars > MAX_DESCRIPTION_CHARS {
+        return Err(RuleError::DescriptionTooLong { chars });
+    }
+    Ok(())
+}
+
+fn check_type(ch: &LiveChannel, binding: &Binding) -> Result<(), RuleError> {
+    if binding.channel_type() != ch.channel_type {
+        return Err(RuleError::WrongBindingType {
+            channel_type: ch.channel_type,
+            binding: binding.channel_type(),
+        });
+    }
+    Ok(())
+}
+
+fn check_current(ch: &LiveChannel, expected: &Binding) -> Result<(), RuleError> {
+    if ch.binding.as_ref() != Some(expected) {
+        return Err(RuleError::BindingMismatch {
+            id: ch.id.clone(),
+            actual: ch
+                .binding
+                .as_ref()
+                .map_or_else(|| "no binding".to_string(), Binding::summary),
+        });
+    }
+    Ok(())
+}
+
+/// splitmix64: spreads a counter over 64 bits so ids look like the service's opaque ones.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MessengerBinding;
+
+    fn page(id: &str) -> Binding {
+        Binding::Messenger(MessengerBinding { page_id: id.into() })
+    }
+
+    fn create(a: &mut Account, name: &str) -> String {
+        a.apply(&Op::Create {
+            name: name.into(),
+            channel_type: ChannelType::Messenger,
+            description: String::new(),
+        })
+        .unwrap()
+        .unwrap()
+    }
+
+    #[test]
+    fn quota_counts_all_channels() {
+        let mut a = Account::new(2);
+        create(&mut a, "a");
+        create(&mut a, "b");
+        let err = a
+            .apply(&Op::Create {
+                name: "c".into(),
+                channel_type: ChannelType::Sms,
+                description: String::new(),
+            })
+            .unwrap_err();
+        assert_eq!(err, RuleError::QuotaExceeded { quota: 2 });
+    }
+
+    #[test]
+    fn a_resource_has_one_holder_until_released() {
+        let mut a = Account::new(10);
+        let x = create(&mut a, "x");
+        let y = create(&mut a, "y");
+        a.apply(&Op::Bind {
+            id: x.clone(),
+            binding: page("1"),
+        })
+        .unwrap();
+        let err = a
+            .apply(&Op::Bind {
+                id: y.clone(),
+                binding: page("1"),
+            })
+            .unwrap_err();
+        assert!(matches!(err, RuleError::ResourceHeld { .. }));
+        a.apply(&Op::Delete { id: x }).unwrap();
+        a.apply(&Op::Bind {
+            id: y,
+            binding: page("1"),
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn rebind_checks_the_current_binding() {
+        let mut a = Account::new(10);
+        let x = create(&mut a, "x");
+        a.apply(&Op::Bind {
+            id: x.clone(),
+            binding: page("1"),
+        })
+        .unwrap();
+        let wrong = a.apply(&Op::Rebind {
+            id: x.clone(),
+            from: page("9"),
+            to: page("2"),
+        });
+        assert!(matches!(wrong, Err(RuleError::BindingMismatch { .. })));
+        a.apply(&Op::Rebind {
+            id: x.clone(),
+            from: page("1"),
+            to: page("2"),
+        })
+        .unwrap();
+        assert_eq!(a.get(&x).unwrap().binding, Some(page("2")));
+        assert!(a.holder(&Resource::MessengerPage("1".into())).is_none());
+    }
+
+    #[test]
+    fn names_are_counted_in_characters() {
+        let mut a = Account::new(10);
+        let emoji: String = "😀".repeat(50);
+        create(&mut a, &emoji);
+        let err = a.apply(&Op::Create {
+            name: "x".repeat(51),
+            channel_type: ChannelType::Sms,
+            description: String::new(),
+        });
+        assert_eq!(err, Err(RuleError::InvalidName { chars: 51 }));
+    }
+
+    #[test]
+    fn wrong_binding_type_is_refused() {
+        let mut a = Account::new(10);
+        let id = a
+            .apply(&Op::Create {
+                name: "s".into(),
+                channel_type: ChannelType::Sms,
+                description: String::new(),
+            })
+            .unwrap()
+            .unwrap();
+        let err = a.apply(&Op::Bind {
+            id,
+            binding: page("1"),
+        });
+        assert!(matches!(err, Err(RuleError::WrongBindingType { .. })));
+    }
+}
