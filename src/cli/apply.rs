@@ -134,10 +134,8 @@ pub fn print_event(printer: &Printer, event: Event<'_>) {
 pub fn finish(plan: &Plan, report: &apply::ApplyReport, printer: &Printer) -> Exit {
     if report.succeeded() {
         printer.out(&format!(
-            "\nApply complete: {} step{} done. {}\n",
-            report.done.len(),
-            if report.done.len() == 1 { "" } else { "s" },
-            plan.summary.line().replacen("Plan: ", "", 1)
+            "\nApply complete: {}.\n",
+            plan.summary.done_line()
         ));
         return Exit::Ok;
     }

@@ -32,10 +32,7 @@ pub struct BackendArgs {
 impl BackendArgs {
     pub fn sandbox_path(&self, file: &Path) -> PathBuf {
         self.sandbox.clone().unwrap_or_else(|| {
-            let dir = file
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            let dir = file.parent().unwrap_or(Path::new(""));
             dir.join(".chanctl").join("sandbox.json")
         })
     }

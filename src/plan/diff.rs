@@ -57,7 +57,7 @@ pub fn build(
     let matched = match_channels(desired, live)?;
 
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut warnings = Vec::new();
+    let warnings = Vec::new();
     let mut managed: HashSet<&str> = HashSet::new();
     let mut replaced = 0;
 
@@ -66,12 +66,6 @@ pub fn build(
             None => create_channel(d, &mut drafts, false, None),
             Some(l) => {
                 managed.insert(&l.id);
-                if l.name != d.name {
-                    warnings.push(format!(
-                        "`{}` is renamed to `{}` (previously)",
-                        l.name, d.name
-                    ));
-                }
                 if l.channel_type != d.channel_type {
                     replaced += 1;
                     let delete = drafts.len();

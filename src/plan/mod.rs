@@ -178,6 +178,24 @@ impl Summary {
         Action::ALL.iter().map(|a| self.count(*a)).sum()
     }
 
+    /// `2 created, 1 updated, ...` for the end of an apply (actions with no steps left out).
+    pub fn done_line(&self) -> String {
+        let parts: Vec<String> = Action::ALL
+            .iter()
+            .filter(|a| self.count(**a) > 0)
+            .map(|a| {
+                let verb = match a {
+                    Action::Bind => "bound".to_string(),
+                    Action::Rebind => "rebound".to_string(),
+                    Action::Unbind => "unbound".to_string(),
+                    other => format!("{}d", other.as_str()),
+                };
+                format!("{} {verb}", self.count(*a))
+            })
+            .collect();
+        parts.join(", ")
+    }
+
     /// `Plan: 2 to create, 1 to update, ...` in the manner of Terraform.
     pub fn line(&self) -> String {
         let parts: Vec<String> = Action::ALL

@@ -216,19 +216,13 @@ fn split_rebind(
     drafts[i] = Draft {
         action: Action::Unbind,
         after: unbound.clone(),
-        reason: format!(
-            "{}; released first so that a swap of bindings can proceed",
-            rebind.reason
-        ),
+        reason: "rebind, part 1: released first, as another channel takes this binding".to_string(),
         ..rebind.clone()
     };
     drafts.push(Draft {
         action: Action::Bind,
         before: unbound,
-        reason: format!(
-            "{}; bound again once the other channel has let go",
-            rebind.reason
-        ),
+        reason: "rebind, part 2: bound once the other channel has let go".to_string(),
         after_steps: vec![i],
         ..rebind
     });

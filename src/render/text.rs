@@ -124,7 +124,14 @@ fn block(out: &mut String, step: &Step, style: Style) {
         verb(step.action),
         style.dim(&format!("— {}", step.reason)),
     );
-    fields(out, &step.changes, style, "      ");
+    // A create's name is in the heading already.
+    let changes: Vec<FieldChange> = step
+        .changes
+        .iter()
+        .filter(|c| !(step.action == Action::Create && c.field == "name"))
+        .cloned()
+        .collect();
+    fields(out, &changes, style, "      ");
     out.push('\n');
 }
 
@@ -206,20 +213,38 @@ fn quote(s: &str) -> String {
 pub fn word_diff(before: &str, after: &str, style: Style) -> String {
     let diff = TextDiff::from_words(before, after);
     let mut out = String::from("\"");
+    // Runs of removed and added words, so that a changed phrase reads as one edit.
+    let mut removed = String::new();
+    let mut added = String::new();
+    let flush = |out: &mut String, removed: &mut String, added: &mut String| {
+        if !removed.is_empty() {
+            if style.color {
+                out.push_str(&style.red(removed));
+            } else {
+                let _ = write!(out, "[-{removed}-]");
+            }
+            removed.clear();
+        }
+        if !added.is_empty() {
+            if style.color {
+                out.push_str(&style.green(added));
+            } else {
+                let _ = write!(out, "{{+{added}+}}");
+            }
+            added.clear();
+        }
+    };
     for change in diff.iter_all_changes() {
-        let v = change.value();
         match change.tag() {
-            ChangeTag::Equal => out.push_str(v),
-            ChangeTag::Delete if style.color => out.push_str(&style.red(v)),
-            ChangeTag::Insert if style.color => out.push_str(&style.green(v)),
-            ChangeTag::Delete => {
-                let _ = write!(out, "[-{v}-]");
+            ChangeTag::Equal => {
+                flush(&mut out, &mut removed, &mut added);
+                out.push_str(change.value());
             }
-            ChangeTag::Insert => {
-                let _ = write!(out, "{{+{v}+}}");
-            }
+            ChangeTag::Delete => removed.push_str(change.value()),
+            ChangeTag::Insert => added.push_str(change.value()),
         }
     }
+    flush(&mut out, &mut removed, &mut added);
     out.push('"');
     out
 }
