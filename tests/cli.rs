@@ -1,0 +1,177 @@
+//! The command line through the real binary: the main job on the sandbox, exit codes,
+//! output formats, confirmation and locking.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn chanctl(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1").env_remove("CHANCTL_SANDBOX");
+    cmd
+}
+
+fn example_in_tmp() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml");
+    std::fs::copy(src, tmp.path().join("channels.yaml")).unwrap();
+    tmp
+}
+
+#[test]
+fn apply_example_then_nothing_left() {
+    let tmp = example_in_tmp();
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Plan: 6 to create, 0 to update, 5 to bind"))
+        .stdout(predicate::str::contains("Apply complete: 6 created, 5 bound."));
+    assert!(tmp.path().join(".chanctl/sandbox.json").exists());
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No changes."));
+    chanctl(tmp.path()).args(["plan", "--detailed-exitcode"]).assert().code(0);
+}
+
+#[test]
+fn detailed_exitcode_is_two_with_changes() {
+    let tmp = example_in_tmp();
+    chanctl(tmp.path()).args(["plan", "--detailed-exitcode"]).assert().code(2);
+    chanctl(tmp.path()).args(["plan"]).assert().code(0);
+}
+
+#[test]
+fn apply_without_terminal_or_auto_approve_refuses() {
+    let tmp = example_in_tmp();
+    chanctl(tmp.path())
+        .arg("apply")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--auto-approve"));
+    // Nothing was created.
+    chanctl(tmp.path()).args(["plan", "--detailed-exitcode"]).assert().code(2);
+}
+
+#[test]
+fn json_plan_is_the_plan_value() {
+    let tmp = example_in_tmp();
+    let out = chanctl(tmp.path()).args(["plan", "--format", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["format_version"], 1);
+    let steps = plan["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 11);
+    for (i, s) in steps.iter().enumerate() {
+        assert_eq!(s["index"], i);
+        assert!(s["action"].is_string() && s["channel"].is_string());
+    }
+    assert_eq!(plan["summary"]["create"], 6);
+    assert!(plan["live_fingerprint"].as_str().unwrap().starts_with("sha256:"));
+    // The JSON plan reads back into the library's type.
+    let typed: chanctl::plan::Plan = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(typed.steps.len(), 11);
+}
+
+#[test]
+fn markdown_plan_snapshot() {
+    let tmp = example_in_tmp();
+    let out = chanctl(tmp.path()).args(["plan", "--format", "markdown"]).output().unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!("example_markdown_plan", String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn text_plan_has_no_colour_when_not_a_terminal() {
+    let tmp = example_in_tmp();
+    let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    cmd.current_dir(tmp.path()).env_remove("NO_COLOR").arg("plan");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success());
+    assert!(!out.stdout.contains(&0x1b), "escape codes in piped output");
+}
+
+#[test]
+fn schema_command_prints_the_committed_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let committed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/channels.schema.json")).unwrap();
+    chanctl(tmp.path()).arg("schema").assert().success().stdout(committed);
+}
+
+#[test]
+fn validate_valid_file_prints_one_line() {
+    let tmp = example_in_tmp();
+    let out = chanctl(tmp.path()).arg("validate").output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1);
+    assert!(stdout.contains("is valid: 6 channels"));
+}
+
+#[test]
+fn missing_file_and_directory_are_clear_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    chanctl(tmp.path())
+        .args(["validate", "-f", "nope.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot read nope.yaml"));
+    std::fs::create_dir(tmp.path().join("dir.yaml")).unwrap();
+    chanctl(tmp.path())
+        .args(["plan", "-f", "dir.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is a directory"));
+}
+
+#[test]
+fn a_second_apply_fails_fast_while_the_sandbox_is_locked() {
+    let tmp = example_in_tmp();
+    std::fs::create_dir_all(tmp.path().join(".chanctl")).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(tmp.path().join(".chanctl/sandbox.json.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve"])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("in use by another chanctl"));
+    drop(lock);
+    chanctl(tmp.path()).args(["apply", "--auto-approve"]).assert().success();
+}
+
+#[test]
+fn explicit_sandbox_path_from_flag_and_env() {
+    let tmp = example_in_tmp();
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve", "--sandbox", "acct/one.json"])
+        .assert()
+        .success();
+    assert!(tmp.path().join("acct/one.json").exists());
+    let mut cmd = chanctl(tmp.path());
+    cmd.env("CHANCTL_SANDBOX", "acct/one.json");
+    cmd.args(["plan", "--detailed-exitcode"]).assert().code(0);
+    // The default sandbox is still empty.
+    chanctl(tmp.path()).args(["plan", "--detailed-exitcode"]).assert().code(2);
+}
+
+#[test]
+fn corrupt_sandbox_is_an_error_not_a_panic() {
+    let tmp = example_in_tmp();
+    std::fs::create_dir_all(tmp.path().join(".chanctl")).unwrap();
+    std::fs::write(tmp.path().join(".chanctl/sandbox.json"), "{ not json").unwrap();
+    chanctl(tmp.path())
+        .arg("plan")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a valid sandbox file"))
+        .stderr(predicate::str::contains("panicked").not());
+}
