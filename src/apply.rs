@@ -121,3 +121,111 @@ pub async fn apply<P: Provider>(
     }
     report
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Desired, DesiredChannel};
+    use crate::model::{Binding, ChannelType, LiveState, MessengerBinding};
+    use crate::plan::{PlanOptions, Target, build};
+    use crate::rules::{Account, Op};
+    use std::sync::Mutex;
+
+    /// The rules in memory, failing every operation after the first `ok` ones.
+    struct Flaky {
+        account: Mutex<Account>,
+        ok: Mutex<usize>,
+    }
+
+    impl Provider for Flaky {
+        fn target(&self) -> Target {
+            Target {
+                backend: "test".into(),
+                account: "memory".into(),
+            }
+        }
+        async fn read(&self) -> Result<LiveState, ProviderError> {
+            Ok(self.account.lock().unwrap().snapshot())
+        }
+        async fn execute(&self, op: &Op) -> Result<Outcome, ProviderError> {
+            let mut ok = self.ok.lock().unwrap();
+            if *ok == 0 {
+                return Err(ProviderError::Api {
+                    code: "ServiceUnavailable".into(),
+                    message: "try later".into(),
+                    request_id: Some("REQ-1".into()),
+                });
+            }
+            *ok -= 1;
+            Ok(match self.account.lock().unwrap().apply(op)? {
+                Some(id) => Outcome::Created(id),
+                None => Outcome::Done(crate::model::BindState::Bound),
+            })
+        }
+    }
+
+    fn desired() -> Desired {
+        let ch = |name: &str, page: &str| DesiredChannel {
+            name: name.into(),
+            channel_type: ChannelType::Messenger,
+            description: String::new(),
+            binding: Some(Binding::Messenger(MessengerBinding {
+                page_id: page.into(),
+            })),
+            protect: false,
+            previously: vec![],
+        };
+        Desired {
+            quota: 10,
+            prune: false,
+            channels: vec![ch("a", "1"), ch("b", "2")],
+        }
+    }
+
+    fn run(ok: usize) -> (ApplyReport, Flaky, crate::plan::Plan) {
+        let provider = Flaky {
+            account: Mutex::new(Account::new(10)),
+            ok: Mutex::new(ok),
+        };
+        let options = PlanOptions {
+            prune: false,
+            target: provider.target(),
+        };
+        let plan = build(&desired(), &LiveState::default(), &options).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut events = 0;
+        let report = rt.block_on(apply(&plan, &provider, ApplyOptions::default(), |_| {
+            events += 1
+        }));
+        assert_eq!(events, report.done.len() + report.failed.len());
+        (report, provider, plan)
+    }
+
+    #[test]
+    fn everything_runs_when_nothing_fails() {
+        let (report, provider, plan) = run(100);
+        assert!(report.succeeded());
+        assert_eq!(report.done.len(), plan.steps.len());
+        assert_eq!(provider.account.lock().unwrap().len(), 2);
+        assert_eq!(report.created.len(), 2);
+    }
+
+    #[test]
+    fn a_failure_stops_after_its_wave_and_says_what_was_not_tried() {
+        // Wave 0 creates a and b; the second create fails; the binds are not tried.
+        let (report, provider, plan) = run(1);
+        assert!(!report.succeeded());
+        assert_eq!(report.done.len(), 1);
+        assert_eq!(report.failed.len(), 1);
+        let not_run: Vec<_> = report
+            .not_run
+            .iter()
+            .map(|&i| plan.steps[i].action)
+            .collect();
+        assert_eq!(not_run, vec![Action::Bind, Action::Bind]);
+        assert!(report.failed[0].1.to_string().contains("REQ-1"));
+        assert_eq!(provider.account.lock().unwrap().len(), 1);
+    }
+}

@@ -269,14 +269,14 @@ impl Account {
 
     fn check_free(&self, id: &str, binding: &Binding) -> Result<(), RuleError> {
         for r in binding.resources() {
-            if let Some(holder) = self.holders.get(&r) {
-                if holder != id {
-                    return Err(RuleError::ResourceHeld {
-                        resource: r,
-                        holder_id: holder.clone(),
-                        holder_name: self.channels[holder].name.clone(),
-                    });
-                }
+            if let Some(holder) = self.holders.get(&r)
+                && holder != id
+            {
+                return Err(RuleError::ResourceHeld {
+                    resource: r,
+                    holder_id: holder.clone(),
+                    holder_name: self.channels[holder].name.clone(),
+                });
             }
         }
         Ok(())

@@ -72,16 +72,16 @@ fn read_source(path: &Path, printer: &Printer) -> Result<String, Exit> {
         return Err(Exit::Error);
     }
     let meta = std::fs::metadata(path);
-    if let Ok(m) = &meta {
-        if m.len() > config::load::MAX_INPUT_BYTES as u64 {
-            printer.error(&format!(
-                "{} is {} bytes; chanctl reads at most {} bytes",
-                path.display(),
-                m.len(),
-                config::load::MAX_INPUT_BYTES
-            ));
-            return Err(Exit::Error);
-        }
+    if let Ok(m) = &meta
+        && m.len() > config::load::MAX_INPUT_BYTES as u64
+    {
+        printer.error(&format!(
+            "{} is {} bytes; chanctl reads at most {} bytes",
+            path.display(),
+            m.len(),
+            config::load::MAX_INPUT_BYTES
+        ));
+        return Err(Exit::Error);
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,

@@ -80,10 +80,10 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
 fn first_line(message: &str) -> String {
     let mut line = message.lines().next().unwrap_or("invalid YAML").trim();
     line = line.strip_prefix("error: ").unwrap_or(line);
-    if line.starts_with("line ") {
-        if let Some((_, rest)) = line.split_once(": ") {
-            line = rest;
-        }
+    if line.starts_with("line ")
+        && let Some((_, rest)) = line.split_once(": ")
+    {
+        line = rest;
     }
     line = line.split(" at line ").next().unwrap_or(line);
     line.trim_end_matches(':').to_string()

@@ -300,11 +300,11 @@ fn match_channels<'a>(
             continue;
         }
         for old in &d.previously {
-            if let Some(l) = lookup(old)? {
-                if taken.insert(&l.id) {
-                    out[i] = Some(l);
-                    break;
-                }
+            if let Some(l) = lookup(old)?
+                && taken.insert(&l.id)
+            {
+                out[i] = Some(l);
+                break;
             }
         }
     }
