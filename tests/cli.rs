@@ -7,7 +7,9 @@ use std::path::Path;
 
 fn chanctl(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1").env_remove("CHANCTL_SANDBOX");
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CHANCTL_SANDBOX");
     cmd
 }
 
@@ -25,21 +27,31 @@ fn apply_example_then_nothing_left() {
         .args(["apply", "--auto-approve"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Plan: 6 to create, 0 to update, 5 to bind"))
-        .stdout(predicate::str::contains("Apply complete: 6 created, 5 bound."));
+        .stdout(predicate::str::contains(
+            "Plan: 6 to create, 0 to update, 5 to bind",
+        ))
+        .stdout(predicate::str::contains(
+            "Apply complete: 6 created, 5 bound.",
+        ));
     assert!(tmp.path().join(".chanctl/sandbox.json").exists());
     chanctl(tmp.path())
         .args(["apply", "--auto-approve"])
         .assert()
         .success()
         .stdout(predicate::str::contains("No changes."));
-    chanctl(tmp.path()).args(["plan", "--detailed-exitcode"]).assert().code(0);
+    chanctl(tmp.path())
+        .args(["plan", "--detailed-exitcode"])
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn detailed_exitcode_is_two_with_changes() {
     let tmp = example_in_tmp();
-    chanctl(tmp.path()).args(["plan", "--detailed-exitcode"]).assert().code(2);
+    chanctl(tmp.path())
+        .args(["plan", "--detailed-exitcode"])
+        .assert()
+        .code(2);
     chanctl(tmp.path()).args(["plan"]).assert().code(0);
 }
 
@@ -52,13 +64,19 @@ fn apply_without_terminal_or_auto_approve_refuses() {
         .code(1)
         .stderr(predicate::str::contains("--auto-approve"));
     // Nothing was created.
-    chanctl(tmp.path()).args(["plan", "--detailed-exitcode"]).assert().code(2);
+    chanctl(tmp.path())
+        .args(["plan", "--detailed-exitcode"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn json_plan_is_the_plan_value() {
     let tmp = example_in_tmp();
-    let out = chanctl(tmp.path()).args(["plan", "--format", "json"]).output().unwrap();
+    let out = chanctl(tmp.path())
+        .args(["plan", "--format", "json"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(plan["format_version"], 1);
@@ -69,7 +87,12 @@ fn json_plan_is_the_plan_value() {
         assert!(s["action"].is_string() && s["channel"].is_string());
     }
     assert_eq!(plan["summary"]["create"], 6);
-    assert!(plan["live_fingerprint"].as_str().unwrap().starts_with("sha256:"));
+    assert!(
+        plan["live_fingerprint"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
     // The JSON plan reads back into the library's type.
     let typed: chanctl::plan::Plan = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(typed.steps.len(), 11);
@@ -78,16 +101,24 @@ fn json_plan_is_the_plan_value() {
 #[test]
 fn markdown_plan_snapshot() {
     let tmp = example_in_tmp();
-    let out = chanctl(tmp.path()).args(["plan", "--format", "markdown"]).output().unwrap();
+    let out = chanctl(tmp.path())
+        .args(["plan", "--format", "markdown"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    insta::assert_snapshot!("example_markdown_plan", String::from_utf8(out.stdout).unwrap());
+    insta::assert_snapshot!(
+        "example_markdown_plan",
+        String::from_utf8(out.stdout).unwrap()
+    );
 }
 
 #[test]
 fn text_plan_has_no_colour_when_not_a_terminal() {
     let tmp = example_in_tmp();
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
-    cmd.current_dir(tmp.path()).env_remove("NO_COLOR").arg("plan");
+    cmd.current_dir(tmp.path())
+        .env_remove("NO_COLOR")
+        .arg("plan");
     let out = cmd.output().unwrap();
     assert!(out.status.success());
     assert!(!out.stdout.contains(&0x1b), "escape codes in piped output");
@@ -96,9 +127,15 @@ fn text_plan_has_no_colour_when_not_a_terminal() {
 #[test]
 fn schema_command_prints_the_committed_schema() {
     let tmp = tempfile::tempdir().unwrap();
-    let committed =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/channels.schema.json")).unwrap();
-    chanctl(tmp.path()).arg("schema").assert().success().stdout(committed);
+    let committed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/channels.schema.json"),
+    )
+    .unwrap();
+    chanctl(tmp.path())
+        .arg("schema")
+        .assert()
+        .success()
+        .stdout(committed);
 }
 
 #[test]
@@ -145,7 +182,10 @@ fn a_second_apply_fails_fast_while_the_sandbox_is_locked() {
         .code(1)
         .stderr(predicate::str::contains("in use by another chanctl"));
     drop(lock);
-    chanctl(tmp.path()).args(["apply", "--auto-approve"]).assert().success();
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve"])
+        .assert()
+        .success();
 }
 
 #[test]
@@ -160,7 +200,10 @@ fn explicit_sandbox_path_from_flag_and_env() {
     cmd.env("CHANCTL_SANDBOX", "acct/one.json");
     cmd.args(["plan", "--detailed-exitcode"]).assert().code(0);
     // The default sandbox is still empty.
-    chanctl(tmp.path()).args(["plan", "--detailed-exitcode"]).assert().code(2);
+    chanctl(tmp.path())
+        .args(["plan", "--detailed-exitcode"])
+        .assert()
+        .code(2);
 }
 
 #[test]
