@@ -4,7 +4,10 @@
 //! The pure core produces [`Diagnostic`] values; rendering them is the printer's job.
 
 use crate::config::yaml::Span;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt;
 use std::sync::Arc;
 
@@ -71,7 +74,8 @@ pub struct Report {
 }
 
 impl Report {
-    /// Render every diagnostic, in source order, with miette's graphical handler.
+    /// Render every diagnostic, in source order, with miette's graphical handler; a blank line
+    /// separates one from the next.
     pub fn render(&self, color: bool, width: usize) -> String {
         let theme = if color {
             GraphicalTheme::unicode()
@@ -81,9 +85,15 @@ impl Report {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(width)
             .with_links(false);
-        let source = NamedSource::new(self.file_name.clone(), self.source.clone());
+        let source = Source {
+            name: self.file_name.clone(),
+            text: self.source.clone(),
+        };
         let mut out = String::new();
-        for d in &self.diagnostics {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
             let one = OneDiagnostic {
                 d,
                 source: &source,
@@ -108,14 +118,23 @@ impl Report {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column (in characters) of a byte offset. A byte order mark at the start
+/// of the file is not a column: editors do not show it.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));
     let before = &source[..offset];
     let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
+    (line, column(source, offset) + 1)
+}
+
+/// 0-based column, in characters, of the byte `offset` (a char boundary) in its line.
+fn column(source: &str, offset: usize) -> usize {
+    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut line = &source[line_start..offset];
+    if line_start == 0 {
+        line = line.strip_prefix('\u{feff}').unwrap_or(line);
+    }
+    line.chars().count()
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -125,9 +144,41 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// The file as miette reads it. miette counts columns in bytes; this counts them in
+/// characters (as editors and [`line_col`] do), so that `FILE:LINE:COL` is right on lines with
+/// non-ASCII text (emoji, accents, a byte order mark).
+#[derive(Debug)]
+struct Source {
+    name: String,
+    text: Arc<str>,
+}
+
+impl SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.text
+                .as_ref()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        let offset = floor_char_boundary(&self.text, span.offset().min(self.text.len()));
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column(&self.text, offset),
+            inner.line_count(),
+        )))
+    }
+}
+
 struct OneDiagnostic<'a> {
     d: &'a Diagnostic,
-    source: &'a NamedSource<Arc<str>>,
+    source: &'a Source,
     len: usize,
 }
 
@@ -188,6 +239,57 @@ mod tests {
         assert_eq!(line_col(src, 0), (1, 1));
         assert_eq!(line_col(src, 5), (2, 1));
         let x = src.find('x').unwrap();
-        assert_eq!(line_col(src, x), (2, 5));
+        assert_eq!(line_col(src, x), (2, 6));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let src = "\u{feff}version: 2\n";
+        let two = src.find('2').unwrap();
+        assert_eq!(line_col(src, two), (1, 10));
+        assert_eq!(line_col(src, 3), (1, 1));
+    }
+
+    #[test]
+    fn diagnostics_are_separated_by_a_blank_line() {
+        let report = Report {
+            file_name: "f.yaml".to_string(),
+            source: "a: 1\nb: 2\n".into(),
+            diagnostics: vec![
+                Diagnostic::new("one", "first", Span { offset: 0, len: 1 }, "a")
+                    .with_help("help one"),
+                Diagnostic::new("two", "second", Span { offset: 5, len: 1 }, "b"),
+            ],
+        };
+        let rendered = report.render(false, 100);
+        assert!(rendered.contains("help one\n\ntwo\n"), "{rendered}");
+    }
+
+    fn render(source: &str, offset: usize) -> String {
+        Report {
+            file_name: "f.yaml".to_string(),
+            source: source.into(),
+            diagnostics: vec![Diagnostic::new(
+                "test",
+                "message",
+                Span { offset, len: 1 },
+                "label",
+            )],
+        }
+        .render(false, 100)
+    }
+
+    #[test]
+    fn the_rendered_location_counts_characters_not_bytes() {
+        // miette on its own would say 1:15 (the emoji is 4 bytes) and 1:13 (the BOM is 3).
+        let src = "a: [\"🎉 x\", \"\"]\n";
+        let rendered = render(src, src.rfind('"').unwrap() - 1);
+        assert!(rendered.contains("[f.yaml:1:12]"), "{rendered}");
+        let src = "\u{feff}version: 2\n";
+        let rendered = render(src, src.find('2').unwrap());
+        assert!(rendered.contains("[f.yaml:1:10]"), "{rendered}");
+        let src = "a: 1\r\nb: é\r\nc: x\r\n";
+        let rendered = render(src, src.find('x').unwrap());
+        assert!(rendered.contains("[f.yaml:3:4]"), "{rendered}");
     }
 }

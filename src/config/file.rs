@@ -13,6 +13,8 @@ use serde::Deserialize;
 
 /// The default channel quota of a CAMS account, all types together.
 pub const DEFAULT_QUOTA: u32 = 100;
+/// The largest quota the file accepts.
+pub const MAX_QUOTA: u32 = 1_000_000;
 
 /// chanctl channels file: the channels of one Alibaba Cloud CAMS account, declared as code.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -39,7 +41,7 @@ pub struct ChannelsFile {
 pub struct AccountSpec {
     /// The account's channel limit, all types together: 100 unless it was raised.
     #[serde(default = "default_quota")]
-    #[schemars(range(min = 1, max = 1000000))]
+    #[schemars(range(min = 1, max = MAX_QUOTA))]
     pub quota: u32,
 }
 

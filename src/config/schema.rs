@@ -27,19 +27,20 @@ pub fn validator() -> &'static jsonschema::Validator {
 
 #[cfg(test)]
 mod tests {
+    /// `CHANCTL_UPDATE_SCHEMA=1 cargo test committed_schema` rewrites the committed file.
+    /// (`chanctl schema` prints the committed copy, so it cannot regenerate it.)
     #[test]
     fn committed_schema_matches_the_types() {
         let generated = super::generate();
+        if std::env::var_os("CHANCTL_UPDATE_SCHEMA").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/channels.schema.json");
+            std::fs::write(path, &generated).expect("the schema file is writable");
+            return;
+        }
         assert!(
             generated == super::COMMITTED,
-            "schemas/channels.schema.json is out of date: run `cargo run -- schema > schemas/channels.schema.json`"
+            "schemas/channels.schema.json is out of date: run \
+             `CHANCTL_UPDATE_SCHEMA=1 cargo test committed_schema` and review the diff"
         );
-    }
-}
-#[cfg(test)]
-mod print {
-    #[test]
-    fn p() {
-        std::fs::write("/tmp/schema.json", super::generate()).unwrap();
     }
 }

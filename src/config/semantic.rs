@@ -7,6 +7,17 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Resource;
 use std::collections::HashMap;
 
+/// The binding key that names `resource`, to point at it.
+fn resource_field(resource: &Resource) -> &'static str {
+    match resource {
+        Resource::WhatsappNumber(_) => "phone_number",
+        Resource::ViberAccount(_) => "business_account",
+        Resource::MessengerPage(_) | Resource::InstagramPage(_) => "page_id",
+        Resource::InstagramAccount(_) => "instagram_account_id",
+        Resource::DmAccount(_) => "dm_account",
+    }
+}
+
 /// Every semantic problem among `channels` (each with its index in the file); `spans`
 /// locates them in the source.
 pub fn check(
@@ -14,14 +25,15 @@ pub fn check(
     quota: u32,
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
-    check_partial(channels, channels.len(), quota, spans)
+    check_partial(channels, channels.len(), Some(quota), spans)
 }
 
-/// Like [`check`], when only some of the file's `total` channels could be read.
+/// Like [`check`], when only some of the file's `total` channels could be read; without a
+/// valid `quota`, the quota is not checked.
 pub fn check_partial(
     channels: &[(usize, &DesiredChannel)],
     total: usize,
-    quota: u32,
+    quota: Option<u32>,
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
     let by_index: HashMap<usize, &DesiredChannel> =
@@ -56,21 +68,31 @@ pub fn check_partial(
                 if first == i {
                     continue;
                 }
+                let field = resource_field(&r);
+                let (a, b) = (&by_index[&first].name, &c.name);
+                let (first_label, second_label) = if a == b {
+                    (
+                        format!("bound to `{a}` (channel {})", first + 1),
+                        format!("and to `{b}` (channel {})", i + 1),
+                    )
+                } else {
+                    (format!("bound to `{a}`"), format!("and to `{b}`"))
+                };
                 out.push(
                     Diagnostic::new(
                         "chanctl::semantic::resource_claimed_twice",
-                        format!(
-                            "{r} is bound to both `{}` and `{}`",
-                            by_index[&first].name, c.name
-                        ),
-                        spans.value_span(&format!("/channels/{i}/binding")),
-                        "claimed again here",
+                        format!("{r} is bound to two channels"),
+                        spans.value_span(&format!("/channels/{i}/binding/{field}")),
+                        second_label,
                     )
                     .with_label(
-                        spans.value_span(&format!("/channels/{first}/binding")),
-                        "first claimed here",
+                        spans.value_span(&format!("/channels/{first}/binding/{field}")),
+                        first_label,
                     )
-                    .with_help("a resource can be bound to one channel at a time"),
+                    .with_help(
+                        "a resource can be bound to one channel at a time: bind one of the \
+                         channels to something else, or remove one of them",
+                    ),
                 );
             } else {
                 claimed.insert(r, i);
@@ -83,23 +105,34 @@ pub fn check_partial(
         for (j, old) in c.previously.iter().enumerate() {
             let pointer = format!("/channels/{i}/previously/{j}");
             if let Some(&owner) = names.get(old.as_str()) {
-                let whose = if owner == i {
-                    "its own name".to_string()
+                let (message, current, help) = if owner == i {
+                    (
+                        format!("`{old}` is in `previously` but is still this channel's name"),
+                        "its current name".to_string(),
+                        "remove it from `previously`: a channel's old names cannot include \
+                         its current name",
+                    )
                 } else {
-                    format!("the name of another channel (channel {})", owner + 1)
+                    (
+                        format!("`{old}` is in `previously` but another channel has that name"),
+                        format!("the current name of channel {}", owner + 1),
+                        "`previously` lists the names a channel had before a rename, so none \
+                         can be a current name: remove it from `previously`, or rename the \
+                         other channel",
+                    )
                 };
                 out.push(
                     Diagnostic::new(
                         "chanctl::semantic::previously_is_current",
-                        format!("`{old}` is listed in `previously` but is {whose}"),
+                        message,
                         spans.value_span(&pointer),
-                        "still a current name",
+                        "listed as an old name",
                     )
                     .with_label(
                         spans.value_span(&format!("/channels/{owner}/name")),
-                        "current name",
+                        current,
                     )
-                    .with_help("`previously` lists names a channel no longer has"),
+                    .with_help(help),
                 );
             } else if let Some(&(fi, fj)) = old_names.get(old.as_str()) {
                 if fi != i {
@@ -114,7 +147,10 @@ pub fn check_partial(
                             spans.value_span(&format!("/channels/{fi}/previously/{fj}")),
                             "first claimed here",
                         )
-                        .with_help("a live channel can be renamed into only one channel"),
+                        .with_help(
+                            "one live channel can be renamed into only one channel: keep the \
+                             old name in one `previously` list",
+                        ),
                     );
                 }
             } else {
@@ -124,12 +160,15 @@ pub fn check_partial(
     }
 
     let count = total;
-    let quota = quota as usize;
+    let quota = quota.map_or(usize::MAX, |q| q as usize);
     if count > quota {
-        let span = spans
-            .get("/account/quota")
-            .map(|p| p.value)
-            .unwrap_or_else(|| spans.key_span("/channels"));
+        let (span, label) = match spans.get("/account/quota") {
+            Some(p) => (p.value, format!("quota {quota}")),
+            None => (
+                spans.key_span("/channels"),
+                format!("the default quota is {quota}"),
+            ),
+        };
         out.push(
             Diagnostic::new(
                 "chanctl::semantic::over_quota",
@@ -138,7 +177,11 @@ pub fn check_partial(
                     count - quota
                 ),
                 span,
-                format!("quota {quota}"),
+                label,
+            )
+            .with_label(
+                spans.value_span(&format!("/channels/{quota}")),
+                format!("channel {}, the first over the quota", quota + 1),
             )
             .with_help(
                 "remove channels, or raise the quota with Alibaba Cloud and set `account.quota`",
@@ -146,4 +189,63 @@ pub fn check_partial(
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::load;
+    use crate::diagnostic::Diagnostic;
+
+    fn problems(src: &str) -> Vec<Diagnostic> {
+        load(src).expect_err("the source is invalid")
+    }
+
+    fn label_texts(src: &str, d: &Diagnostic) -> Vec<String> {
+        d.labels
+            .iter()
+            .map(|l| src[l.span.offset..l.span.offset + l.span.len].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_resource_bound_twice_underlines_the_resource_in_both_channels() {
+        let src = "version: 1\nchannels:\n  - name: a\n    type: whatsapp\n    binding:\n      waba_id: \"1\"\n      phone_number: \"+6588001234\"\n  - name: b\n    type: whatsapp\n    binding:\n      waba_id: \"2\"\n      phone_number: \"+6588001234\"\n";
+        let d = problems(src);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].message,
+            "WhatsApp number +6588001234 is bound to two channels"
+        );
+        assert_eq!(
+            label_texts(src, &d[0]),
+            ["\"+6588001234\"", "\"+6588001234\""]
+        );
+        assert_eq!(
+            d[0].offset(),
+            src.rfind("\"+65").unwrap(),
+            "the second claim"
+        );
+        assert_eq!(d[0].labels[0].text, "and to `b`");
+        assert_eq!(d[0].labels[1].text, "bound to `a`");
+    }
+
+    #[test]
+    fn over_quota_shows_the_first_channel_over_it() {
+        let src = "version: 1\naccount:\n  quota: 1\nchannels:\n  - name: a\n    type: sms\n  - name: b\n    type: sms\n";
+        let d = problems(src);
+        assert_eq!(d.len(), 1);
+        assert_eq!(label_texts(src, &d[0]), ["1", "name"]);
+        assert_eq!(d[0].labels[1].span.offset, src.rfind("name").unwrap());
+        assert!(d[0].labels[1].text.starts_with("channel 2"));
+    }
+
+    #[test]
+    fn an_old_name_that_is_the_channels_own_name_says_so() {
+        let src = "version: 1\nchannels:\n  - name: a\n    type: sms\n    previously: [a]\n";
+        let d = problems(src);
+        assert_eq!(
+            d[0].message,
+            "`a` is in `previously` but is still this channel's name"
+        );
+    }
 }
