@@ -187,10 +187,7 @@ mod tests {
             account: Mutex::new(Account::new(10)),
             ok: Mutex::new(ok),
         };
-        let options = PlanOptions {
-            prune: false,
-            target: provider.target(),
-        };
+        let options = PlanOptions::new(false, provider.target());
         let plan = build(&desired(), &LiveState::default(), &options).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()

@@ -3,9 +3,11 @@
 //! The pure core (`config`, `model`, `rules`, `plan`, `render`) does no I/O; `provider`,
 //! `apply` and `cli` are the edges.
 pub mod apply;
+pub mod cams;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod emulator;
 pub mod model;
 pub mod plan;
 pub mod printer;

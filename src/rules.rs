@@ -245,6 +245,20 @@ impl Account {
         }
     }
 
+    /// Record how far a channel's binding has got, e.g. a Viber audit that is pending and
+    /// later approved. A channel without a binding has nothing to be pending.
+    pub fn set_bind_state(&mut self, id: &str, state: BindState) -> Result<(), RuleError> {
+        let ch = self.channel_mut(id)?;
+        if ch.binding.is_none() && state == BindState::Pending {
+            return Err(RuleError::BindingMismatch {
+                id: id.to_string(),
+                actual: "no binding".to_string(),
+            });
+        }
+        ch.bind_state = state;
+        Ok(())
+    }
+
     fn next_id(&mut self) -> String {
         loop {
             self.serial += 1;
@@ -446,6 +460,25 @@ mod tests {
             description: String::new(),
         });
         assert_eq!(err, Err(RuleError::InvalidName { chars: 51 }));
+    }
+
+    #[test]
+    fn bind_state_is_set_on_bound_channels_only() {
+        let mut a = Account::new(10);
+        let x = create(&mut a, "x");
+        let err = a.set_bind_state(&x, BindState::Pending);
+        assert!(matches!(err, Err(RuleError::BindingMismatch { .. })));
+        a.apply(&Op::Bind {
+            id: x.clone(),
+            binding: page("1"),
+        })
+        .unwrap();
+        a.set_bind_state(&x, BindState::Pending).unwrap();
+        assert_eq!(a.get(&x).unwrap().bind_state, BindState::Pending);
+        a.set_bind_state(&x, BindState::Bound).unwrap();
+        assert_eq!(a.get(&x).unwrap().bind_state, BindState::Bound);
+        let missing = a.set_bind_state("nope", BindState::Bound);
+        assert!(matches!(missing, Err(RuleError::NotFound { .. })));
     }
 
     #[test]

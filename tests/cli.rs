@@ -218,3 +218,85 @@ fn corrupt_sandbox_is_an_error_not_a_panic() {
         .stderr(predicate::str::contains("not a valid sandbox file"))
         .stderr(predicate::str::contains("panicked").not());
 }
+
+#[test]
+fn init_writes_a_valid_starter_and_refuses_to_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    chanctl(tmp.path()).arg("init").assert().success();
+    let text = std::fs::read_to_string(tmp.path().join("channels.yaml")).unwrap();
+    assert!(text.starts_with("# yaml-language-server: $schema=channels.schema.json"));
+    assert!(tmp.path().join("channels.schema.json").exists());
+    chanctl(tmp.path()).arg("validate").assert().success();
+    chanctl(tmp.path())
+        .arg("init")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let tmp = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        chanctl(tmp.path())
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("chanctl"));
+    }
+}
+
+#[test]
+fn detailed_exitcode_prints_a_drift_summary() {
+    let tmp = example_in_tmp();
+    chanctl(tmp.path())
+        .args(["plan", "--detailed-exitcode"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "drift: 6 channels differ from the file",
+        ));
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve"])
+        .assert()
+        .success();
+    // An unmanaged channel is listed but is not drift without --prune.
+    std::fs::write(
+        tmp.path().join("less.yaml"),
+        std::fs::read_to_string(tmp.path().join("channels.yaml"))
+            .unwrap()
+            .replace(
+                "  - name: login-codes\n    type: sms\n    description: One-time passwords\n",
+                "",
+            ),
+    )
+    .unwrap();
+    chanctl(tmp.path())
+        .args([
+            "plan",
+            "--detailed-exitcode",
+            "-f",
+            "less.yaml",
+            "--sandbox",
+            ".chanctl/sandbox.json",
+        ])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("drift: none"))
+        .stderr(predicate::str::contains(
+            "unmanaged (not drift without --prune): login-codes",
+        ));
+    chanctl(tmp.path())
+        .args([
+            "plan",
+            "--detailed-exitcode",
+            "--prune",
+            "-f",
+            "less.yaml",
+            "--sandbox",
+            ".chanctl/sandbox.json",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("drift: 1 channel differs"));
+}

@@ -117,13 +117,13 @@ fn run(
             })
             .collect(),
     };
-    let options = PlanOptions {
+    let options = PlanOptions::new(
         prune,
-        target: Target {
+        Target {
             backend: "test".into(),
             account: "test".into(),
         },
-    };
+    );
     let plan = match plan::build(&desired, &live, &options) {
         Ok(p) => p,
         Err(PlanError::OverQuota {

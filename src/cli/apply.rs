@@ -1,20 +1,29 @@
-//! `chanctl apply`: plan under the account's lock, show the plan, confirm, run the steps.
+//! `chanctl apply`: plan under the account's lock, show the plan, confirm, run the steps;
+//! or, given a saved plan file, run exactly that plan if the account has not moved.
 
 use super::Exit;
-use super::context::{BackendArgs, FileArgs, load_file, open_sandbox_write, runtime};
+use super::backend::{BackendArgs, with_provider};
+use super::context::{FileArgs, ScopeArgs, load_file_with_source, runtime};
+use super::plan::read_and_plan;
 use crate::apply::{self, ApplyOptions, Event};
-use crate::plan::{self, Plan, PlanOptions};
+use crate::plan::{FORMAT_VERSION, Plan, staleness};
 use crate::printer::Printer;
 use crate::provider::{Outcome, Provider};
 use crate::render;
 use std::io::BufRead;
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// A plan saved with `chanctl plan --out FILE`: apply exactly it, without re-planning.
+    #[arg(value_name = "PLAN")]
+    pub plan: Option<PathBuf>,
     #[command(flatten)]
     pub file: FileArgs,
     #[command(flatten)]
     pub backend: BackendArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Do not ask for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
@@ -33,35 +42,107 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
 }
 
 fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
-    let desired = load_file(&args.file.file, printer)?;
-    let path = args.backend.sandbox_path(&args.file.file);
-    let sandbox = open_sandbox_write(&path, desired.quota, printer)?;
     let rt = runtime(printer)?;
-    let live = rt.block_on(sandbox.read()).map_err(|e| {
-        printer.error(&e.to_string());
-        Exit::Error
-    })?;
-    let options = PlanOptions {
-        prune: args.prune,
-        target: sandbox.target(),
+    let (plan, backend) = match &args.plan {
+        Some(path) => {
+            let plan = read_saved(path, printer)?;
+            let backend = args
+                .backend
+                .open(&args.file.file, plan.quota, true, printer)?;
+            check_saved(&plan, &backend, &rt, printer)?;
+            (plan, backend)
+        }
+        None => {
+            let (desired, source) = load_file_with_source(&args.file.file, printer)?;
+            let backend = args
+                .backend
+                .open(&args.file.file, desired.quota, true, printer)?;
+            let plan = read_and_plan(
+                &backend,
+                &desired,
+                source,
+                args.prune,
+                &args.scope,
+                &rt,
+                printer,
+            )?;
+            (plan, backend)
+        }
     };
-    let plan = plan::build(&desired, &live, &options).map_err(|e| {
-        printer.error(&e.to_string());
-        Exit::Error
-    })?;
     printer.out(&render::text::render(&plan, printer.out_style));
     if plan.is_empty() {
         return Ok(Exit::Ok);
     }
     check_protected(&plan, args.force, printer)?;
-    confirm(args.auto_approve, printer)?;
-    let report = rt.block_on(apply::apply(
-        &plan,
-        &sandbox,
-        ApplyOptions::default(),
-        |event| print_event(printer, event),
-    ));
+    // A saved plan was reviewed when it was made; a fresh one is confirmed now.
+    if args.plan.is_none() {
+        confirm(args.auto_approve, printer)?;
+    }
+    let report = with_provider!(&backend, p => rt.block_on(apply::apply(&plan, p, ApplyOptions::default(), |event| {
+        print_event(printer, event)
+    })));
     Ok(finish(&plan, &report, printer))
+}
+
+fn read_saved(path: &std::path::Path, printer: &Printer) -> Result<Plan, Exit> {
+    let fail = |m: String| {
+        printer.error(&m);
+        Exit::Error
+    };
+    let bytes =
+        std::fs::read(path).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        fail(format!(
+            "{} is not a plan file (not JSON: {e})",
+            path.display()
+        ))
+    })?;
+    match value.get("format_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) => {
+            return Err(fail(format!(
+                "{} is a plan of format version {v}; this chanctl applies version {FORMAT_VERSION}",
+                path.display()
+            )));
+        }
+        None => {
+            return Err(fail(format!(
+                "{} is not a plan file (no format_version)",
+                path.display()
+            )));
+        }
+    }
+    serde_json::from_value(value)
+        .map_err(|e| fail(format!("{} is not a valid plan: {e}", path.display())))
+}
+
+/// Refuse a plan made for another account, or one the account has moved away from.
+fn check_saved(
+    plan: &Plan,
+    backend: &super::backend::Backend,
+    rt: &tokio::runtime::Runtime,
+    printer: &Printer,
+) -> Result<(), Exit> {
+    let fail = |m: String| {
+        printer.error(&m);
+        Exit::Error
+    };
+    let (target, live) = with_provider!(backend, p => (p.target(), rt.block_on(p.read())));
+    if target != plan.target {
+        return Err(fail(format!(
+            "the saved plan was made for {} {}, not for {} {}; nothing was changed",
+            plan.target.backend, plan.target.account, target.backend, target.account
+        )));
+    }
+    let live = live.map_err(|e| fail(e.to_string()))?;
+    if live.fingerprint() != plan.live_fingerprint {
+        let what = staleness(&plan.live_channels, &live)
+            .unwrap_or_else(|| "the account differs".to_string());
+        return Err(fail(format!(
+            "Saved plan is stale: the account changed since it was made ({what}). Nothing was changed; run `chanctl plan` again."
+        )));
+    }
+    Ok(())
 }
 
 /// Refuse (exit 3) when steps touch protected channels and --force is absent.

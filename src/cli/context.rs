@@ -3,9 +3,10 @@
 use super::Exit;
 use crate::config::{self, Desired};
 use crate::diagnostic::Report;
+use crate::plan::Source;
 use crate::printer::Printer;
-use crate::provider::sandbox::Sandbox;
 use clap::Args;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// `-f FILE`.
@@ -21,28 +22,40 @@ pub struct FileArgs {
     pub file: PathBuf,
 }
 
-/// Which account to work on.
-#[derive(Debug, Clone, Args)]
-pub struct BackendArgs {
-    /// The sandbox account file (default: .chanctl/sandbox.json beside the channels file).
-    #[arg(long, env = "CHANCTL_SANDBOX", value_name = "PATH")]
-    pub sandbox: Option<PathBuf>,
+/// `--target` / `--exclude`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScopeArgs {
+    /// Only channels whose name matches this glob (repeatable).
+    #[arg(long = "target", value_name = "GLOB")]
+    pub targets: Vec<String>,
+    /// Leave out channels whose name matches this glob (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
 }
 
-impl BackendArgs {
-    pub fn sandbox_path(&self, file: &Path) -> PathBuf {
-        self.sandbox.clone().unwrap_or_else(|| {
-            let dir = file.parent().unwrap_or(Path::new(""));
-            dir.join(".chanctl").join("sandbox.json")
-        })
+impl ScopeArgs {
+    pub fn scope(&self) -> crate::plan::Scope {
+        crate::plan::Scope {
+            targets: self.targets.clone(),
+            excludes: self.excludes.clone(),
+        }
     }
 }
 
 /// Read and validate the file, printing diagnostics on failure.
 pub fn load_file(path: &Path, printer: &Printer) -> Result<Desired, Exit> {
+    load_file_with_source(path, printer).map(|(desired, _)| desired)
+}
+
+/// Like [`load_file`], also returning which file it was (for plans).
+pub fn load_file_with_source(path: &Path, printer: &Printer) -> Result<(Desired, Source), Exit> {
     let source = read_source(path, printer)?;
+    let origin = Source {
+        file: path.display().to_string(),
+        digest: format!("sha256:{}", hex::encode(Sha256::digest(source.as_bytes()))),
+    };
     match config::load(&source) {
-        Ok(desired) => Ok(desired),
+        Ok(desired) => Ok((desired, origin)),
         Err(diagnostics) => {
             let n = diagnostics.len();
             let report = Report {
@@ -103,22 +116,6 @@ fn read_source(path: &Path, printer: &Printer) -> Result<String, Exit> {
             Err(Exit::Error)
         }
     }
-}
-
-/// Open the sandbox for reading.
-pub fn open_sandbox_read(path: &Path, quota: u32, printer: &Printer) -> Result<Sandbox, Exit> {
-    Sandbox::open_read(path, quota).map_err(|e| {
-        printer.error(&e.to_string());
-        Exit::Error
-    })
-}
-
-/// Open the sandbox for changes (takes its lock).
-pub fn open_sandbox_write(path: &Path, quota: u32, printer: &Printer) -> Result<Sandbox, Exit> {
-    Sandbox::open_write(path, quota).map_err(|e| {
-        printer.error(&e.to_string());
-        Exit::Error
-    })
 }
 
 /// A single-threaded runtime for the async provider calls.

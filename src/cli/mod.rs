@@ -2,8 +2,10 @@
 //! with a clap `Args` struct and an `exec` function; this file only routes.
 
 mod apply;
+pub(crate) mod backend;
 mod context;
-mod plan;
+mod init;
+pub(crate) mod plan;
 mod schema;
 mod validate;
 
@@ -52,6 +54,13 @@ pub enum Command {
     Apply(apply::Args),
     /// Print the JSON Schema of channels.yaml.
     Schema,
+    /// Write a commented starter channels.yaml.
+    Init(init::Args),
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Parse arguments, run the command, return the process exit code.
@@ -63,6 +72,14 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::exec(&args, &printer),
         Command::Apply(args) => apply::exec(&args, &printer),
         Command::Schema => schema::exec(&printer),
+        Command::Init(args) => init::exec(&args, &printer),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "chanctl", &mut out);
+            printer.out(&String::from_utf8_lossy(&out));
+            Exit::Ok
+        }
     };
     exit.into()
 }

@@ -1,10 +1,13 @@
 //! `chanctl plan`: read the file and the account, print the plan.
 
 use super::Exit;
-use super::context::{BackendArgs, FileArgs, load_file, open_sandbox_read, runtime};
-use crate::plan::{self, Plan, PlanOptions};
+use super::backend::{Backend, BackendArgs, with_provider};
+use super::context::{FileArgs, ScopeArgs, load_file_with_source, runtime};
+use crate::config::Desired;
+use crate::plan::{self, Plan, Source};
 use crate::printer::Printer;
 use crate::provider::Provider;
+use crate::provider::sandbox::write_atomically;
 use crate::render;
 use clap::ValueEnum;
 
@@ -30,6 +33,11 @@ pub struct Args {
     /// Delete live channels that the file does not declare.
     #[arg(long)]
     pub prune: bool,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Also save the plan (JSON) to this file, for `chanctl apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 pub fn exec(args: &Args, printer: &Printer) -> Exit {
@@ -40,7 +48,17 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
                 Format::Json => render::json(&plan),
                 Format::Markdown => render::markdown::render(&plan),
             };
+            if let Some(out) = &args.out {
+                if let Err(e) = write_atomically(out, render::json(&plan).as_bytes()) {
+                    printer.error(&format!("cannot write {}: {e}", out.display()));
+                    return Exit::Error;
+                }
+                printer.debug(&format!("plan saved to {}", out.display()));
+            }
             printer.out(&text);
+            if args.detailed_exitcode {
+                printer.err(&drift_summary(&plan));
+            }
             if args.detailed_exitcode && !plan.is_empty() {
                 Exit::Changes
             } else {
@@ -52,20 +70,75 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
 }
 
 fn compute(args: &Args, printer: &Printer) -> Result<Plan, Exit> {
-    let desired = load_file(&args.file.file, printer)?;
-    let path = args.backend.sandbox_path(&args.file.file);
-    let sandbox = open_sandbox_read(&path, desired.quota, printer)?;
+    let (desired, source) = load_file_with_source(&args.file.file, printer)?;
+    let backend = args
+        .backend
+        .open(&args.file.file, desired.quota, false, printer)?;
     let rt = runtime(printer)?;
-    let live = rt.block_on(sandbox.read()).map_err(|e| {
+    read_and_plan(
+        &backend,
+        &desired,
+        source,
+        args.prune,
+        &args.scope,
+        &rt,
+        printer,
+    )
+}
+
+/// One paragraph for cron jobs: whether the account drifted from the file, and how.
+pub fn drift_summary(plan: &Plan) -> String {
+    let mut out = if plan.is_empty() {
+        "drift: none; the account matches the file".to_string()
+    } else {
+        let mut channels: Vec<&str> = plan.steps.iter().map(|s| s.channel.as_str()).collect();
+        channels.dedup();
+        channels.sort_unstable();
+        channels.dedup();
+        format!(
+            "drift: {} channel{} differ{} from the file ({}): {}",
+            channels.len(),
+            if channels.len() == 1 { "" } else { "s" },
+            if channels.len() == 1 { "s" } else { "" },
+            plan.summary
+                .line()
+                .trim_start_matches("Plan: ")
+                .trim_end_matches('.'),
+            channels.join(", ")
+        )
+    };
+    if !plan.unmanaged.is_empty() {
+        let names: Vec<&str> = plan.unmanaged.iter().map(|u| u.name.as_str()).collect();
+        out.push_str(&format!(
+            "\nunmanaged (not drift without --prune): {}",
+            names.join(", ")
+        ));
+    }
+    out
+}
+
+/// Read the live account through `backend` and compute the plan to `desired`.
+pub fn read_and_plan(
+    backend: &Backend,
+    desired: &Desired,
+    source: Source,
+    prune: bool,
+    scope: &ScopeArgs,
+    rt: &tokio::runtime::Runtime,
+    printer: &Printer,
+) -> Result<Plan, Exit> {
+    let mut options = backend.plan_options(prune);
+    options.source = source;
+    let live = with_provider!(backend, p => rt.block_on(p.read())).map_err(|e| {
         printer.error(&e.to_string());
         Exit::Error
     })?;
-    let options = PlanOptions {
-        prune: args.prune,
-        target: sandbox.target(),
-    };
-    plan::build(&desired, &live, &options).map_err(|e| {
+    let plan = plan::build(desired, &live, &options).map_err(|e| {
         printer.error(&e.to_string());
+        Exit::Error
+    })?;
+    plan::narrow(plan, &scope.scope()).map_err(|e| {
+        printer.error(&e);
         Exit::Error
     })
 }

@@ -4,9 +4,9 @@
 //! The steps found here are unordered drafts; [`super::order`] schedules them.
 
 use super::order::{self, ChanKey, Draft};
-use super::{Action, Attrs, FORMAT_VERSION, Plan, Summary, Target, Unmanaged};
+use super::{Action, Attrs, FORMAT_VERSION, Plan, Source, Summary, Target, Unmanaged};
 use crate::config::{Desired, DesiredChannel};
-use crate::model::{LiveChannel, LiveState, Resource};
+use crate::model::{ChannelType, LiveChannel, LiveState, Resource};
 use std::collections::{HashMap, HashSet};
 use thiserror::Error;
 
@@ -16,6 +16,22 @@ pub struct PlanOptions {
     /// Delete live channels the file does not declare (`--prune`, or `prune: true`).
     pub prune: bool,
     pub target: Target,
+    /// Channel types whose bindings the backend cannot release, with the reason: unbinding
+    /// or rebinding them is a manual step.
+    pub manual_unbind: Vec<(ChannelType, String)>,
+    /// The file the desired state was read from.
+    pub source: Source,
+}
+
+impl PlanOptions {
+    pub fn new(prune: bool, target: Target) -> Self {
+        PlanOptions {
+            prune,
+            target,
+            manual_unbind: Vec::new(),
+            source: Source::default(),
+        }
+    }
 }
 
 /// Why no plan can reach the desired state.
@@ -59,7 +75,6 @@ pub fn build(
     let mut drafts: Vec<Draft> = Vec::new();
     let warnings = Vec::new();
     let mut managed: HashSet<&str> = HashSet::new();
-    let mut replaced = 0;
 
     for (d, l) in desired.channels.iter().zip(&matched) {
         match l {
@@ -67,23 +82,15 @@ pub fn build(
             Some(l) => {
                 managed.insert(&l.id);
                 if l.channel_type != d.channel_type {
-                    replaced += 1;
                     let delete = drafts.len();
+                    let reason = format!(
+                        "the type changes from {} to {}, which cannot be done in place",
+                        l.channel_type, d.channel_type
+                    );
                     drafts.push(Draft {
-                        key: ChanKey::Live(l.id.clone()),
-                        action: Action::Delete,
-                        channel: l.name.clone(),
-                        channel_type: l.channel_type,
-                        instance_id: Some(l.id.clone()),
-                        before: Some(attrs_of(l)),
-                        after: None,
-                        reason: format!(
-                            "the type changes from {} to {}, which cannot be done in place",
-                            l.channel_type, d.channel_type
-                        ),
                         replace: true,
                         protected: d.protect,
-                        after_steps: vec![],
+                        ..delete_draft(l, reason)
                     });
                     create_channel(d, &mut drafts, true, Some(delete));
                 } else {
@@ -99,19 +106,10 @@ pub fn build(
             continue;
         }
         if prune {
-            drafts.push(Draft {
-                key: ChanKey::Live(l.id.clone()),
-                action: Action::Delete,
-                channel: l.name.clone(),
-                channel_type: l.channel_type,
-                instance_id: Some(l.id.clone()),
-                before: Some(attrs_of(l)),
-                after: None,
-                reason: "not declared in the file (prune)".to_string(),
-                replace: false,
-                protected: false,
-                after_steps: vec![],
-            });
+            drafts.push(delete_draft(
+                l,
+                "not declared in the file (prune)".to_string(),
+            ));
         } else {
             unmanaged.push(Unmanaged {
                 name: l.name.clone(),
@@ -124,26 +122,32 @@ pub fn build(
     check_quota(desired, live, &drafts, unmanaged.len())?;
     check_resources(desired, live, &drafts, &managed)?;
 
-    let steps = order::schedule(drafts, live, desired.quota as usize);
-    let mut summary = Summary {
-        replace: replaced,
-        unmanaged: unmanaged.len(),
-        ..Summary::default()
-    };
-    for s in &steps {
-        match s.action {
-            Action::Create => summary.create += 1,
-            Action::Update => summary.update += 1,
-            Action::Bind => summary.bind += 1,
-            Action::Rebind => summary.rebind += 1,
-            Action::Unbind => summary.unbind += 1,
-            Action::Delete => summary.delete += 1,
+    let mut steps = order::schedule(drafts, live, desired.quota as usize);
+    let mut warnings = warnings;
+    for step in &mut steps {
+        if !matches!(step.action, Action::Unbind | Action::Rebind) {
+            continue;
+        }
+        if let Some((_, why)) = options
+            .manual_unbind
+            .iter()
+            .find(|(t, _)| *t == step.channel_type)
+        {
+            step.manual = Some(why.clone());
+            warnings.push(format!(
+                "manual step: {} `{}`: {why}",
+                step.action.as_str(),
+                step.channel
+            ));
         }
     }
+    let summary = Summary::of(&steps, unmanaged.len());
     Ok(Plan {
         format_version: FORMAT_VERSION,
         target: options.target.clone(),
+        source: options.source.clone(),
         live_fingerprint: live.fingerprint(),
+        live_channels: super::digests(live),
         quota: desired.quota,
         prune,
         steps,
@@ -151,6 +155,22 @@ pub fn build(
         unmanaged,
         warnings,
     })
+}
+
+fn delete_draft(l: &LiveChannel, reason: String) -> Draft {
+    Draft {
+        key: ChanKey::Live(l.id.clone()),
+        action: Action::Delete,
+        channel: l.name.clone(),
+        channel_type: l.channel_type,
+        instance_id: Some(l.id.clone()),
+        before: Some(attrs_of(l)),
+        after: None,
+        reason,
+        replace: false,
+        protected: false,
+        after_steps: vec![],
+    }
 }
 
 fn attrs_of(l: &LiveChannel) -> Attrs {

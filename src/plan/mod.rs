@@ -6,8 +6,12 @@
 
 mod diff;
 mod order;
+mod scope;
+mod stale;
 
 pub use diff::{PlanError, PlanOptions, build};
+pub use scope::{Scope, narrow};
+pub use stale::{LiveDigest, digests, staleness};
 
 use crate::model::{Binding, ChannelType};
 use crate::rules::Op;
@@ -101,6 +105,10 @@ pub struct Step {
     /// Deletes or rebinds a channel marked `protect: true`: apply refuses it without --force.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub protected: bool,
+    /// The backend cannot do this step through its API: it must be done by hand (the reason
+    /// says how). Apply reports it as not done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<String>,
 }
 
 impl Step {
@@ -163,6 +171,30 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Count `steps`; `unmanaged` live channels are left alone.
+    pub fn of(steps: &[Step], unmanaged: usize) -> Summary {
+        let mut summary = Summary {
+            unmanaged,
+            ..Summary::default()
+        };
+        for s in steps {
+            match s.action {
+                Action::Create => summary.create += 1,
+                Action::Update => summary.update += 1,
+                Action::Bind => summary.bind += 1,
+                Action::Rebind => summary.rebind += 1,
+                Action::Unbind => summary.unbind += 1,
+                Action::Delete => summary.delete += 1,
+            }
+        }
+        // A replacement is one delete and one create of the same channel.
+        summary.replace = steps
+            .iter()
+            .filter(|s| s.replace && s.action == Action::Delete)
+            .count();
+        summary
+    }
+
     pub fn count(&self, action: Action) -> usize {
         match action {
             Action::Create => self.create,
@@ -215,13 +247,27 @@ pub struct Target {
     pub account: String,
 }
 
+/// The channels file a plan was made from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The path as given.
+    pub file: String,
+    /// `sha256:` digest of the file's bytes.
+    pub digest: String,
+}
+
 /// The plan value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     pub format_version: u32,
     pub target: Target,
+    #[serde(default)]
+    pub source: Source,
     /// Fingerprint of the live state the plan was computed from.
     pub live_fingerprint: String,
+    /// A digest per live channel, so that a stale saved plan can say what changed.
+    #[serde(default)]
+    pub live_channels: Vec<LiveDigest>,
     /// The quota the plan was checked against.
     pub quota: u32,
     pub prune: bool,

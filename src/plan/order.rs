@@ -279,6 +279,7 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<Vec<usize>>) -
                 depends_on,
                 replace: d.replace,
                 protected: d.protected,
+                manual: None,
             }
         })
         .collect()

@@ -3,6 +3,7 @@
 //! One trait, two implementations: the embedded sandbox (a file with the service's rules)
 //! and CAMS over HTTPS. Everything above this module is written against [`Provider`].
 
+pub mod cams;
 pub mod sandbox;
 
 use crate::model::{BindState, LiveState};

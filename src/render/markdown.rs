@@ -150,7 +150,10 @@ fn row(s: &Step) -> String {
         cell(&s.channel),
         s.channel_type,
         changes.join("<br>"),
-        cell(&s.reason)
+        match &s.manual {
+            Some(why) => format!("{} — **manual step:** {}", cell(&s.reason), cell(why)),
+            None => cell(&s.reason),
+        }
     )
 }
 
@@ -207,4 +210,63 @@ fn fit(s: String, limit: usize) -> String {
     let mut out: String = s.chars().take(keep).collect();
     out.push_str(note);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Desired, DesiredChannel};
+    use crate::model::{Binding, ChannelType, LiveState, MessengerBinding};
+    use crate::plan::{PlanOptions, Target, build};
+
+    fn plan_of(n: usize) -> Plan {
+        let desired = Desired {
+            quota: n as u32,
+            prune: false,
+            channels: (0..n)
+                .map(|i| DesiredChannel {
+                    name: format!("channel-{i:05}"),
+                    channel_type: ChannelType::Messenger,
+                    description: "A channel with a description long enough to take room".into(),
+                    binding: Some(Binding::Messenger(MessengerBinding {
+                        page_id: format!("{}", 100_000 + i),
+                    })),
+                    protect: false,
+                    previously: vec![],
+                })
+                .collect(),
+        };
+        let target = Target {
+            backend: "sandbox".into(),
+            account: "test".into(),
+        };
+        build(
+            &desired,
+            &LiveState::default(),
+            &PlanOptions::new(false, target),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_large_plan_is_truncated_under_the_comment_limit() {
+        let plan = plan_of(2_000);
+        let md = render(&plan);
+        assert!(
+            md.chars().count() <= MAX_CHARS,
+            "{} chars",
+            md.chars().count()
+        );
+        assert!(md.starts_with("**Plan: 2000 to create"));
+        assert!(md.contains("**Truncated:**"), "no truncation note");
+        assert!(md.contains("of 4000 steps are not shown"));
+    }
+
+    #[test]
+    fn a_small_plan_is_whole() {
+        let md = render(&plan_of(3));
+        assert!(!md.contains("Truncated"));
+        assert!(md.contains("<details>"));
+        assert_eq!(md.matches("| create |").count(), 3);
+    }
 }

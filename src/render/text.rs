@@ -132,6 +132,9 @@ fn block(out: &mut String, step: &Step, style: Style) {
         .cloned()
         .collect();
     fields(out, &changes, style, "      ");
+    if let Some(why) = &step.manual {
+        let _ = writeln!(out, "      {} manual step: {why}", style.red("!"));
+    }
     out.push('\n');
 }
 

@@ -1,0 +1,74 @@
+//! Validate + plan against the sandbox's rules for generated files of 100, 1,000 and 10,000
+//! channels, next to parsing the same text with the YAML crate alone: the plan should cost
+//! about what parsing costs.
+
+use chanctl::config;
+use chanctl::plan::{PlanOptions, Target, build};
+use chanctl::rules::{Account, Op};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+#[path = "../examples/gen_channels.rs"]
+#[allow(dead_code)]
+mod generator;
+
+/// A live account holding half of the desired channels, some with stale descriptions.
+fn live_for(desired: &config::Desired) -> chanctl::model::LiveState {
+    let mut account = Account::new(desired.quota);
+    for (i, c) in desired
+        .channels
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+    {
+        let description = if i % 4 == 0 {
+            "old".to_string()
+        } else {
+            c.description.clone()
+        };
+        let id = account
+            .apply(&Op::Create {
+                name: c.name.clone(),
+                channel_type: c.channel_type,
+                description,
+            })
+            .unwrap()
+            .unwrap();
+        if let Some(b) = &c.binding {
+            account
+                .apply(&Op::Bind {
+                    id,
+                    binding: b.clone(),
+                })
+                .unwrap();
+        }
+    }
+    account.snapshot()
+}
+
+fn bench(c: &mut Criterion) {
+    for n in [100usize, 1_000, 10_000] {
+        let text = generator::generate(n);
+        let desired = config::load(&text).expect("generated files are valid");
+        let live = live_for(&desired);
+        let target = Target {
+            backend: "sandbox".into(),
+            account: "bench".into(),
+        };
+        let mut group = c.benchmark_group(format!("{n}_channels"));
+        group.sample_size(if n >= 10_000 { 10 } else { 30 });
+        group.bench_function("parse_only", |b| {
+            b.iter(|| config::yaml::parse(black_box(&text)).unwrap())
+        });
+        group.bench_function("validate_and_plan", |b| {
+            b.iter(|| {
+                let desired = config::load(black_box(&text)).unwrap();
+                build(&desired, &live, &PlanOptions::new(false, target.clone())).unwrap()
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,86 @@
+//! `chanctl init`: write a commented starter channels.yaml with the schema modeline, and the
+//! schema beside it so that editors validate and complete offline.
+
+use super::Exit;
+use crate::printer::Printer;
+use std::path::PathBuf;
+
+/// The starter file: valid as written, with every key explained.
+pub const STARTER: &str = r#"# yaml-language-server: $schema=channels.schema.json
+#
+# The channels of one Alibaba Cloud CAMS account, as code.
+#   chanctl validate        check this file
+#   chanctl plan            show what would change in the account
+#   chanctl apply           make the account match this file
+version: 1
+account:
+  quota: 100            # the account's channel limit, all types together; 100 unless raised
+prune: false            # true: delete live channels that this file does not declare
+channels:
+  # name: 1 to 50 characters, unique. type: whatsapp | viber | messenger | instagram | sms | email
+  - name: support-whatsapp
+    type: whatsapp
+    description: Customer support          # optional, at most 150 characters
+    binding:                               # optional: without it the channel exists Unbound
+      waba_id: "102938475610"              # quote ids, so that YAML keeps them as text
+      phone_number: "+6588001234"          # E.164
+    # protect: true                        # never deleted or rebound without --force
+    # previously: [old-name]               # renamed from: an update, not delete + create
+
+  - name: login-codes
+    type: sms                              # SMS channels take no binding
+    description: One-time passwords
+"#;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write the file.
+    #[arg(
+        short = 'f',
+        long = "file",
+        default_value = "channels.yaml",
+        value_name = "FILE"
+    )]
+    pub file: PathBuf,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn exec(args: &Args, printer: &Printer) -> Exit {
+    if args.file.exists() && !args.force {
+        printer.error(&format!(
+            "{} already exists; pass --force to overwrite it",
+            args.file.display()
+        ));
+        return Exit::Error;
+    }
+    if let Err(e) = std::fs::write(&args.file, STARTER) {
+        printer.error(&format!("cannot write {}: {e}", args.file.display()));
+        return Exit::Error;
+    }
+    let schema = args
+        .file
+        .parent()
+        .unwrap_or(std::path::Path::new(""))
+        .join("channels.schema.json");
+    if let Err(e) = std::fs::write(&schema, crate::config::schema::COMMITTED) {
+        printer.error(&format!("cannot write {}: {e}", schema.display()));
+        return Exit::Error;
+    }
+    printer.out(&format!(
+        "Wrote {} and {}. Next: edit it, then `chanctl plan`.\n",
+        args.file.display(),
+        schema.display()
+    ));
+    Exit::Ok
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_starter_file_is_valid() {
+        let desired = crate::config::load(super::STARTER).expect("the starter validates");
+        assert_eq!(desired.channels.len(), 2);
+    }
+}

@@ -1,0 +1,174 @@
+//! A local emulator of Alibaba Cloud CAMS (Chat App Message Service, API 2020-06-06), so that
+//! the CAMS backend and the official SDKs can be tested over real HTTP on 127.0.0.1 without an
+//! account. It speaks the wire protocol of `protocol.md` (RPC on `/`, ACS3-HMAC-SHA256 and
+//! legacy HMAC-SHA1 signatures verified exactly, the 15-minute clock window, nonce replay,
+//! the success and error envelopes) and enforces the same account rules as the sandbox
+//! ([`crate::rules::Account`]).
+//!
+//! Modules: [`server`] (HTTP and routing), [`auth`] (action, version, signature),
+//! [`envelope`] (replies and errors), [`operations`] (the CAMS operations), [`params`]
+//! (parameter decoding), [`faults`] (flow control and fault injection), [`state`]
+//! (the account and its file).
+//!
+//! # What a client must know
+//!
+//! **Replies.** Success is HTTP 200 `{RequestId, Code:"OK", Message:"OK", Success:true, ...}`.
+//! Errors are non-2xx with `{RequestId, HostId, Code, Message, Recommend}`. With fault
+//! injection a reply can also be HTTP 200 with `Code` other than OK (`ERR-COMMON-001`) and
+//! `Success:false`: clients must treat that as an error too (the real service is not
+//! documented to avoid it). RequestIds are upper-case UUIDs, also in `x-acs-request-id`.
+//!
+//! **Gateway errors**: 404 `InvalidApi.NotFound` (unknown action), 400 `InvalidVersion`,
+//! 400 `MissingParameter`, 400 `InvalidParameter.<Name>` (bad boolean, integer, JSON, E.164
+//! number, ChannelType, PageIndex/PageSize), 404 `InvalidAccessKeyId.NotFound`, 400
+//! `SignatureDoesNotMatch` (message carries the server StringToSign), 400
+//! `IncompleteSignature`, 400 `InvalidSignatureMethod`, 400 `InvalidTimeStamp.Format` /
+//! `.Expired`, 400 `SignatureNonceUsed`, 403 `InvalidSecurityToken.MismatchWithAccessKey`, 403
+//! `UnsupportedHTTPMethod`, 400 `Throttling.User` (`--qps`), 503 `ServiceUnavailable` and 500
+//! `InternalError` (the state file could not be written; nothing changed).
+//!
+//! **Rule refusals** (chosen here; all HTTP 400, the message is the rule's explanation):
+//!
+//! | rule | Code |
+//! |---|---|
+//! | quota full | `QuotaExceeded.Instance` |
+//! | no such instance (InstanceId or CustSpaceId) | `InvalidInstanceId.NotFound` |
+//! | resource held by another channel | `OperationDenied.ResourceHeld` |
+//! | channel already bound to something else | `OperationDenied.AlreadyBound` |
+//! | unbind of something the channel does not hold | `OperationDenied.BindingMismatch` |
+//! | binding of another channel type | `OperationDenied.ChannelTypeMismatch` |
+//! | name empty or over 50 characters | `InvalidParameter.InstanceName` |
+//! | description over 150 characters | `InvalidParameter.InstanceDescription` |
+//! | QueryChatappBindWaba on a channel without a WABA | `ERR-OPERATION-MAAP-0060` (a documented CAMS code) |
+//! | GetViberByRequestNo with an unknown RequestNo | `InvalidRequestNo.NotFound` |
+//!
+//! **Binding semantics.** Bind on an unbound channel is `rules::Op::Bind`; repeating the
+//! binding the channel already has succeeds without change (safe to retry); a different
+//! binding on a bound channel is refused (`OperationDenied.AlreadyBound`), as in the sandbox.
+//! DeleteMessengerPage / DeleteInstagramPage / UnbindDmAccount are `rules::Op::Unbind`. There
+//! is no WABA or Viber unbind (as in the real API); DeleteInstance releases everything.
+//!
+//! **Extensions and inferences** (not in the SDK; inferred because chanctl's bindings need
+//! them):
+//! - `ChatappBindWaba` takes `CustSpaceId` (the channel) and `PhoneNumber` (E.164, e.g.
+//!   `+6588001234`) besides `WabaId`. QueryChatappPhoneNumbers returns the number as bound
+//!   (with the `+`).
+//! - `BindInstagramPage` takes `AccountId` (the Instagram account id), required.
+//! - `BindDmAccount`: the bound address is `ExtendAttr.AccountName` (else `AccountCode`);
+//!   ListBindDmAccount returns the AccountCode as sent.
+//! - `AddAuditViberOpen` binds `AuditRecord.BusinessAccountName` (required) with
+//!   BindState::Pending and returns `Data.RequestNo`; `GetViberByRequestNo` approves it once
+//!   `--viber-audit-ms` has passed (0: on the first query), after which the binding is Bound.
+//!   Audit `State` is `Auditing` then `Approved` (`AuditResult` `Pass`); ListViberServiceMessage
+//!   shows the same State.
+//! - ListInstance rows carry `BindId`: the bound resource id (page id for Messenger and
+//!   Instagram, WABA id for WhatsApp, business account for Viber, address for email), empty
+//!   when unbound. The real service documents `BindId` only as a filter.
+//! - ChannelType accepts `sms` and `email` too (chanctl's model has them), any case.
+//! - For a direct customer, CustSpaceId == InstanceId.
+//!
+//! **ListInstance.** Filters: ChannelType (any case), InstanceName (substring), InstanceId,
+//! IsBind (`true`/`True`/...), BindId (any id of the binding: page, Instagram account, WABA,
+//! phone number, Viber account, address), FilterStr (substring of name or id),
+//! ResourceGroupId. Pages: PageIndex from 1 (default 1), PageSize 1..=100 (default 10); out
+//! of range is `InvalidParameter.PageIndex` / `.PageSize`. Rows are in creation order;
+//! `TotalCount` counts every match.
+//!
+//! **Faults** (`--fault-rate F --seed S`, kinds via `--faults`): `unavailable` (503),
+//! `throttle` (400 Throttling.User, half with `x-acs-retry-after: <ms>`), `business` (200,
+//! Code ERR-COMMON-001, Success false) change nothing; `drop` (connection closed without an
+//! answer) and `delay` (answer held `--ambiguous-delay-ms`, default 30 s) happen AFTER the
+//! change was committed and saved. Faults only hit authenticated, admitted CAMS operations.
+
+pub mod auth;
+pub mod envelope;
+pub mod faults;
+pub mod operations;
+pub mod params;
+pub mod server;
+pub mod state;
+
+use crate::cams::sign::Credentials;
+use crate::cams::verify::Verifier;
+use faults::{FaultKind, Faults, Throttle};
+use state::Store;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// How to run an emulator.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The one AccessKey accepted (with a token: STS requests must carry it).
+    pub credentials: Credentials,
+    /// Where the account is kept; `None` keeps it in memory only.
+    pub state: Option<PathBuf>,
+    /// Replaces the stored channel quota.
+    pub quota: Option<u32>,
+    pub latency: Duration,
+    /// Per-action requests per second; 0 is unlimited.
+    pub qps: u32,
+    pub fault_rate: f64,
+    pub seed: u64,
+    pub fault_kinds: Vec<FaultKind>,
+    pub viber_audit_ms: u64,
+    pub ambiguous_delay: Duration,
+}
+
+impl Config {
+    /// Defaults for everything but the key.
+    pub fn new(credentials: Credentials) -> Self {
+        Config {
+            credentials,
+            state: None,
+            quota: None,
+            latency: Duration::ZERO,
+            qps: 0,
+            fault_rate: 0.0,
+            seed: 1,
+            fault_kinds: FaultKind::ALL.to_vec(),
+            viber_audit_ms: 0,
+            ambiguous_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Behaviour fixed at start.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub latency: Duration,
+    pub viber_audit_ms: u64,
+    pub ambiguous_delay: Duration,
+}
+
+/// A running emulator's shared state.
+#[derive(Debug)]
+pub struct Emulator {
+    verifier: Verifier,
+    store: Mutex<Store>,
+    throttle: Mutex<Throttle>,
+    faults: Mutex<Faults>,
+    options: Options,
+}
+
+impl Emulator {
+    /// Load the state and get ready to serve.
+    pub fn new(config: Config) -> Result<Emulator, String> {
+        let store = Store::open(config.state.as_deref(), config.quota)?;
+        Ok(Emulator {
+            verifier: auth::verifier(&config.credentials),
+            store: Mutex::new(store),
+            throttle: Mutex::new(Throttle::new(config.qps)),
+            faults: Mutex::new(Faults::new(
+                config.fault_rate,
+                config.seed,
+                config.fault_kinds,
+            )),
+            options: Options {
+                latency: config.latency,
+                viber_audit_ms: config.viber_audit_ms,
+                ambiguous_delay: config.ambiguous_delay,
+            },
+        })
+    }
+}

@@ -1,0 +1,214 @@
+//! Channel instances: ListInstance, QueryInstance, CreateInstance, UpdateInstance,
+//! DeleteInstance (rules::Op Create / Update / Delete).
+
+use super::{Ctx, Fields, REGION, bind_id, channel, data, fields, time};
+use crate::emulator::envelope::ApiError;
+use crate::emulator::params::Params;
+use crate::emulator::state::{InstanceMeta, State};
+use crate::model::{ChannelType, LiveChannel};
+use crate::rules::Op;
+use serde_json::{Value, json};
+
+/// ListInstance's default and largest page.
+pub const DEFAULT_PAGE_SIZE: i64 = 10;
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// The optional attributes CreateInstance and UpdateInstance take, and where they go.
+const ATTRIBUTES: [&str; 5] = [
+    "ContactMail",
+    "CountryId",
+    "FacebookBmId",
+    "IsvTerms",
+    "OfficeAddress",
+];
+
+fn attribute<'a>(m: &'a mut InstanceMeta, name: &str) -> Option<&'a mut String> {
+    Some(match name {
+        "ContactMail" => &mut m.contact_mail,
+        "CountryId" => &mut m.country_id,
+        "FacebookBmId" => &mut m.facebook_bm_id,
+        "IsvTerms" => &mut m.isv_terms,
+        "OfficeAddress" => &mut m.office_address,
+        "ResourceGroupId" => &mut m.resource_group_id,
+        _ => return None,
+    })
+}
+
+fn set_attributes(p: &Params, m: &mut InstanceMeta, names: &[&str]) {
+    for name in names {
+        if let (Some(v), Some(slot)) = (p.get(name), attribute(m, name)) {
+            *slot = v.to_string();
+        }
+    }
+}
+
+fn row(c: &LiveChannel, m: &InstanceMeta) -> Value {
+    json!({
+        "InstanceId": c.id,
+        "CustSpaceId": c.id,
+        "InstanceName": c.name,
+        "InstanceDescription": c.description,
+        "ChannelType": c.channel_type.as_str(),
+        "State": "published",
+        "SubmitTime": m.submit_time,
+        "ContactMail": m.contact_mail,
+        "CountryId": m.country_id,
+        "FacebookBmId": m.facebook_bm_id,
+        "IsvTerms": m.isv_terms,
+        "OfficeAddress": m.office_address,
+        "ResourceGroupId": m.resource_group_id,
+        "ResourceRegionId": REGION,
+        "BindId": c.binding.as_ref().map(bind_id).unwrap_or_default(),
+    })
+}
+
+/// ListInstance: filters, then 1-based pages in creation order.
+pub fn list(p: &Params, st: &State) -> Result<Fields, ApiError> {
+    let channel_type = p.optional("ChannelType");
+    let name = p.optional("InstanceName");
+    let id = p.optional("InstanceId");
+    let is_bind = p.bool("IsBind")?;
+    let bind = p.optional("BindId");
+    let filter = p.optional("FilterStr");
+    let group = p.optional("ResourceGroupId");
+    let page_index = p.int("PageIndex")?.unwrap_or(1);
+    if page_index < 1 {
+        return Err(ApiError::invalid("PageIndex", "pages are numbered from 1"));
+    }
+    let page_size = p.int("PageSize")?.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+        return Err(ApiError::invalid(
+            "PageSize",
+            format!("must be 1 to {MAX_PAGE_SIZE}"),
+        ));
+    }
+    let mut rows: Vec<(&LiveChannel, InstanceMeta)> = st
+        .account
+        .channels()
+        .map(|c| (c, st.meta(&c.id)))
+        .filter(|(c, m)| {
+            channel_type.is_none_or(|t| c.channel_type.as_str().eq_ignore_ascii_case(t))
+                && name.is_none_or(|n| c.name.contains(n))
+                && id.is_none_or(|i| c.id == i)
+                && is_bind.is_none_or(|b| c.binding.is_some() == b)
+                && bind.is_none_or(|b| {
+                    c.binding
+                        .as_ref()
+                        .is_some_and(|x| x.fields().iter().any(|(_, v)| *v == b))
+                })
+                && filter.is_none_or(|f| c.name.contains(f) || c.id.contains(f))
+                && group.is_none_or(|g| m.resource_group_id == g)
+        })
+        .collect();
+    rows.sort_by(|(a, ma), (b, mb)| (ma.seq, &a.id).cmp(&(mb.seq, &b.id)));
+    let total = rows.len();
+    let size = usize::try_from(page_size).unwrap_or(0);
+    let skip = usize::try_from(page_index - 1)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(size);
+    let items: Vec<Value> = rows
+        .iter()
+        .skip(skip)
+        .take(size)
+        .map(|(c, m)| row(c, m))
+        .collect();
+    Ok(fields([
+        ("Data", Value::Array(items)),
+        ("TotalCount", Value::from(total)),
+    ]))
+}
+
+/// QueryInstance.
+pub fn query(p: &Params, st: &State) -> Result<Fields, ApiError> {
+    let c = channel(st, p.required("InstanceId")?)?;
+    let m = st.meta(&c.id);
+    Ok(data(json!({
+        "InstanceId": c.id,
+        "InstanceName": c.name,
+        "InstanceDescription": c.description,
+        "ChannelType": c.channel_type.as_str(),
+        "CustType": "direct",
+        "ContactMail": m.contact_mail,
+        "CountryId": m.country_id,
+        "FacebookBmId": m.facebook_bm_id,
+        "IsvTerms": m.isv_terms,
+        "OfficeAddress": m.office_address,
+        "ResourceGroupId": m.resource_group_id,
+        "ResourceRegionId": REGION,
+        "SubmitTime": m.submit_time,
+    })))
+}
+
+/// CreateInstance (Op::Create). ChannelType is matched case-insensitively.
+pub fn create(p: &Params, st: &mut State, ctx: &Ctx) -> Result<Fields, ApiError> {
+    let raw_type = p.required("ChannelType")?;
+    let channel_type = ChannelType::ALL
+        .into_iter()
+        .find(|t| t.as_str().eq_ignore_ascii_case(raw_type.trim()))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "ChannelType",
+                format!("`{raw_type}` is not whatsapp, viber, messenger, instagram, sms or email"),
+            )
+        })?;
+    let name = p.required("InstanceName")?.to_string();
+    let description = p.get("InstanceDescription").unwrap_or_default().to_string();
+    let id = st
+        .account
+        .apply(&Op::Create {
+            name: name.clone(),
+            channel_type,
+            description: description.clone(),
+        })?
+        .ok_or_else(|| ApiError::internal("the rules created no instance id"))?;
+    let seq = st.next_serial();
+    let submit_time = time(ctx.now);
+    let m = st.meta_mut(&id);
+    m.seq = seq;
+    m.submit_time = submit_time.clone();
+    set_attributes(p, m, &ATTRIBUTES);
+    set_attributes(p, m, &["ResourceGroupId"]);
+    Ok(data(json!({
+        "InstanceId": id,
+        "InstanceName": name,
+        "InstanceDescription": description,
+        "ChannelType": channel_type.as_str(),
+        "ResourceRegionId": REGION,
+        "SubmitTime": submit_time,
+    })))
+}
+
+/// UpdateInstance (Op::Update). An absent InstanceDescription keeps the current one.
+pub fn update(p: &Params, st: &mut State) -> Result<Fields, ApiError> {
+    let id = p.required("InstanceId")?.to_string();
+    let name = p.required("InstanceName")?.to_string();
+    let current = channel(st, &id)?;
+    let description = p
+        .get("InstanceDescription")
+        .map_or_else(|| current.description.clone(), str::to_string);
+    let channel_type = current.channel_type;
+    st.account.apply(&Op::Update {
+        id: id.clone(),
+        name: name.clone(),
+        description: description.clone(),
+    })?;
+    let m = st.meta_mut(&id);
+    set_attributes(p, m, &ATTRIBUTES);
+    Ok(data(json!({
+        "InstanceId": id,
+        "InstanceName": name,
+        "InstanceDescription": description,
+        "Description": description,
+        "ChannelType": channel_type.as_str(),
+        "ResourceRegionId": REGION,
+        "SubmitTime": m.submit_time,
+    })))
+}
+
+/// DeleteInstance (Op::Delete): releases whatever the channel held.
+pub fn delete(p: &Params, st: &mut State) -> Result<Fields, ApiError> {
+    let id = p.required("InstanceId")?.to_string();
+    st.account.apply(&Op::Delete { id: id.clone() })?;
+    st.instances.remove(&id);
+    Ok(Fields::new())
+}

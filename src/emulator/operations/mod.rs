@@ -1,0 +1,131 @@
+//! The CAMS operations the emulator serves, and their mapping onto [`crate::rules::Op`].
+//!
+//! Reads work on the current state; changes run through [`Store::change`], so each one is
+//! checked by the rules, persisted, and only then acknowledged. Parameter names and response
+//! fields follow `operations.md`; the extensions and choices are listed in the header of
+//! [`crate::emulator`].
+
+mod bindings;
+mod instances;
+
+use super::envelope::ApiError;
+use super::params::Params;
+use super::state::{State, Store};
+use crate::model::{Binding, LiveChannel};
+use crate::rules::RuleError;
+use serde_json::{Map, Value};
+
+/// The only API version CAMS has.
+pub const VERSION: &str = "2020-06-06";
+/// The region reported in `ResourceRegionId`.
+pub const REGION: &str = "ap-southeast-1";
+
+/// Every action the emulator serves.
+pub const ACTIONS: [&str; 20] = [
+    "ListInstance",
+    "QueryInstance",
+    "CreateInstance",
+    "UpdateInstance",
+    "DeleteInstance",
+    "BindMessengerPage",
+    "DeleteMessengerPage",
+    "BindInstagramPage",
+    "DeleteInstagramPage",
+    "ListInstagramPage",
+    "BindDmAccount",
+    "UnbindDmAccount",
+    "ListBindDmAccount",
+    "ChatappBindWaba",
+    "QueryChatappBindWaba",
+    "QueryChatappPhoneNumbers",
+    "AddAuditViberOpen",
+    "GetViberByRequestNo",
+    "ListViberServiceMessage",
+    "GetChatappOpenStatus",
+];
+
+pub fn is_known(action: &str) -> bool {
+    ACTIONS.contains(&action)
+}
+
+/// The response fields besides the envelope (`Data`, `TotalCount`, ...).
+pub type Fields = Map<String, Value>;
+
+/// What an operation may depend on besides its parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    pub now: jiff::Timestamp,
+    /// How long a Viber audit takes; 0 approves it on the first GetViberByRequestNo.
+    pub viber_audit_ms: u64,
+}
+
+/// Carry out `action`.
+pub fn dispatch(
+    action: &str,
+    p: &Params,
+    store: &mut Store,
+    ctx: &Ctx,
+) -> Result<Fields, ApiError> {
+    use bindings as b;
+    use instances as i;
+    match action {
+        "ListInstance" => i::list(p, store.state()),
+        "QueryInstance" => i::query(p, store.state()),
+        "CreateInstance" => store.change(|st| i::create(p, st, ctx)),
+        "UpdateInstance" => store.change(|st| i::update(p, st)),
+        "DeleteInstance" => store.change(|st| i::delete(p, st)),
+        "BindMessengerPage" => store.change(|st| b::bind_messenger_page(p, st)),
+        "DeleteMessengerPage" => store.change(|st| b::delete_messenger_page(p, st)),
+        "BindInstagramPage" => store.change(|st| b::bind_instagram_page(p, st)),
+        "DeleteInstagramPage" => store.change(|st| b::delete_instagram_page(p, st)),
+        "ListInstagramPage" => b::list_instagram_page(p, store.state()),
+        "BindDmAccount" => store.change(|st| b::bind_dm_account(p, st)),
+        "UnbindDmAccount" => store.change(|st| b::unbind_dm_account(p, st)),
+        "ListBindDmAccount" => b::list_bind_dm_account(p, store.state()),
+        "ChatappBindWaba" => store.change(|st| b::chatapp_bind_waba(p, st)),
+        "QueryChatappBindWaba" => b::query_chatapp_bind_waba(p, store.state()),
+        "QueryChatappPhoneNumbers" => b::query_chatapp_phone_numbers(p, store.state()),
+        "AddAuditViberOpen" => store.change(|st| b::add_audit_viber_open(p, st, ctx)),
+        "GetViberByRequestNo" => b::get_viber_by_request_no(p, store, ctx),
+        "ListViberServiceMessage" => b::list_viber_service_message(p, store.state()),
+        "GetChatappOpenStatus" => Ok(fields([("OpenStatus", Value::Bool(true))])),
+        other => Err(ApiError::new(
+            404,
+            "InvalidApi.NotFound",
+            format!("Specified api {other} is not found."),
+        )),
+    }
+}
+
+/// Build response fields.
+pub fn fields<const N: usize>(pairs: [(&str, Value); N]) -> Fields {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// `{"Data": data}`.
+pub fn data(data: Value) -> Fields {
+    fields([("Data", data)])
+}
+
+/// The channel with this InstanceId (or, for a direct customer, CustSpaceId).
+pub fn channel<'a>(st: &'a State, id: &str) -> Result<&'a LiveChannel, ApiError> {
+    st.account
+        .get(id)
+        .ok_or_else(|| RuleError::NotFound { id: id.to_string() }.into())
+}
+
+/// The id of the resource a binding is "bound to", as ListInstance's `BindId` shows it.
+pub fn bind_id(binding: &Binding) -> &str {
+    match binding {
+        Binding::Whatsapp(b) => &b.waba_id,
+        Binding::Instagram(b) => &b.page_id,
+        Binding::Messenger(b) => &b.page_id,
+        Binding::Viber(b) => &b.business_account,
+        Binding::Email(b) => &b.dm_account,
+    }
+}
+
+/// Time in the format the emulator reports (`SubmitTime`, `AuditTime`).
+pub fn time(ts: jiff::Timestamp) -> String {
+    crate::cams::sign::format_date(ts)
+}

@@ -1,0 +1,301 @@
+//! HTTP serving and routing: `GET` and `POST` on `/`, each request taken through latency,
+//! authentication, flow control, fault injection and the operation, in that order.
+//!
+//! Everything between reading the request and building the answer is synchronous, so a
+//! client that hangs up cannot cancel a change half-way: either the change is committed (and
+//! saved) or it never started. To emulate an answer lost after the change, the connection is
+//! closed through a per-connection kill switch (see [`KillableListener`]) before any byte of
+//! the response is written.
+
+use super::Emulator;
+use super::auth;
+use super::envelope::{self, ApiError, DEFAULT_HOST};
+use super::faults::{Fault, FaultKind};
+use super::operations::{self, Ctx, Fields};
+use super::params::Params;
+use crate::cams::verify::HttpRequest;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::connect_info::Connected;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, Method, Uri, header};
+use axum::response::Response;
+use axum::routing::any;
+use axum::serve::{IncomingStream, Listener};
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::Instant;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Serve `emulator` on `listener` until the task is dropped.
+pub async fn serve(listener: TcpListener, emulator: Arc<Emulator>) -> io::Result<()> {
+    let app = Router::new()
+        .route("/", any(handle))
+        .fallback(unknown_path)
+        .with_state(emulator);
+    axum::serve(
+        KillableListener(listener),
+        app.into_make_service_with_connect_info::<Kill>(),
+    )
+    .await
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What the synchronous part decided.
+struct Decision {
+    action: String,
+    reply: Result<Fields, ApiError>,
+    fault: Option<Fault>,
+}
+
+impl Emulator {
+    fn decide(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Decision {
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let req = HttpRequest {
+            method: method.as_str(),
+            raw_query: uri.query().unwrap_or_default(),
+            headers: &headers,
+            body,
+        };
+        let mut action = String::from("-");
+        let reply = self.authorized(&req, &mut action).and_then(|params| {
+            if !lock(&self.throttle).admit(&action, Instant::now()) {
+                return Err(ApiError::throttled());
+            }
+            Ok(params)
+        });
+        let params = match reply {
+            Ok(p) => p,
+            Err(e) => {
+                return Decision {
+                    action,
+                    reply: Err(e),
+                    fault: None,
+                };
+            }
+        };
+        let fault = lock(&self.faults).roll();
+        if let Some(f) = fault.filter(|f| !f.kind.commits()) {
+            return Decision {
+                action,
+                reply: Ok(Fields::new()),
+                fault: Some(f),
+            };
+        }
+        let ctx = Ctx {
+            now: jiff::Timestamp::now(),
+            viber_audit_ms: self.options.viber_audit_ms,
+        };
+        let reply = operations::dispatch(&action, &params, &mut lock(&self.store), &ctx);
+        Decision {
+            action,
+            reply,
+            fault,
+        }
+    }
+
+    fn authorized(&self, req: &HttpRequest<'_>, action: &mut String) -> Result<Params, ApiError> {
+        if req.method != "GET" && req.method != "POST" {
+            return Err(ApiError::new(
+                403,
+                "UnsupportedHTTPMethod",
+                format!(
+                    "The HTTP method {} is not supported; use POST or GET.",
+                    req.method
+                ),
+            ));
+        }
+        *action = auth::action(req)?;
+        let verified = auth::authenticate(&self.verifier, req)?;
+        Ok(Params::new(verified.params))
+    }
+}
+
+async fn handle(
+    State(emu): State<Arc<Emulator>>,
+    ConnectInfo(kill): ConnectInfo<Kill>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = envelope::request_id();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or(DEFAULT_HOST)
+        .to_string();
+    if !emu.options.latency.is_zero() {
+        tokio::time::sleep(emu.options.latency).await;
+    }
+    let d = emu.decide(&method, &uri, &headers, &body);
+    let response = match (&d.reply, d.fault) {
+        (_, Some(f)) if !f.kind.commits() => {
+            eprintln!("cams-emulator: {} -> injected {}", d.action, f.kind.name());
+            match f.kind {
+                FaultKind::Business => envelope::business_failure(
+                    &request_id,
+                    "ERR-COMMON-001",
+                    "System error, please try again later.",
+                ),
+                FaultKind::Throttle => {
+                    let mut e = ApiError::throttled();
+                    e.retry_after_ms = f.retry_after_ms;
+                    envelope::error(&request_id, &host, &e)
+                }
+                _ => envelope::error(&request_id, &host, &ApiError::unavailable()),
+            }
+        }
+        (Ok(fields), _) => envelope::success(&request_id, fields.clone()),
+        (Err(e), _) => {
+            eprintln!("cams-emulator: {} -> {} {}", d.action, e.status, e.code);
+            envelope::error(&request_id, &host, e)
+        }
+    };
+    match d.fault.map(|f| f.kind) {
+        Some(FaultKind::Drop) => {
+            eprintln!(
+                "cams-emulator: {} done, then the connection is dropped",
+                d.action
+            );
+            kill.0.store(true, Ordering::SeqCst);
+        }
+        Some(FaultKind::Delay) => {
+            eprintln!(
+                "cams-emulator: {} done, answer held back {} ms",
+                d.action,
+                emu.options.ambiguous_delay.as_millis()
+            );
+            tokio::time::sleep(emu.options.ambiguous_delay).await;
+        }
+        _ => {}
+    }
+    response
+}
+
+async fn unknown_path(uri: Uri) -> Response {
+    let id = envelope::request_id();
+    let e = ApiError::new(
+        404,
+        "InvalidApi.NotFound",
+        format!(
+            "Specified api is not found: CAMS serves `/`, not `{}`.",
+            uri.path()
+        ),
+    );
+    envelope::error(&id, DEFAULT_HOST, &e)
+}
+
+/// A TCP listener whose connections can be closed from a handler, before it answers.
+pub struct KillableListener(pub TcpListener);
+
+/// The handler's end of a connection's kill switch (its `ConnectInfo`).
+#[derive(Debug, Clone)]
+pub struct Kill(Arc<AtomicBool>);
+
+/// A TCP stream that fails every read and write once its switch is set.
+pub struct KillableStream {
+    inner: TcpStream,
+    killed: Arc<AtomicBool>,
+}
+
+impl KillableStream {
+    fn dead(&self) -> bool {
+        self.killed.load(Ordering::SeqCst)
+    }
+}
+
+fn aborted() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "dropped by fault injection",
+    )
+}
+
+impl Listener for KillableListener {
+    type Io = KillableStream;
+    type Addr = Kill;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.0.accept().await {
+                Ok((inner, _)) => {
+                    let _ = inner.set_nodelay(true);
+                    let killed = Arc::new(AtomicBool::new(false));
+                    return (
+                        KillableStream {
+                            inner,
+                            killed: killed.clone(),
+                        },
+                        Kill(killed),
+                    );
+                }
+                // Out of file descriptors and the like: wait instead of spinning.
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        self.0.local_addr()?;
+        Ok(Kill(Arc::new(AtomicBool::new(false))))
+    }
+}
+
+impl Connected<IncomingStream<'_, KillableListener>> for Kill {
+    fn connect_info(stream: IncomingStream<'_, KillableListener>) -> Self {
+        stream.remote_addr().clone()
+    }
+}
+
+impl AsyncRead for KillableStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.dead() {
+            return Poll::Ready(Err(aborted()));
+        }
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for KillableStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.dead() {
+            return Poll::Ready(Err(aborted()));
+        }
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.dead() {
+            return Poll::Ready(Err(aborted()));
+        }
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}

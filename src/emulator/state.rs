@@ -1,0 +1,206 @@
+//! The emulator's account and its persistence.
+//!
+//! Channels, bindings, the quota and generated ids live in a [`crate::rules::Account`], the
+//! same rules the sandbox enforces. What CAMS keeps beside them (instance attributes such as
+//! ContactMail, the DirectMail account code, Viber audit records) lives here. With `--state`
+//! the whole state is written atomically after every change and *before* the response is
+//! sent, so an emulator killed at any moment has lost nothing it acknowledged.
+
+use super::envelope::ApiError;
+use crate::provider::sandbox::write_atomically;
+use crate::rules::Account;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The state file's format tag.
+pub const FORMAT: &str = "chanctl-cams-emulator/1";
+
+/// What CAMS stores about an instance beyond the rules' [`crate::model::LiveChannel`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InstanceMeta {
+    /// Creation order: ListInstance lists instances in it.
+    pub seq: u64,
+    pub submit_time: String,
+    pub contact_mail: String,
+    pub country_id: String,
+    pub facebook_bm_id: String,
+    pub isv_terms: String,
+    pub office_address: String,
+    pub resource_group_id: String,
+    /// BindDmAccount's AccountCode and ExtendAttr.SendType.
+    pub dm_account_code: String,
+    pub dm_send_type: String,
+    /// The Viber audit behind the current Viber binding.
+    pub viber_request_no: String,
+}
+
+/// A Viber opening audit (AddAuditViberOpen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViberAudit {
+    pub request_no: String,
+    pub instance_id: String,
+    pub service_id: String,
+    pub business_account_name: String,
+    /// The AuditRecord as submitted.
+    pub audit_record: Value,
+    pub submitted_ms: i64,
+    pub submit_time: String,
+    pub approved: bool,
+    #[serde(default)]
+    pub audit_time: String,
+}
+
+/// Everything the emulator persists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub format: String,
+    pub account: Account,
+    #[serde(default)]
+    pub instances: BTreeMap<String, InstanceMeta>,
+    #[serde(default)]
+    pub audits: BTreeMap<String, ViberAudit>,
+    /// Counter behind instance creation order and audit numbers.
+    #[serde(default)]
+    pub serial: u64,
+}
+
+impl State {
+    pub fn new(quota: u32) -> Self {
+        State {
+            format: FORMAT.to_string(),
+            account: Account::new(quota),
+            instances: BTreeMap::new(),
+            audits: BTreeMap::new(),
+            serial: 0,
+        }
+    }
+
+    pub fn next_serial(&mut self) -> u64 {
+        self.serial += 1;
+        self.serial
+    }
+
+    /// The instance's attributes (defaults for one created outside the emulator's records).
+    pub fn meta(&self, id: &str) -> InstanceMeta {
+        self.instances.get(id).cloned().unwrap_or_default()
+    }
+
+    pub fn meta_mut(&mut self, id: &str) -> &mut InstanceMeta {
+        self.instances.entry(id.to_string()).or_default()
+    }
+}
+
+/// The state and where it is kept.
+#[derive(Debug)]
+pub struct Store {
+    path: Option<PathBuf>,
+    state: State,
+}
+
+impl Store {
+    /// Load `path` if it exists (else start empty). `quota`, when given, replaces the stored
+    /// quota.
+    pub fn open(path: Option<&Path>, quota: Option<u32>) -> Result<Store, String> {
+        let default_quota = crate::config::file::DEFAULT_QUOTA;
+        let mut state = match path {
+            None => State::new(default_quota),
+            Some(p) => match std::fs::read(p) {
+                Ok(bytes) => {
+                    let mut st: State = serde_json::from_slice(&bytes).map_err(|e| {
+                        format!("{} is not an emulator state file: {e}", p.display())
+                    })?;
+                    if st.format != FORMAT {
+                        return Err(format!(
+                            "{} has format `{}`; this emulator reads `{FORMAT}`",
+                            p.display(),
+                            st.format
+                        ));
+                    }
+                    st.account
+                        .reindex()
+                        .map_err(|e| format!("{} breaks the service's rules: {e}", p.display()))?;
+                    st
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::new(default_quota),
+                Err(e) => return Err(format!("cannot read {}: {e}", p.display())),
+            },
+        };
+        if let Some(q) = quota {
+            state.account.quota = q;
+        }
+        Ok(Store {
+            path: path.map(Path::to_path_buf),
+            state,
+        })
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Run `f` on a copy of the state; if it succeeds, persist the copy and only then make it
+    /// the state. A failed `f` or a failed write leaves the state as it was.
+    pub fn change<T>(
+        &mut self,
+        f: impl FnOnce(&mut State) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut next = self.state.clone();
+        let out = f(&mut next)?;
+        self.persist(&next)?;
+        self.state = next;
+        Ok(out)
+    }
+
+    fn persist(&self, state: &State) -> Result<(), ApiError> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let json = serde_json::to_vec_pretty(state)
+            .map_err(|e| ApiError::internal(format!("cannot encode the state: {e}")))?;
+        write_atomically(path, &json).map_err(|e| {
+            eprintln!("cams-emulator: cannot write {}: {e}", path.display());
+            ApiError::internal("the emulator could not save its state")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ChannelType;
+    use crate::rules::Op;
+
+    fn create(st: &mut State) -> Result<Option<String>, ApiError> {
+        st.account
+            .apply(&Op::Create {
+                name: "x".into(),
+                channel_type: ChannelType::Sms,
+                description: String::new(),
+            })
+            .map_err(ApiError::from)
+    }
+
+    #[test]
+    fn changes_survive_a_reopen_and_failures_change_nothing() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("state.json");
+        let mut store = Store::open(Some(&path), Some(1)).unwrap_or_else(|e| panic!("{e}"));
+        store.change(create).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(store.change(create).is_err(), "quota of 1");
+        let again = Store::open(Some(&path), None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.state(), store.state());
+        assert_eq!(again.state().account.len(), 1);
+        assert_eq!(again.state().account.quota, 1);
+    }
+
+    #[test]
+    fn a_foreign_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("state.json");
+        std::fs::write(&path, "{\"format\":\"other\"}").unwrap_or_else(|e| panic!("{e}"));
+        assert!(Store::open(Some(&path), None).is_err());
+    }
+}

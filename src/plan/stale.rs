@@ -1,0 +1,95 @@
+//! Is a saved plan still about the account as it is now? A plan records a digest per live
+//! channel; comparing them with the live state names what changed behind the plan's back.
+
+use crate::model::{LiveChannel, LiveState};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// One live channel as a plan saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveDigest {
+    pub id: String,
+    pub name: String,
+    pub digest: String,
+}
+
+fn digest(c: &LiveChannel) -> String {
+    let json = serde_json::to_vec(c).unwrap_or_default();
+    hex::encode(&Sha256::digest(&json)[..12])
+}
+
+/// The digests of every live channel.
+pub fn digests(live: &LiveState) -> Vec<LiveDigest> {
+    live.channels
+        .iter()
+        .map(|c| LiveDigest {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            digest: digest(c),
+        })
+        .collect()
+}
+
+/// What changed since the plan was made, or `None` when nothing did.
+pub fn staleness(saved: &[LiveDigest], live: &LiveState) -> Option<String> {
+    let then: BTreeMap<&str, &LiveDigest> = saved.iter().map(|d| (d.id.as_str(), d)).collect();
+    let now: BTreeMap<&str, &LiveChannel> =
+        live.channels.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut changes = Vec::new();
+    for (id, d) in &then {
+        match now.get(id) {
+            None => changes.push(format!("`{}` ({id}) was deleted", d.name)),
+            Some(c) if digest(c) != d.digest => {
+                changes.push(format!("`{}` ({id}) was changed", c.name))
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, c) in &now {
+        if !then.contains_key(id) {
+            changes.push(format!("`{}` ({id}) was created", c.name));
+        }
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    let shown = changes.len().min(10);
+    let more = changes.len() - shown;
+    let mut text = changes[..shown].join("; ");
+    if more > 0 {
+        text.push_str(&format!("; and {more} more"));
+    }
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BindState, ChannelType};
+
+    fn ch(id: &str, name: &str) -> LiveChannel {
+        LiveChannel {
+            id: id.into(),
+            name: name.into(),
+            channel_type: ChannelType::Sms,
+            description: String::new(),
+            binding: None,
+            bind_state: BindState::Bound,
+        }
+    }
+
+    #[test]
+    fn names_what_changed() {
+        let before = LiveState::new(vec![ch("1", "a"), ch("2", "b")]);
+        let saved = digests(&before);
+        assert_eq!(staleness(&saved, &before), None);
+        let mut renamed = ch("2", "b2");
+        renamed.description = "x".into();
+        let after = LiveState::new(vec![renamed, ch("3", "c")]);
+        let why = staleness(&saved, &after).unwrap();
+        assert!(why.contains("`a` (1) was deleted"), "{why}");
+        assert!(why.contains("`b2` (2) was changed"), "{why}");
+        assert!(why.contains("`c` (3) was created"), "{why}");
+    }
+}

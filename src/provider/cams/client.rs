@@ -1,0 +1,429 @@
+//! The CAMS RPC transport: sign, send, read the envelope, classify errors, retry what is
+//! safe to retry, and keep under the service's rate limits with a token bucket per action.
+//!
+//! Requests are `POST /` with the parameters in the query and ACS3-HMAC-SHA256 headers. A 200
+//! whose `Code` is not OK is an error. Throttling, 5xx and connection failures are retried
+//! with exponential backoff and jitter (bounded in attempts and time); auth errors are not,
+//! and say what to check. Whether a failed request may have been carried out anyway (a
+//! timeout or reset after sending) is reported, so that callers of non-idempotent
+//! operations can look before they retry.
+
+use super::credentials::Credentials;
+use super::endpoint::Endpoint;
+use crate::cams::sign;
+use backon::{ExponentialBuilder, Retryable};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde_json::Value;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The API version every CAMS operation uses.
+pub const VERSION: &str = "2020-06-06";
+
+/// A sink for `-v` lines.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// How the client behaves.
+#[derive(Clone)]
+pub struct ClientOptions {
+    /// Requests per second per action (the client-side token bucket).
+    pub qps: u32,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Most attempts for a retryable failure.
+    pub max_attempts: usize,
+    /// Most time spent waiting between attempts of one call.
+    pub max_retry_wait: Duration,
+    pub log: Option<Log>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            qps: 10,
+            timeout: Duration::from_secs(10),
+            max_attempts: 6,
+            max_retry_wait: Duration::from_secs(60),
+            log: None,
+        }
+    }
+}
+
+/// A successful reply: the whole JSON body.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub body: Value,
+    pub request_id: Option<String>,
+}
+
+impl Reply {
+    pub fn data(&self) -> &Value {
+        &self.body["Data"]
+    }
+}
+
+/// Why a call failed.
+#[derive(Debug, Clone)]
+pub enum CallError {
+    /// The service answered with an error code.
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+        request_id: Option<String>,
+        retry_after: Option<Duration>,
+    },
+    /// No usable answer. `maybe_done`: the request may have been carried out (sent, then the
+    /// connection failed or timed out).
+    Transport { message: String, maybe_done: bool },
+}
+
+impl CallError {
+    /// Worth another attempt.
+    pub fn retryable(&self) -> bool {
+        match self {
+            CallError::Transport { .. } => true,
+            CallError::Api {
+                status,
+                code,
+                retry_after,
+                ..
+            } => *status >= 500 || retry_after.is_some() || is_throttling(code),
+        }
+    }
+
+    pub fn maybe_done(&self) -> bool {
+        match self {
+            CallError::Transport { maybe_done, .. } => *maybe_done,
+            // A 5xx may come from a gateway after the backend acted.
+            CallError::Api { status, .. } => *status >= 500,
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            CallError::Api { code, .. } => Some(code),
+            CallError::Transport { .. } => None,
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            CallError::Api { request_id, .. } => request_id.as_deref(),
+            CallError::Transport { .. } => None,
+        }
+    }
+
+    /// A message for people: the code, the service's message, what to check, the RequestId.
+    pub fn describe(&self, action: &str) -> String {
+        match self {
+            CallError::Transport { message, .. } => format!("{action}: {message}"),
+            CallError::Api {
+                status,
+                code,
+                message,
+                request_id,
+                ..
+            } => {
+                let hint = hint(code, action);
+                format!(
+                    "{action}: {code}: {message} (HTTP {status}{}){}",
+                    request_id
+                        .as_ref()
+                        .map(|r| format!(", RequestId {r}"))
+                        .unwrap_or_default(),
+                    hint.map(|h| format!(". {h}")).unwrap_or_default()
+                )
+            }
+        }
+    }
+}
+
+fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling" | "Throttling.User" | "Throttling.Api" | "System.LimitControl"
+    ) || code.starts_with("Throttling.")
+}
+
+/// What to check for the errors a retry cannot fix.
+fn hint(code: &str, action: &str) -> Option<String> {
+    Some(if code.starts_with("InvalidAccessKeyId") {
+        "Check the AccessKey id (ALIBABA_CLOUD_ACCESS_KEY_ID or the aliyun profile) and that the key is enabled".to_string()
+    } else if code == "SignatureDoesNotMatch" || code == "IncompleteSignature" {
+        "Check the AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET or the aliyun profile)"
+            .to_string()
+    } else if code.starts_with("InvalidTimeStamp") {
+        "Check this machine's clock: requests must be within 15 minutes of the service's time"
+            .to_string()
+    } else if code.starts_with("Forbidden")
+        || code == "NoPermission"
+        || code == "Ram.PermissionDeny"
+    {
+        format!("The RAM identity lacks permission for cams:{action}; grant it in the RAM console")
+    } else if code == "Product.Unsubscript" {
+        "Activate Chat App Message Service for this account in the console".to_string()
+    } else if code == "SignatureNonceUsed" {
+        "A request was replayed; run the command again".to_string()
+    } else {
+        return None;
+    })
+}
+
+/// The CAMS client.
+pub struct Client {
+    http: reqwest::Client,
+    endpoint: Endpoint,
+    creds: sign::Credentials,
+    limiter: DefaultKeyedRateLimiter<String>,
+    options: ClientOptions,
+}
+
+impl Client {
+    pub fn new(
+        endpoint: Endpoint,
+        creds: &Credentials,
+        options: ClientOptions,
+    ) -> Result<Self, String> {
+        let http = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(Duration::from_secs(5))
+            .user_agent(concat!("chanctl/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
+        let qps = NonZeroU32::new(options.qps.max(1)).unwrap_or(NonZeroU32::MIN);
+        Ok(Client {
+            http,
+            endpoint,
+            creds: sign::Credentials {
+                access_key_id: creds.access_key_id.clone(),
+                access_key_secret: creds.access_key_secret.clone(),
+                security_token: creds.security_token.clone(),
+            },
+            limiter: RateLimiter::keyed(Quota::per_second(qps)),
+            options,
+        })
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    fn log(&self, line: &str) {
+        if let Some(log) = &self.options.log {
+            log(line);
+        }
+    }
+
+    /// One attempt, after waiting for the action's token.
+    pub async fn call_once(
+        &self,
+        action: &str,
+        params: &[(String, String)],
+    ) -> Result<Reply, CallError> {
+        self.limiter.until_key_ready(&action.to_string()).await;
+        let date = jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let headers = sign::sign_v3(
+            "POST",
+            &self.endpoint.host,
+            action,
+            VERSION,
+            params,
+            b"",
+            &date,
+            &nonce,
+            &self.creds,
+        );
+        let query = sign::canonical_query(params);
+        let url = if query.is_empty() {
+            format!("{}/", self.endpoint.base)
+        } else {
+            format!("{}/?{query}", self.endpoint.base)
+        };
+        let mut request = self.http.post(&url);
+        for (name, value) in &headers {
+            if name != "host" {
+                request = request.header(name.as_str(), value.as_str());
+            }
+        }
+        let started = Instant::now();
+        let shown: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.log(&format!("→ {action} {}", shown.join(" ")));
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                let maybe_done = !e.is_connect();
+                let kind = if e.is_timeout() {
+                    "timed out"
+                } else if e.is_connect() {
+                    "could not connect"
+                } else {
+                    "connection failed"
+                };
+                self.log(&format!(
+                    "← {action} {kind} after {} ms",
+                    started.elapsed().as_millis()
+                ));
+                return Err(CallError::Transport {
+                    message: format!("{kind} ({})", self.endpoint.base),
+                    maybe_done,
+                });
+            }
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("x-acs-retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis);
+        let bytes = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                return Err(CallError::Transport {
+                    message: format!(
+                        "the response was cut off: {}",
+                        if e.is_timeout() {
+                            "timed out"
+                        } else {
+                            "connection failed"
+                        }
+                    ),
+                    maybe_done: true,
+                });
+            }
+        };
+        let body: Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| xml_error(&bytes));
+        let field = |k: &str, alt: &str| {
+            body.get(k)
+                .or_else(|| body.get(alt))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let request_id = field("RequestId", "requestId");
+        let code = field("Code", "code");
+        self.log(&format!(
+            "← {action} {status} {} ({} ms{})",
+            code.as_deref().unwrap_or("-"),
+            started.elapsed().as_millis(),
+            request_id
+                .as_ref()
+                .map(|r| format!(", RequestId {r}"))
+                .unwrap_or_default()
+        ));
+        let ok_code = code.as_deref().is_none_or(|c| c.eq_ignore_ascii_case("OK"));
+        let success_flag = body.get("Success").and_then(Value::as_bool).unwrap_or(true);
+        if (200..300).contains(&status) && body.is_object() && ok_code && success_flag {
+            return Ok(Reply { body, request_id });
+        }
+        Err(CallError::Api {
+            status,
+            code: code.unwrap_or_else(|| format!("HTTP{status}")),
+            message: field("Message", "message").unwrap_or_else(|| "no message".to_string()),
+            request_id,
+            retry_after,
+        })
+    }
+
+    /// A call with retries for retryable failures. Safe for reads and for idempotent changes;
+    /// for others use [`Client::call_once`] and look before retrying.
+    pub async fn call(
+        &self,
+        action: &str,
+        params: &[(String, String)],
+    ) -> Result<Reply, CallError> {
+        (|| async { self.call_once(action, params).await })
+            .retry(self.backoff())
+            .when(CallError::retryable)
+            .adjust(|e: &CallError, wait| match e {
+                CallError::Api {
+                    retry_after: Some(after),
+                    ..
+                } => Some(*after),
+                _ => wait,
+            })
+            .notify(|e: &CallError, wait: Duration| {
+                self.log(&format!(
+                    "  retrying {action} in {} ms: {}",
+                    wait.as_millis(),
+                    e.describe(action)
+                ));
+            })
+            .await
+    }
+
+    /// The backoff used between attempts.
+    pub fn backoff(&self) -> ExponentialBuilder {
+        ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_secs(5))
+            .with_max_times(self.options.max_attempts.saturating_sub(1))
+            .with_total_delay(Some(self.options.max_retry_wait))
+            .with_jitter()
+    }
+
+    pub fn log_line(&self, line: &str) {
+        self.log(line);
+    }
+}
+
+/// Gateways may answer errors in XML: read `<Code>`, `<Message>` and `<RequestId>`.
+fn xml_error(bytes: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(bytes);
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let close = format!("</{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = text[start..].find(&close)? + start;
+        Some(Value::String(text[start..end].to_string()))
+    };
+    let mut map = serde_json::Map::new();
+    for name in ["Code", "Message", "RequestId"] {
+        if let Some(v) = tag(name) {
+            map.insert(name.to_string(), v);
+        }
+    }
+    if map.is_empty() {
+        map.insert(
+            "Message".into(),
+            Value::String("the response was not JSON".into()),
+        );
+    }
+    Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_and_server_errors_are_retryable_auth_is_not() {
+        let api = |status, code: &str| CallError::Api {
+            status,
+            code: code.into(),
+            message: String::new(),
+            request_id: None,
+            retry_after: None,
+        };
+        assert!(api(400, "Throttling.User").retryable());
+        assert!(api(400, "System.LimitControl").retryable());
+        assert!(api(503, "ServiceUnavailable").retryable());
+        assert!(!api(400, "SignatureDoesNotMatch").retryable());
+        assert!(!api(403, "Forbidden.RAM").retryable());
+        assert!(!api(200, "ERR-COMMON-001").retryable());
+        let e = api(400, "InvalidTimeStamp.Expired").describe("ListInstance");
+        assert!(e.contains("clock"), "{e}");
+    }
+
+    #[test]
+    fn xml_errors_are_read() {
+        let v = xml_error(b"<Error><Code>Throttling</Code><Message>slow down</Message><RequestId>R1</RequestId></Error>");
+        assert_eq!(v["Code"], "Throttling");
+        assert_eq!(v["RequestId"], "R1");
+    }
+}

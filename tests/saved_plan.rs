@@ -1,0 +1,142 @@
+//! Saved plans: `plan --out` then `apply PLAN` runs exactly that plan; a plan whose account
+//! changed behind its back, or made for another account, is refused whole.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn chanctl(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CHANCTL_SANDBOX");
+    cmd
+}
+
+fn example() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
+        tmp.path().join("channels.yaml"),
+    )
+    .unwrap();
+    tmp
+}
+
+#[test]
+fn saved_plan_applies_exactly() {
+    let tmp = example();
+    chanctl(tmp.path())
+        .args(["plan", "--out", "plan.json"])
+        .assert()
+        .success();
+    let saved: chanctl::plan::Plan =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("plan.json")).unwrap()).unwrap();
+    assert_eq!(saved.steps.len(), 11);
+    assert!(saved.source.digest.starts_with("sha256:"));
+    // The file changes after the plan was made: the saved plan still applies as saved.
+    std::fs::write(
+        tmp.path().join("channels.yaml"),
+        "version: 1\nchannels: []\n",
+    )
+    .unwrap();
+    chanctl(tmp.path())
+        .args(["apply", "plan.json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Apply complete: 6 created, 5 bound.",
+        ));
+    // The account now holds the example's channels.
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
+        tmp.path().join("channels.yaml"),
+    )
+    .unwrap();
+    chanctl(tmp.path())
+        .args(["plan", "--detailed-exitcode"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn stale_plan_is_refused_naming_what_changed() {
+    let tmp = example();
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve"])
+        .assert()
+        .success();
+    // Plan a description change, then change the account behind the plan's back.
+    let text = std::fs::read_to_string(tmp.path().join("channels.yaml")).unwrap();
+    std::fs::write(
+        tmp.path().join("channels.yaml"),
+        text.replace("Sales enquiries", "Sales"),
+    )
+    .unwrap();
+    chanctl(tmp.path())
+        .args(["plan", "--out", "plan.json"])
+        .assert()
+        .success();
+    std::fs::write(
+        tmp.path().join("other.yaml"),
+        text.replace("One-time passwords", "OTP"),
+    )
+    .unwrap();
+    chanctl(tmp.path())
+        .args([
+            "apply",
+            "--auto-approve",
+            "-f",
+            "other.yaml",
+            "--sandbox",
+            ".chanctl/sandbox.json",
+        ])
+        .assert()
+        .success();
+    chanctl(tmp.path())
+        .args(["apply", "plan.json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Saved plan is stale"))
+        .stderr(predicate::str::contains("`login-codes`"))
+        .stderr(predicate::str::contains("was changed"));
+    // Nothing of the stale plan ran: the sales description is unchanged.
+    let plan = chanctl(tmp.path())
+        .args(["plan", "--format", "json"])
+        .output()
+        .unwrap();
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let channels: Vec<&str> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["channel"].as_str().unwrap())
+        .collect();
+    assert!(channels.contains(&"sales-viber"), "{channels:?}");
+}
+
+#[test]
+fn plan_for_another_account_is_refused() {
+    let tmp = example();
+    chanctl(tmp.path())
+        .args(["plan", "--out", "plan.json"])
+        .assert()
+        .success();
+    chanctl(tmp.path())
+        .args(["apply", "plan.json", "--sandbox", "elsewhere.json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("was made for sandbox"));
+    assert!(!tmp.path().join("elsewhere.json").exists());
+}
+
+#[test]
+fn a_file_that_is_not_a_plan_is_refused() {
+    let tmp = example();
+    std::fs::write(tmp.path().join("plan.json"), "{\"hello\": 1}").unwrap();
+    chanctl(tmp.path())
+        .args(["apply", "plan.json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a plan file"));
+}
