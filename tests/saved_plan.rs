@@ -1,5 +1,6 @@
 //! Saved plans: `plan --out` then `apply PLAN` runs exactly that plan; a plan whose account
-//! changed behind its back, or made for another account, is refused whole.
+//! changed behind its back, or made for another account, is refused whole. Scopes
+//! (`--target`, `--exclude`) narrow a plan and refuse to leave out a dependency.
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -139,4 +140,61 @@ fn a_file_that_is_not_a_plan_is_refused() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("not a plan file"));
+}
+
+#[test]
+fn target_and_exclude_narrow_the_plan() {
+    let tmp = example();
+    let out = chanctl(tmp.path())
+        .args(["plan", "--format", "json", "--target", "sales-*", "--target", "login-*"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps: Vec<String> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {}", s["action"].as_str().unwrap(), s["channel"].as_str().unwrap()))
+        .collect();
+    assert_eq!(steps, ["create login-codes", "create sales-viber", "bind sales-viber"]);
+    assert_eq!(plan["steps"][2]["depends_on"], serde_json::json!([1]));
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve", "--exclude", "*-whatsapp"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Apply complete: 5 created, 4 bound."));
+    chanctl(tmp.path())
+        .args(["plan", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"channel\": \"support-whatsapp\""));
+}
+
+#[test]
+fn a_dependency_outside_the_scope_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plans/07-two-channels-swap-pages");
+    let live: Vec<chanctl::model::LiveChannel> =
+        serde_saphyr::from_str(&std::fs::read_to_string(fixture.join("live.yaml")).unwrap()).unwrap();
+    let channels: std::collections::BTreeMap<&str, &chanctl::model::LiveChannel> =
+        live.iter().map(|c| (c.id.as_str(), c)).collect();
+    std::fs::create_dir_all(tmp.path().join(".chanctl")).unwrap();
+    std::fs::write(
+        tmp.path().join(".chanctl/sandbox.json"),
+        serde_json::to_vec(&serde_json::json!({
+            "format": "chanctl-sandbox/1",
+            "account": {"quota": 100, "serial": 2, "channels": channels}
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    std::fs::copy(fixture.join("channels.yaml"), tmp.path().join("channels.yaml")).unwrap();
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve", "--target", "right"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("rebind `right` depends on unbind `left`, which is outside the scope"));
+    // Nothing changed.
+    chanctl(tmp.path()).args(["plan", "--format", "json"]).assert().success().stdout(predicate::str::contains("\"rebind\""));
 }

@@ -53,13 +53,20 @@ pub enum PlanError {
         unmanaged: usize,
     },
     #[error(
-        "{resource} is wanted by `{wanted_by}` but is bound to unmanaged channel `{holder}` ({holder_id}); declare that channel in the file, or delete it with --prune"
+        "{resource} is wanted by `{wanted_by}` but is bound to unmanaged channel `{holder}` ({holder_id}); {}",
+        if *same_binding {
+            format!("if `{wanted_by}` is `{holder}` renamed, add `previously: [{holder}]` to it; otherwise declare `{holder}` in the file, or delete it with --prune")
+        } else {
+            "declare that channel in the file, or delete it with --prune".to_string()
+        }
     )]
     HeldByUnmanaged {
         resource: Resource,
         wanted_by: String,
         holder: String,
         holder_id: String,
+        /// The holder has the same type and binding: probably a rename.
+        same_binding: bool,
     },
 }
 
@@ -73,7 +80,7 @@ pub fn build(
     let matched = match_channels(desired, live)?;
 
     let mut drafts: Vec<Draft> = Vec::new();
-    let warnings = Vec::new();
+    let mut warnings = Vec::new();
     let mut managed: HashSet<&str> = HashSet::new();
 
     for (d, l) in desired.channels.iter().zip(&matched) {
@@ -119,11 +126,11 @@ pub fn build(
         }
     }
 
+    suggest_renames(desired, live, &matched, &managed, &mut warnings);
     check_quota(desired, live, &drafts, unmanaged.len())?;
     check_resources(desired, live, &drafts, &managed)?;
 
     let mut steps = order::schedule(drafts, live, desired.quota as usize);
-    let mut warnings = warnings;
     for step in &mut steps {
         if !matches!(step.action, Action::Unbind | Action::Rebind) {
             continue;
@@ -155,6 +162,30 @@ pub fn build(
         unmanaged,
         warnings,
     })
+}
+
+/// A new channel with the same type and binding as a live channel the file no longer
+/// declares is probably that channel renamed: say so, since delete + create loses it.
+fn suggest_renames(
+    desired: &Desired,
+    live: &LiveState,
+    matched: &[Option<&LiveChannel>],
+    managed: &HashSet<&str>,
+    warnings: &mut Vec<String>,
+) {
+    for (d, m) in desired.channels.iter().zip(matched) {
+        if m.is_some() || d.binding.is_none() {
+            continue;
+        }
+        if let Some(l) = live.channels.iter().find(|l| {
+            !managed.contains(l.id.as_str()) && l.channel_type == d.channel_type && l.binding == d.binding
+        }) {
+            warnings.push(format!(
+                "`{}` has the type and binding of live channel `{}` ({}), which the file no longer declares: if it is a rename, add `previously: [{}]` to `{}` so that the channel is kept instead of deleted and created",
+                d.name, l.name, l.id, l.name, d.name
+            ));
+        }
+    }
 }
 
 fn delete_draft(l: &LiveChannel, reason: String) -> Draft {
@@ -381,6 +412,7 @@ fn check_resources(
                     wanted_by: d.name.clone(),
                     holder: holder.name.clone(),
                     holder_id: holder.id.clone(),
+                    same_binding: holder.channel_type == d.channel_type && holder.binding == d.binding,
                 });
             }
         }
