@@ -300,3 +300,34 @@ fn detailed_exitcode_prints_a_drift_summary() {
         .code(2)
         .stderr(predicate::str::contains("drift: 1 channel differs"));
 }
+
+#[test]
+fn export_round_trips_to_an_empty_plan() {
+    let tmp = example_in_tmp();
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve"])
+        .assert()
+        .success();
+    chanctl(tmp.path())
+        .args(["export", "-o", "exported.yaml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Wrote 6 channels"));
+    let text = std::fs::read_to_string(tmp.path().join("exported.yaml")).unwrap();
+    assert!(text.starts_with("# yaml-language-server: $schema="));
+    chanctl(tmp.path())
+        .args([
+            "plan",
+            "--detailed-exitcode",
+            "--prune",
+            "-f",
+            "exported.yaml",
+            "--sandbox",
+            ".chanctl/sandbox.json",
+        ])
+        .assert()
+        .code(0);
+    // Stdout by default, the same content.
+    let out = chanctl(tmp.path()).arg("export").output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
+}

@@ -4,6 +4,7 @@
 mod apply;
 pub(crate) mod backend;
 mod context;
+mod export;
 mod init;
 pub(crate) mod plan;
 mod schema;
@@ -54,6 +55,8 @@ pub enum Command {
     Apply(apply::Args),
     /// Print the JSON Schema of channels.yaml.
     Schema,
+    /// Write the live account as a channels file.
+    Export(export::Args),
     /// Write a commented starter channels.yaml.
     Init(init::Args),
     /// Print shell completions.
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::exec(&args, &printer),
         Command::Apply(args) => apply::exec(&args, &printer),
         Command::Schema => schema::exec(&printer),
+        Command::Export(args) => export::exec(&args, &printer),
         Command::Init(args) => init::exec(&args, &printer),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

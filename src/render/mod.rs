@@ -1,5 +1,6 @@
 //! Renderers: one per output format, each reading only the plan value.
 
+pub mod export;
 pub mod markdown;
 pub mod style;
 pub mod text;
