@@ -6,7 +6,6 @@
 use chanctl::cams::sign::{self, Credentials};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -33,10 +32,9 @@ impl Emulator {
         BufReader::new(stdout)
             .read_line(&mut line)
             .expect("ready line");
-        let host = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        let host = line.trim().strip_prefix("listening on http://");
+        let host = host
+            .unwrap_or_else(|| panic!("first line {line:?}"))
             .to_string();
         assert!(
             host.starts_with("127.0.0.1:") && !host.ends_with(":0"),
@@ -49,6 +47,7 @@ impl Emulator {
         Client::new(&self.host, Credentials::new(KEY_ID, SECRET))
     }
 
+    /// SIGKILL: nothing is flushed on the way out.
     fn kill(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -60,12 +59,6 @@ impl Drop for Emulator {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-struct Client {
-    http: reqwest::Client,
-    host: String,
-    creds: Credentials,
 }
 
 #[derive(Debug)]
@@ -86,56 +79,68 @@ impl Reply {
         self.body
     }
 
-    fn refused(&self, status: u16, code: &str) {
-        assert_eq!(
-            (self.status, self.code()),
-            (status, code),
-            "{:?}",
-            self.body
-        );
+    /// `expect` is "STATUS Code".
+    fn refused(&self, expect: &str) {
+        let got = format!("{} {}", self.status, self.code());
+        assert_eq!(got, expect, "{:?}", self.body);
         for k in ["RequestId", "HostId", "Message", "Recommend"] {
             assert!(self.body[k].is_string(), "{k} in {:?}", self.body);
         }
     }
 }
 
-fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
+/// `"K=V&K=V"` (values without `&` or `=`, not encoded) as parameters.
+fn q(spec: &str) -> Vec<(String, String)> {
+    spec.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
 
+fn now() -> String {
+    sign::format_date(jiff::Timestamp::now())
+}
+
+struct Client {
+    http: reqwest::Client,
+    host: String,
+    creds: Credentials,
+}
+
 impl Client {
     fn new(host: &str, creds: Credentials) -> Client {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("http client");
-        Client {
-            http,
-            host: host.to_string(),
-            creds,
-        }
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(10));
+        let http = http.build().expect("http client");
+        let host = host.to_string();
+        Client { http, host, creds }
+    }
+
+    async fn call(&self, action: &str, spec: &str) -> Reply {
+        self.fresh(action, &q(spec), b"").await.expect("an answer")
+    }
+
+    /// Signed now, with a new nonce.
+    async fn fresh(
+        &self,
+        action: &str,
+        query: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Reply, reqwest::Error> {
+        let (date, nonce) = (now(), sign::new_nonce());
+        self.signed(action, query, body, &date, &nonce).await
     }
 
     /// A call that must succeed; its body.
-    async fn ok(&self, action: &str, params: &[(&str, &str)]) -> Value {
-        self.call(action, params).await.ok()
+    async fn ok(&self, action: &str, spec: &str) -> Value {
+        self.call(action, spec).await.ok()
     }
 
-    /// A call that must be refused with `status` and `code`.
-    async fn no(&self, action: &str, params: &[(&str, &str)], status: u16, code: &str) -> Reply {
-        let r = self.call(action, params).await;
-        r.refused(status, code);
+    /// A call that must be refused: `expect` is "STATUS Code".
+    async fn no(&self, action: &str, spec: &str, expect: &str) -> Reply {
+        let r = self.call(action, spec).await;
+        r.refused(expect);
         r
-    }
-
-    async fn call(&self, action: &str, params: &[(&str, &str)]) -> Reply {
-        let now = sign::format_date(jiff::Timestamp::now());
-        self.signed(action, &p(params), b"", &now, &sign::new_nonce())
-            .await
-            .expect("an answer")
     }
 
     async fn signed(
@@ -146,22 +151,20 @@ impl Client {
         date: &str,
         nonce: &str,
     ) -> Result<Reply, reqwest::Error> {
+        let (host, v) = (&self.host, "2020-06-06");
         let headers = sign::sign_v3(
             "POST",
-            &self.host,
+            host,
             action,
-            "2020-06-06",
+            v,
             query,
             body,
             date,
             nonce,
             &self.creds,
         );
-        let q = sign::canonical_query(query);
-        let mut req = self
-            .http
-            .post(format!("http://{}/?{q}", self.host))
-            .body(body.to_vec());
+        let url = format!("http://{host}/?{}", sign::canonical_query(query));
+        let mut req = self.http.post(url).body(body.to_vec());
         for (k, v) in headers.iter().filter(|(k, _)| k != "host") {
             req = req.header(k.as_str(), v.as_str());
         }
@@ -172,13 +175,11 @@ impl Client {
 async fn send(req: reqwest::RequestBuilder) -> Result<Reply, reqwest::Error> {
     let resp = req.send().await?;
     let status = resp.status().as_u16();
-    let retry_after = resp
-        .headers()
-        .get("x-acs-retry-after")
+    let retry_after = resp.headers().get("x-acs-retry-after");
+    let retry_after = retry_after
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let bytes = resp.bytes().await?;
-    let body = serde_json::from_slice(&bytes).expect("a JSON body");
+    let body = serde_json::from_slice(&resp.bytes().await?).expect("a JSON body");
     Ok(Reply {
         status,
         body,
@@ -187,12 +188,8 @@ async fn send(req: reqwest::RequestBuilder) -> Result<Reply, reqwest::Error> {
 }
 
 async fn create(c: &Client, name: &str, channel_type: &str) -> String {
-    let r = c
-        .ok(
-            "CreateInstance",
-            &[("ChannelType", channel_type), ("InstanceName", name)],
-        )
-        .await;
+    let spec = format!("ChannelType={channel_type}&InstanceName={name}");
+    let r = c.ok("CreateInstance", &spec).await;
     r["Data"]["InstanceId"]
         .as_str()
         .expect("InstanceId")
@@ -200,11 +197,8 @@ async fn create(c: &Client, name: &str, channel_type: &str) -> String {
 }
 
 fn ids(list: &Value) -> Vec<String> {
-    list["Data"]
-        .as_array()
-        .expect("Data rows")
-        .iter()
-        .map(|r| r["InstanceId"].as_str().unwrap_or_default().to_string())
+    let rows = list["Data"].as_array().expect("Data rows").iter();
+    rows.map(|r| r["InstanceId"].as_str().unwrap_or_default().to_string())
         .collect()
 }
 
@@ -216,79 +210,46 @@ async fn instances_are_created_listed_paged_updated_and_deleted() {
     let ms = create(&c, "Support Messenger", "MESSENGER").await;
     let em = create(&c, "Mail", "email").await;
 
-    let all = c.ok("ListInstance", &[]).await;
+    let all = c.ok("ListInstance", "").await;
     let rid = all["RequestId"].as_str().unwrap_or_default();
-    assert_eq!(rid.len(), 36);
-    assert_eq!(rid, rid.to_uppercase());
+    assert_eq!((rid.len(), rid.to_uppercase()), (36, rid.to_string()));
     assert_eq!(all["TotalCount"], 3);
-    assert_eq!(ids(&all), vec![wa.clone(), ms.clone(), em.clone()]);
+    assert_eq!(ids(&all), [wa.as_str(), ms.as_str(), em.as_str()]);
     let row = &all["Data"][1];
     assert_eq!(row["CustSpaceId"], row["InstanceId"]);
     assert_eq!(row["ChannelType"], "messenger");
 
-    let page = [("PageSize", "2"), ("PageIndex", "2")];
-    let second = c.ok("ListInstance", &page).await;
-    assert_eq!(
-        (ids(&second), &second["TotalCount"]),
-        (vec![em.clone()], &3.into())
-    );
-    let beyond = c.ok("ListInstance", &[("PageIndex", "9")]).await;
-    assert!(ids(&beyond).is_empty());
-    let filtered = c
-        .ok(
-            "ListInstance",
-            &[("ChannelType", "Messenger"), ("InstanceName", "Support")],
-        )
-        .await;
-    assert_eq!(ids(&filtered), vec![ms.clone()]);
-    let unbound = c.ok("ListInstance", &[("IsBind", "True")]).await;
-    assert_eq!(unbound["TotalCount"], 0);
+    let second = c.ok("ListInstance", "PageSize=2&PageIndex=2").await;
+    assert_eq!((ids(&second), &second["TotalCount"]), (vec![em], &3.into()));
+    assert!(ids(&c.ok("ListInstance", "PageIndex=9").await).is_empty());
+    let filtered = c.ok("ListInstance", "ChannelType=Messenger&InstanceName=Support");
+    assert_eq!(ids(&filtered.await), [ms.as_str()]);
+    assert_eq!(c.ok("ListInstance", "IsBind=True").await["TotalCount"], 0);
     c.no(
         "ListInstance",
-        &[("PageSize", "101")],
-        400,
-        "InvalidParameter.PageSize",
+        "PageSize=101",
+        "400 InvalidParameter.PageSize",
     )
     .await;
 
-    let upd = [
-        ("InstanceId", wa.as_str()),
-        ("InstanceName", "WA"),
-        ("InstanceDescription", "d é"),
-    ];
+    let upd = format!("InstanceId={wa}&InstanceName=WA&InstanceDescription=d é");
     c.ok("UpdateInstance", &upd).await;
-    let q = c.ok("QueryInstance", &[("InstanceId", &wa)]).await;
+    let data = c.ok("QueryInstance", &format!("InstanceId={wa}")).await["Data"].clone();
     assert_eq!(
-        (
-            &q["Data"]["InstanceName"],
-            &q["Data"]["InstanceDescription"]
-        ),
+        (&data["InstanceName"], &data["InstanceDescription"]),
         (&"WA".into(), &"d é".into())
     );
 
-    c.ok("DeleteInstance", &[("InstanceId", &wa)]).await;
-    c.no(
-        "QueryInstance",
-        &[("InstanceId", &wa)],
-        400,
-        "InvalidInstanceId.NotFound",
-    )
-    .await;
-    c.no(
-        "CreateInstance",
-        &[("ChannelType", "fax"), ("InstanceName", "x")],
-        400,
-        "InvalidParameter.ChannelType",
-    )
-    .await;
-    c.no(
-        "CreateInstance",
-        &[("ChannelType", "sms")],
-        400,
-        "MissingParameter",
-    )
-    .await;
-    c.no("NoSuchAction", &[], 404, "InvalidApi.NotFound").await;
+    c.ok("DeleteInstance", &format!("InstanceId={wa}")).await;
+    let gone = format!("InstanceId={wa}");
+    c.no("QueryInstance", &gone, "400 InvalidInstanceId.NotFound")
+        .await;
+    let fax = "ChannelType=fax&InstanceName=x";
+    c.no("CreateInstance", fax, "400 InvalidParameter.ChannelType")
+        .await;
+    c.no("CreateInstance", "ChannelType=sms", "400 MissingParameter")
+        .await;
+    c.no("NoSuchAction", "", "404 InvalidApi.NotFound").await;
 }
 
 #[tokio::test]
@@ -302,123 +263,106 @@ async fn every_binding_operation_maps_onto_the_rules() {
     let vb = create(&c, "v", "viber").await;
 
     // Messenger.
-    let bind = [("InstanceId", ms.as_str()), ("PageId", "111")];
-    let r = c.ok("BindMessengerPage", &bind).await;
-    assert_eq!(r["Data"][0]["PageId"], "111");
+    let bind = format!("InstanceId={ms}&PageId=111");
+    assert_eq!(
+        c.ok("BindMessengerPage", &bind).await["Data"][0]["PageId"],
+        "111"
+    );
     c.ok("BindMessengerPage", &bind).await; // the same binding again is fine
+    let other = format!("InstanceId={ms}&PageId=222");
     c.no(
         "BindMessengerPage",
-        &[("InstanceId", &ms), ("PageId", "222")],
-        400,
-        "OperationDenied.AlreadyBound",
+        &other,
+        "400 OperationDenied.AlreadyBound",
     )
     .await;
-    let by_page = c.ok("ListInstance", &[("BindId", "111")]).await;
-    assert_eq!(ids(&by_page), vec![ms.clone()]);
-    assert_eq!(by_page["Data"][0]["BindId"], "111");
+    let by_page = c.ok("ListInstance", "BindId=111").await;
+    assert_eq!(
+        (ids(&by_page), &by_page["Data"][0]["BindId"]),
+        (vec![ms.clone()], &"111".into())
+    );
+    let wrong = format!("InstanceId={ms}&PageId=999");
     c.no(
         "DeleteMessengerPage",
-        &[("InstanceId", &ms), ("PageId", "999")],
-        400,
-        "OperationDenied.BindingMismatch",
+        &wrong,
+        "400 OperationDenied.BindingMismatch",
     )
     .await;
     c.ok("DeleteMessengerPage", &bind).await;
-    assert_eq!(
-        c.ok("ListInstance", &[("IsBind", "true")]).await["TotalCount"],
-        0
-    );
+    assert_eq!(c.ok("ListInstance", "IsBind=true").await["TotalCount"], 0);
 
     // Instagram.
-    let bind = [
-        ("InstanceId", ig.as_str()),
-        ("PageId", "333"),
-        ("AccountId", "444"),
-    ];
-    c.ok("BindInstagramPage", &bind).await;
-    let info = c.ok("ListInstagramPage", &[("InstanceId", &ig)]).await;
+    c.ok(
+        "BindInstagramPage",
+        &format!("InstanceId={ig}&PageId=333&AccountId=444"),
+    )
+    .await;
+    let info = c.ok("ListInstagramPage", &format!("InstanceId={ig}")).await;
     assert_eq!(info["Data"]["InstagramInfo"]["AccountId"], "444");
     c.ok(
         "DeleteInstagramPage",
-        &[("InstanceId", &ig), ("PageId", "333")],
+        &format!("InstanceId={ig}&PageId=333"),
     )
     .await;
-    let info = c.ok("ListInstagramPage", &[("InstanceId", &ig)]).await;
+    let info = c.ok("ListInstagramPage", &format!("InstanceId={ig}")).await;
     assert!(info["Data"]["InstagramInfo"].is_null());
 
     // DirectMail.
     let attr = r#"{"AccountName":"noreply@mail.example.com","SendType":"batch"}"#;
-    let bind = [
-        ("CustSpaceId", em.as_str()),
-        ("AccountCode", "acc-1"),
-        ("ExtendAttr", attr),
-    ];
-    c.ok("BindDmAccount", &bind).await;
-    let dm = c.ok("ListBindDmAccount", &[("CustSpaceId", &em)]).await;
+    c.ok(
+        "BindDmAccount",
+        &format!("CustSpaceId={em}&AccountCode=acc-1&ExtendAttr={attr}"),
+    )
+    .await;
+    let dm = c
+        .ok("ListBindDmAccount", &format!("CustSpaceId={em}"))
+        .await;
     assert_eq!(dm["Data"][0]["AccountCode"], "acc-1");
     assert_eq!(
         dm["Data"][0]["ExtendAttr"]["AccountName"],
         "noreply@mail.example.com"
     );
-    c.ok("UnbindDmAccount", &[("CustSpaceId", &em)]).await;
-    let dm = c.ok("ListBindDmAccount", &[("CustSpaceId", &em)]).await;
+    c.ok("UnbindDmAccount", &format!("CustSpaceId={em}")).await;
+    let dm = c
+        .ok("ListBindDmAccount", &format!("CustSpaceId={em}"))
+        .await;
     assert_eq!(dm["Data"], Value::Array(vec![]));
-    c.no(
-        "BindDmAccount",
-        &[
-            ("CustSpaceId", &em),
-            ("AccountCode", "a"),
-            ("ExtendAttr", "{"),
-        ],
-        400,
-        "InvalidParameter.ExtendAttr",
-    )
-    .await;
+    let bad = format!("CustSpaceId={em}&AccountCode=a&ExtendAttr={{");
+    c.no("BindDmAccount", &bad, "400 InvalidParameter.ExtendAttr")
+        .await;
 
     // WhatsApp.
+    let space = format!("CustSpaceId={wa}");
     c.no(
         "QueryChatappBindWaba",
-        &[("CustSpaceId", &wa)],
-        400,
-        "ERR-OPERATION-MAAP-0060",
+        &space,
+        "400 ERR-OPERATION-MAAP-0060",
     )
     .await;
-    let bind = [
-        ("WabaId", "555"),
-        ("CustSpaceId", wa.as_str()),
-        ("PhoneNumber", "+6588001234"),
-    ];
+    let bind = format!("WabaId=555&CustSpaceId={wa}&PhoneNumber=+6588001234");
     let r = c.ok("ChatappBindWaba", &bind).await;
     assert_eq!(
         (&r["Data"]["WabaId"], &r["Data"]["CustSpaceId"]),
         (&"555".into(), &wa.clone().into())
     );
-    let w = c.ok("QueryChatappBindWaba", &[("CustSpaceId", &wa)]).await;
-    assert_eq!(w["Data"]["Id"], "555");
-    let n = c
-        .ok("QueryChatappPhoneNumbers", &[("CustSpaceId", &wa)])
-        .await;
+    assert_eq!(
+        c.ok("QueryChatappBindWaba", &space).await["Data"]["Id"],
+        "555"
+    );
+    let n = c.ok("QueryChatappPhoneNumbers", &space).await;
     assert_eq!(n["PhoneNumbers"][0]["PhoneNumber"], "+6588001234");
+    let short = format!("WabaId=5&CustSpaceId={ms}&PhoneNumber=6588");
     c.no(
         "ChatappBindWaba",
-        &[
-            ("WabaId", "5"),
-            ("CustSpaceId", &ms),
-            ("PhoneNumber", "6588"),
-        ],
-        400,
-        "InvalidParameter.PhoneNumber",
+        &short,
+        "400 InvalidParameter.PhoneNumber",
     )
     .await;
+    let misfit = format!("WabaId=5&CustSpaceId={ms}&PhoneNumber=+6588001299");
     c.no(
         "ChatappBindWaba",
-        &[
-            ("WabaId", "5"),
-            ("CustSpaceId", &ms),
-            ("PhoneNumber", "+6588001299"),
-        ],
-        400,
-        "OperationDenied.ChannelTypeMismatch",
+        &misfit,
+        "400 OperationDenied.ChannelTypeMismatch",
     )
     .await;
 
@@ -427,47 +371,47 @@ async fn every_binding_operation_maps_onto_the_rules() {
     let r = c
         .ok(
             "AddAuditViberOpen",
-            &[("CustSpaceId", &vb), ("AuditRecord", record)],
+            &format!("CustSpaceId={vb}&AuditRecord={record}"),
         )
         .await;
     let request_no = r["Data"]["RequestNo"]
         .as_str()
         .expect("RequestNo")
         .to_string();
-    let services = c
-        .ok("ListViberServiceMessage", &[("CustSpaceId", &vb)])
+    let svc = c
+        .ok("ListViberServiceMessage", &format!("CustSpaceId={vb}"))
         .await;
-    assert_eq!(services["Data"][0]["State"], "Auditing");
-    assert_eq!(services["Data"][0]["BusinessAccountName"], "Acme Viber");
+    assert_eq!(
+        (
+            &svc["Data"][0]["State"],
+            &svc["Data"][0]["BusinessAccountName"]
+        ),
+        (&"Auditing".into(), &"Acme Viber".into())
+    );
     let audit = c
-        .ok("GetViberByRequestNo", &[("RequestNo", &request_no)])
+        .ok("GetViberByRequestNo", &format!("RequestNo={request_no}"))
         .await;
     assert_eq!(
         (&audit["Data"]["State"], &audit["Data"]["AuditResult"]),
         (&"Approved".into(), &"Pass".into())
     );
-    let services = c
-        .ok("ListViberServiceMessage", &[("CustSpaceId", &vb)])
+    let svc = c
+        .ok("ListViberServiceMessage", &format!("CustSpaceId={vb}"))
         .await;
-    assert_eq!(services["Data"][0]["State"], "Approved");
+    assert_eq!(svc["Data"][0]["State"], "Approved");
     c.no(
         "GetViberByRequestNo",
-        &[("RequestNo", "nope")],
-        400,
-        "InvalidRequestNo.NotFound",
+        "RequestNo=nope",
+        "400 InvalidRequestNo.NotFound",
     )
     .await;
 
     // Deleting an instance releases what it held.
-    c.ok("DeleteInstance", &[("InstanceId", &wa)]).await;
+    c.ok("DeleteInstance", &format!("InstanceId={wa}")).await;
     let wa2 = create(&c, "w2", "whatsapp").await;
     c.ok(
         "ChatappBindWaba",
-        &[
-            ("WabaId", "555"),
-            ("CustSpaceId", &wa2),
-            ("PhoneNumber", "+6588001234"),
-        ],
+        &format!("WabaId=555&CustSpaceId={wa2}&PhoneNumber=+6588001234"),
     )
     .await;
 }
@@ -478,25 +422,20 @@ async fn quota_and_resource_holders_are_enforced() {
     let c = emu.client();
     let a = create(&c, "a", "messenger").await;
     let b = create(&c, "b", "messenger").await;
-    c.no(
-        "CreateInstance",
-        &[("ChannelType", "sms"), ("InstanceName", "c")],
-        400,
-        "QuotaExceeded.Instance",
-    )
-    .await;
-    c.ok("BindMessengerPage", &[("InstanceId", &a), ("PageId", "7")])
+    let third = "ChannelType=sms&InstanceName=c";
+    c.no("CreateInstance", third, "400 QuotaExceeded.Instance")
         .await;
-    let held = c
-        .call("BindMessengerPage", &[("InstanceId", &b), ("PageId", "7")])
+    c.ok("BindMessengerPage", &format!("InstanceId={a}&PageId=7"))
         .await;
-    held.refused(400, "OperationDenied.ResourceHeld");
-    assert!(
-        held.body["Message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains(&a)
-    );
+    let held = format!("InstanceId={b}&PageId=7");
+    let r = c
+        .no(
+            "BindMessengerPage",
+            &held,
+            "400 OperationDenied.ResourceHeld",
+        )
+        .await;
+    assert!(r.body["Message"].as_str().unwrap_or_default().contains(&a));
 }
 
 #[tokio::test]
@@ -504,61 +443,61 @@ async fn authentication_failures_use_the_gateway_codes() {
     let emu = Emulator::start(&[]);
     let good = emu.client();
     let wrong = Client::new(&emu.host, Credentials::new(KEY_ID, "not-the-secret"));
-    let r = wrong.call("ListInstance", &[]).await;
-    r.refused(400, "SignatureDoesNotMatch");
+    let r = wrong
+        .no("ListInstance", "", "400 SignatureDoesNotMatch")
+        .await;
     let msg = r.body["Message"].as_str().unwrap_or_default();
     assert!(
         msg.contains("server StringToSign is [ACS3-HMAC-SHA256\n"),
         "{msg}"
     );
     assert!(!msg.contains(SECRET) && !msg.contains("not-the-secret"));
-    Client::new(&emu.host, Credentials::new("someone", SECRET))
-        .no("ListInstance", &[], 404, "InvalidAccessKeyId.NotFound")
+    let stranger = Client::new(&emu.host, Credentials::new("someone", SECRET));
+    stranger
+        .no("ListInstance", "", "404 InvalidAccessKeyId.NotFound")
         .await;
 
     // The same signed request twice: the nonce is spent by the first.
-    let now = sign::format_date(jiff::Timestamp::now());
-    let q = p(&[("PageSize", "5")]);
+    let (date, page) = (now(), q("PageSize=5"));
     let first = good
-        .signed("ListInstance", &q, b"", &now, "fixed-nonce-1")
+        .signed("ListInstance", &page, b"", &date, "fixed-nonce-1")
         .await;
     first.expect("answer").ok();
     let again = good
-        .signed("ListInstance", &q, b"", &now, "fixed-nonce-1")
+        .signed("ListInstance", &page, b"", &date, "fixed-nonce-1")
         .await;
-    again.expect("answer").refused(400, "SignatureNonceUsed");
+    again.expect("answer").refused("400 SignatureNonceUsed");
 
-    let old = sign::format_date(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(20 * 60));
+    let old = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(20 * 60);
+    let old = sign::format_date(old);
     let stale = good
-        .signed("ListInstance", &q, b"", &old, &sign::new_nonce())
+        .signed("ListInstance", &page, b"", &old, &sign::new_nonce())
         .await;
     stale
         .expect("answer")
-        .refused(400, "InvalidTimeStamp.Expired");
+        .refused("400 InvalidTimeStamp.Expired");
 
     // Parameters in a form body are read (and covered by x-acs-content-sha256).
     let body = b"ChannelType=sms&InstanceName=from+the+body";
-    let date = sign::format_date(jiff::Timestamp::now());
-    let r = good
-        .signed("CreateInstance", &[], body, &date, &sign::new_nonce())
-        .await;
+    let r = good.fresh("CreateInstance", &[], body).await;
     assert_eq!(
         r.expect("answer").ok()["Data"]["InstanceName"],
         "from the body"
     );
 
-    // The legacy HMAC-SHA1 scheme, everything in the query.
+    // The legacy HMAC-SHA1 scheme, everything in the query, with GET.
+    let (creds, filter) = (Credentials::new(KEY_ID, SECRET), q("InstanceName=from the"));
     let params = sign::sign_v1(
-        "POST",
+        "GET",
         "ListInstance",
         "2020-06-06",
-        &p(&[("InstanceName", "from the")]),
-        &sign::format_date(jiff::Timestamp::now()),
+        &filter,
+        &now(),
         &sign::new_nonce(),
-        &Credentials::new(KEY_ID, SECRET),
+        &creds,
     );
     let url = format!("http://{}/?{}", emu.host, sign::canonical_query(&params));
-    let legacy = send(good.http.post(url)).await.expect("answer").ok();
+    let legacy = send(good.http.get(url)).await.expect("answer").ok();
     assert_eq!(legacy["TotalCount"], 1);
 }
 
@@ -570,27 +509,19 @@ async fn the_state_file_survives_a_kill() {
     let emu = Emulator::start(&["--state", state_arg]);
     let c = emu.client();
     let id = create(&c, "kept", "messenger").await;
-    c.ok(
-        "BindMessengerPage",
-        &[("InstanceId", &id), ("PageId", "42")],
-    )
-    .await;
-    emu.kill(); // SIGKILL: nothing is flushed on the way out
+    c.ok("BindMessengerPage", &format!("InstanceId={id}&PageId=42"))
+        .await;
+    emu.kill();
 
     let emu = Emulator::start(&["--state", state_arg]);
     let c = emu.client();
-    let list = c.ok("ListInstance", &[("BindId", "42")]).await;
-    assert_eq!(ids(&list), vec![id.clone()]);
-    assert!(no_temp_files(dir.path()));
+    assert_eq!(ids(&c.ok("ListInstance", "BindId=42").await), [id.as_str()]);
+    let files = std::fs::read_dir(dir.path())
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(files, 1, "no temporary file is left behind");
     // Generated ids continue after the stored ones.
-    let next = create(&c, "next", "sms").await;
-    assert_ne!(next, id);
-}
-
-fn no_temp_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().count() == 1)
-        .unwrap_or(false)
+    assert_ne!(create(&c, "next", "sms").await, id);
 }
 
 #[tokio::test]
@@ -599,19 +530,18 @@ async fn qps_throttles_each_action_separately() {
     let c = emu.client();
     let mut codes = Vec::new();
     for _ in 0..5 {
-        codes.push(c.call("ListInstance", &[]).await.code().to_string());
+        codes.push(c.call("ListInstance", "").await.code().to_string());
     }
     assert_eq!(codes.iter().filter(|c| *c == "OK").count(), 2, "{codes:?}");
     assert!(codes.iter().any(|c| c == "Throttling.User"), "{codes:?}");
     c.no(
         "QueryInstance",
-        &[("InstanceId", "x")],
-        400,
-        "InvalidInstanceId.NotFound",
+        "InstanceId=x",
+        "400 InvalidInstanceId.NotFound",
     )
     .await;
     tokio::time::sleep(Duration::from_millis(600)).await;
-    c.ok("ListInstance", &[]).await;
+    c.ok("ListInstance", "").await;
 }
 
 #[tokio::test]
@@ -620,22 +550,20 @@ async fn injected_faults_keep_or_drop_the_change_as_documented() {
     let state = dir.path().join("cams.json");
     let state_arg = state.to_str().expect("utf-8 path");
     let faulty = |kind: &str| {
-        Emulator::start(&[
-            "--state",
-            state_arg,
-            "--fault-rate",
-            "1",
-            "--faults",
-            kind,
-            "--ambiguous-delay-ms",
-            "3000",
-        ])
+        let delay = ["--ambiguous-delay-ms", "3000"];
+        Emulator::start(
+            &[
+                &["--state", state_arg, "--fault-rate", "1", "--faults", kind],
+                &delay[..],
+            ]
+            .concat(),
+        )
     };
-    let call = [("ChannelType", "sms"), ("InstanceName", "ambiguous")];
+    let create_one = "ChannelType=sms&InstanceName=ambiguous";
 
     // Answered failures change nothing.
     let emu = faulty("business");
-    let r = emu.client().call("CreateInstance", &call).await;
+    let r = emu.client().call("CreateInstance", create_one).await;
     assert_eq!(
         (r.status, r.code(), &r.body["Success"]),
         (200, "ERR-COMMON-001", &false.into())
@@ -643,14 +571,16 @@ async fn injected_faults_keep_or_drop_the_change_as_documented() {
     emu.kill();
     let emu = faulty("unavailable");
     emu.client()
-        .no("CreateInstance", &call, 503, "ServiceUnavailable")
+        .no("CreateInstance", create_one, "503 ServiceUnavailable")
         .await;
     emu.kill();
     let emu = faulty("throttle");
     let mut hinted = false;
     for _ in 0..6 {
-        let r = emu.client().call("CreateInstance", &call).await;
-        r.refused(400, "Throttling.User");
+        let r = emu
+            .client()
+            .no("CreateInstance", create_one, "400 Throttling.User")
+            .await;
         hinted |= r.retry_after.is_some();
     }
     assert!(hinted, "some throttles carry x-acs-retry-after");
@@ -658,10 +588,9 @@ async fn injected_faults_keep_or_drop_the_change_as_documented() {
 
     // Ambiguous failures: the connection drops, or the answer comes too late; the change is made.
     let emu = faulty("drop");
-    let now = sign::format_date(jiff::Timestamp::now());
     let dropped = emu
         .client()
-        .signed("CreateInstance", &p(&call), b"", &now, &sign::new_nonce())
+        .fresh("CreateInstance", &q(create_one), b"")
         .await;
     assert!(dropped.is_err(), "{dropped:?}");
     emu.kill();
@@ -671,21 +600,14 @@ async fn injected_faults_keep_or_drop_the_change_as_documented() {
         .timeout(Duration::from_millis(300))
         .build()
         .expect("client");
-    let now = sign::format_date(jiff::Timestamp::now());
-    let q = p(&[("ChannelType", "sms"), ("InstanceName", "late")]);
-    let late = slow
-        .signed("CreateInstance", &q, b"", &now, &sign::new_nonce())
-        .await;
+    let late = q("ChannelType=sms&InstanceName=late");
+    let late = slow.fresh("CreateInstance", &late, b"").await;
     assert!(late.as_ref().is_err_and(|e| e.is_timeout()), "{late:?}");
     emu.kill();
 
     let emu = Emulator::start(&["--state", state_arg]);
-    let list = emu.client().ok("ListInstance", &[]).await;
-    let names: Vec<&str> = list["Data"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .filter_map(|r| r["InstanceName"].as_str())
-        .collect();
-    assert_eq!(names, vec!["ambiguous", "late"]);
+    let list = emu.client().ok("ListInstance", "").await;
+    let rows = list["Data"].as_array().expect("rows").iter();
+    let names: Vec<&str> = rows.filter_map(|r| r["InstanceName"].as_str()).collect();
+    assert_eq!(names, ["ambiguous", "late"]);
 }

@@ -124,7 +124,14 @@ impl Store {
                         .map_err(|e| format!("{} breaks the service's rules: {e}", p.display()))?;
                     st
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::new(default_quota),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    // Fail now, not on the first change, when the file cannot be created.
+                    if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        std::fs::create_dir_all(dir)
+                            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                    }
+                    State::new(default_quota)
+                }
                 Err(e) => return Err(format!("cannot read {}: {e}", p.display())),
             },
         };
