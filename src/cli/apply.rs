@@ -188,14 +188,16 @@ pub fn print_event(printer: &Printer, event: Event<'_>) {
     let style = printer.err_style;
     match event {
         Event::Done { step, outcome } => {
-            let extra = match outcome {
-                Outcome::Created(id) => format!(" ({id})"),
-                Outcome::Done(crate::model::BindState::Pending) => " (pending review)".to_string(),
-                Outcome::Done(_) => String::new(),
+            let (mark, what) = match outcome {
+                Outcome::Created(id) => (style.green("✓"), format!("done ({id})")),
+                Outcome::Done(crate::model::BindState::Pending) => (
+                    style.yellow("…"),
+                    "submitted, pending review (not bound until the review passes)".to_string(),
+                ),
+                Outcome::Done(_) => (style.green("✓"), "done".to_string()),
             };
             printer.err(&format!(
-                "  {} {} {}: done{extra}",
-                style.green("✓"),
+                "  {mark} {} {}: {what}",
                 step.action.as_str(),
                 step.channel
             ));

@@ -38,6 +38,9 @@ pub struct BackendArgs {
     /// Requests per second per CAMS operation (client-side limit).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub qps: u32,
+    /// Seconds to wait for one CAMS response before treating it as lost.
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub timeout: u64,
 }
 
 /// An opened backend.
@@ -81,7 +84,7 @@ impl BackendArgs {
             Kind::Cams => {
                 let endpoint = endpoint::parse(&self.endpoint).map_err(fail)?;
                 let env = |k: &str| std::env::var(k).ok();
-                let creds = credentials::resolve(&credentials::Sources {
+                let resolved = credentials::resolve(&credentials::Sources {
                     env: &env,
                     config_path: credentials::default_config_path(),
                     profile: self.profile.clone(),
@@ -89,7 +92,7 @@ impl BackendArgs {
                 .map_err(fail)?;
                 printer.debug(&format!(
                     "credentials: access key {} from {}",
-                    creds.access_key_id, creds.source
+                    resolved.credentials.access_key_id, resolved.source
                 ));
                 let log: Option<Log> = printer.verbose.then(|| {
                     let p = *printer;
@@ -97,10 +100,11 @@ impl BackendArgs {
                 });
                 let options = ClientOptions {
                     qps: self.qps,
+                    timeout: std::time::Duration::from_secs(self.timeout.max(1)),
                     log,
                     ..ClientOptions::default()
                 };
-                let client = Client::new(endpoint, &creds, options).map_err(fail)?;
+                let client = Client::new(endpoint, resolved.credentials, options).map_err(fail)?;
                 Ok(Backend::Cams(Cams::new(client)))
             }
         }

@@ -6,7 +6,7 @@
 use super::order::{self, ChanKey, Draft};
 use super::{Action, Attrs, FORMAT_VERSION, Plan, Source, Summary, Target, Unmanaged};
 use crate::config::{Desired, DesiredChannel};
-use crate::model::{ChannelType, LiveChannel, LiveState, Resource};
+use crate::model::{BindState, ChannelType, LiveChannel, LiveState, Resource};
 use std::collections::{HashMap, HashSet};
 use thiserror::Error;
 
@@ -88,6 +88,12 @@ pub fn build(
             None => create_channel(d, &mut drafts, false, None),
             Some(l) => {
                 managed.insert(&l.id);
+                if l.bind_state == BindState::Pending && l.binding == d.binding {
+                    warnings.push(format!(
+                        "the binding of `{}` is pending review: it is submitted, not yet bound",
+                        d.name
+                    ));
+                }
                 if l.channel_type != d.channel_type {
                     let delete = drafts.len();
                     let reason = format!(

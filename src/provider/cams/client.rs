@@ -8,7 +8,6 @@
 //! timeout or reset after sending) is reported, so that callers of non-idempotent
 //! operations can look before they retry.
 
-use super::credentials::Credentials;
 use super::endpoint::Endpoint;
 use crate::cams::sign;
 use backon::{ExponentialBuilder, Retryable};
@@ -89,15 +88,20 @@ impl CallError {
                 code,
                 retry_after,
                 ..
-            } => *status >= 500 || retry_after.is_some() || is_throttling(code),
+            } => {
+                *status >= 500
+                    || retry_after.is_some()
+                    || is_throttling(code)
+                    || is_system_error(code)
+            }
         }
     }
 
     pub fn maybe_done(&self) -> bool {
         match self {
             CallError::Transport { maybe_done, .. } => *maybe_done,
-            // A 5xx may come from a gateway after the backend acted.
-            CallError::Api { status, .. } => *status >= 500,
+            // A 5xx or a system error may come after the backend acted.
+            CallError::Api { status, code, .. } => *status >= 500 || is_system_error(code),
         }
     }
 
@@ -112,6 +116,25 @@ impl CallError {
         match self {
             CallError::Api { request_id, .. } => request_id.as_deref(),
             CallError::Transport { .. } => None,
+        }
+    }
+
+    /// The action, the service's message and what to check: without the code and RequestId,
+    /// which [`crate::provider::ProviderError`] shows itself.
+    pub fn message(&self, action: &str) -> String {
+        match self {
+            CallError::Transport { message, .. } => format!("{action}: {message}"),
+            CallError::Api {
+                status,
+                code,
+                message,
+                ..
+            } => format!(
+                "{action}: {message} (HTTP {status}){}",
+                hint(code, action)
+                    .map(|h| format!(". {h}"))
+                    .unwrap_or_default()
+            ),
         }
     }
 
@@ -138,6 +161,15 @@ impl CallError {
             }
         }
     }
+}
+
+/// Codes for a passing fault on the service's side, whatever the HTTP status.
+fn is_system_error(code: &str) -> bool {
+    matches!(
+        code,
+        "InternalError" | "ServiceUnavailable" | "ERR-COMMON-001" | "CHAT.APIError" | "999999"
+    ) || code.starts_with("InternalError.")
+        || code.starts_with("ServiceUnavailable")
 }
 
 fn is_throttling(code: &str) -> bool {
@@ -183,7 +215,7 @@ pub struct Client {
 impl Client {
     pub fn new(
         endpoint: Endpoint,
-        creds: &Credentials,
+        creds: sign::Credentials,
         options: ClientOptions,
     ) -> Result<Self, String> {
         let http = reqwest::Client::builder()
@@ -196,11 +228,7 @@ impl Client {
         Ok(Client {
             http,
             endpoint,
-            creds: sign::Credentials {
-                access_key_id: creds.access_key_id.clone(),
-                access_key_secret: creds.access_key_secret.clone(),
-                security_token: creds.security_token.clone(),
-            },
+            creds,
             limiter: RateLimiter::keyed(Quota::per_second(qps)),
             options,
         })
@@ -223,10 +251,8 @@ impl Client {
         params: &[(String, String)],
     ) -> Result<Reply, CallError> {
         self.limiter.until_key_ready(&action.to_string()).await;
-        let date = jiff::Timestamp::now()
-            .strftime("%Y-%m-%dT%H:%M:%SZ")
-            .to_string();
-        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let date = sign::format_date(jiff::Timestamp::now());
+        let nonce = sign::new_nonce();
         let headers = sign::sign_v3(
             "POST",
             &self.endpoint.host,
@@ -415,7 +441,10 @@ mod tests {
         assert!(api(503, "ServiceUnavailable").retryable());
         assert!(!api(400, "SignatureDoesNotMatch").retryable());
         assert!(!api(403, "Forbidden.RAM").retryable());
-        assert!(!api(200, "ERR-COMMON-001").retryable());
+        assert!(api(200, "ERR-COMMON-001").retryable());
+        assert!(api(200, "ERR-COMMON-001").maybe_done());
+        assert!(!api(400, "OperationDenied.ResourceHeld").retryable());
+        assert!(!api(200, "QuotaExceeded.Instance").retryable());
         let e = api(400, "InvalidTimeStamp.Expired").describe("ListInstance");
         assert!(e.contains("clock"), "{e}");
     }

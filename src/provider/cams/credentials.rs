@@ -2,6 +2,7 @@
 //! the ALIBABA_CLOUD_* environment variables, else a profile of the aliyun CLI's
 //! `~/.aliyun/config.json`. Secrets are never printed: `Debug` redacts them.
 
+pub use crate::cams::sign::Credentials;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -10,28 +11,11 @@ pub const ENV_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 pub const ENV_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
 pub const ENV_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
 
-/// An AccessKey pair, with an STS token when the key is temporary.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub access_key_id: String,
-    pub access_key_secret: String,
-    pub security_token: Option<String>,
-    /// Where they were found, for messages.
+/// Credentials and where they were found (for messages).
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub credentials: Credentials,
     pub source: String,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("access_key_secret", &"<redacted>")
-            .field(
-                "security_token",
-                &self.security_token.as_ref().map(|_| "<redacted>"),
-            )
-            .field("source", &self.source)
-            .finish()
-    }
 }
 
 /// The aliyun CLI's configuration file.
@@ -78,16 +62,18 @@ pub fn default_config_path() -> Option<PathBuf> {
 }
 
 /// Find credentials, or say every place that was looked at.
-pub fn resolve(sources: &Sources<'_>) -> Result<Credentials, String> {
+pub fn resolve(sources: &Sources<'_>) -> Result<Resolved, String> {
     let get = |k: &str| (sources.env)(k).filter(|v| !v.trim().is_empty());
     let mut looked = Vec::new();
     if sources.profile.is_none() {
         match (get(ENV_ID), get(ENV_SECRET)) {
             (Some(id), Some(secret)) => {
-                return Ok(Credentials {
-                    access_key_id: id,
-                    access_key_secret: secret,
-                    security_token: get(ENV_TOKEN),
+                return Ok(Resolved {
+                    credentials: Credentials {
+                        access_key_id: id,
+                        access_key_secret: secret,
+                        security_token: get(ENV_TOKEN),
+                    },
                     source: "environment".to_string(),
                 });
             }
@@ -117,7 +103,7 @@ pub fn resolve(sources: &Sources<'_>) -> Result<Credentials, String> {
     ))
 }
 
-fn from_cli_config(path: &Path, profile: Option<&str>) -> Result<Credentials, String> {
+fn from_cli_config(path: &Path, profile: Option<&str>) -> Result<Resolved, String> {
     let shown = path.display();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -157,11 +143,13 @@ fn from_cli_config(path: &Path, profile: Option<&str>) -> Result<Credentials, St
             "{shown}: profile `{wanted}` has no access_key_id/access_key_secret"
         ));
     }
-    Ok(Credentials {
-        access_key_id: p.access_key_id.clone(),
-        access_key_secret: p.access_key_secret.clone(),
-        security_token: (mode == "StsToken" && !p.sts_token.is_empty())
-            .then(|| p.sts_token.clone()),
+    Ok(Resolved {
+        credentials: Credentials {
+            access_key_id: p.access_key_id.clone(),
+            access_key_secret: p.access_key_secret.clone(),
+            security_token: (mode == "StsToken" && !p.sts_token.is_empty())
+                .then(|| p.sts_token.clone()),
+        },
         source: format!("{shown} profile `{wanted}`"),
     })
 }
@@ -187,7 +175,8 @@ mod tests {
             config_path: None,
             profile: None,
         })
-        .unwrap();
+        .unwrap()
+        .credentials;
         assert_eq!(c.access_key_id, "id");
         assert_eq!(c.security_token.as_deref(), Some("tok"));
         let shown = format!("{c:?}");
@@ -215,7 +204,8 @@ mod tests {
             config_path: Some(path.clone()),
             profile: None,
         })
-        .unwrap();
+        .unwrap()
+        .credentials;
         assert_eq!(
             (c.access_key_id.as_str(), c.security_token.as_deref()),
             ("b", Some("t"))
@@ -225,7 +215,8 @@ mod tests {
             config_path: Some(path.clone()),
             profile: Some("default".into()),
         })
-        .unwrap();
+        .unwrap()
+        .credentials;
         assert_eq!(c.access_key_id, "a");
         let err = resolve(&Sources {
             env: &e,

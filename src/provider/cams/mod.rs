@@ -49,7 +49,7 @@ impl Cams {
     fn api_error(action: &str, e: &CallError) -> ProviderError {
         ProviderError::Api {
             code: e.code().unwrap_or("Transport").to_string(),
-            message: e.describe(action),
+            message: e.message(action),
             request_id: e.request_id().map(str::to_string),
         }
     }

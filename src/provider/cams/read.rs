@@ -10,6 +10,8 @@ use serde_json::Value;
 
 /// The largest page ListInstance serves.
 pub const PAGE_SIZE: usize = 100;
+/// "subscriber has not bind WABA": what QueryChatappBindWaba answers for an unbound channel.
+const NO_WABA: &str = "ERR-OPERATION-MAAP-0060";
 /// Pages or binding reads in flight at once.
 const CONCURRENCY: usize = 8;
 
@@ -179,11 +181,15 @@ pub async fn with_binding(client: &Client, row: Row) -> Result<LiveChannel, Prov
             )
         }
         ChannelType::Whatsapp => {
-            let r = client
+            // A channel without a WABA answers with this documented CAMS code.
+            let waba = match client
                 .call("QueryChatappBindWaba", &[p("CustSpaceId", &space)])
                 .await
-                .map_err(|e| err("QueryChatappBindWaba", e))?;
-            let waba = s(r.data(), "Id");
+            {
+                Ok(r) => s(r.data(), "Id"),
+                Err(e) if e.code() == Some(NO_WABA) => String::new(),
+                Err(e) => return Err(err("QueryChatappBindWaba", e)),
+            };
             if waba.is_empty() {
                 (None, BindState::Bound)
             } else {

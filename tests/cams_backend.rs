@@ -1,0 +1,421 @@
+//! `--backend cams` end to end against the CAMS emulator over real HTTP on 127.0.0.1: the
+//! plan scenarios reach the same steps and final states as on the sandbox, retries under
+//! injected faults converge, and no secret ever shows in any output.
+
+use assert_cmd::Command;
+use serde::Deserialize;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+const KEY_ID: &str = "test-key-id";
+const SECRET: &str = "canary-secret-7f3e9a1b";
+
+struct Emulator {
+    child: Child,
+    url: String,
+}
+
+impl Emulator {
+    fn start(extra: &[&str]) -> Emulator {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--access-key-id",
+                KEY_ID,
+                "--access-key-secret",
+                SECRET,
+            ])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("the ready line")
+            .to_string();
+        Emulator { child, url }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `chanctl SUBCOMMAND --backend cams --endpoint URL ...`; later `.args` follow the backend flags.
+fn chanctl(dir: &Path, emulator: &Emulator, subcommand: &str) -> Command {
+    let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    for word in subcommand.split_whitespace() {
+        cmd.arg(word);
+    }
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", dir)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
+        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+        .env_remove("CHANCTL_SANDBOX")
+        .args(["--backend", "cams", "--endpoint", &emulator.url])
+        .timeout(std::time::Duration::from_secs(120));
+    cmd
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Expect {
+    args: Vec<String>,
+    apply_args: Vec<String>,
+    steps: Option<Vec<String>>,
+    plan_exit: i32,
+    apply_exit: i32,
+    error: Option<String>,
+    unmanaged: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LiveRow {
+    name: String,
+    #[serde(rename = "type")]
+    channel_type: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    binding: Option<serde_json::Value>,
+}
+
+/// The live state of a scenario, as a channels file that creates it.
+fn setup_file(live: &[LiveRow]) -> String {
+    let channels: Vec<serde_json::Value> = live
+        .iter()
+        .map(|r| {
+            let mut c = serde_json::json!({"name": r.name, "type": r.channel_type, "description": r.description});
+            if let Some(b) = &r.binding {
+                c["binding"] = b.clone();
+            }
+            c
+        })
+        .collect();
+    serde_json::json!({"version": 1, "channels": channels}).to_string()
+}
+
+fn steps(json: &[u8]) -> Vec<String> {
+    let plan: serde_json::Value = serde_json::from_slice(json).unwrap();
+    plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["action"].as_str().unwrap(),
+                s["channel"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// Scenarios whose steps the CAMS API can carry out (no WhatsApp or Viber unbind/rebind).
+fn api_scenarios() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plans");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    dirs.retain(|d| {
+        let name = d.file_name().unwrap().to_string_lossy().to_string();
+        !name.contains("rotation") && !name.contains("swap-whatsapp")
+    });
+    dirs
+}
+
+fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
+    let name = fixture.file_name().unwrap().to_string_lossy().to_string();
+    let expect: Expect =
+        serde_saphyr::from_str(&std::fs::read_to_string(fixture.join("expect.yaml")).unwrap())
+            .unwrap();
+    let emulator = Emulator::start(&[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    if let Ok(live) = std::fs::read_to_string(fixture.join("live.yaml")) {
+        let live: Vec<LiveRow> = serde_saphyr::from_str(&live).unwrap();
+        std::fs::write(dir.join("setup.yaml"), setup_file(&live)).unwrap();
+        let out = chanctl(dir, &emulator, "apply")
+            .args(["--auto-approve", "-f", "setup.yaml"])
+            .output()
+            .unwrap();
+        outputs.push(
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(
+            out.status.success(),
+            "{name}: setup failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::copy(fixture.join("channels.yaml"), dir.join("channels.yaml")).unwrap();
+
+    let out = chanctl(dir, &emulator, "plan")
+        .args(["--format", "json"])
+        .args(&expect.args)
+        .output()
+        .unwrap();
+    outputs.push(
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(expect.plan_exit),
+        "{name}: plan exit; stderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if expect.plan_exit != 0 {
+        return;
+    }
+    if let Some(expected) = &expect.steps {
+        assert_eq!(
+            &steps(&out.stdout),
+            expected,
+            "{name}: cams plan differs from the sandbox's"
+        );
+    }
+    let applied = chanctl(dir, &emulator, "apply")
+        .args(["--auto-approve"])
+        .args(&expect.args)
+        .args(&expect.apply_args)
+        .output()
+        .unwrap();
+    outputs.push(
+        String::from_utf8_lossy(&applied.stdout).into_owned()
+            + &String::from_utf8_lossy(&applied.stderr),
+    );
+    assert_eq!(
+        applied.status.code(),
+        Some(expect.apply_exit),
+        "{name}: apply exit; stderr:\n{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let again = chanctl(dir, &emulator, "plan")
+        .args(["--detailed-exitcode"])
+        .args(&expect.args)
+        .output()
+        .unwrap();
+    let want = if expect.apply_exit == 0 { 0 } else { 2 };
+    assert_eq!(
+        again.status.code(),
+        Some(want),
+        "{name}: plan after apply:\n{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+#[test]
+fn scenarios_match_the_sandbox_and_no_secret_leaks() {
+    let mut outputs = Vec::new();
+    let scenarios = api_scenarios();
+    assert!(scenarios.len() >= 20);
+    for fixture in scenarios {
+        run_scenario(&fixture, &mut outputs);
+    }
+    for o in &outputs {
+        assert!(!o.contains(SECRET), "the secret leaked into output:\n{o}");
+    }
+}
+
+/// Names of the channels the emulator holds, read through chanctl's own export.
+fn live_names(dir: &Path, emulator: &Emulator) -> Vec<String> {
+    let out = chanctl(dir, emulator, "export").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("- name: "))
+        .map(|n| n.trim_matches('"').to_string())
+        .collect()
+}
+
+#[test]
+fn converges_under_injected_faults_with_retries_shown_only_with_verbose() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/plans/01-create-all-six-types/channels.yaml");
+    let mut retries_seen = 0;
+    for seed in 1..=4 {
+        // 20 % of requests fail: 503, throttling, 200 with an error code, or ambiguous (the
+        // change is made, the answer is lost or comes after the client gave up).
+        let emulator = Emulator::start(&[
+            "--fault-rate",
+            "0.2",
+            "--seed",
+            &seed.to_string(),
+            "--ambiguous-delay-ms",
+            "1500",
+        ]);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::copy(&fixture, dir.join("channels.yaml")).unwrap();
+        let verbose = seed % 2 == 0;
+        let sub = if verbose { "-v apply" } else { "apply" };
+        let out = chanctl(dir, &emulator, sub)
+            .args(["--auto-approve", "--timeout", "1"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            out.status.success(),
+            "seed {seed}: apply under faults failed:\n{stderr}"
+        );
+        assert!(!stderr.contains(SECRET));
+        if verbose {
+            retries_seen += stderr.matches("retrying").count();
+        } else {
+            assert!(
+                !stderr.contains("retrying"),
+                "retries show only with -v:\n{stderr}"
+            );
+            assert!(
+                !stderr.contains("Throttling"),
+                "throttling is not shown as an error:\n{stderr}"
+            );
+        }
+        let again = chanctl(dir, &emulator, "plan")
+            .args(["--detailed-exitcode", "--timeout", "1"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            again.status.code(),
+            Some(0),
+            "seed {seed}: {}",
+            String::from_utf8_lossy(&again.stdout)
+        );
+        // No duplicates: each of the six channels exists exactly once.
+        let mut names = live_names(dir, &emulator);
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "alerts-sms",
+                "fb-page",
+                "ig",
+                "mail",
+                "sales-viber",
+                "support-whatsapp"
+            ],
+            "seed {seed}"
+        );
+    }
+    assert!(retries_seen > 0, "with -v, retries are shown");
+}
+
+#[test]
+fn http_to_a_non_loopback_address_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
+        tmp.path().join("channels.yaml"),
+    )
+    .unwrap();
+    let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    cmd.current_dir(tmp.path())
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
+        .args([
+            "plan",
+            "--backend",
+            "cams",
+            "--endpoint",
+            "http://192.0.2.1:80",
+        ]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("non-loopback"));
+}
+
+#[test]
+fn missing_credentials_name_every_place_looked_at() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
+        tmp.path().join("channels.yaml"),
+    )
+    .unwrap();
+    let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    cmd.current_dir(tmp.path())
+        .env("HOME", tmp.path())
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        .args([
+            "plan",
+            "--backend",
+            "cams",
+            "--endpoint",
+            "http://127.0.0.1:9",
+        ]);
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{stderr}");
+    assert!(stderr.contains(".aliyun/config.json"), "{stderr}");
+}
+
+#[test]
+fn viber_audit_shows_as_pending_and_waba_unbind_as_a_manual_step() {
+    let emulator = Emulator::start(&["--viber-audit-ms", "600000"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let bound = "version: 1\nchannels:\n  - name: v\n    type: viber\n    binding: {business_account: acme}\n  - name: w\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"+6588001234\"}\n";
+    std::fs::write(dir.join("channels.yaml"), bound).unwrap();
+    let out = chanctl(dir, &emulator, "apply")
+        .arg("--auto-approve")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("bind v: submitted, pending review"),
+        "{stderr}"
+    );
+    let plan = chanctl(dir, &emulator, "plan")
+        .arg("--detailed-exitcode")
+        .output()
+        .unwrap();
+    assert_eq!(plan.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&plan.stdout).contains("`v` is pending review"));
+
+    // The API cannot unbind a WhatsApp Business account: the plan says so, apply does not pretend.
+    std::fs::write(
+        dir.join("channels.yaml"),
+        bound.replace(
+            "    binding: {waba_id: \"1\", phone_number: \"+6588001234\"}\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let plan = chanctl(dir, &emulator, "plan").output().unwrap();
+    let text = String::from_utf8_lossy(&plan.stdout);
+    assert!(text.contains("manual step"), "{text}");
+    let out = chanctl(dir, &emulator, "apply")
+        .arg("--auto-approve")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no operation to unbind a WhatsApp Business account"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(SECRET));
+}
