@@ -51,6 +51,10 @@ impl Printer {
         self.err(&format!("{} {text}", self.err_style.red("error:")));
     }
 
+    pub fn err_is_terminal(&self) -> bool {
+        std::io::stderr().is_terminal()
+    }
+
     pub fn stdin_is_terminal(&self) -> bool {
         std::io::stdin().is_terminal()
     }

@@ -78,9 +78,35 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
     if args.plan.is_none() {
         confirm(args.auto_approve, printer)?;
     }
-    let report = with_provider!(&backend, p => rt.block_on(apply::apply(&plan, p, ApplyOptions::default(), |event| {
-        print_event(printer, event)
+    // Enough steps in flight to keep the token bucket busy at high latency.
+    let options = ApplyOptions {
+        concurrency: args.backend.qps.clamp(8, 64) as usize,
+    };
+    // A progress bar on a terminal (only failures and pending reviews printed above it);
+    // one plain line per step otherwise.
+    let bar = (printer.err_is_terminal() && !printer.verbose).then(|| {
+        let bar = indicatif::ProgressBar::new(plan.steps.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let report = with_provider!(&backend, p => rt.block_on(apply::apply(&plan, p, options, |event| {
+        match &bar {
+            Some(bar) => {
+                bar.inc(1);
+                let quiet = matches!(event, Event::Done { outcome: Outcome::Created(_) | Outcome::Done(crate::model::BindState::Bound), .. });
+                if !quiet {
+                    bar.suspend(|| print_event(printer, event));
+                }
+            }
+            None => print_event(printer, event),
+        }
     })));
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     Ok(finish(&plan, &report, printer))
 }
 

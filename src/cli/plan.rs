@@ -137,8 +137,16 @@ pub fn read_and_plan(
         printer.error(&e.to_string());
         Exit::Error
     })?;
-    plan::narrow(plan, &scope.scope()).map_err(|e| {
+    let mut plan = plan::narrow(plan, &scope.scope()).map_err(|e| {
         printer.error(&e);
         Exit::Error
-    })
+    })?;
+    if let Backend::Cams(cams) = backend {
+        plan.api_budget = Some(plan::estimate(
+            &plan,
+            crate::provider::cams::operations,
+            cams.qps(),
+        ));
+    }
+    Ok(plan)
 }

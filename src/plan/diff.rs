@@ -167,6 +167,7 @@ pub fn build(
         summary,
         unmanaged,
         warnings,
+        api_budget: None,
     })
 }
 
@@ -184,7 +185,9 @@ fn suggest_renames(
             continue;
         }
         if let Some(l) = live.channels.iter().find(|l| {
-            !managed.contains(l.id.as_str()) && l.channel_type == d.channel_type && l.binding == d.binding
+            !managed.contains(l.id.as_str())
+                && l.channel_type == d.channel_type
+                && l.binding == d.binding
         }) {
             warnings.push(format!(
                 "`{}` has the type and binding of live channel `{}` ({}), which the file no longer declares: if it is a rename, add `previously: [{}]` to `{}` so that the channel is kept instead of deleted and created",
@@ -418,7 +421,8 @@ fn check_resources(
                     wanted_by: d.name.clone(),
                     holder: holder.name.clone(),
                     holder_id: holder.id.clone(),
-                    same_binding: holder.channel_type == d.channel_type && holder.binding == d.binding,
+                    same_binding: holder.channel_type == d.channel_type
+                        && holder.binding == d.binding,
                 });
             }
         }

@@ -4,11 +4,13 @@
 //! A plan is a value. It is computed without I/O ([`build`]), printed by renderers that read
 //! only this value, saved as JSON, and executed by `apply`, which takes nothing but a plan.
 
+mod budget;
 mod diff;
 mod order;
 mod scope;
 mod stale;
 
+pub use budget::{ApiBudget, estimate};
 pub use diff::{PlanError, PlanOptions, build};
 pub use scope::{Scope, narrow};
 pub use stale::{LiveDigest, digests, staleness};
@@ -257,7 +259,7 @@ pub struct Source {
 }
 
 /// The plan value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub format_version: u32,
     pub target: Target,
@@ -278,6 +280,9 @@ pub struct Plan {
     pub unmanaged: Vec<Unmanaged>,
     /// Things a reviewer should know that do not stop the plan.
     pub warnings: Vec<String>,
+    /// The API calls apply will make (absent for the sandbox, which makes none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_budget: Option<ApiBudget>,
 }
 
 impl Plan {

@@ -27,6 +27,15 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
             plan.steps.len(),
             plan.waves()
         );
+        if let Some(b) = plan.api_budget.as_ref().filter(|b| b.calls > 0) {
+            let _ = writeln!(
+                head,
+                "API calls: {} (about {:.0} s at {} requests/s per operation)\n",
+                b.calls,
+                b.seconds.ceil(),
+                b.qps
+            );
+        }
     }
 
     let mut tail = String::new();

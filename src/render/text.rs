@@ -104,6 +104,15 @@ pub fn render(plan: &Plan, style: Style) -> String {
     if !plan.warnings.is_empty() {
         out.push('\n');
     }
+    if let Some(b) = plan.api_budget.as_ref().filter(|b| b.calls > 0) {
+        let _ = writeln!(
+            out,
+            "API calls: {} (about {:.0} s at {} requests/s per operation, before retries).\n",
+            b.calls,
+            b.seconds.ceil(),
+            b.qps
+        );
+    }
     if !plan.is_empty() {
         let _ = writeln!(out, "{}", style.bold(&plan.summary.line()));
     }

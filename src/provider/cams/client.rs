@@ -234,6 +234,11 @@ impl Client {
         })
     }
 
+    /// The client's rate limit, requests per second per operation.
+    pub fn qps(&self) -> u32 {
+        self.options.qps.max(1)
+    }
+
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }

@@ -46,6 +46,11 @@ impl Cams {
         Cams { client }
     }
 
+    /// The client's rate limit, requests per second per operation.
+    pub fn qps(&self) -> u32 {
+        self.client.qps()
+    }
+
     fn api_error(action: &str, e: &CallError) -> ProviderError {
         ProviderError::Api {
             code: e.code().unwrap_or("Transport").to_string(),
@@ -286,6 +291,37 @@ impl Cams {
             }
         }
         Ok(())
+    }
+}
+
+/// The CAMS operations a plan step makes (without retries or reads), for the plan's budget.
+pub fn operations(step: &crate::plan::Step) -> Vec<&'static str> {
+    use crate::plan::Action;
+    let bind = |t: ChannelType| match t {
+        ChannelType::Messenger => vec!["BindMessengerPage"],
+        ChannelType::Instagram => vec!["BindInstagramPage"],
+        ChannelType::Email => vec!["BindDmAccount"],
+        ChannelType::Whatsapp => vec!["ChatappBindWaba"],
+        ChannelType::Viber => vec!["AddAuditViberOpen"],
+        ChannelType::Sms => vec![],
+    };
+    let unbind = |t: ChannelType| match t {
+        ChannelType::Messenger => vec!["DeleteMessengerPage"],
+        ChannelType::Instagram => vec!["DeleteInstagramPage"],
+        ChannelType::Email => vec!["UnbindDmAccount"],
+        _ => vec![],
+    };
+    match step.action {
+        Action::Create => vec!["CreateInstance"],
+        Action::Update => vec!["UpdateInstance"],
+        Action::Delete => vec!["DeleteInstance"],
+        Action::Bind => bind(step.channel_type),
+        Action::Unbind => unbind(step.channel_type),
+        Action::Rebind => {
+            let mut ops = unbind(step.channel_type);
+            ops.extend(bind(step.channel_type));
+            ops
+        }
     }
 }
 
