@@ -56,7 +56,9 @@ impl fmt::Display for ChannelType {
 }
 
 /// What a channel is bound to. The variant always matches the channel's type.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(untagged)]
 pub enum Binding {
     Whatsapp(WhatsappBinding),
@@ -194,6 +196,23 @@ impl Binding {
         }
     }
 
+    /// The binding's values, by key, to change in place (e.g. to redact them).
+    pub fn fields_mut(&mut self) -> Vec<(&'static str, &mut String)> {
+        match self {
+            Binding::Whatsapp(b) => vec![
+                ("waba_id", &mut b.waba_id),
+                ("phone_number", &mut b.phone_number),
+            ],
+            Binding::Viber(b) => vec![("business_account", &mut b.business_account)],
+            Binding::Messenger(b) => vec![("page_id", &mut b.page_id)],
+            Binding::Instagram(b) => vec![
+                ("page_id", &mut b.page_id),
+                ("instagram_account_id", &mut b.instagram_account_id),
+            ],
+            Binding::Email(b) => vec![("dm_account", &mut b.dm_account)],
+        }
+    }
+
     /// A one-line rendering such as `page_id=123`.
     pub fn summary(&self) -> String {
         self.fields()
@@ -201,6 +220,31 @@ impl Binding {
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join(" ")
+    }
+}
+
+/// How much one apply may change before it needs --force (after octoDNS's update and delete
+/// thresholds): a plan that deletes, unbinds, rebinds or replaces more than
+/// `max_change_percent` % of the managed channels, when at least `min_managed` channels are
+/// managed, is refused without --force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SafetyLimits {
+    /// The largest share of the managed channels, in percent, that one apply may delete,
+    /// unbind, rebind or replace without --force. 100 turns the rule off.
+    #[schemars(range(max = 100))]
+    pub max_change_percent: u32,
+    /// The rule applies only when at least this many live channels are managed.
+    #[schemars(range(max = 1_000_000))]
+    pub min_managed: u32,
+}
+
+impl Default for SafetyLimits {
+    fn default() -> Self {
+        SafetyLimits {
+            max_change_percent: 30,
+            min_managed: 10,
+        }
     }
 }
 

@@ -419,3 +419,42 @@ fn viber_audit_shows_as_pending_and_waba_unbind_as_a_manual_step() {
     );
     assert!(!stderr.contains(SECRET));
 }
+
+#[test]
+fn export_from_the_emulator_round_trips() {
+    let emulator = Emulator::start(&[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
+        dir.join("channels.yaml"),
+    )
+    .unwrap();
+    assert!(
+        chanctl(dir, &emulator, "apply")
+            .arg("--auto-approve")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let out = chanctl(dir, &emulator, "export")
+        .args(["-o", "exported.yaml"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = chanctl(dir, &emulator, "plan")
+        .args(["-f", "exported.yaml", "--prune", "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&plan.stdout)
+    );
+}

@@ -146,7 +146,9 @@ fn a_file_that_is_not_a_plan_is_refused() {
 fn target_and_exclude_narrow_the_plan() {
     let tmp = example();
     let out = chanctl(tmp.path())
-        .args(["plan", "--format", "json", "--target", "sales-*", "--target", "login-*"])
+        .args([
+            "plan", "--format", "json", "--target", "sales-*", "--target", "login-*",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -155,28 +157,47 @@ fn target_and_exclude_narrow_the_plan() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| format!("{} {}", s["action"].as_str().unwrap(), s["channel"].as_str().unwrap()))
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["action"].as_str().unwrap(),
+                s["channel"].as_str().unwrap()
+            )
+        })
         .collect();
-    assert_eq!(steps, ["create login-codes", "create sales-viber", "bind sales-viber"]);
+    assert_eq!(
+        steps,
+        [
+            "create login-codes",
+            "create sales-viber",
+            "bind sales-viber"
+        ]
+    );
     assert_eq!(plan["steps"][2]["depends_on"], serde_json::json!([1]));
     chanctl(tmp.path())
         .args(["apply", "--auto-approve", "--exclude", "*-whatsapp"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Apply complete: 5 created, 4 bound."));
+        .stdout(predicate::str::contains(
+            "Apply complete: 5 created, 4 bound.",
+        ));
     chanctl(tmp.path())
         .args(["plan", "--format", "json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\"channel\": \"support-whatsapp\""));
+        .stdout(predicate::str::contains(
+            "\"channel\": \"support-whatsapp\"",
+        ));
 }
 
 #[test]
 fn a_dependency_outside_the_scope_is_reported() {
     let tmp = tempfile::tempdir().unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plans/07-two-channels-swap-pages");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plans/07-two-channels-swap-pages");
     let live: Vec<chanctl::model::LiveChannel> =
-        serde_saphyr::from_str(&std::fs::read_to_string(fixture.join("live.yaml")).unwrap()).unwrap();
+        serde_saphyr::from_str(&std::fs::read_to_string(fixture.join("live.yaml")).unwrap())
+            .unwrap();
     let channels: std::collections::BTreeMap<&str, &chanctl::model::LiveChannel> =
         live.iter().map(|c| (c.id.as_str(), c)).collect();
     std::fs::create_dir_all(tmp.path().join(".chanctl")).unwrap();
@@ -189,12 +210,47 @@ fn a_dependency_outside_the_scope_is_reported() {
         .unwrap(),
     )
     .unwrap();
-    std::fs::copy(fixture.join("channels.yaml"), tmp.path().join("channels.yaml")).unwrap();
+    std::fs::copy(
+        fixture.join("channels.yaml"),
+        tmp.path().join("channels.yaml"),
+    )
+    .unwrap();
     chanctl(tmp.path())
         .args(["apply", "--auto-approve", "--target", "right"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("rebind `right` depends on unbind `left`, which is outside the scope"));
+        .stderr(predicate::str::contains(
+            "rebind `right` depends on unbind `left`, which is outside the scope",
+        ));
     // Nothing changed.
-    chanctl(tmp.path()).args(["plan", "--format", "json"]).assert().success().stdout(predicate::str::contains("\"rebind\""));
+    chanctl(tmp.path())
+        .args(["plan", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"rebind\""));
+}
+
+#[test]
+fn plan_for_another_file_is_refused() {
+    let tmp = example();
+    chanctl(tmp.path())
+        .args(["plan", "--out", "plan.json"])
+        .assert()
+        .success();
+    std::fs::copy(
+        tmp.path().join("channels.yaml"),
+        tmp.path().join("other.yaml"),
+    )
+    .unwrap();
+    chanctl(tmp.path())
+        .args(["apply", "plan.json", "-f", "other.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "was made from channels.yaml, not from other.yaml",
+        ));
+    chanctl(tmp.path())
+        .args(["apply", "plan.json", "-f", "channels.yaml"])
+        .assert()
+        .success();
 }

@@ -33,6 +33,9 @@ pub struct Args {
     /// Run steps that delete or rebind protected channels.
     #[arg(long)]
     pub force: bool,
+    /// Set by the dispatcher: `-f` was given on the command line.
+    #[arg(skip)]
+    pub file_explicit: bool,
 }
 
 pub fn exec(args: &Args, printer: &Printer) -> Exit {
@@ -46,6 +49,14 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
     let (plan, backend) = match &args.plan {
         Some(path) => {
             let plan = read_saved(path, printer)?;
+            let given = args.file.file.display().to_string();
+            if args.file_explicit && given != plan.source.file {
+                printer.error(&format!(
+                    "the saved plan was made from {}, not from {given}; nothing was changed",
+                    plan.source.file
+                ));
+                return Err(Exit::Error);
+            }
             let backend = args
                 .backend
                 .open(&args.file.file, plan.quota, true, printer)?;

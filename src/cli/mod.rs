@@ -68,12 +68,24 @@ pub enum Command {
 
 /// Parse arguments, run the command, return the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // Whether `apply` was given -f explicitly (a saved plan is then checked against it).
+    let explicit_file = matches
+        .subcommand_matches("apply")
+        .and_then(|m| m.value_source("file"))
+        == Some(clap::parser::ValueSource::CommandLine);
     let printer = Printer::from_env(cli.verbose);
     let exit = match cli.command {
         Command::Validate(args) => validate::exec(&args, &printer),
         Command::Plan(args) => plan::exec(&args, &printer),
-        Command::Apply(args) => apply::exec(&args, &printer),
+        Command::Apply(mut args) => {
+            args.file_explicit = explicit_file;
+            apply::exec(&args, &printer)
+        }
         Command::Schema => schema::exec(&printer),
         Command::Export(args) => export::exec(&args, &printer),
         Command::Init(args) => init::exec(&args, &printer),

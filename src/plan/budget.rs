@@ -5,11 +5,12 @@
 //! as long as its busiest operation needs at `qps` requests per second.
 
 use super::{Plan, Step};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The API calls a plan will make.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ApiBudget {
     /// Calls in all, not counting retries.
     pub calls: usize,

@@ -17,13 +17,14 @@ pub use stale::{LiveDigest, digests, staleness};
 
 use crate::model::{Binding, ChannelType};
 use crate::rules::Op;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Version of the plan's JSON form. Bump it when a field changes meaning.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// What a step does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
@@ -57,7 +58,7 @@ impl Action {
 }
 
 /// A channel's attributes as a step sees them before or after it runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Attrs {
     pub name: String,
     pub description: String,
@@ -66,7 +67,7 @@ pub struct Attrs {
 }
 
 /// One field a step changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldChange {
     pub field: String,
     pub before: Option<String>,
@@ -74,7 +75,7 @@ pub struct FieldChange {
 }
 
 /// One step of a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Step {
     /// Position in [`Plan::steps`].
     pub index: usize,
@@ -150,7 +151,7 @@ impl Step {
 }
 
 /// A live channel the file does not declare.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Unmanaged {
     pub name: String,
     #[serde(rename = "type")]
@@ -159,7 +160,7 @@ pub struct Unmanaged {
 }
 
 /// How many steps of each action a plan has.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     pub create: usize,
     pub update: usize,
@@ -241,7 +242,7 @@ impl Summary {
 }
 
 /// What the plan was made for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Target {
     /// `sandbox` or `cams`.
     pub backend: String,
@@ -250,7 +251,7 @@ pub struct Target {
 }
 
 /// The channels file a plan was made from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Source {
     /// The path as given.
     pub file: String,
@@ -259,8 +260,9 @@ pub struct Source {
 }
 
 /// The plan value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
+    /// Version of this JSON form; apply refuses a plan of another version.
     pub format_version: u32,
     pub target: Target,
     #[serde(default)]
@@ -297,5 +299,69 @@ impl Plan {
 
     pub fn waves(&self) -> usize {
         self.steps.iter().map(|s| s.wave + 1).max().unwrap_or(0)
+    }
+}
+
+/// The JSON Schema of the plan value (`--format json`, `plan --out`), committed at
+/// schemas/plan.schema.json.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Plan);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod schema_tests {
+    const COMMITTED: &str = include_str!("../../schemas/plan.schema.json");
+
+    #[test]
+    fn committed_plan_schema_matches_the_types() {
+        let generated = super::schema();
+        if std::env::var_os("CHANCTL_UPDATE_SCHEMA").is_some() {
+            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.schema.json"), &generated).unwrap();
+            return;
+        }
+        assert!(
+            generated == COMMITTED,
+            "schemas/plan.schema.json is out of date: run `CHANCTL_UPDATE_SCHEMA=1 cargo test committed_plan_schema`"
+        );
+    }
+
+    #[test]
+    fn plans_validate_against_the_committed_schema() {
+        use crate::config::{Desired, DesiredChannel};
+        use crate::model::*;
+        let schema: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let live = LiveState::new(vec![LiveChannel {
+            id: "cams-1".into(),
+            name: "old".into(),
+            channel_type: ChannelType::Messenger,
+            description: "d".into(),
+            binding: Some(Binding::Messenger(MessengerBinding { page_id: "1".into() })),
+            bind_state: BindState::Bound,
+        }]);
+        let desired = Desired {
+            quota: 10,
+            prune: true,
+            channels: vec![DesiredChannel {
+                name: "new".into(),
+                channel_type: ChannelType::Instagram,
+                description: String::new(),
+                binding: Some(Binding::Instagram(InstagramBinding {
+                    page_id: "1".into(),
+                    instagram_account_id: "2".into(),
+                })),
+                protect: false,
+                previously: vec!["old".into()],
+            }],
+        };
+        let target = super::Target { backend: "sandbox".into(), account: "x".into() };
+        let plan = super::build(&desired, &live, &super::PlanOptions::new(true, target)).unwrap();
+        let value = serde_json::to_value(&plan).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(!plan.steps.is_empty());
     }
 }

@@ -2,12 +2,13 @@
 //! channel; comparing them with the live state names what changed behind the plan's back.
 
 use crate::model::{LiveChannel, LiveState};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// One live channel as a plan saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LiveDigest {
     pub id: String,
     pub name: String,
