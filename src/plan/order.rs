@@ -89,6 +89,12 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
     let mut last_of_key: HashMap<ChanKey, usize> = HashMap::new();
     let mut deletes_so_far: Vec<usize> = Vec::new();
     let mut wave = 0;
+    let mut last_by_key: HashMap<ChanKey, usize> = HashMap::new();
+    let mut prev: Vec<Option<usize>> = drafts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| last_by_key.insert(d.key.clone(), i))
+        .collect();
 
     loop {
         let pending: Vec<usize> = (0..drafts.len()).filter(|&i| done[i].is_none()).collect();
@@ -101,8 +107,8 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
         for &i in &pending {
             let d = &drafts[i];
             // Steps on one channel run in draft order, one per wave.
-            let earlier_same_key =
-                (0..i).any(|j| drafts[j].key == d.key && done[j].is_none_or(|w| w == wave));
+            // The drafts of one channel form a chain: the previous one must have run.
+            let earlier_same_key = prev[i].is_some_and(|j| done[j].is_none_or(|w| w == wave));
             if earlier_same_key || keys.contains(&d.key) {
                 continue;
             }
@@ -132,6 +138,8 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
         if picked.is_empty() {
             if let Some(i) = cycle_breaker(&drafts, &done, &sim) {
                 split_rebind(&mut drafts, &mut done, &mut deps, i);
+                let key = drafts[drafts.len() - 1].key.clone();
+                prev.push(last_by_key.insert(key, drafts.len() - 1));
                 continue;
             }
             // Unreachable when the diff's checks passed; stop rather than loop.
@@ -285,6 +293,16 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<Vec<usize>>) -
         .collect()
 }
 
+/// Binding fields in key order; a binding has at most two, so a vector beats a map here.
+fn binding_fields(a: Option<&Attrs>) -> Vec<(&'static str, &str)> {
+    let mut f = a
+        .and_then(|a| a.binding.as_ref())
+        .map(|b| b.fields())
+        .unwrap_or_default();
+    f.sort_unstable();
+    f
+}
+
 fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldChange> {
     let mut out = Vec::new();
     let mut field = |name: &str, b: Option<&str>, a: Option<&str>| {
@@ -309,22 +327,26 @@ fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldCha
     let desc_b = before.and_then(|a| nonempty(&a.description));
     let desc_a = after.and_then(|a| nonempty(&a.description));
     field("description", desc_b.as_deref(), desc_a.as_deref());
-    let bind_b: HashMap<&str, &str> = before
-        .and_then(|a| a.binding.as_ref())
-        .map(|b| b.fields().into_iter().collect())
-        .unwrap_or_default();
-    let bind_a: HashMap<&str, &str> = after
-        .and_then(|a| a.binding.as_ref())
-        .map(|b| b.fields().into_iter().collect())
-        .unwrap_or_default();
-    let mut keys: Vec<&str> = bind_b.keys().chain(bind_a.keys()).copied().collect();
+    // Binding fields in key order; a binding has at most two, so vectors beat maps here.
+    let bind_b = binding_fields(before);
+    let bind_a = binding_fields(after);
+    let get = |f: &[(&str, &str)], k: &str| {
+        f.iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| v.to_string())
+    };
+    let mut keys: Vec<&str> = bind_b
+        .iter()
+        .chain(bind_a.iter())
+        .map(|(k, _)| *k)
+        .collect();
     keys.sort_unstable();
     keys.dedup();
     for k in keys {
         field(
             &format!("binding.{k}"),
-            bind_b.get(k).copied(),
-            bind_a.get(k).copied(),
+            get(&bind_b, k).as_deref(),
+            get(&bind_a, k).as_deref(),
         );
     }
     out
