@@ -2,8 +2,11 @@
 //! first failure and saying what was done, what failed and what was not tried.
 //!
 //! Apply takes only a plan and a provider. It does not diff or re-plan; it reports through
-//! a callback so that the caller decides how to print.
+//! a callback so that the caller decides how to print. With a [`Journal`], each step is
+//! recorded before it is sent and after it is answered, so that a killed apply leaves
+//! evidence of what was in flight.
 
+use crate::journal::Journal;
 use crate::plan::{Action, Plan, Step};
 use crate::provider::{Outcome, Provider, ProviderError};
 use futures_util::stream::{self, StreamExt};
@@ -59,6 +62,18 @@ pub async fn apply<P: Provider>(
     plan: &Plan,
     provider: &P,
     options: ApplyOptions,
+    on_event: impl FnMut(Event<'_>),
+) -> ApplyReport {
+    apply_journaled(plan, provider, options, None, on_event).await
+}
+
+/// [`apply`], recording each step in `journal` before it is sent and after it is answered.
+/// A step whose intent cannot be recorded is not sent (it fails).
+pub async fn apply_journaled<P: Provider>(
+    plan: &Plan,
+    provider: &P,
+    options: ApplyOptions,
+    journal: Option<&Journal>,
     mut on_event: impl FnMut(Event<'_>),
 ) -> ApplyReport {
     let mut report = ApplyReport::default();
@@ -72,6 +87,9 @@ pub async fn apply<P: Provider>(
                     .instance_id
                     .clone()
                     .or_else(|| created.get(&step.channel).cloned());
+                if let Some(Err(e)) = journal.map(|j| j.pending(step)) {
+                    return (step, Err(ProviderError::Io(e)));
+                }
                 let result = match step.op(id.as_deref()) {
                     Some(op) => provider.execute(&op).await,
                     None => Err(ProviderError::Io(format!(
@@ -81,6 +99,14 @@ pub async fn apply<P: Provider>(
                         step.channel
                     ))),
                 };
+                if let Some(j) = journal {
+                    let detail = match &result {
+                        Ok(Outcome::Created(id)) => Some(id.clone()),
+                        Ok(_) => None,
+                        Err(e) => Some(e.to_string()),
+                    };
+                    j.finished(step, result.is_ok(), detail);
+                }
                 (step, result)
             })
             .buffer_unordered(options.concurrency.max(1))
@@ -179,6 +205,7 @@ mod tests {
             quota: 10,
             prune: false,
             channels: vec![ch("a", "1"), ch("b", "2")],
+            ..Desired::default()
         }
     }
 
@@ -224,5 +251,39 @@ mod tests {
         assert_eq!(not_run, vec![Action::Bind, Action::Bind]);
         assert!(report.failed[0].1.to_string().contains("REQ-1"));
         assert_eq!(provider.account.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_journal_records_each_step_sent_and_how_it_ended() {
+        let provider = Flaky {
+            account: Mutex::new(Account::new(10)),
+            ok: Mutex::new(1),
+        };
+        let options = PlanOptions::new(false, provider.target());
+        let plan = build(&desired(), &LiveState::default(), &options).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("apply.journal");
+        let journal = Journal::start(&path).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let report = rt.block_on(apply_journaled(
+            &plan,
+            &provider,
+            ApplyOptions::default(),
+            Some(&journal),
+            |_| {},
+        ));
+        assert_eq!(report.failed.len(), 1);
+        // As a killed apply would leave it: both creates were sent and answered; the binds,
+        // never tried, were never recorded.
+        let left = crate::journal::leftover(&path).unwrap();
+        assert_eq!(left.done.len(), 1);
+        assert_eq!(left.failed.len(), 1);
+        assert!(left.in_flight.is_empty());
+        assert!(left.done[0].starts_with("create "), "{left:?}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches("\"pending\"").count(), 2, "{text}");
+        assert!(!text.contains("\"bind\""), "{text}");
     }
 }

@@ -1,7 +1,11 @@
 //! The one place that writes to the terminal: stdout for results, stderr for progress and
-//! errors, each coloured only when it is a terminal and NO_COLOR is not set.
+//! errors, each coloured only when it is a terminal and NO_COLOR is not set. Once the
+//! channels file is loaded, everything written is scrubbed of its sensitive values: a last
+//! guard behind the redacted plans (a provider's error or a -v log line may quote a value).
 
 use crate::render::style::Style;
+use crate::sensitive::Secrets;
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 /// Writes output and decides colour.
@@ -10,6 +14,8 @@ pub struct Printer {
     pub out_style: Style,
     pub err_style: Style,
     pub verbose: bool,
+    /// Values never to write (see [`Printer::with_secrets`]).
+    secrets: Option<&'static Secrets>,
 }
 
 impl Printer {
@@ -23,11 +29,32 @@ impl Printer {
                 color: !no_color && std::io::stderr().is_terminal(),
             },
             verbose,
+            secrets: None,
+        }
+    }
+
+    /// This printer, scrubbing `secrets` from everything it writes. The values live as long
+    /// as the process (the printer is `Copy`); a command sets them once, after loading.
+    pub fn with_secrets(self, secrets: Secrets) -> Printer {
+        if secrets.is_empty() {
+            return self;
+        }
+        Printer {
+            secrets: Some(Box::leak(Box::new(secrets))),
+            ..self
+        }
+    }
+
+    fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match self.secrets {
+            Some(s) => Cow::Owned(s.scrub(text)),
+            None => Cow::Borrowed(text),
         }
     }
 
     /// Write to stdout (results: plans, schemas).
     pub fn out(&self, text: &str) {
+        let text = self.scrub(text);
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(text.as_bytes());
         let _ = stdout.flush();
@@ -35,6 +62,7 @@ impl Printer {
 
     /// Write a line to stderr (progress, errors).
     pub fn err(&self, text: &str) {
+        let text = self.scrub(text);
         let mut stderr = std::io::stderr().lock();
         let _ = writeln!(stderr, "{text}");
     }

@@ -116,6 +116,7 @@ fn run(
                 previously: vec![],
             })
             .collect(),
+        ..Desired::default()
     };
     let options = PlanOptions::new(
         prune,

@@ -44,9 +44,33 @@ struct Args {
     /// Seed of the fault generator (same seed, same faults).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Fault kinds to inject: unavailable, throttle, business, drop, delay (default: all).
+    /// Fault kinds to inject: unavailable, throttle, business, drop, delay, late (default: all
+    /// but late).
     #[arg(long, value_delimiter = ',')]
     faults: Vec<String>,
+    /// Rate of 503 ServiceUnavailable (nothing done); replaces --fault-rate.
+    #[arg(long = "fault-5xx", value_name = "F")]
+    fault_5xx: Option<f64>,
+    /// Rate of Throttling.User (nothing done); replaces --fault-rate.
+    #[arg(long, value_name = "F")]
+    fault_throttle: Option<f64>,
+    /// Rate of HTTP 200 with an error code (nothing done); replaces --fault-rate.
+    #[arg(long, value_name = "F")]
+    fault_business: Option<f64>,
+    /// Rate of ambiguous failures (the change is made, the answer is lost), half dropped
+    /// connections and half answers held back; replaces --fault-rate.
+    #[arg(long, value_name = "F")]
+    fault_ambiguous: Option<f64>,
+    /// Rate of dropped connections after the change is made; replaces --fault-rate.
+    #[arg(long, value_name = "F")]
+    fault_drop: Option<f64>,
+    /// Rate of answers held back after the change is made; replaces --fault-rate.
+    #[arg(long, value_name = "F")]
+    fault_delay: Option<f64>,
+    /// Rate of late changes: held back --ambiguous-delay-ms, the connection dropped, then
+    /// committed (still in flight when the client looks); replaces --fault-rate.
+    #[arg(long, value_name = "F")]
+    fault_late: Option<f64>,
     /// Channel quota of the account (default: the stored one, or 100).
     #[arg(long)]
     quota: Option<u32>,
@@ -68,8 +92,39 @@ fn config(args: Args) -> Result<(String, Config), String> {
     let mut kinds = Vec::new();
     for name in &args.faults {
         kinds.push(FaultKind::parse(name).ok_or_else(|| {
-            format!("unknown fault kind `{name}` (unavailable, throttle, business, drop, delay)")
+            format!("unknown fault kind `{name}` (unavailable, throttle, business, drop, delay, late)")
         })?);
+    }
+    let ambiguous = args.fault_ambiguous.map(|r| r / 2.0);
+    let per_kind = [
+        ("--fault-5xx", FaultKind::Unavailable, args.fault_5xx),
+        ("--fault-throttle", FaultKind::Throttle, args.fault_throttle),
+        ("--fault-business", FaultKind::Business, args.fault_business),
+        ("--fault-drop", FaultKind::Drop, args.fault_drop),
+        ("--fault-delay", FaultKind::Delay, args.fault_delay),
+        ("--fault-late", FaultKind::Late, args.fault_late),
+        ("--fault-ambiguous", FaultKind::Drop, ambiguous),
+        ("--fault-ambiguous", FaultKind::Delay, ambiguous),
+    ];
+    let mut rates = Vec::new();
+    for (flag, kind, rate) in per_kind {
+        let Some(rate) = rate else { continue };
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(format!("{flag} must be between 0 and 1, not {rate}"));
+        }
+        rates.push((kind, rate));
+    }
+    if !rates.is_empty() && (args.fault_rate > 0.0 || !kinds.is_empty()) {
+        return Err(
+            "give either --fault-rate (with --faults) or per-kind rates (--fault-5xx, ...), not both"
+                .to_string(),
+        );
+    }
+    let total: f64 = rates.iter().map(|(_, r)| r).sum();
+    if total > 1.0 {
+        return Err(format!(
+            "the per-kind fault rates add up to {total}, more than 1"
+        ));
     }
     let mut creds = Credentials::new(args.access_key_id, args.access_key_secret);
     creds.security_token = args.security_token;
@@ -83,6 +138,7 @@ fn config(args: Args) -> Result<(String, Config), String> {
     if !kinds.is_empty() {
         config.fault_kinds = kinds;
     }
+    config.fault_rates = rates;
     config.viber_audit_ms = args.viber_audit_ms;
     config.ambiguous_delay = Duration::from_millis(args.ambiguous_delay_ms);
     Ok((args.listen, config))

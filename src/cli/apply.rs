@@ -1,15 +1,20 @@
 //! `chanctl apply`: plan under the account's lock, show the plan, confirm, run the steps;
-//! or, given a saved plan file, run exactly that plan if the account has not moved.
+//! or, given a saved plan file, run exactly that plan if the account has not moved, it was
+//! made for the same environment, and its sensitive values still read the same.
 
 use super::Exit;
 use super::backend::{BackendArgs, with_provider};
-use super::context::{FileArgs, ScopeArgs, load_file_with_source, runtime};
+use super::context::{
+    EnvArgs, FileArgs, ScopeArgs, load_file, load_file_with_source, runtime, secret_keeping,
+};
 use super::plan::read_and_plan;
 use crate::apply::{self, ApplyOptions, Event};
-use crate::plan::{FORMAT_VERSION, Plan, staleness};
+use crate::model::LiveState;
+use crate::plan::{FORMAT_VERSION, Plan, redact, staleness};
 use crate::printer::Printer;
 use crate::provider::{Outcome, Provider};
 use crate::render;
+use crate::sensitive::Secrets;
 use std::io::BufRead;
 use std::path::PathBuf;
 
@@ -21,6 +26,8 @@ pub struct Args {
     #[command(flatten)]
     pub file: FileArgs,
     #[command(flatten)]
+    pub env: EnvArgs,
+    #[command(flatten)]
     pub backend: BackendArgs,
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -30,7 +37,8 @@ pub struct Args {
     /// Delete live channels that the file does not declare.
     #[arg(long)]
     pub prune: bool,
-    /// Run steps that delete or rebind protected channels.
+    /// Run a plan that a safety rule blocks: steps that delete or rebind protected channels,
+    /// or more changes than `safety.max_change_percent` allows.
     #[arg(long)]
     pub force: bool,
     /// Set by the dispatcher: `-f` was given on the command line.
@@ -46,7 +54,11 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
 
 fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
     let rt = runtime(printer)?;
-    let (plan, backend) = match &args.plan {
+    let env = args.env.name();
+    // One apply at a time per CAMS account and environment (held until `run` returns).
+    let lock = super::lock::for_apply(&args.backend, &args.file.file, env, printer)?;
+    // `plan` runs (with the real values); `shown` is what is printed (sensitive ones redacted).
+    let (plan, shown, backend, printer) = match &args.plan {
         Some(path) => {
             let plan = read_saved(path, printer)?;
             let given = args.file.file.display().to_string();
@@ -57,17 +69,21 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
                 ));
                 return Err(Exit::Error);
             }
+            // Before opening anything: the environment decides the sandbox file.
+            check_environment(&plan, env, printer)?;
             let backend = args
                 .backend
-                .open(&args.file.file, plan.quota, true, printer)?;
-            check_saved(&plan, &backend, &rt, printer)?;
-            (plan, backend)
+                .open(&args.file.file, plan.quota, true, env, printer)?;
+            let live = check_saved(&plan, &backend, &rt, printer)?;
+            let (real, printer) = restore_sensitive(&plan, &live, printer)?;
+            (real, plan, backend, printer)
         }
         None => {
-            let (desired, source) = load_file_with_source(&args.file.file, printer)?;
+            let (desired, source) = load_file_with_source(&args.file.file, env, printer)?;
+            let printer = secret_keeping(printer, &desired);
             let backend = args
                 .backend
-                .open(&args.file.file, desired.quota, true, printer)?;
+                .open(&args.file.file, desired.quota, true, env, &printer)?;
             let plan = read_and_plan(
                 &backend,
                 &desired,
@@ -75,16 +91,20 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
                 args.prune,
                 &args.scope,
                 &rt,
-                printer,
+                &printer,
             )?;
-            (plan, backend)
+            let secrets = Secrets::new(desired.sensitive_values());
+            let (shown, hidden) = redact::redact(&plan, &secrets, &desired.sensitive);
+            (plan, shown, backend, printer.with_secrets(hidden))
         }
     };
-    printer.out(&render::text::render(&plan, printer.out_style));
+    let printer = &printer;
+    printer.out(&render::text::render(&shown, printer.out_style));
     if plan.is_empty() {
+        lock.settled();
         return Ok(Exit::Ok);
     }
-    check_protected(&plan, args.force, printer)?;
+    check_safety(&plan, args.force, printer)?;
     // A saved plan was reviewed when it was made; a fresh one is confirmed now.
     if args.plan.is_none() {
         confirm(args.auto_approve, printer)?;
@@ -103,7 +123,8 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
         );
         bar
     });
-    let report = with_provider!(&backend, p => rt.block_on(apply::apply(&plan, p, options, |event| {
+    let journal = lock.start_journal(printer)?;
+    let report = with_provider!(&backend, p => rt.block_on(apply::apply_journaled(&plan, p, options, Some(&journal), |event| {
         match &bar {
             Some(bar) => {
                 bar.inc(1);
@@ -118,6 +139,7 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    journal.close();
     Ok(finish(&plan, &report, printer))
 }
 
@@ -153,13 +175,81 @@ fn read_saved(path: &std::path::Path, printer: &Printer) -> Result<Plan, Exit> {
         .map_err(|e| fail(format!("{} is not a valid plan: {e}", path.display())))
 }
 
-/// Refuse a plan made for another account, or one the account has moved away from.
+/// Refuse a saved plan made for another environment than the one given now (`--env`, or
+/// none): each environment is its own account, with its own overrides.
+fn check_environment(plan: &Plan, env: Option<&str>, printer: &Printer) -> Result<(), Exit> {
+    if plan.environment.as_deref() == env {
+        return Ok(());
+    }
+    let name = |e: Option<&str>| match e {
+        Some(e) => format!("environment `{e}`"),
+        None => "the file as written (no --env)".to_string(),
+    };
+    let how = match &plan.environment {
+        Some(e) => format!("Pass --env {e} (or set CHANCTL_ENV={e}) to apply it."),
+        None => "Apply it without --env (and with CHANCTL_ENV unset).".to_string(),
+    };
+    printer.error(&format!(
+        "the saved plan was made for {}, not for {}; nothing was changed. {how}",
+        name(plan.environment.as_deref()),
+        name(env)
+    ));
+    Err(Exit::Error)
+}
+
+/// A saved plan holds sensitive values only as digests. Re-read them from the plan's source
+/// file (for the plan's environment, from the same `${VAR}` references) and, for values the
+/// account holds now, from `live` (which the plan was checked to be made from); put them
+/// back; refuse when one matches none. Also returns a printer that keeps the values out.
+fn restore_sensitive(
+    plan: &Plan,
+    live: &LiveState,
+    printer: &Printer,
+) -> Result<(Plan, Printer), Exit> {
+    if redact::redacted_count(plan) == 0 {
+        return Ok((plan.clone(), *printer));
+    }
+    let refuse = |why: String| {
+        printer.error(&format!(
+            "the saved plan holds sensitive values, {why}; nothing was changed. Run `chanctl plan` again."
+        ));
+        Exit::Error
+    };
+    if plan.source.file.is_empty() {
+        return Err(refuse(
+            "but names no channels file to read them from".into(),
+        ));
+    }
+    let file = std::path::Path::new(&plan.source.file);
+    let desired = load_file(file, plan.environment.as_deref(), printer)
+        .map_err(|_| refuse(format!("and {} does not load", plan.source.file)))?;
+    let printer = secret_keeping(printer, &desired);
+    let held = live
+        .channels
+        .iter()
+        .flat_map(|c| c.binding.iter().flat_map(|b| b.fields()))
+        .map(|(_, v)| v.to_string());
+    let known = Secrets::new(desired.sensitive_values().into_iter().chain(held));
+    match redact::restore(plan.clone(), &known) {
+        Ok((real, restored)) => Ok((real, printer.with_secrets(restored))),
+        Err(changed) => Err(refuse(format!(
+            "and {} of them ({}) no longer read{} the same from {}: a `${{VAR}}` or the file changed since the plan was made",
+            changed.len(),
+            changed.join(", "),
+            if changed.len() == 1 { "s" } else { "" },
+            plan.source.file
+        ))),
+    }
+}
+
+/// Refuse a plan made for another account, or one the account has moved away from; the
+/// account as it is (the same as when the plan was made).
 fn check_saved(
     plan: &Plan,
     backend: &super::backend::Backend,
     rt: &tokio::runtime::Runtime,
     printer: &Printer,
-) -> Result<(), Exit> {
+) -> Result<LiveState, Exit> {
     let fail = |m: String| {
         printer.error(&m);
         Exit::Error
@@ -179,24 +269,20 @@ fn check_saved(
             "Saved plan is stale: the account changed since it was made ({what}). Nothing was changed; run `chanctl plan` again."
         )));
     }
-    Ok(())
+    Ok(live)
 }
 
-/// Refuse (exit 3) when steps touch protected channels and --force is absent.
-pub fn check_protected(plan: &Plan, force: bool, printer: &Printer) -> Result<(), Exit> {
-    let protected: Vec<_> = plan.protected_steps().collect();
-    if protected.is_empty() || force {
+/// Refuse (exit 3) when a safety rule blocks the plan (protected channels, too large a
+/// share of the managed channels) and --force is absent.
+pub fn check_safety(plan: &Plan, force: bool, printer: &Printer) -> Result<(), Exit> {
+    let blocks = plan.blocks();
+    if blocks.is_empty() || force {
         return Ok(());
     }
+    let reasons: Vec<&str> = blocks.iter().map(|b| b.message.as_str()).collect();
     printer.error(&format!(
-        "blocked by a safety rule: {} step{} would delete or rebind protected channels ({}); nothing was changed. Re-run with --force to allow it.",
-        protected.len(),
-        if protected.len() == 1 { "" } else { "s" },
-        protected
-            .iter()
-            .map(|s| format!("{} {}", s.action.as_str(), s.channel))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "blocked by a safety rule: {}; nothing was changed. Re-run with --force to allow it.",
+        reasons.join("; and ")
     ));
     Err(Exit::Blocked)
 }

@@ -26,7 +26,8 @@ pub struct BackendArgs {
     /// The backend.
     #[arg(long, value_enum, env = "CHANCTL_BACKEND", default_value_t = Kind::Sandbox)]
     pub backend: Kind,
-    /// The sandbox account file (default: .chanctl/sandbox.json beside the channels file).
+    /// The sandbox account file (default: .chanctl/sandbox.json beside the channels file;
+    /// .chanctl/sandbox-ENV.json with --env ENV).
     #[arg(long, env = "CHANCTL_SANDBOX", value_name = "PATH")]
     pub sandbox: Option<PathBuf>,
     /// The CAMS endpoint (https; plain http only to a loopback address).
@@ -50,19 +51,26 @@ pub enum Backend {
 }
 
 impl BackendArgs {
-    pub fn sandbox_path(&self, file: &Path) -> PathBuf {
+    /// The sandbox file: --sandbox, else `.chanctl/sandbox.json` beside `file`, or
+    /// `.chanctl/sandbox-ENV.json` for environment `env` (each environment is its own account).
+    pub fn sandbox_path(&self, file: &Path, env: Option<&str>) -> PathBuf {
         self.sandbox.clone().unwrap_or_else(|| {
             let dir = file.parent().unwrap_or(Path::new(""));
-            dir.join(".chanctl").join("sandbox.json")
+            let name = match env {
+                Some(env) => format!("sandbox-{env}.json"),
+                None => "sandbox.json".to_string(),
+            };
+            dir.join(".chanctl").join(name)
         })
     }
 
-    /// Open the backend; `write` takes the sandbox's lock.
+    /// Open the backend for environment `env`; `write` takes the sandbox's lock.
     pub fn open(
         &self,
         file: &Path,
         quota: u32,
         write: bool,
+        env: Option<&str>,
         printer: &Printer,
     ) -> Result<Backend, Exit> {
         let fail = |message: String| {
@@ -71,7 +79,15 @@ impl BackendArgs {
         };
         match self.backend {
             Kind::Sandbox => {
-                let path = self.sandbox_path(file);
+                if let Some(env) = env
+                    && !crate::config::environments::valid_name(env)
+                {
+                    return Err(fail(format!(
+                        "`{env}` cannot be an environment name: use letters, digits, `-`, `_` \
+                         and `.`, starting with a letter or digit"
+                    )));
+                }
+                let path = self.sandbox_path(file, env);
                 let sandbox = if write {
                     Sandbox::open_write(&path, quota)
                 } else {

@@ -1,12 +1,15 @@
-//! `chanctl export`: write the live account as a channels file.
+//! `chanctl export`: write the live account as a channels file. When a channels file is at
+//! hand (`-f`, or `channels.yaml` if it exists), its sensitive values are written as the
+//! `${VAR}` references it takes them from, never as values.
 
 use super::Exit;
 use super::backend::{BackendArgs, with_provider};
-use super::context::runtime;
+use super::context::{EnvArgs, load_file, runtime, secret_keeping};
 use crate::config::file::DEFAULT_QUOTA;
 use crate::printer::Printer;
 use crate::provider::Provider;
 use crate::provider::sandbox::write_atomically;
+use crate::render::export::References;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -14,6 +17,12 @@ pub struct Args {
     /// Write to this file instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The channels file whose `${VAR}` references to keep (default: channels.yaml, when it
+    /// exists); the default sandbox sits beside it.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub env: EnvArgs,
     #[command(flatten)]
     pub backend: BackendArgs,
     /// The quota to write in the file (the API does not tell it).
@@ -22,12 +31,34 @@ pub struct Args {
 }
 
 pub fn exec(args: &Args, printer: &Printer) -> Exit {
-    // The default sandbox sits beside the file being written.
-    let anchor = args
-        .output
+    let env = args.env.name();
+    let default_file = PathBuf::from("channels.yaml");
+    let file = args
+        .file
         .clone()
-        .unwrap_or_else(|| PathBuf::from("channels.yaml"));
-    let backend = match args.backend.open(&anchor, args.quota, false, printer) {
+        .or_else(|| default_file.is_file().then(|| default_file.clone()));
+    let (references, printer) = match &file {
+        Some(file) => match load_file(file, env, printer) {
+            Ok(desired) => (References::of(&desired), secret_keeping(printer, &desired)),
+            Err(exit) => {
+                printer.error(&format!(
+                    "export reads {} to keep its sensitive values out; fix it, or name another file with -f",
+                    file.display()
+                ));
+                return exit;
+            }
+        },
+        None => (References::default(), *printer),
+    };
+    let printer = &printer;
+    // The default sandbox sits beside the channels file named with -f, else beside the file
+    // being written.
+    let anchor = args
+        .file
+        .clone()
+        .or_else(|| args.output.clone())
+        .unwrap_or(default_file);
+    let backend = match args.backend.open(&anchor, args.quota, false, env, printer) {
         Ok(b) => b,
         Err(exit) => return exit,
     };
@@ -43,7 +74,8 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
         }
     };
     let modeline = modeline_for(args.output.as_deref());
-    let yaml = match crate::render::export::to_yaml(&live, args.quota, &modeline) {
+    let yaml = match crate::render::export::to_yaml_with(&live, args.quota, &modeline, &references)
+    {
         Ok(y) => y,
         Err(e) => {
             printer.error(&e);

@@ -6,6 +6,7 @@ pub(crate) mod backend;
 mod context;
 mod export;
 mod init;
+mod lock;
 pub(crate) mod plan;
 mod schema;
 mod validate;
@@ -59,6 +60,8 @@ pub enum Command {
     Export(export::Args),
     /// Write a commented starter channels.yaml.
     Init(init::Args),
+    /// See or clear the lock that keeps applies to one account one at a time.
+    Lock(lock::Args),
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -89,6 +92,7 @@ pub fn main() -> ExitCode {
         Command::Schema => schema::exec(&printer),
         Command::Export(args) => export::exec(&args, &printer),
         Command::Init(args) => init::exec(&args, &printer),
+        Command::Lock(args) => lock::exec(&args, &printer),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

@@ -2,13 +2,16 @@
 
 use super::Exit;
 use super::backend::{Backend, BackendArgs, with_provider};
-use super::context::{FileArgs, ScopeArgs, load_file_with_source, runtime};
+use super::context::{
+    EnvArgs, FileArgs, ScopeArgs, load_file_with_source, runtime, secret_keeping,
+};
 use crate::config::Desired;
 use crate::plan::{self, Plan, Source};
 use crate::printer::Printer;
 use crate::provider::Provider;
 use crate::provider::sandbox::write_atomically;
 use crate::render;
+use crate::sensitive::Secrets;
 use clap::ValueEnum;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -22,6 +25,8 @@ pub enum Format {
 pub struct Args {
     #[command(flatten)]
     pub file: FileArgs,
+    #[command(flatten)]
+    pub env: EnvArgs,
     #[command(flatten)]
     pub backend: BackendArgs,
     /// Output format.
@@ -42,7 +47,11 @@ pub struct Args {
 
 pub fn exec(args: &Args, printer: &Printer) -> Exit {
     match compute(args, printer) {
-        Ok(plan) => {
+        Ok((plan, desired, printer)) => {
+            // Shown and saved, the plan never holds a sensitive value.
+            let secrets = Secrets::new(desired.sensitive_values());
+            let (plan, hidden) = plan::redact::redact(&plan, &secrets, &desired.sensitive);
+            let printer = &printer.with_secrets(hidden);
             let text = match args.format {
                 Format::Text => render::text::render(&plan, printer.out_style),
                 Format::Json => render::json(&plan),
@@ -69,13 +78,17 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
     }
 }
 
-fn compute(args: &Args, printer: &Printer) -> Result<Plan, Exit> {
-    let (desired, source) = load_file_with_source(&args.file.file, printer)?;
+/// The plan (with the real values), the desired state, and a printer that keeps the
+/// sensitive values out.
+fn compute(args: &Args, printer: &Printer) -> Result<(Plan, Desired, Printer), Exit> {
+    let env = args.env.name();
+    let (desired, source) = load_file_with_source(&args.file.file, env, printer)?;
+    let printer = &secret_keeping(printer, &desired);
     let backend = args
         .backend
-        .open(&args.file.file, desired.quota, false, printer)?;
+        .open(&args.file.file, desired.quota, false, env, printer)?;
     let rt = runtime(printer)?;
-    read_and_plan(
+    let plan = read_and_plan(
         &backend,
         &desired,
         source,
@@ -83,7 +96,8 @@ fn compute(args: &Args, printer: &Printer) -> Result<Plan, Exit> {
         &args.scope,
         &rt,
         printer,
-    )
+    )?;
+    Ok((plan, desired, *printer))
 }
 
 /// One paragraph for cron jobs: whether the account drifted from the file, and how.

@@ -1,23 +1,38 @@
 //! `chanctl validate`: check a file without touching any account.
 
 use super::Exit;
-use super::context::{FileArgs, load_file};
+use super::context::{EnvArgs, FileArgs, load_file};
 use crate::printer::Printer;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub file: FileArgs,
+    #[command(flatten)]
+    pub env: EnvArgs,
 }
 
 pub fn exec(args: &Args, printer: &Printer) -> Exit {
-    match load_file(&args.file.file, printer) {
+    match load_file(&args.file.file, args.env.name(), printer) {
         Ok(desired) => {
+            let n = desired.channels.len();
+            let what = match &desired.environment {
+                Some(env) => format!("is valid for environment {env}"),
+                None => "is valid".to_string(),
+            };
+            let environments = if desired.environment.is_none() && !desired.environments.is_empty()
+            {
+                format!(
+                    "; environments: {} (check each with --env)",
+                    desired.environments.join(", ")
+                )
+            } else {
+                String::new()
+            };
             printer.out(&format!(
-                "{} is valid: {} channel{}, quota {}.\n",
+                "{} {what}: {n} channel{}, quota {}{environments}.\n",
                 args.file.file.display(),
-                desired.channels.len(),
-                if desired.channels.len() == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "s" },
                 desired.quota
             ));
             Exit::Ok

@@ -5,11 +5,12 @@
 //! depend on them.
 
 use crate::model::{
-    Binding, ChannelType, EmailBinding, InstagramBinding, MessengerBinding, ViberBinding,
-    WhatsappBinding,
+    Binding, ChannelType, EmailBinding, InstagramBinding, MessengerBinding, SafetyLimits,
+    ViberBinding, WhatsappBinding,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The default channel quota of a CAMS account, all types together.
 pub const DEFAULT_QUOTA: u32 = 100;
@@ -31,8 +32,61 @@ pub struct ChannelsFile {
     /// When true, live channels this file does not declare are deleted (like --prune).
     #[serde(default)]
     pub prune: bool,
+    /// How much one apply may change before it needs --force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "SafetyLimits")]
+    pub safety: Option<SafetyLimits>,
     /// The channels of the account. Names are unique.
     pub channels: Vec<ChannelSpec>,
+    /// Overrides per environment, chosen with `--env NAME` (or CHANCTL_ENV); without it the
+    /// file applies as written. Names: letters, digits, `-`, `_` and `.`.
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvironmentSpec>,
+}
+
+/// What one environment changes in the file. Every key is optional; what is not given is
+/// the file's. (`skip_serializing_if` only keeps a `"default": null` out of the schema.)
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentSpec {
+    /// The account in this environment, key by key.
+    #[serde(default)]
+    #[schemars(with = "AccountSpec")]
+    pub account: Option<AccountSpec>,
+    /// `prune` in this environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "bool")]
+    pub prune: Option<bool>,
+    /// The safety limits in this environment, key by key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "SafetyLimits")]
+    pub safety: Option<SafetyLimits>,
+    /// Channel overrides, keyed by the channel's `name` under `channels` (its base name).
+    #[serde(default)]
+    pub channels: BTreeMap<String, ChannelOverride>,
+}
+
+/// What an environment changes in one channel. The merged channel is checked like any other.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelOverride {
+    /// The channel's name in this environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub name: Option<String>,
+    /// The description in this environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub description: Option<String>,
+    /// The binding in this environment: replaces the file's binding whole, with the keys of
+    /// the channel's type. Values from `${VAR}` references are sensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>", extend("x-sensitive" = true))]
+    pub binding: Option<serde_json::Value>,
+    /// `protect` in this environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "bool")]
+    pub protect: Option<bool>,
 }
 
 /// Facts about the account.
@@ -85,9 +139,11 @@ pub struct Bound<B> {
     #[serde(default)]
     #[schemars(length(max = 150))]
     pub description: String,
-    /// What the channel is bound to. Without it the channel exists Unbound.
+    /// What the channel is bound to. Without it the channel exists Unbound. Values may be
+    /// `${VAR}` references; a value from a reference is sensitive: plans show it as
+    /// `(sensitive)` and never save it.
     #[serde(default = "none::<B>")]
-    #[schemars(with = "B")]
+    #[schemars(with = "B", extend("x-sensitive" = true))]
     pub binding: Option<B>,
     /// Never delete or rebind this channel without --force.
     #[serde(default)]
@@ -166,10 +222,63 @@ impl ChannelSpec {
     }
 }
 
-/// The whole desired state, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The whole desired state, validated (for one environment, when one was chosen).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Desired {
     pub quota: u32,
     pub prune: bool,
     pub channels: Vec<DesiredChannel>,
+    pub safety: SafetyLimits,
+    /// The environment the file was loaded for (`--env`); `None` for the file as written.
+    pub environment: Option<String>,
+    /// Every environment the file defines, sorted.
+    pub environments: Vec<String>,
+    /// Binding values that come from `${VAR}` references, by channel and key.
+    pub sensitive: Vec<SensitiveField>,
+}
+
+/// A binding value that comes from a `${VAR}` reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SensitiveField {
+    /// The channel's (final) name.
+    pub channel: String,
+    /// The binding key, e.g. `phone_number`.
+    pub field: String,
+    /// The value as written in the file, e.g. `${WA_NUMBER}`.
+    pub template: String,
+}
+
+impl Desired {
+    /// The real values of the sensitive fields.
+    pub fn sensitive_values(&self) -> Vec<String> {
+        self.sensitive
+            .iter()
+            .filter_map(|s| self.value_of(&s.channel, &s.field))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Sensitive value → its text as written (`${VAR}`), e.g. to write a reference back
+    /// instead of the value.
+    pub fn sensitive_templates(&self) -> BTreeMap<String, String> {
+        self.sensitive
+            .iter()
+            .filter_map(|s| {
+                self.value_of(&s.channel, &s.field)
+                    .map(|v| (v.to_string(), s.template.clone()))
+            })
+            .collect()
+    }
+
+    fn value_of(&self, channel: &str, field: &str) -> Option<&str> {
+        self.channels
+            .iter()
+            .find(|c| c.name == channel)?
+            .binding
+            .as_ref()?
+            .fields()
+            .into_iter()
+            .find(|(k, _)| *k == field)
+            .map(|(_, v)| v)
+    }
 }

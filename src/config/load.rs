@@ -1,82 +1,60 @@
 //! From the text of channels.yaml to a validated [`Desired`], or to every problem found.
 //!
-//! Four passes, each reporting all it finds: YAML syntax, the JSON Schema (with paths mapped
-//! back to YAML spans), typing, and the semantic rules. Syntax errors stop the run (there is
-//! no tree to check); the other passes all run so that one invocation shows everything.
+//! The passes, each reporting all it finds: YAML syntax; `${VAR}` references (replaced
+//! before anything looks at the values); for an environment, its overrides (see
+//! [`super::environments`]); the JSON Schema (with paths mapped back to YAML spans); typing;
+//! and the semantic rules. Syntax errors stop the run (there is no tree to
+//! check); the other passes all run so that one invocation shows everything.
 
-use super::file::{ChannelSpec, ChannelsFile, DEFAULT_QUOTA, Desired, DesiredChannel, MAX_QUOTA};
+use super::environments;
+use super::file::{
+    ChannelSpec, ChannelsFile, DEFAULT_QUOTA, Desired, DesiredChannel, MAX_QUOTA, SensitiveField,
+};
 use super::schema;
 use super::semantic;
+use super::tree::to_json_with_spans;
+pub use super::tree::{Place, SpanMap};
+use super::vars::{self, Expanded, Lookup};
 use super::yaml::{self, Node, Span, Value};
 use crate::diagnostic::Diagnostic;
+use crate::sensitive::Secrets;
 use serde_json::Value as Json;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Larger inputs are refused before parsing: no real channels file comes near it.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
-/// Where a JSON pointer's value (and its key, for mapping entries) stands in the source.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Place {
-    pub key: Option<Span>,
-    /// Where the key is written (in the anchored original, for an entry from an alias).
-    pub key_defined: Option<Span>,
-    /// Where the value is used (an alias or merge entry, for a value that comes from one).
-    pub value: Span,
-    /// Where the value is written (the anchored original, for a value from an alias).
-    pub defined: Span,
+/// What loading needs from outside the file. The core reads no environment: the caller
+/// passes the variables in.
+#[derive(Clone, Copy)]
+pub struct LoadOptions<'a> {
+    /// The environment whose overrides apply (`--env`); `None` for the file as written.
+    pub environment: Option<&'a str>,
+    /// Where `${VAR}` references take their values from.
+    pub vars: Lookup<'a>,
 }
 
-/// JSON pointer → place in the YAML source.
-#[derive(Debug, Default)]
-pub struct SpanMap {
-    places: HashMap<String, Place>,
+fn no_vars(_: &str) -> Option<String> {
+    None
 }
 
-impl SpanMap {
-    pub fn get(&self, pointer: &str) -> Option<Place> {
-        self.places.get(pointer).copied()
-    }
-
-    /// The span of the value at `pointer`, else of its nearest ancestor.
-    pub fn value_span(&self, pointer: &str) -> Span {
-        self.nearest(pointer).value
-    }
-
-    /// Where the value at `pointer` (else its nearest ancestor) is written: unlike
-    /// [`SpanMap::value_span`], the anchored original when the value comes from an alias.
-    pub fn defined_span(&self, pointer: &str) -> Span {
-        self.nearest(pointer).defined
-    }
-
-    /// The span of the key of the entry at `pointer` (its value's span when it has no key).
-    pub fn key_span(&self, pointer: &str) -> Span {
-        let place = self.nearest(pointer);
-        place.key.unwrap_or(place.value)
-    }
-
-    /// Like [`SpanMap::key_span`], but where the key is written (see [`SpanMap::defined_span`]).
-    pub fn key_defined_span(&self, pointer: &str) -> Span {
-        let place = self.nearest(pointer);
-        place.key_defined.unwrap_or(place.defined)
-    }
-
-    fn nearest(&self, pointer: &str) -> Place {
-        let mut p = pointer;
-        loop {
-            if let Some(place) = self.places.get(p) {
-                return *place;
-            }
-            match p.rfind('/') {
-                Some(i) => p = &p[..i],
-                None => return Place::default(),
-            }
+impl Default for LoadOptions<'_> {
+    fn default() -> Self {
+        LoadOptions {
+            environment: None,
+            vars: &no_vars,
         }
     }
 }
 
-/// Validate `source` (named `file_name` in messages) and return the desired state.
+/// Validate `source` as written, without variables, and return the desired state.
 pub fn load(source: &str) -> Result<Desired, Vec<Diagnostic>> {
+    load_with(source, &LoadOptions::default())
+}
+
+/// Validate `source` for `options.environment`, with `options.vars` for `${VAR}` references,
+/// and return the desired state. No diagnostic shows a sensitive value.
+pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec<Diagnostic>> {
     if source.len() > MAX_INPUT_BYTES {
         return Err(vec![Diagnostic::new(
             "chanctl::input::too_large",
@@ -101,26 +79,66 @@ pub fn load(source: &str) -> Result<Desired, Vec<Diagnostic>> {
             return Err(vec![d]);
         }
     };
-    let mut diagnostics = Vec::new();
-    let mut spans = SpanMap::default();
-    spans.places.insert(
-        String::new(),
-        Place {
-            key: None,
-            key_defined: None,
-            value: root.span,
-            defined: root.defined,
-        },
-    );
-    let mut pointer = String::new();
-    let json = to_json(&root, &mut pointer, &mut spans, &mut diagnostics);
+    let (mut json, mut spans, mut diagnostics) = to_json_with_spans(&root);
 
     if !json.is_object() {
         diagnostics.push(root_diagnostic(source, &root));
         return Err(diagnostics);
     }
 
+    // An environment the file does not define: what else is wrong depends on which was meant.
+    if let Some(env) = options.environment
+        && !environments::defines(&json, env)
+    {
+        return Err(vec![environments::unknown_environment(&json, &spans, env)]);
+    }
+    // Variables: in the file as written, except what the chosen environment replaces, and in
+    // that environment only, so that the variables of values not used need not be set.
+    let chosen = options.environment;
+    let grafts = chosen.map_or_else(Vec::new, |env| environments::grafts(&json, env));
+    let mut skip: Vec<String> = grafts.iter().map(|(_, to)| to.clone()).collect();
+    skip.push("/environments".to_string());
+    let mut expanded = Expanded::default();
+    vars::expand(
+        &mut json,
+        "",
+        &skip,
+        options.vars,
+        &spans,
+        source,
+        &mut expanded,
+    );
+    if let Some(env) = chosen {
+        let at = format!("/environments/{}", super::tree::escape(env));
+        vars::expand(
+            &mut json,
+            &at,
+            &[],
+            options.vars,
+            &spans,
+            source,
+            &mut expanded,
+        );
+    }
+    let secrets = Secrets::new(
+        expanded
+            .templates
+            .keys()
+            .filter(|p| vars::is_binding_value(p))
+            .filter_map(|p| json.pointer(p).and_then(Json::as_str).map(str::to_string)),
+    );
+    diagnostics.append(&mut expanded.diagnostics);
+    diagnostics.extend(environments::check(&json, &spans));
+    let environment_names = environments::names(&json);
+
+    // The file as the environment sees it: what the environment replaces is not checked.
+    if let Some(env) = chosen {
+        environments::overlay(&mut json, env, &mut spans, &mut expanded.templates);
+    }
     let schema_errors = super::schema_errors::collect(schema::validator(), &json, &spans, source);
+    if let Some(root) = json.as_object_mut() {
+        root.remove("environments");
+    }
     let schema_ok = schema_errors.is_empty();
     diagnostics.extend(schema_errors);
 
@@ -128,14 +146,19 @@ pub fn load(source: &str) -> Result<Desired, Vec<Diagnostic>> {
         match serde_json::from_value::<ChannelsFile>(json) {
             Ok(file) => {
                 let quota = file.account.as_ref().map_or(DEFAULT_QUOTA, |a| a.quota);
+                let channels: Vec<DesiredChannel> = file
+                    .channels
+                    .into_iter()
+                    .map(|c| c.into_desired())
+                    .collect();
                 let desired = Desired {
                     quota,
                     prune: file.prune,
-                    channels: file
-                        .channels
-                        .into_iter()
-                        .map(|c| c.into_desired())
-                        .collect(),
+                    safety: file.safety.unwrap_or_default(),
+                    environment: chosen.map(str::to_string),
+                    environments: environment_names,
+                    sensitive: sensitive_fields(&channels, &expanded.templates),
+                    channels,
                 };
                 let indexed: Vec<_> = desired.channels.iter().enumerate().collect();
                 diagnostics.extend(semantic::check(&indexed, desired.quota, &spans));
@@ -190,9 +213,47 @@ pub fn load(source: &str) -> Result<Desired, Vec<Diagnostic>> {
             .map_or(0, Vec::len);
         diagnostics.extend(semantic::check_partial(&indexed, total, quota, &spans));
     }
+    diagnostics.retain(|d| !expanded.is_noise(d));
     let mut diagnostics = merge_repeats(diagnostics);
     diagnostics.sort_by_key(Diagnostic::offset);
+    if !secrets.is_empty() {
+        for d in &mut diagnostics {
+            scrub(d, &secrets);
+        }
+    }
     Err(diagnostics)
+}
+
+/// The binding values of `channels` that came from `${VAR}` references (`templates`: JSON
+/// pointer → text as written, in the merged file).
+fn sensitive_fields(
+    channels: &[DesiredChannel],
+    templates: &BTreeMap<String, String>,
+) -> Vec<SensitiveField> {
+    let mut out = Vec::new();
+    for (i, c) in channels.iter().enumerate() {
+        for (field, _) in c.binding.iter().flat_map(|b| b.fields()) {
+            if let Some(template) = templates.get(&format!("/channels/{i}/binding/{field}")) {
+                out.push(SensitiveField {
+                    channel: c.name.clone(),
+                    field: field.to_string(),
+                    template: template.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Keep sensitive values out of a diagnostic's text (a message may quote a value).
+fn scrub(d: &mut Diagnostic, secrets: &Secrets) {
+    d.message = secrets.scrub(&d.message);
+    for label in &mut d.labels {
+        label.text = secrets.scrub(&label.text);
+    }
+    if let Some(help) = &mut d.help {
+        *help = secrets.scrub(help);
+    }
 }
 
 /// One diagnostic per problem: the same problem reached twice (a value written once under an
@@ -259,127 +320,6 @@ fn root_diagnostic(source: &str, root: &Node) -> Diagnostic {
         format!("{}, not a mapping", root.value.kind()),
     )
     .with_help(help)
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-/// Convert the node tree to JSON, recording spans and reporting repeated keys.
-fn to_json(
-    node: &Node,
-    pointer: &mut String,
-    spans: &mut SpanMap,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Json {
-    match &node.value {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Int(i) => {
-            if let Ok(v) = i64::try_from(*i) {
-                Json::from(v)
-            } else if let Ok(v) = u64::try_from(*i) {
-                Json::from(v)
-            } else {
-                Json::String(i.to_string())
-            }
-        }
-        // JSON Schema counts 1.0 as an integer; serde does not. Say it as the integer it is.
-        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Json::from(*f as i64),
-        Value::Float(f) => serde_json::Number::from_f64(*f)
-            .map(Json::Number)
-            .unwrap_or_else(|| Json::String(f.to_string())),
-        Value::Str(s) => Json::String(s.clone()),
-        Value::Seq(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                spans.places.insert(
-                    pointer.clone(),
-                    Place {
-                        key: None,
-                        key_defined: None,
-                        value: item.span,
-                        defined: item.defined,
-                    },
-                );
-                out.push(to_json(item, pointer, spans, diagnostics));
-                pointer.truncate(len);
-            }
-            Json::Array(out)
-        }
-        Value::Map(entries) => {
-            let mut out = serde_json::Map::new();
-            let mut first_seen: HashMap<String, Span> = HashMap::new();
-            for (k, v) in entries {
-                let key = match &k.value {
-                    Value::Str(s) => s.clone(),
-                    Value::Int(i) => i.to_string(),
-                    Value::Bool(b) => b.to_string(),
-                    Value::Null => "null".to_string(),
-                    Value::Float(f) => f.to_string(),
-                    Value::Seq(_) | Value::Map(_) => {
-                        diagnostics.push(Diagnostic::new(
-                            "chanctl::yaml::complex_key",
-                            "a mapping key must be a plain value",
-                            k.span,
-                            "complex key",
-                        ));
-                        continue;
-                    }
-                };
-                if let Some(first) = first_seen.get(&key) {
-                    // Where the keys are written: a mapping used through an alias repeats the
-                    // anchor's problem, which is then reported once.
-                    let mut d = Diagnostic::new(
-                        "chanctl::yaml::duplicate_key",
-                        format!("duplicate key `{key}`"),
-                        k.defined,
-                        "repeated here",
-                    )
-                    .with_label(*first, "first defined here")
-                    .with_help("YAML keys must be unique within a mapping: remove one of them");
-                    if k.span != k.defined {
-                        d = d.with_label(k.span, "used again here, through an alias");
-                    }
-                    diagnostics.push(d);
-                    continue;
-                }
-                first_seen.insert(key.clone(), k.defined);
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&escape(&key));
-                spans.places.insert(
-                    pointer.clone(),
-                    Place {
-                        key: Some(k.span),
-                        key_defined: Some(k.defined),
-                        value: value_span(k, v),
-                        defined: if v.defined == v.span {
-                            value_span(k, v)
-                        } else {
-                            v.defined
-                        },
-                    },
-                );
-                let value = to_json(v, pointer, spans, diagnostics);
-                pointer.truncate(len);
-                out.insert(key, value);
-            }
-            Json::Object(out)
-        }
-    }
-}
-
-/// An empty value (`key:` with nothing after it) has no span of its own: point at the key.
-fn value_span(key: &Node, value: &Node) -> Span {
-    if value.value == Value::Null && value.span.len == 0 {
-        key.span
-    } else {
-        value.span
-    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,17 @@
 //! Reading and validating channels.yaml: from text to a [`file::Desired`] or a list of
-//! diagnostics. Pure: the caller reads the file.
+//! diagnostics. Pure: the caller reads the file and passes in the variables.
 
+pub mod environments;
 pub mod file;
 pub mod load;
+#[cfg(test)]
+mod load_tests;
 pub mod schema;
 pub mod schema_errors;
 pub mod semantic;
+pub mod tree;
+pub mod vars;
 pub mod yaml;
 
-pub use file::{Desired, DesiredChannel};
-pub use load::load;
+pub use file::{Desired, DesiredChannel, SensitiveField};
+pub use load::{LoadOptions, load, load_with};

@@ -464,8 +464,18 @@ fn misspelled<'a>(pointer: &str, instance: &'a Json, property: &str) -> Option<&
 fn known_key_somewhere(pointer: &str, key: &str) -> bool {
     let segments: Vec<&str> = pointer.split('/').skip(1).collect();
     let all: &[&str] = match segments.as_slice() {
-        [] => &["version", "account", "prune", "channels"],
-        ["account"] => &["quota"],
+        [] => &[
+            "version",
+            "account",
+            "prune",
+            "safety",
+            "channels",
+            "environments",
+        ],
+        ["account"] | ["environments", _, "account"] => &["quota"],
+        ["safety"] | ["environments", _, "safety"] => &["max_change_percent", "min_managed"],
+        ["environments", _] => &["account", "prune", "safety", "channels"],
+        ["environments", _, "channels", _] => &super::environments::CHANNEL_KEYS,
         ["channels", _] => &[
             "name",
             "type",
@@ -489,7 +499,7 @@ fn known_key_somewhere(pointer: &str, key: &str) -> bool {
 
 /// Close enough to be a typo: a prefix of the other (`phone` / `phone_number`), or a few edits
 /// away (`descripton`).
-fn similar(a: &str, b: &str) -> bool {
+pub(crate) fn similar(a: &str, b: &str) -> bool {
     let (a, b) = (a.to_lowercase(), b.to_lowercase());
     if a.len() >= 3 && b.len() >= 3 && (a.starts_with(&b) || b.starts_with(&a)) {
         return true;
@@ -503,7 +513,7 @@ fn similar(a: &str, b: &str) -> bool {
 }
 
 /// Levenshtein distance, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -757,8 +767,18 @@ fn binding_keys(t: ChannelType) -> &'static [&'static str] {
 fn allowed_keys(pointer: &str, root: &Json) -> Vec<&'static str> {
     let segments: Vec<&str> = pointer.split('/').skip(1).collect();
     match segments.as_slice() {
-        [] => vec!["version", "account", "prune", "channels"],
-        ["account"] => vec!["quota"],
+        [] => vec![
+            "version",
+            "account",
+            "prune",
+            "safety",
+            "channels",
+            "environments",
+        ],
+        ["account"] | ["environments", _, "account"] => vec!["quota"],
+        ["safety"] | ["environments", _, "safety"] => vec!["max_change_percent", "min_managed"],
+        ["environments", _] => vec!["account", "prune", "safety", "channels"],
+        ["environments", _, "channels", _] => super::environments::CHANNEL_KEYS.to_vec(),
         ["channels", _] => {
             let t = root.pointer(pointer).and_then(channel_type);
             if t == Some(ChannelType::Sms) {

@@ -3,7 +3,9 @@
 //! where the change was made but the answer never arrives.
 //!
 //! Faults are drawn from a seeded xorshift generator, so a given `--seed` replays the same
-//! sequence of faults for the same sequence of requests.
+//! sequence of faults for the same sequence of requests. Either one rate spread evenly over
+//! the enabled kinds (`--fault-rate`), or a rate per kind (`--fault-5xx`, `--fault-ambiguous`,
+//! ...), so that a fault matrix can weigh the kinds as the real service does.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -85,10 +87,25 @@ pub enum FaultKind {
     Drop,
     /// The change is made, then the answer is held back past a client's timeout.
     Delay,
+    /// The change is made only after the answer has been given up on: the request is held
+    /// back, the connection dropped, and the change committed later (a request still in
+    /// flight when the client looks). Not among the default kinds.
+    Late,
 }
 
 impl FaultKind {
-    pub const ALL: [FaultKind; 5] = [
+    /// Every kind `--faults` knows.
+    pub const ALL: [FaultKind; 6] = [
+        FaultKind::Unavailable,
+        FaultKind::Throttle,
+        FaultKind::Business,
+        FaultKind::Drop,
+        FaultKind::Delay,
+        FaultKind::Late,
+    ];
+
+    /// The kinds injected when `--faults` is not given.
+    pub const DEFAULT: [FaultKind; 5] = [
         FaultKind::Unavailable,
         FaultKind::Throttle,
         FaultKind::Business,
@@ -103,6 +120,7 @@ impl FaultKind {
             FaultKind::Business => "business",
             FaultKind::Drop => "drop",
             FaultKind::Delay => "delay",
+            FaultKind::Late => "late",
         }
     }
 
@@ -114,7 +132,7 @@ impl FaultKind {
 
     /// Whether the operation is still carried out.
     pub fn commits(self) -> bool {
-        matches!(self, FaultKind::Drop | FaultKind::Delay)
+        matches!(self, FaultKind::Drop | FaultKind::Delay | FaultKind::Late)
     }
 }
 
@@ -126,29 +144,67 @@ pub struct Fault {
     pub retry_after_ms: Option<u64>,
 }
 
-/// Draws faults at a rate from the enabled kinds.
+/// Draws faults at a rate from the enabled kinds, or at a rate per kind.
 #[derive(Debug)]
 pub struct Faults {
     rate: f64,
     kinds: Vec<FaultKind>,
+    /// Per-kind rates; when not empty they replace `rate` and `kinds`.
+    rates: Vec<(FaultKind, f64)>,
     rng: XorShift,
+}
+
+fn probability(rate: f64) -> f64 {
+    if rate.is_finite() {
+        rate.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
 }
 
 impl Faults {
     pub fn new(rate: f64, seed: u64, kinds: Vec<FaultKind>) -> Self {
         Faults {
-            rate: if rate.is_finite() {
-                rate.clamp(0.0, 1.0)
-            } else {
-                0.0
-            },
+            rate: probability(rate),
             kinds,
+            rates: Vec::new(),
             rng: XorShift::new(seed),
         }
     }
 
-    /// The fault for the next request, if any.
-    pub fn roll(&mut self) -> Option<Fault> {
+    /// A rate per kind: each request draws once; kind `k` is injected with probability
+    /// `rates[k]`. Rates that add up to more than 1 are scaled down to 1 in total.
+    pub fn per_kind(seed: u64, rates: Vec<(FaultKind, f64)>) -> Self {
+        let mut rates: Vec<(FaultKind, f64)> = rates
+            .into_iter()
+            .map(|(k, r)| (k, probability(r)))
+            .filter(|(_, r)| *r > 0.0)
+            .collect();
+        let total: f64 = rates.iter().map(|(_, r)| r).sum();
+        if total > 1.0 {
+            for (_, r) in &mut rates {
+                *r /= total;
+            }
+        }
+        Faults {
+            rate: 0.0,
+            kinds: Vec::new(),
+            rates,
+            rng: XorShift::new(seed),
+        }
+    }
+
+    fn pick(&mut self) -> Option<FaultKind> {
+        if !self.rates.is_empty() {
+            let mut draw = self.rng.next_f64();
+            for (kind, rate) in &self.rates {
+                if draw < *rate {
+                    return Some(*kind);
+                }
+                draw -= rate;
+            }
+            return None;
+        }
         if self.rate <= 0.0 || self.kinds.is_empty() {
             return None;
         }
@@ -156,7 +212,12 @@ impl Faults {
             return None;
         }
         let pick = (self.rng.next_u64() % self.kinds.len() as u64) as usize;
-        let kind = *self.kinds.get(pick)?;
+        self.kinds.get(pick).copied()
+    }
+
+    /// The fault for the next request, if any.
+    pub fn roll(&mut self) -> Option<Fault> {
+        let kind = self.pick()?;
         let retry_after_ms = (kind == FaultKind::Throttle && self.rng.next_u64().is_multiple_of(2))
             .then(|| 100 + self.rng.next_u64() % 400);
         Some(Fault {
@@ -202,5 +263,37 @@ mod tests {
                 .roll()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn per_kind_rates_are_each_near_their_rate() {
+        let rates = vec![
+            (FaultKind::Unavailable, 0.10),
+            (FaultKind::Throttle, 0.05),
+            (FaultKind::Drop, 0.02),
+        ];
+        let mut f = Faults::per_kind(3, rates.clone());
+        let draws: Vec<_> = (0..20_000).map(|_| f.roll()).collect();
+        for (kind, rate) in rates {
+            let n = draws.iter().flatten().filter(|d| d.kind == kind).count() as f64;
+            let expected = rate * 20_000.0;
+            assert!(
+                (n - expected).abs() < expected * 0.2,
+                "{kind:?}: {n} injected, about {expected} expected"
+            );
+        }
+        assert!(
+            !draws
+                .iter()
+                .flatten()
+                .any(|d| matches!(d.kind, FaultKind::Business | FaultKind::Delay)),
+            "kinds without a rate are never injected"
+        );
+        // Over-full rates are scaled to a total of 1: every request fails.
+        let mut full = Faults::per_kind(
+            1,
+            vec![(FaultKind::Unavailable, 0.8), (FaultKind::Throttle, 0.8)],
+        );
+        assert!((0..100).all(|_| full.roll().is_some()));
     }
 }

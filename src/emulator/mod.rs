@@ -74,7 +74,11 @@
 //! of range is `InvalidParameter.PageIndex` / `.PageSize`. Rows are in creation order;
 //! `TotalCount` counts every match.
 //!
-//! **Faults** (`--fault-rate F --seed S`, kinds via `--faults`): `unavailable` (503),
+//! **Faults** (`--fault-rate F --seed S`, kinds via `--faults`; or a rate per kind with
+//! `--fault-5xx`, `--fault-throttle`, `--fault-business`, `--fault-drop`, `--fault-delay`,
+//! and `--fault-ambiguous` split evenly between drop and delay; `--fault-late`: the request is
+//! held `--ambiguous-delay-ms`, its connection dropped, and only then the change committed,
+//! as a request still in flight when the client looks): `unavailable` (503),
 //! `throttle` (400 Throttling.User, half with `x-acs-retry-after: <ms>`), `business` (200,
 //! Code ERR-COMMON-001, Success false) change nothing; `drop` (connection closed without an
 //! answer) and `delay` (answer held `--ambiguous-delay-ms`, default 30 s) happen AFTER the
@@ -111,6 +115,8 @@ pub struct Config {
     pub fault_rate: f64,
     pub seed: u64,
     pub fault_kinds: Vec<FaultKind>,
+    /// A rate per kind; when not empty it replaces `fault_rate` and `fault_kinds`.
+    pub fault_rates: Vec<(FaultKind, f64)>,
     pub viber_audit_ms: u64,
     pub ambiguous_delay: Duration,
 }
@@ -126,7 +132,8 @@ impl Config {
             qps: 0,
             fault_rate: 0.0,
             seed: 1,
-            fault_kinds: FaultKind::ALL.to_vec(),
+            fault_kinds: FaultKind::DEFAULT.to_vec(),
+            fault_rates: Vec::new(),
             viber_audit_ms: 0,
             ambiguous_delay: Duration::from_secs(30),
         }
@@ -159,11 +166,11 @@ impl Emulator {
             verifier: auth::verifier(&config.credentials),
             store: Mutex::new(store),
             throttle: Mutex::new(Throttle::new(config.qps)),
-            faults: Mutex::new(Faults::new(
-                config.fault_rate,
-                config.seed,
-                config.fault_kinds,
-            )),
+            faults: Mutex::new(if config.fault_rates.is_empty() {
+                Faults::new(config.fault_rate, config.seed, config.fault_kinds)
+            } else {
+                Faults::per_kind(config.seed, config.fault_rates)
+            }),
             options: Options {
                 latency: config.latency,
                 viber_audit_ms: config.viber_audit_ms,

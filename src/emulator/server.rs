@@ -53,6 +53,8 @@ struct Decision {
     action: String,
     reply: Result<Fields, ApiError>,
     fault: Option<Fault>,
+    /// A `late` fault: the operation to run once the answer has been given up on.
+    deferred: Option<Params>,
 }
 
 impl Emulator {
@@ -86,27 +88,35 @@ impl Emulator {
                     action,
                     reply: Err(e),
                     fault: None,
+                    deferred: None,
                 };
             }
         };
         let fault = lock(&self.faults).roll();
-        if let Some(f) = fault.filter(|f| !f.kind.commits()) {
+        if let Some(f) = fault.filter(|f| !f.kind.commits() || f.kind == FaultKind::Late) {
+            let deferred = (f.kind == FaultKind::Late).then_some(params);
             return Decision {
                 action,
                 reply: Ok(Fields::new()),
                 fault: Some(f),
+                deferred,
             };
         }
-        let ctx = Ctx {
-            now: jiff::Timestamp::now(),
-            viber_audit_ms: self.options.viber_audit_ms,
-        };
-        let reply = operations::dispatch(&action, &params, &mut lock(&self.store), &ctx);
+        let reply = self.run(&action, &params);
         Decision {
             action,
             reply,
             fault,
+            deferred: None,
         }
+    }
+
+    fn run(&self, action: &str, params: &Params) -> Result<Fields, ApiError> {
+        let ctx = Ctx {
+            now: jiff::Timestamp::now(),
+            viber_audit_ms: self.options.viber_audit_ms,
+        };
+        operations::dispatch(action, params, &mut lock(&self.store), &ctx)
     }
 
     fn authorized(&self, req: &HttpRequest<'_>, action: &mut String) -> Result<Params, ApiError> {
@@ -144,6 +154,22 @@ async fn handle(
         tokio::time::sleep(emu.options.latency).await;
     }
     let d = emu.decide(&method, &uri, &headers, &body);
+    if let Some(params) = d.deferred {
+        // Committed later by a task of its own, whether or not the client is still there.
+        let delay = emu.options.ambiguous_delay;
+        let (late, action) = (emu.clone(), d.action.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let done = late.run(&action, &params);
+            eprintln!(
+                "cams-emulator: {action} committed late ({})",
+                if done.is_ok() { "done" } else { "refused" }
+            );
+        });
+        tokio::time::sleep(delay / 2).await;
+        kill.0.store(true, Ordering::SeqCst);
+        return envelope::error(&request_id, &host, &ApiError::unavailable());
+    }
     let response = match (&d.reply, d.fault) {
         (_, Some(f)) if !f.kind.commits() => {
             eprintln!("cams-emulator: {} -> injected {}", d.action, f.kind.name());

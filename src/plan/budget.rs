@@ -72,6 +72,7 @@ mod tests {
                     previously: vec![],
                 })
                 .collect(),
+            ..Desired::default()
         };
         let target = Target {
             backend: "cams".into(),

@@ -155,10 +155,14 @@ pub fn build(
         }
     }
     let summary = Summary::of(&steps, unmanaged.len());
+    // With prune the file manages every live channel; without, those it declares.
+    let managed_count = live.channels.len() - unmanaged.len();
+    let blocked_by = super::safety::evaluate(&steps, managed_count, desired.safety);
     Ok(Plan {
         format_version: FORMAT_VERSION,
         target: options.target.clone(),
         source: options.source.clone(),
+        environment: desired.environment.clone(),
         live_fingerprint: live.fingerprint(),
         live_channels: super::digests(live),
         quota: desired.quota,
@@ -167,6 +171,9 @@ pub fn build(
         summary,
         unmanaged,
         warnings,
+        safety: desired.safety,
+        managed: managed_count,
+        blocked_by,
         api_budget: None,
     })
 }
@@ -180,15 +187,18 @@ fn suggest_renames(
     managed: &HashSet<&str>,
     warnings: &mut Vec<String>,
 ) {
+    let unmanaged: HashMap<&crate::model::Binding, &LiveChannel> = live
+        .channels
+        .iter()
+        .filter(|l| !managed.contains(l.id.as_str()))
+        .filter_map(|l| l.binding.as_ref().map(|b| (b, l)))
+        .collect();
     for (d, m) in desired.channels.iter().zip(matched) {
-        if m.is_some() || d.binding.is_none() {
+        if m.is_some() {
             continue;
         }
-        if let Some(l) = live.channels.iter().find(|l| {
-            !managed.contains(l.id.as_str())
-                && l.channel_type == d.channel_type
-                && l.binding == d.binding
-        }) {
+        // A binding's variant is its channel's type, so equal bindings mean equal types.
+        if let Some(l) = d.binding.as_ref().and_then(|b| unmanaged.get(b)) {
             warnings.push(format!(
                 "`{}` has the type and binding of live channel `{}` ({}), which the file no longer declares: if it is a rename, add `previously: [{}]` to `{}` so that the channel is kept instead of deleted and created",
                 d.name, l.name, l.id, l.name, d.name

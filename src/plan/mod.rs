@@ -7,15 +7,18 @@
 mod budget;
 mod diff;
 mod order;
+pub mod redact;
+pub mod safety;
 mod scope;
 mod stale;
 
 pub use budget::{ApiBudget, estimate};
 pub use diff::{PlanError, PlanOptions, build};
+pub use safety::{Blocked, Rule};
 pub use scope::{Scope, narrow};
 pub use stale::{LiveDigest, digests, staleness};
 
-use crate::model::{Binding, ChannelType};
+use crate::model::{Binding, ChannelType, SafetyLimits};
 use crate::rules::Op;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -24,7 +27,9 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// What a step does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
@@ -267,6 +272,9 @@ pub struct Plan {
     pub target: Target,
     #[serde(default)]
     pub source: Source,
+    /// The environment (`--env`) the file was read for; `null` for the file as written.
+    #[serde(default)]
+    pub environment: Option<String>,
     /// Fingerprint of the live state the plan was computed from.
     pub live_fingerprint: String,
     /// A digest per live channel, so that a stale saved plan can say what changed.
@@ -282,6 +290,16 @@ pub struct Plan {
     pub unmanaged: Vec<Unmanaged>,
     /// Things a reviewer should know that do not stop the plan.
     pub warnings: Vec<String>,
+    /// The safety limits the plan is checked against (from the file).
+    #[serde(default)]
+    pub safety: SafetyLimits,
+    /// How many live channels the file manages (matched by name or old name; with prune,
+    /// every live channel): what `safety.max_change_percent` is a share of.
+    #[serde(default)]
+    pub managed: usize,
+    /// The safety rules that make apply refuse this plan without --force (exit 3).
+    #[serde(default)]
+    pub blocked_by: Vec<Blocked>,
     /// The API calls apply will make (absent for the sandbox, which makes none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_budget: Option<ApiBudget>,
@@ -297,6 +315,12 @@ impl Plan {
         self.steps.iter().filter(|s| s.protected)
     }
 
+    /// The safety rules that block this plan without --force, evaluated now from its steps
+    /// (the same as `blocked_by` for a plan made by [`build`] or [`narrow`]).
+    pub fn blocks(&self) -> Vec<Blocked> {
+        safety::evaluate(&self.steps, self.managed, self.safety)
+    }
+
     pub fn waves(&self) -> usize {
         self.steps.iter().map(|s| s.wave + 1).max().unwrap_or(0)
     }
@@ -306,6 +330,8 @@ impl Plan {
 /// schemas/plan.schema.json.
 pub fn schema() -> String {
     let schema = schemars::schema_for!(Plan);
+    let mut schema = serde_json::to_value(&schema).unwrap_or_default();
+    redact::allow_redacted_in_schema(&mut schema);
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
@@ -319,7 +345,11 @@ mod schema_tests {
     fn committed_plan_schema_matches_the_types() {
         let generated = super::schema();
         if std::env::var_os("CHANCTL_UPDATE_SCHEMA").is_some() {
-            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.schema.json"), &generated).unwrap();
+            std::fs::write(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.schema.json"),
+                &generated,
+            )
+            .unwrap();
             return;
         }
         assert!(
@@ -339,7 +369,9 @@ mod schema_tests {
             name: "old".into(),
             channel_type: ChannelType::Messenger,
             description: "d".into(),
-            binding: Some(Binding::Messenger(MessengerBinding { page_id: "1".into() })),
+            binding: Some(Binding::Messenger(MessengerBinding {
+                page_id: "1".into(),
+            })),
             bind_state: BindState::Bound,
         }]);
         let desired = Desired {
@@ -356,11 +388,18 @@ mod schema_tests {
                 protect: false,
                 previously: vec!["old".into()],
             }],
+            ..Desired::default()
         };
-        let target = super::Target { backend: "sandbox".into(), account: "x".into() };
+        let target = super::Target {
+            backend: "sandbox".into(),
+            account: "x".into(),
+        };
         let plan = super::build(&desired, &live, &super::PlanOptions::new(true, target)).unwrap();
         let value = serde_json::to_value(&plan).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{errors:?}");
         assert!(!plan.steps.is_empty());
     }

@@ -84,6 +84,7 @@ pub fn narrow(mut plan: Plan, scope: &Scope) -> Result<Plan, String> {
         .retain(|u| in_scope(&u.name, &targets, &excludes));
     plan.summary = Summary::of(&kept, plan.unmanaged.len());
     plan.steps = kept;
+    plan.blocked_by = plan.blocks();
     plan.warnings.push(format!(
         "the plan is narrowed to a scope (targets: {}; excludes: {}); other channels are not compared",
         if scope.targets.is_empty() { "all".to_string() } else { scope.targets.join(", ") },

@@ -1,17 +1,66 @@
 //! A live account as a channels file: what `chanctl export` writes. Planning that file
-//! against the same account gives an empty plan.
+//! against the same account gives an empty plan. Sensitive values (those the channels file
+//! takes from `${VAR}` references) are written as those references, never as values.
 
 use crate::model::{Binding, LiveState};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Quote a string as a YAML double-quoted scalar (JSON's escapes are YAML's).
+/// Quote a string as a YAML double-quoted scalar (JSON's escapes are YAML's), with `${`
+/// written `$${` so that loading the file gives the text back, not a variable's value.
 fn q(s: &str) -> String {
+    quoted(&s.replace("${", "$${"))
+}
+
+/// Quote a string as is: for `${VAR}` references, which must stay references.
+fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
 /// The channels file for `live`, or an error when the account cannot be written as one (two
 /// live channels with one name).
 pub fn to_yaml(live: &LiveState, quota: u32, modeline: &str) -> Result<String, String> {
+    to_yaml_with(live, quota, modeline, &References::default())
+}
+
+/// What a channels file takes from `${VAR}` references, to write back as references.
+#[derive(Debug, Clone, Default)]
+pub struct References {
+    /// Sensitive value → its text as written, e.g. `${WA_NUMBER}`.
+    pub values: BTreeMap<String, String>,
+    /// (channel, binding key) → its text as written: the account may still hold another
+    /// value there (an old one, not applied yet), as sensitive as the new one.
+    pub fields: BTreeMap<(String, String), String>,
+}
+
+impl References {
+    /// The references of a loaded channels file.
+    pub fn of(desired: &crate::config::Desired) -> References {
+        References {
+            values: desired.sensitive_templates(),
+            fields: desired
+                .sensitive
+                .iter()
+                .map(|s| ((s.channel.clone(), s.field.clone()), s.template.clone()))
+                .collect(),
+        }
+    }
+
+    fn get(&self, channel: &str, field: &str, value: &str) -> Option<&str> {
+        self.values
+            .get(value)
+            .or_else(|| self.fields.get(&(channel.to_string(), field.to_string())))
+            .map(String::as_str)
+    }
+}
+
+/// Like [`to_yaml`], writing sensitive values as the `references` they come from.
+pub fn to_yaml_with(
+    live: &LiveState,
+    quota: u32,
+    modeline: &str,
+    references: &References,
+) -> Result<String, String> {
     let mut names = std::collections::HashSet::new();
     for c in &live.channels {
         if !names.insert(c.name.as_str()) {
@@ -41,7 +90,11 @@ pub fn to_yaml(live: &LiveState, quota: u32, modeline: &str) -> Result<String, S
         if let Some(b) = &c.binding {
             out.push_str("    binding:\n");
             for (k, v) in b.fields() {
-                let _ = writeln!(out, "      {k}: {}", q(v));
+                let v = match references.get(&c.name, k, v) {
+                    Some(reference) => quoted(reference),
+                    None => q(v),
+                };
+                let _ = writeln!(out, "      {k}: {v}");
             }
             if let Binding::Viber(_) = b
                 && c.bind_state == crate::model::BindState::Pending
@@ -62,6 +115,7 @@ mod tests {
     fn awkward_text_survives_the_round_trip() {
         let names = [
             "a: b",
+            "costs ${HOME} and $${x}",
             "#hash",
             "😀 emoji",
             "quote \" and \\",
@@ -98,6 +152,50 @@ mod tests {
             assert_eq!(d.description, c.description);
             assert_eq!(d.binding, c.binding);
         }
+    }
+
+    #[test]
+    fn sensitive_values_are_written_as_their_references() {
+        let live = LiveState::new(vec![LiveChannel {
+            id: "1".into(),
+            name: "wa".into(),
+            channel_type: ChannelType::Whatsapp,
+            description: String::new(),
+            binding: Some(Binding::Whatsapp(WhatsappBinding {
+                waba_id: "12".into(),
+                phone_number: "+6588001234".into(),
+            })),
+            bind_state: BindState::Bound,
+        }]);
+        let references = References {
+            values: BTreeMap::from([("+6588001234".to_string(), "+65${LOCAL_NUMBER}".to_string())]),
+            fields: BTreeMap::from([(
+                ("wa".to_string(), "waba_id".to_string()),
+                "${W}".to_string(),
+            )]),
+        };
+        let yaml = to_yaml_with(&live, 100, "x", &references).unwrap();
+        assert!(
+            yaml.contains("waba_id: \"${W}\""),
+            "by key, whatever the value: {yaml}"
+        );
+        assert!(!yaml.contains("+6588001234"), "{yaml}");
+        assert!(
+            yaml.contains("phone_number: \"+65${LOCAL_NUMBER}\""),
+            "{yaml}"
+        );
+        let vars = |k: &str| match k {
+            "LOCAL_NUMBER" => Some("88001234".to_string()),
+            "W" => Some("12".to_string()),
+            _ => None,
+        };
+        let options = crate::config::LoadOptions {
+            environment: None,
+            vars: &vars,
+        };
+        let desired = crate::config::load_with(&yaml, &options).unwrap();
+        assert_eq!(desired.channels[0].binding, live.channels[0].binding);
+        assert_eq!(desired.sensitive.len(), 2);
     }
 
     #[test]

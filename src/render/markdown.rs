@@ -2,7 +2,8 @@
 //! details in `<details>`, unmanaged channels and warnings. Never longer than a comment may
 //! be: on overflow, rows are left out and a note says how many.
 
-use crate::plan::{Action, Plan, Step};
+use crate::plan::{Action, Plan, Rule, Step};
+use crate::sensitive::shown;
 use std::fmt::Write;
 
 /// The most characters a pull-request comment may hold.
@@ -15,13 +16,27 @@ pub fn render(plan: &Plan) -> String {
 
 pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
     let mut head = String::new();
+    let environment = plan
+        .environment
+        .as_ref()
+        .map(|e| format!(" · environment `{}`", cell(e)))
+        .unwrap_or_default();
     if plan.is_empty() {
-        head.push_str("**No changes.** The account matches the file.\n");
+        match &plan.environment {
+            Some(e) => {
+                let _ = writeln!(
+                    head,
+                    "**No changes.** The account matches the file (environment `{}`).",
+                    cell(e)
+                );
+            }
+            None => head.push_str("**No changes.** The account matches the file.\n"),
+        }
     } else {
         let _ = writeln!(head, "**{}**\n", plan.summary.line());
         let _ = writeln!(
             head,
-            "Target: `{}` `{}` · {} steps in {} waves\n",
+            "Target: `{}` `{}`{environment} · {} steps in {} waves\n",
             plan.target.backend,
             cell(&plan.target.account),
             plan.steps.len(),
@@ -39,16 +54,29 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
     }
 
     let mut tail = String::new();
-    let protected: Vec<&Step> = plan.protected_steps().collect();
-    if !protected.is_empty() || !plan.warnings.is_empty() {
+    let blocks = plan.blocks();
+    if !blocks.is_empty() || !plan.warnings.is_empty() {
         tail.push_str("\n### Warnings\n\n");
-        for s in &protected {
-            let _ = writeln!(
-                tail,
-                "- :warning: {} `{}` touches a protected channel: apply refuses it without `--force`",
-                s.action.as_str(),
-                cell(&s.channel)
-            );
+        for b in &blocks {
+            match b.rule {
+                Rule::Protect => {
+                    for s in b.steps.iter().filter_map(|i| plan.steps.get(*i)) {
+                        let _ = writeln!(
+                            tail,
+                            "- :warning: {} `{}` touches a protected channel: apply refuses it without `--force`",
+                            s.action.as_str(),
+                            cell(&s.channel)
+                        );
+                    }
+                }
+                Rule::MaxChangePercent => {
+                    let _ = writeln!(
+                        tail,
+                        "- :no_entry: **Blocked by a safety rule:** {}; apply refuses it without `--force`",
+                        cell(&b.message)
+                    );
+                }
+            }
         }
         for w in &plan.warnings {
             let _ = writeln!(tail, "- {}", cell(w));
@@ -144,9 +172,11 @@ fn row(s: &Step) -> String {
         .changes
         .iter()
         .map(|c| match (&c.before, &c.after) {
-            (None, Some(a)) => format!("{}: `{}`", c.field, cell(a)),
-            (Some(b), None) => format!("{}: ~~`{}`~~", c.field, cell(b)),
-            (Some(b), Some(a)) => format!("{}: `{}` → `{}`", c.field, cell(b), cell(a)),
+            (None, Some(a)) => format!("{}: `{}`", c.field, cell(shown(a))),
+            (Some(b), None) => format!("{}: ~~`{}`~~", c.field, cell(shown(b))),
+            (Some(b), Some(a)) => {
+                format!("{}: `{}` → `{}`", c.field, cell(shown(b)), cell(shown(a)))
+            }
             (None, None) => String::new(),
         })
         .collect();
@@ -180,10 +210,10 @@ fn detail(s: &Step) -> String {
     );
     for c in &s.changes {
         if let Some(b) = &c.before {
-            let _ = writeln!(out, "-     {}: {}", c.field, b);
+            let _ = writeln!(out, "-     {}: {}", c.field, shown(b));
         }
         if let Some(a) = &c.after {
-            let _ = writeln!(out, "+     {}: {}", c.field, a);
+            let _ = writeln!(out, "+     {}: {}", c.field, shown(a));
         }
     }
     out.replace("```", "'''")
@@ -244,6 +274,7 @@ mod tests {
                     previously: vec![],
                 })
                 .collect(),
+            ..Desired::default()
         };
         let target = Target {
             backend: "sandbox".into(),

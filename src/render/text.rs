@@ -3,7 +3,8 @@
 //! then unmanaged channels, warnings and the summary line.
 
 use super::style::Style;
-use crate::plan::{Action, FieldChange, Plan, Step};
+use crate::plan::{Action, FieldChange, Plan, Rule, Step};
+use crate::sensitive;
 use similar::{ChangeTag, TextDiff};
 use std::fmt::Write;
 
@@ -40,13 +41,23 @@ fn verb(action: Action) -> &'static str {
 /// Render `plan` as text.
 pub fn render(plan: &Plan, style: Style) -> String {
     let mut out = String::new();
+    let environment = plan
+        .environment
+        .as_ref()
+        .map(|e| format!(", environment {e}"))
+        .unwrap_or_default();
     if plan.is_empty() {
         out.push_str(&style.bold("No changes."));
-        out.push_str(" The account matches the file.\n");
+        match &plan.environment {
+            Some(e) => {
+                let _ = writeln!(out, " The account matches the file (environment {e}).");
+            }
+            None => out.push_str(" The account matches the file.\n"),
+        }
     } else {
         let _ = writeln!(
             out,
-            "chanctl will run {} step{} on {} {} ({} wave{}):\n",
+            "chanctl will run {} step{} on {} {}{environment} ({} wave{}):\n",
             plan.steps.len(),
             plural(plan.steps.len()),
             plan.target.backend,
@@ -83,18 +94,34 @@ pub fn render(plan: &Plan, style: Style) -> String {
         }
         out.push('\n');
     }
-    let protected: Vec<&Step> = plan.protected_steps().collect();
-    if !protected.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} {} step{} touch{} protected channels; apply refuses them without --force:",
-            style.red("!"),
-            protected.len(),
-            plural(protected.len()),
-            if protected.len() == 1 { "es" } else { "" }
-        );
-        for s in protected {
-            let _ = writeln!(out, "  • {} {}", s.action.as_str(), s.channel);
+    for blocked in plan.blocks() {
+        let steps: Vec<&Step> = blocked
+            .steps
+            .iter()
+            .filter_map(|i| plan.steps.get(*i))
+            .collect();
+        match blocked.rule {
+            Rule::Protect => {
+                let _ = writeln!(
+                    out,
+                    "{} {} step{} touch{} protected channels; apply refuses them without --force:",
+                    style.red("!"),
+                    steps.len(),
+                    plural(steps.len()),
+                    if steps.len() == 1 { "es" } else { "" }
+                );
+                for s in steps {
+                    let _ = writeln!(out, "  • {} {}", s.action.as_str(), s.channel);
+                }
+            }
+            Rule::MaxChangePercent => {
+                let _ = writeln!(
+                    out,
+                    "{} Blocked by a safety rule: {}; apply refuses it without --force.",
+                    style.red("!"),
+                    blocked.message
+                );
+            }
         }
         out.push('\n');
     }
@@ -217,8 +244,13 @@ fn fields(out: &mut String, changes: &[FieldChange], style: Style, indent: &str)
     }
 }
 
+/// A value in quotes; a redacted one as `(sensitive)`, without.
 fn quote(s: &str) -> String {
-    format!("{s:?}")
+    if sensitive::is_redacted(s) {
+        sensitive::SHOWN.to_string()
+    } else {
+        format!("{s:?}")
+    }
 }
 
 /// An inline word diff: `[-removed-]{+added+}` without colour, red and green with it.
@@ -259,4 +291,60 @@ pub fn word_diff(before: &str, after: &str, style: Style) -> String {
     flush(&mut out, &mut removed, &mut added);
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Desired, DesiredChannel};
+    use crate::model::{Binding, ChannelType, LiveState, ViberBinding};
+    use crate::plan::{PlanOptions, Target, build, redact};
+    use crate::sensitive::Secrets;
+
+    #[test]
+    fn a_redacted_value_shows_as_sensitive_and_the_environment_is_named() {
+        let desired = Desired {
+            quota: 5,
+            environment: Some("staging".into()),
+            channels: vec![DesiredChannel {
+                name: "sales".into(),
+                channel_type: ChannelType::Viber,
+                description: String::new(),
+                binding: Some(Binding::Viber(ViberBinding {
+                    business_account: "acme-secret".into(),
+                })),
+                protect: false,
+                previously: vec![],
+            }],
+            ..Desired::default()
+        };
+        let target = Target {
+            backend: "sandbox".into(),
+            account: "s.json".into(),
+        };
+        let plan = build(
+            &desired,
+            &LiveState::default(),
+            &PlanOptions::new(false, target),
+        )
+        .unwrap();
+        let secrets = Secrets::new(["acme-secret".to_string()]);
+        let (shown, _) = redact::redact(&plan, &secrets, &[]);
+        let text = render(&shown, Style { color: false });
+        assert!(
+            text.contains("on sandbox s.json, environment staging (2 waves)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("+ binding.business_account = (sensitive)\n"),
+            "{text}"
+        );
+        assert!(!text.contains("acme-secret"), "{text}");
+        let md = crate::render::markdown::render(&shown);
+        assert!(
+            md.contains("binding.business_account: `(sensitive)`"),
+            "{md}"
+        );
+        assert!(!md.contains("acme-secret"), "{md}");
+    }
 }

@@ -32,6 +32,8 @@ pub struct ClientOptions {
     pub timeout: Duration,
     /// Most attempts for a retryable failure.
     pub max_attempts: usize,
+    /// The first wait between attempts (then doubling, with jitter, up to 5 s).
+    pub min_retry_delay: Duration,
     /// Most time spent waiting between attempts of one call.
     pub max_retry_wait: Duration,
     pub log: Option<Log>,
@@ -42,7 +44,10 @@ impl Default for ClientOptions {
         ClientOptions {
             qps: 10,
             timeout: Duration::from_secs(10),
-            max_attempts: 6,
+            // Eight: at a 20 % rate of passing faults, six attempts still lose about one call
+            // in 15,000, which a large apply (thousands of calls) meets; eight, one in 400,000.
+            max_attempts: 8,
+            min_retry_delay: Duration::from_millis(100),
             max_retry_wait: Duration::from_secs(60),
             log: None,
         }
@@ -103,6 +108,18 @@ impl CallError {
             // A 5xx or a system error may come after the backend acted.
             CallError::Api { status, code, .. } => *status >= 500 || is_system_error(code),
         }
+    }
+
+    /// No answer came at all after the request was sent: it may still be on its way to the
+    /// service and take effect later (an answer, even an error, means it has finished).
+    pub fn in_flight(&self) -> bool {
+        matches!(
+            self,
+            CallError::Transport {
+                maybe_done: true,
+                ..
+            }
+        )
     }
 
     pub fn code(&self) -> Option<&str> {
@@ -237,6 +254,11 @@ impl Client {
     /// The client's rate limit, requests per second per operation.
     pub fn qps(&self) -> u32 {
         self.options.qps.max(1)
+    }
+
+    /// How long one answer may take.
+    pub fn timeout(&self) -> Duration {
+        self.options.timeout
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -391,7 +413,7 @@ impl Client {
     /// The backoff used between attempts.
     pub fn backoff(&self) -> ExponentialBuilder {
         ExponentialBuilder::default()
-            .with_min_delay(Duration::from_millis(100))
+            .with_min_delay(self.options.min_retry_delay)
             .with_max_delay(Duration::from_secs(5))
             .with_max_times(self.options.max_attempts.saturating_sub(1))
             .with_total_delay(Some(self.options.max_retry_wait))
@@ -448,6 +470,13 @@ mod tests {
         assert!(!api(403, "Forbidden.RAM").retryable());
         assert!(api(200, "ERR-COMMON-001").retryable());
         assert!(api(200, "ERR-COMMON-001").maybe_done());
+        assert!(!api(503, "ServiceUnavailable").in_flight(), "an answer ends it");
+        let lost = |maybe_done| CallError::Transport {
+            message: String::new(),
+            maybe_done,
+        };
+        assert!(lost(true).in_flight() && lost(true).maybe_done());
+        assert!(!lost(false).in_flight(), "never connected: never sent");
         assert!(!api(400, "OperationDenied.ResourceHeld").retryable());
         assert!(!api(200, "QuotaExceeded.Instance").retryable());
         let e = api(400, "InvalidTimeStamp.Expired").describe("ListInstance");

@@ -24,6 +24,8 @@ pub mod client;
 pub mod credentials;
 pub mod endpoint;
 mod read;
+#[cfg(test)]
+mod retry_tests;
 
 use super::{Outcome, Provider, ProviderError};
 use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState};
@@ -74,9 +76,13 @@ impl Cams {
             .await
             .map_err(|e| Self::api_error("ListInstance", &e))?;
         let rows = read::rows(&reply);
-        match rows.into_iter().find(|r| r.id == id) {
-            Some(row) => Ok(Some(read::with_binding(&self.client, row).await?)),
-            None => Ok(None),
+        let Some(row) = rows.into_iter().find(|r| r.id == id) else {
+            return Ok(None);
+        };
+        match read::with_binding(&self.client, row).await {
+            // Deleted between the listing and the binding read (a delete landing late).
+            Err(e) if vanished(&e) => Ok(None),
+            other => other.map(Some),
         }
     }
 
@@ -101,6 +107,12 @@ impl Cams {
     }
 
     /// Send a change; on a retryable failure, look whether it went through before retrying.
+    ///
+    /// A request without an answer (timed out, connection lost) may still be on its way to
+    /// the service: when the first look does not find the change, look again a client
+    /// timeout later before sending it again, so that a straggler lands before the next
+    /// attempt (or the next step on the channel) rather than after it. A refusal that follows
+    /// such an attempt is checked the same way: it may be the earlier attempt's doing.
     async fn change(
         &self,
         op: &Op,
@@ -108,14 +120,19 @@ impl Cams {
         params: &[(String, String)],
     ) -> Result<Reply, ProviderError> {
         let mut delays = self.client.backoff().build();
+        let mut unsure = false;
         loop {
             let error = match self.client.call_once(action, params).await {
                 Ok(reply) => return Ok(reply),
                 Err(e) => e,
             };
             if !error.retryable() {
+                if unsure && self.already_done(op).await? {
+                    return Ok(self.gone_through(action));
+                }
                 return Err(Self::api_error(action, &error));
             }
+            unsure |= error.maybe_done();
             let Some(wait) = delays.next() else {
                 return Err(Self::api_error(action, &error));
             };
@@ -132,15 +149,27 @@ impl Cams {
                 error.describe(action)
             ));
             tokio::time::sleep(wait).await;
-            if error.maybe_done() && self.already_done(op).await? {
-                self.client.log_line(&format!(
-                    "  {action} had gone through; not sending it again"
-                ));
-                return Ok(Reply {
-                    body: serde_json::Value::Null,
-                    request_id: None,
-                });
+            if error.maybe_done() {
+                if self.already_done(op).await? {
+                    return Ok(self.gone_through(action));
+                }
+                if error.in_flight() {
+                    tokio::time::sleep(self.client.timeout()).await;
+                    if self.already_done(op).await? {
+                        return Ok(self.gone_through(action));
+                    }
+                }
             }
+        }
+    }
+
+    fn gone_through(&self, action: &str) -> Reply {
+        self.client.log_line(&format!(
+            "  {action} had gone through; not sending it again"
+        ));
+        Reply {
+            body: serde_json::Value::Null,
+            request_id: None,
         }
     }
 
@@ -157,10 +186,18 @@ impl Cams {
         ];
         let mut delays = self.client.backoff().build();
         let mut unsure = false;
+        let mut in_flight = false;
         loop {
             if unsure {
                 // An earlier attempt may have created it: look by name before sending again.
-                if let Some(id) = read::find_by_name(&self.client, name, channel_type).await? {
+                // A request that timed out may still be on its way, so look twice, a client
+                // timeout apart, before deciding that it did not go through.
+                let mut seen = self.settle_create(name, channel_type, None).await?;
+                if seen.is_none() && in_flight {
+                    tokio::time::sleep(self.client.timeout()).await;
+                    seen = self.settle_create(name, channel_type, None).await?;
+                }
+                if let Some(id) = seen {
                     self.client.log_line(&format!(
                         "  CreateInstance had gone through ({id}); not sending it again"
                     ));
@@ -169,16 +206,18 @@ impl Cams {
             }
             let error = match self.client.call_once("CreateInstance", &params).await {
                 Ok(reply) => {
-                    return match reply.data()["InstanceId"].as_str() {
-                        Some(id) => Ok(Outcome::Created(id.to_string())),
-                        None => match read::find_by_name(&self.client, name, channel_type).await? {
-                            Some(id) => Ok(Outcome::Created(id)),
-                            None => Err(ProviderError::Api {
-                                code: "MissingInstanceId".into(),
-                                message: "CreateInstance answered OK without an InstanceId, and no channel of that name exists".into(),
-                                request_id: reply.request_id,
-                            }),
-                        },
+                    let answered = reply.data()["InstanceId"].as_str().map(str::to_string);
+                    if let (false, Some(id)) = (unsure, &answered) {
+                        return Ok(Outcome::Created(id.clone()));
+                    }
+                    // An earlier attempt whose answer was lost may have created a twin.
+                    return match self.settle_create(name, channel_type, answered).await? {
+                        Some(id) => Ok(Outcome::Created(id)),
+                        None => Err(ProviderError::Api {
+                            code: "MissingInstanceId".into(),
+                            message: "CreateInstance answered OK without an InstanceId, and no channel of that name exists".into(),
+                            request_id: reply.request_id,
+                        }),
                     };
                 }
                 Err(e) => e,
@@ -187,6 +226,7 @@ impl Cams {
                 return Err(Self::api_error("CreateInstance", &error));
             }
             unsure |= error.maybe_done();
+            in_flight = error.in_flight();
             let Some(wait) = delays.next() else {
                 return Err(Self::api_error("CreateInstance", &error));
             };
@@ -197,6 +237,31 @@ impl Cams {
             ));
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// After a create whose answer was lost: the channels of this name and type. Keep
+    /// `keep` (the id an answered attempt returned), else the oldest; delete the others,
+    /// which only this step's own attempts can have created (the plan found none of that
+    /// name, and the account lock keeps other applies out).
+    async fn settle_create(
+        &self,
+        name: &str,
+        channel_type: ChannelType,
+        keep: Option<String>,
+    ) -> Result<Option<String>, ProviderError> {
+        let found = read::find_all_by_name(&self.client, name, channel_type).await?;
+        let Some(kept) = keep.or_else(|| found.first().cloned()) else {
+            return Ok(None);
+        };
+        for twin in found.iter().filter(|id| **id != kept) {
+            self.client.log_line(&format!(
+                "  {name}: deleting {twin}, a second copy created by an attempt whose answer was lost"
+            ));
+            let op = Op::Delete { id: twin.clone() };
+            self.change(&op, "DeleteInstance", &[p("InstanceId", twin)])
+                .await?;
+        }
+        Ok(Some(kept))
     }
 
     async fn bind(&self, op: &Op, id: &str, binding: &Binding) -> Result<Outcome, ProviderError> {
@@ -292,6 +357,11 @@ impl Cams {
         }
         Ok(())
     }
+}
+
+/// The service says the instance does not exist (any more).
+fn vanished(e: &ProviderError) -> bool {
+    matches!(e, ProviderError::Api { code, .. } if code == "InvalidInstanceId.NotFound")
 }
 
 /// The CAMS operations a plan step makes (without retries or reads), for the plan's budget.

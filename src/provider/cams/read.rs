@@ -102,28 +102,44 @@ pub async fn all(client: &Client) -> Result<LiveState, ProviderError> {
     Ok(LiveState::new(channels))
 }
 
-/// Look up a channel by exact name and type (after a create whose answer was lost).
-pub async fn find_by_name(
+/// Every channel of exact name and type, oldest first (after a create whose answer was lost).
+///
+/// `InstanceName` filters by substring, so a short name can match more than a page of other
+/// channels: every page is read, or a channel that an earlier attempt did create would be
+/// missed and created a second time.
+pub async fn find_all_by_name(
     client: &Client,
     name: &str,
     t: ChannelType,
-) -> Result<Option<String>, ProviderError> {
-    let reply = client
-        .call(
-            "ListInstance",
-            &[
-                p("InstanceName", name),
-                p("ChannelType", t.as_str()),
-                p("PageIndex", "1"),
-                p("PageSize", PAGE_SIZE.to_string()),
-            ],
-        )
-        .await
-        .map_err(|e| err("ListInstance", e))?;
-    Ok(rows(&reply)
-        .into_iter()
-        .find(|r| r.name == name && r.channel_type == Some(t))
-        .map(|r| r.id))
+) -> Result<Vec<String>, ProviderError> {
+    let mut found = Vec::new();
+    let mut page = 1usize;
+    loop {
+        let reply = client
+            .call(
+                "ListInstance",
+                &[
+                    p("InstanceName", name),
+                    p("ChannelType", t.as_str()),
+                    p("PageIndex", page.to_string()),
+                    p("PageSize", PAGE_SIZE.to_string()),
+                ],
+            )
+            .await
+            .map_err(|e| err("ListInstance", e))?;
+        let rows = rows(&reply);
+        let listed = rows.len();
+        found.extend(
+            rows.into_iter()
+                .filter(|r| r.name == name && r.channel_type == Some(t))
+                .map(|r| r.id),
+        );
+        let total = reply.body["TotalCount"].as_u64().unwrap_or(0) as usize;
+        if listed == 0 || page.saturating_mul(PAGE_SIZE) >= total {
+            return Ok(found);
+        }
+        page += 1;
+    }
 }
 
 /// Add the binding to a row, with the read operation of its type.
@@ -251,4 +267,107 @@ pub async fn with_binding(client: &Client, row: Row) -> Result<LiveChannel, Prov
         binding,
         bind_state,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cams::sign::Credentials;
+    use crate::emulator::{Config, Emulator, server};
+    use crate::provider::cams::Cams;
+    use crate::provider::cams::client::ClientOptions;
+    use crate::provider::cams::endpoint;
+    use std::sync::Arc;
+
+    /// An in-process emulator on 127.0.0.1 and a client for it.
+    async fn emulator() -> Client {
+        let creds = Credentials::new("id".to_string(), "secret".to_string());
+        let mut config = Config::new(creds.clone());
+        config.quota = Some(300);
+        let emu = Arc::new(Emulator::new(config).unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(server::serve(listener, emu));
+        let options = ClientOptions {
+            qps: 10_000,
+            ..ClientOptions::default()
+        };
+        Client::new(endpoint::parse(&url).unwrap(), creds, options).unwrap()
+    }
+
+    #[test]
+    fn a_name_listed_after_a_page_of_substring_matches_is_found() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let client = emulator().await;
+            // 120 channels whose names contain `a`, then `a` itself: the 121st match.
+            for i in 0..=120 {
+                let name = if i < 120 {
+                    format!("alpha-{i:03}")
+                } else {
+                    "a".to_string()
+                };
+                client
+                    .call(
+                        "CreateInstance",
+                        &[p("ChannelType", "sms"), p("InstanceName", name)],
+                    )
+                    .await
+                    .unwrap();
+            }
+            let found = find_all_by_name(&client, "a", ChannelType::Sms)
+                .await
+                .unwrap();
+            assert_eq!(found.len(), 1, "the channel on the second page is found");
+            let missing = find_all_by_name(&client, "alp", ChannelType::Sms).await;
+            assert!(
+                missing.unwrap().is_empty(),
+                "a name only contained in others is not taken"
+            );
+            let other_type = find_all_by_name(&client, "a", ChannelType::Email).await;
+            assert!(other_type.unwrap().is_empty());
+        });
+    }
+
+    #[test]
+    fn twins_left_by_lost_create_answers_are_deleted_keeping_the_answered_one() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let client = emulator().await;
+            let mut ids = Vec::new();
+            for _ in 0..3 {
+                let r = client
+                    .call(
+                        "CreateInstance",
+                        &[p("ChannelType", "sms"), p("InstanceName", "twin")],
+                    )
+                    .await
+                    .unwrap();
+                ids.push(r.data()["InstanceId"].as_str().unwrap().to_string());
+            }
+            let cams = Cams::new(client);
+            let kept = cams
+                .settle_create("twin", ChannelType::Sms, Some(ids[1].clone()))
+                .await
+                .unwrap();
+            assert_eq!(kept.as_deref(), Some(ids[1].as_str()));
+            let left = find_all_by_name(&cams.client, "twin", ChannelType::Sms)
+                .await
+                .unwrap();
+            assert_eq!(left, vec![ids[1].clone()], "the answered one is kept");
+            // Without an answer, the oldest is adopted; nothing of the name: none.
+            let adopted = cams.settle_create("twin", ChannelType::Sms, None).await;
+            assert_eq!(adopted.unwrap().as_deref(), Some(ids[1].as_str()));
+            let none = cams.settle_create("nope", ChannelType::Sms, None).await;
+            assert_eq!(none.unwrap(), None);
+        });
+    }
 }

@@ -1,0 +1,160 @@
+//! `load_with` end to end: `${VAR}` references, environments and sensitive values together
+//! (each part has its own unit tests beside it).
+
+use super::load::{LoadOptions, load, load_with};
+use super::{Desired, SensitiveField};
+use crate::diagnostic::Diagnostic;
+
+fn primary(src: &str, d: &Diagnostic) -> String {
+    let s = d.labels[0].span;
+    src[s.offset..s.offset + s.len].to_string()
+}
+
+const ENVS: &str = "\
+version: 1
+channels:
+  - name: support-whatsapp
+    type: whatsapp
+    description: Support ${REGION}
+    binding: {waba_id: \"1\", phone_number: \"${PROD_NUMBER}\"}
+    protect: true
+  - name: otp
+    type: sms
+environments:
+  staging:
+    account: {quota: 2}
+    prune: true
+    safety: {max_change_percent: 50}
+    channels:
+      support-whatsapp:
+        name: support-whatsapp-stg
+        binding: {waba_id: \"2\", phone_number: \"+65${STG_LOCAL}\"}
+        protect: false
+  prod: {}
+";
+
+fn vars(name: &str) -> Option<String> {
+    match name {
+        "REGION" => Some("sg".into()),
+        "PROD_NUMBER" => Some("+6588001234".into()),
+        "STG_LOCAL" => Some("88009999".into()),
+        "TWICE" => Some("+6577001234".into()),
+        _ => None,
+    }
+}
+
+fn load_for(src: &str, env: Option<&str>) -> Result<Desired, Vec<Diagnostic>> {
+    load_with(
+        src,
+        &LoadOptions {
+            environment: env,
+            vars: &vars,
+        },
+    )
+}
+
+#[test]
+fn variables_are_replaced_and_binding_values_from_them_are_sensitive() {
+    let d = load_for(ENVS, None).unwrap();
+    let wa = &d.channels[0];
+    assert_eq!(wa.description, "Support sg");
+    assert_eq!(
+        wa.binding.as_ref().unwrap().fields()[1],
+        ("phone_number", "+6588001234")
+    );
+    assert_eq!(
+        d.sensitive,
+        [SensitiveField {
+            channel: "support-whatsapp".into(),
+            field: "phone_number".into(),
+            template: "${PROD_NUMBER}".into(),
+        }],
+        "a description is not sensitive"
+    );
+    assert_eq!(d.sensitive_values(), ["+6588001234"]);
+    assert_eq!(
+        (d.environment, d.environments),
+        (None, vec!["prod".into(), "staging".into()])
+    );
+    assert!(
+        load(ENVS).is_err(),
+        "without variables the references are missing"
+    );
+}
+
+#[test]
+fn an_environment_overrides_the_file_and_needs_only_its_own_variables() {
+    let no_prod = |name: &str| (name != "PROD_NUMBER").then(|| vars(name)).flatten();
+    let options = LoadOptions {
+        environment: Some("staging"),
+        vars: &no_prod,
+    };
+    let d = load_with(ENVS, &options).unwrap();
+    assert_eq!(d.environment.as_deref(), Some("staging"));
+    assert_eq!((d.quota, d.prune), (2, true));
+    assert_eq!(d.safety.max_change_percent, 50);
+    assert_eq!(d.safety.min_managed, 10, "not overridden");
+    let wa = &d.channels[0];
+    assert_eq!(wa.name, "support-whatsapp-stg");
+    assert!(!wa.protect);
+    assert_eq!(wa.description, "Support sg");
+    assert_eq!(wa.binding.as_ref().unwrap().fields()[1].1, "+6588009999");
+    assert_eq!(d.sensitive.len(), 1);
+    assert_eq!(d.sensitive[0].channel, "support-whatsapp-stg");
+    assert_eq!(d.sensitive[0].template, "+65${STG_LOCAL}");
+    // An empty environment is the file as written.
+    let prod = load_for(ENVS, Some("prod")).unwrap();
+    assert_eq!(prod.channels, load_for(ENVS, None).unwrap().channels);
+    // The file as written needs its own variables.
+    let missing = load_with(
+        ENVS,
+        &LoadOptions {
+            environment: None,
+            ..options
+        },
+    )
+    .unwrap_err();
+    assert_eq!(missing[0].code, "chanctl::vars::missing");
+}
+
+#[test]
+fn a_missing_variable_is_underlined_where_it_is_referenced() {
+    let src = ENVS.replace("${REGION}", "in ${NOWHERE}");
+    let d = load_for(&src, None).unwrap_err();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].message, "environment variable `NOWHERE` is not set");
+    assert_eq!(primary(&src, &d[0]), "${NOWHERE}");
+}
+
+#[test]
+fn problems_of_an_environment_point_at_its_overrides() {
+    let long = "x".repeat(51);
+    let src = ENVS.replace("name: support-whatsapp-stg", &format!("name: {long}"));
+    assert!(load_for(&src, None).is_ok(), "only staging has the problem");
+    let d = load_for(&src, Some("staging")).unwrap_err();
+    let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["chanctl::schema::too_long"], "{d:#?}");
+    assert_eq!(primary(&src, &d[0]), long);
+    // Over the environment's quota of 2 with a third channel: at the environment's quota.
+    let src = ENVS.replace("environments:", "  - name: c\n    type: sms\nenvironments:");
+    let d = load_for(&src, Some("staging")).unwrap_err();
+    assert_eq!(d[0].code, "chanctl::semantic::over_quota");
+    assert_eq!(d[0].offset(), src.find("quota: 2}").unwrap() + 7);
+    let d = load_for(ENVS, Some("qa")).unwrap_err();
+    assert_eq!(d[0].code, "chanctl::env::unknown");
+    assert!(
+        d[0].message.contains("`prod`, `staging`"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn no_diagnostic_shows_a_sensitive_value() {
+    let src = "version: 1\nchannels:\n  - name: a\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"${TWICE}\"}\n  - name: b\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"${TWICE}\"}\n";
+    let d = load_for(src, None).unwrap_err();
+    assert_eq!(d[0].code, "chanctl::semantic::resource_claimed_twice");
+    let text = format!("{d:?}");
+    assert!(!text.contains("+6577001234"), "{text}");
+    assert!(d[0].message.contains("(sensitive)"), "{}", d[0].message);
+}

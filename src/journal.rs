@@ -1,0 +1,224 @@
+//! The apply journal: what an apply was doing when it was killed.
+//!
+//! Apply writes one JSON line per step before it sends it (`pending`) and one after
+//! (`done` with the created id, or `failed`), each flushed to disk, to a file beside the
+//! account's lock (CAMS) or beside the sandbox file. A finished apply removes it; one killed
+//! (SIGKILL, power loss) leaves it, and the next apply or `lock status` says what it shows:
+//! which steps were done and which were in flight.
+//!
+//! The journal is evidence, not the source of truth: the next plan is made from the account as
+//! it is read then, so a step in flight whose change went through is seen and not repeated,
+//! and one that did not is planned again. Nothing is guessed from the journal.
+
+use crate::plan::Step;
+use serde::{Deserialize, Serialize};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub step: usize,
+    pub action: String,
+    pub channel: String,
+    /// `pending`, `done` or `failed`.
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub pid: u32,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// What a journal left by an earlier apply shows.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Leftover {
+    pub pid: u32,
+    pub started: i64,
+    pub done: Vec<String>,
+    /// Sent, never answered before the process ended.
+    pub in_flight: Vec<String>,
+    pub failed: Vec<String>,
+}
+
+impl Leftover {
+    /// One paragraph for people.
+    pub fn describe(&self, path: &Path) -> String {
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else if v.len() > 8 {
+                format!("{}, and {} more", v[..8].join(", "), v.len() - 8)
+            } else {
+                v.join(", ")
+            }
+        };
+        format!(
+            "an earlier apply (pid {}) was interrupted ({}): {} step{} done; in flight when it stopped: {}; failed: {}. The plan is made from the account as it is now, so changes that went through are not repeated.",
+            self.pid,
+            path.display(),
+            self.done.len(),
+            if self.done.len() == 1 { "" } else { "s" },
+            list(&self.in_flight),
+            list(&self.failed)
+        )
+    }
+}
+
+/// The journal of the running apply.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    file: Mutex<File>,
+}
+
+/// `PATH.journal` for an account file or a lock file.
+pub fn beside(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".journal");
+    path.with_file_name(name)
+}
+
+/// The journal an interrupted apply left at `path`, if any. A line cut short by the kill is
+/// ignored.
+pub fn leftover(path: &Path) -> Option<Leftover> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let entries: Vec<Entry> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let first = entries.first()?;
+    let mut out = Leftover {
+        pid: first.pid,
+        started: first.at,
+        ..Leftover::default()
+    };
+    let mut last: std::collections::BTreeMap<usize, &Entry> = Default::default();
+    for e in &entries {
+        last.insert(e.step, e);
+    }
+    for e in last.values() {
+        let what = format!("{} {}", e.action, e.channel);
+        match e.state.as_str() {
+            "done" => out.done.push(what),
+            "failed" => out.failed.push(what),
+            _ => out.in_flight.push(what),
+        }
+    }
+    Some(out)
+}
+
+impl Journal {
+    /// Start a new journal at `path` (replacing one left by an earlier apply).
+    pub fn start(path: &Path) -> Result<Journal, String> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .map_err(|e| format!("cannot write the apply journal {}: {e}", path.display()))?;
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn write(&self, step: &Step, state: &str, detail: Option<String>) -> Result<(), String> {
+        let entry = Entry {
+            step: step.index,
+            action: step.action.as_str().to_string(),
+            channel: step.channel.clone(),
+            state: state.to_string(),
+            detail,
+            pid: std::process::id(),
+            at: jiff::Timestamp::now().as_second(),
+        };
+        let mut line = serde_json::to_vec(&entry).map_err(|e| e.to_string())?;
+        line.push(b'\n');
+        let mut file = self
+            .file
+            .lock()
+            .map_err(|_| "the apply journal is unusable".to_string())?;
+        file.write_all(&line)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| {
+                format!(
+                    "cannot write the apply journal {}: {e}",
+                    self.path.display()
+                )
+            })
+    }
+
+    /// Before a step is sent. A step whose intent cannot be recorded is not sent.
+    pub fn pending(&self, step: &Step) -> Result<(), String> {
+        self.write(step, "pending", None)
+    }
+
+    /// After a step: done (with the created id, if any) or failed.
+    pub fn finished(&self, step: &Step, ok: bool, detail: Option<String>) {
+        let _ = self.write(step, if ok { "done" } else { "failed" }, detail);
+    }
+
+    /// The apply ended and reported everything: the journal is no longer needed.
+    pub fn close(self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Action;
+
+    fn step(index: usize, channel: &str) -> Step {
+        let plan: serde_json::Value = serde_json::json!({
+            "index": index, "action": "create", "channel": channel, "type": "sms",
+            "instance_id": null, "changes": [], "before": null, "after": null,
+            "reason": "", "wave": 0, "depends_on": [], "replace": false, "protected": false
+        });
+        serde_json::from_value(plan).unwrap()
+    }
+
+    #[test]
+    fn a_killed_apply_leaves_done_in_flight_and_failed_steps() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = beside(&dir.path().join("sandbox.json"));
+        assert!(path.ends_with("sandbox.json.journal"));
+        let journal = Journal::start(&path).unwrap();
+        let (a, b, c) = (step(0, "a"), step(1, "b"), step(2, "c"));
+        assert_eq!(a.action, Action::Create);
+        for s in [&a, &b, &c] {
+            journal.pending(s).unwrap();
+        }
+        journal.finished(&a, true, Some("id-1".into()));
+        journal.finished(&c, false, None);
+        drop(journal);
+        // A line cut short by the kill.
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{\"step\": 1, \"sta").unwrap();
+        let left = leftover(&path).unwrap();
+        assert_eq!(left.pid, std::process::id());
+        assert_eq!(left.done, vec!["create a"]);
+        assert_eq!(left.in_flight, vec!["create b"]);
+        assert_eq!(left.failed, vec!["create c"]);
+        assert!(
+            left.describe(&path)
+                .contains("in flight when it stopped: create b")
+        );
+        // A new apply replaces it; a finished one removes it.
+        let journal = Journal::start(&path).unwrap();
+        assert_eq!(leftover(&path), None);
+        journal.close();
+        assert!(!path.exists());
+    }
+}

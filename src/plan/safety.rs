@@ -1,0 +1,220 @@
+//! Safety rules: what makes apply refuse a plan without --force (exit 3). Both rules live
+//! in [`evaluate`], which the plan uses to fill `blocked_by`, the renderers use to show what
+//! would block, and apply uses to refuse.
+//!
+//! - **protect**: a step deletes, unbinds or rebinds a channel marked `protect: true`;
+//! - **max_change_percent** (after octoDNS's thresholds): the plan deletes, unbinds, rebinds
+//!   or replaces more than `safety.max_change_percent` % of the managed channels, and at
+//!   least `safety.min_managed` channels are managed.
+
+use super::{Action, Step};
+use crate::model::SafetyLimits;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Which rule blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Steps delete, unbind or rebind `protect: true` channels.
+    Protect,
+    /// Too large a share of the managed channels is deleted, unbound, rebound or replaced.
+    MaxChangePercent,
+}
+
+/// A safety rule that blocks the plan: apply refuses it without --force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Blocked {
+    pub rule: Rule,
+    /// What the rule found, in a sentence.
+    pub message: String,
+    /// The steps (by index) the rule counts.
+    pub steps: Vec<usize>,
+}
+
+/// Whether `action` takes something away from a live channel: a delete (a replacement's
+/// included), an unbind or a rebind.
+fn is_destructive(action: Action) -> bool {
+    matches!(action, Action::Delete | Action::Unbind | Action::Rebind)
+}
+
+/// Every rule that blocks `steps`, given how many live channels are `managed` and the
+/// `limits`. Empty when apply may go ahead without --force.
+pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blocked> {
+    let mut out = Vec::new();
+    let protected: Vec<&Step> = steps.iter().filter(|s| s.protected).collect();
+    if !protected.is_empty() {
+        out.push(Blocked {
+            rule: Rule::Protect,
+            message: format!(
+                "{} step{} would delete or rebind protected channels ({})",
+                protected.len(),
+                if protected.len() == 1 { "" } else { "s" },
+                protected
+                    .iter()
+                    .map(|s| format!("{} {}", s.action.as_str(), s.channel))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            steps: protected.iter().map(|s| s.index).collect(),
+        });
+    }
+
+    let counted: Vec<&Step> = steps.iter().filter(|s| is_destructive(s.action)).collect();
+    // Channels, not steps: a rebind split into an unbind and a bind is one channel.
+    let channels: BTreeSet<&str> = counted
+        .iter()
+        .map(|s| s.instance_id.as_deref().unwrap_or(&s.channel))
+        .collect();
+    let changed = channels.len();
+    let limit = limits.max_change_percent as usize;
+    if managed > 0 && managed >= limits.min_managed as usize && changed * 100 > limit * managed {
+        out.push(Blocked {
+            rule: Rule::MaxChangePercent,
+            message: format!(
+                "the plan deletes, unbinds, rebinds or replaces {changed} of {managed} managed \
+                 channels ({}), more than safety.max_change_percent ({limit}%)",
+                percent(changed, managed)
+            ),
+            steps: counted.iter().map(|s| s.index).collect(),
+        });
+    }
+    out
+}
+
+/// `40%`, or `30.8%` when not whole.
+fn percent(part: usize, whole: usize) -> String {
+    if (part * 100).is_multiple_of(whole) {
+        format!("{}%", part * 100 / whole)
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ChannelType;
+
+    fn step(index: usize, action: Action, channel: &str) -> Step {
+        Step {
+            index,
+            action,
+            channel: channel.to_string(),
+            channel_type: ChannelType::Sms,
+            instance_id: (action != Action::Create).then(|| format!("id-{channel}")),
+            changes: vec![],
+            before: None,
+            after: None,
+            reason: String::new(),
+            wave: 0,
+            depends_on: vec![],
+            replace: false,
+            protected: false,
+            manual: None,
+        }
+    }
+
+    fn deletes(n: usize) -> Vec<Step> {
+        (0..n)
+            .map(|i| step(i, Action::Delete, &format!("c{i}")))
+            .collect()
+    }
+
+    #[test]
+    fn the_threshold_blocks_only_above_the_limit() {
+        let limits = SafetyLimits::default();
+        assert!(
+            evaluate(&deletes(3), 10, limits).is_empty(),
+            "30% is allowed"
+        );
+        let blocked = evaluate(&deletes(4), 10, limits);
+        assert_eq!(blocked.len(), 1);
+        assert_eq!(blocked[0].rule, Rule::MaxChangePercent);
+        assert_eq!(blocked[0].steps, [0, 1, 2, 3]);
+        assert_eq!(
+            blocked[0].message,
+            "the plan deletes, unbinds, rebinds or replaces 4 of 10 managed channels (40%), \
+             more than safety.max_change_percent (30%)"
+        );
+        let odd = evaluate(&deletes(4), 13, limits);
+        assert!(
+            odd[0].message.contains("4 of 13 managed channels (30.8%)"),
+            "{odd:?}"
+        );
+    }
+
+    #[test]
+    fn few_managed_channels_are_not_counted() {
+        let limits = SafetyLimits::default();
+        assert!(
+            evaluate(&deletes(9), 9, limits).is_empty(),
+            "below min_managed"
+        );
+        assert!(
+            evaluate(
+                &[],
+                0,
+                SafetyLimits {
+                    min_managed: 0,
+                    ..limits
+                }
+            )
+            .is_empty()
+        );
+        let strict = SafetyLimits {
+            max_change_percent: 0,
+            min_managed: 1,
+        };
+        assert_eq!(evaluate(&deletes(1), 1, strict).len(), 1);
+        let off = SafetyLimits {
+            max_change_percent: 100,
+            min_managed: 0,
+        };
+        assert!(
+            evaluate(&deletes(5), 5, off).is_empty(),
+            "100% turns it off"
+        );
+    }
+
+    #[test]
+    fn unbinds_rebinds_and_replacements_count_once_per_channel_creates_do_not() {
+        let mut steps = vec![
+            step(0, Action::Unbind, "a"),
+            step(1, Action::Bind, "a"),
+            step(2, Action::Rebind, "b"),
+            step(3, Action::Delete, "c"),
+            step(4, Action::Create, "c"),
+            step(5, Action::Update, "d"),
+            step(6, Action::Create, "e"),
+        ];
+        steps[3].replace = true;
+        steps[4].replace = true;
+        let limits = SafetyLimits::default();
+        // a, b and c: 3 of 10 is not over; 3 of 9 (with min_managed 9) is.
+        assert!(evaluate(&steps, 10, limits).is_empty());
+        let nine = SafetyLimits {
+            min_managed: 9,
+            ..limits
+        };
+        let blocked = evaluate(&steps, 9, nine);
+        assert_eq!(blocked[0].steps, [0, 2, 3]);
+        assert!(blocked[0].message.contains(" 3 of 9 "));
+    }
+
+    #[test]
+    fn protected_steps_block_on_their_own_and_next_to_the_threshold() {
+        let mut steps = deletes(4);
+        steps[1].protected = true;
+        let blocked = evaluate(&steps, 10, SafetyLimits::default());
+        let rules: Vec<Rule> = blocked.iter().map(|b| b.rule).collect();
+        assert_eq!(rules, [Rule::Protect, Rule::MaxChangePercent]);
+        assert_eq!(
+            blocked[0].message,
+            "1 step would delete or rebind protected channels (delete c1)"
+        );
+        assert_eq!(blocked[0].steps, [1]);
+        assert_eq!(evaluate(&steps[..2], 10, SafetyLimits::default()).len(), 1);
+    }
+}

@@ -1,0 +1,246 @@
+//! Crash safety: an apply of many creates and binds against the emulator is killed with
+//! SIGKILL after a short pseudo-random delay, several times. After each kill, `plan` shows
+//! exactly the remaining work (computed here from the emulator's state file) and no channel
+//! exists twice; a last apply takes over the dead apply's lock, converges, and leaves every
+//! channel exactly once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+const KEY_ID: &str = "crash-key-id";
+const SECRET: &str = "crash-secret-8e21";
+const CHANNELS: usize = 150;
+
+struct Emulator {
+    child: Child,
+    url: String,
+}
+
+impl Emulator {
+    fn start(state: &Path) -> Emulator {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
+            .args(["--listen", "127.0.0.1:0", "--access-key-id", KEY_ID])
+            .args([
+                "--access-key-secret",
+                SECRET,
+                "--latency-ms",
+                "40",
+                "--quota",
+                "200",
+            ])
+            .arg("--state")
+            .arg(state)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_string();
+        Emulator { child, url }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chanctl(dir: &Path, emu: &Emulator, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chanctl"));
+    cmd.args(args)
+        .args(["--backend", "cams", "--endpoint", &emu.url, "--qps", "10"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", dir)
+        .env("CHANCTL_LOCK_DIR", dir.join("locks"))
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
+        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+        .env_remove("CHANCTL_BACKEND")
+        .env_remove("CHANCTL_ENV")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn text(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+/// Messenger channels bound to their own page, and SMS channels.
+fn declared() -> Vec<(String, Option<String>)> {
+    (0..CHANNELS)
+        .map(|i| {
+            if i % 2 == 0 {
+                (format!("fb-{i:03}"), Some(format!("{}", 50_000 + i)))
+            } else {
+                (format!("sms-{i:03}"), None)
+            }
+        })
+        .collect()
+}
+
+fn channels_file() -> String {
+    let mut s = String::from("version: 1\naccount: {quota: 200}\nchannels:\n");
+    for (name, page) in declared() {
+        match page {
+            Some(page) => s.push_str(&format!(
+                "  - name: {name}\n    type: messenger\n    binding: {{page_id: \"{page}\"}}\n"
+            )),
+            None => s.push_str(&format!("  - name: {name}\n    type: sms\n")),
+        }
+    }
+    s
+}
+
+/// Each live channel name with how many channels carry it, and its bound page (if any).
+fn live(state: &Path) -> BTreeMap<String, (usize, Option<String>)> {
+    let mut names = BTreeMap::new();
+    let Ok(text) = std::fs::read_to_string(state) else {
+        return names;
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for c in value["account"]["channels"].as_object().unwrap().values() {
+        let name = c["name"].as_str().unwrap().to_string();
+        let page = c["binding"]["page_id"].as_str().map(str::to_string);
+        let entry = names.entry(name).or_insert((0, None));
+        entry.0 += 1;
+        entry.1 = page;
+    }
+    names
+}
+
+/// The steps left: a create for each missing channel, a bind for each missing binding.
+fn remaining(state: &Path) -> BTreeSet<String> {
+    let live = live(state);
+    let mut steps = BTreeSet::new();
+    for (name, page) in declared() {
+        let bound = live.get(&name).and_then(|(_, p)| p.clone());
+        if !live.contains_key(&name) {
+            steps.insert(format!("create {name}"));
+        }
+        if page.is_some() && bound != page {
+            steps.insert(format!("bind {name}"));
+        }
+    }
+    steps
+}
+
+fn planned(dir: &Path, emu: &Emulator) -> BTreeSet<String> {
+    let out = chanctl(dir, emu, &["plan", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["action"].as_str().unwrap(),
+                s["channel"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn assert_no_duplicates(state: &Path, when: &str) {
+    let twice: Vec<_> = live(state)
+        .into_iter()
+        .filter(|(_, (n, _))| *n > 1)
+        .collect();
+    assert!(twice.is_empty(), "{when}: duplicates {twice:?}");
+}
+
+#[test]
+fn applies_killed_at_random_moments_leave_exactly_the_remaining_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let state = dir.join("emulator.json");
+    let emu = Emulator::start(&state);
+    std::fs::write(dir.join("channels.yaml"), channels_file()).unwrap();
+    // Pseudo-random delays (fixed, so that a failure replays): 150..1150 ms.
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut kills = 0;
+    let mut last_killed = false;
+    for round in 0..5 {
+        if remaining(&state).is_empty() {
+            break;
+        }
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let delay = Duration::from_millis(150 + x % 1000);
+        let mut apply = chanctl(dir, &emu, &["apply", "--auto-approve"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        // SIGKILL: no destructor, no cleanup; the lock and any journal stay behind.
+        let finished = apply.try_wait().unwrap().is_some();
+        apply.kill().unwrap();
+        apply.wait().unwrap();
+        kills += usize::from(!finished);
+        last_killed = !finished;
+        let when = format!("after kill {round} at {} ms", delay.as_millis());
+        assert_no_duplicates(&state, &when);
+        assert_eq!(planned(dir, &emu), remaining(&state), "{when}");
+        if !finished {
+            // The dead apply's lock and journal are there, and say so.
+            let status = chanctl(dir, &emu, &["lock", "status"]).output().unwrap();
+            let out = text(&status);
+            assert!(out.contains("stale lock"), "{when}: {out}");
+            assert!(
+                out.contains(&format!(
+                    "an earlier apply (pid {}) was interrupted",
+                    apply.id()
+                )),
+                "{when}: {out}"
+            );
+        }
+    }
+    assert!(kills >= 3, "the applies were killed part-way ({kills})");
+    let done = chanctl(dir, &emu, &["apply", "--auto-approve"])
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", text(&done));
+    if last_killed {
+        // The note comes from the journal the killed apply left.
+        assert!(text(&done).contains("was interrupted"), "{}", text(&done));
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("locks"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "lock and journal removed: {leftovers:?}"
+    );
+    let plan = chanctl(dir, &emu, &["plan", "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+    assert_no_duplicates(&state, "at the end");
+    let live = live(&state);
+    for (name, page) in declared() {
+        assert_eq!(
+            live.get(&name).map(|(n, p)| (*n, p.clone())),
+            Some((1, page)),
+            "{name}"
+        );
+    }
+}

@@ -1,0 +1,392 @@
+//! The fault matrix: for 20 seeds, a 200-channel account is set up and then changed (creates,
+//! binds, rebinds, swaps of pages between channels, unbinds, renames, deletes with --prune)
+//! through `chanctl --backend cams` against the emulator injecting 5xx, throttling, business
+//! errors and ambiguous failures (the change is made, the answer is lost or comes after the
+//! client's timeout). Every run must converge through apply's own retries, with no channel
+//! created twice and none deleted that the file declares. The counts are printed.
+//!
+//! Seeds run concurrently, each with its own emulator (`FAULT_MATRIX_PARALLEL`, default 10;
+//! `FAULT_MATRIX_SEEDS` narrows the seeds for a quick local run, e.g. `3` or `1-4`).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+const KEY_ID: &str = "matrix-key-id";
+const SECRET: &str = "matrix-secret-0d9c";
+const CHANNELS: usize = 200;
+const TYPES: [&str; 4] = ["messenger", "instagram", "email", "sms"];
+
+struct Emulator {
+    child: Child,
+    url: String,
+}
+
+impl Emulator {
+    fn start(state: &Path, seed: u64) -> Emulator {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
+            .args(["--listen", "127.0.0.1:0", "--access-key-id", KEY_ID])
+            .args(["--access-key-secret", SECRET, "--quota", "400"])
+            .arg("--state")
+            .arg(state)
+            .args(["--fault-5xx", "0.10", "--fault-throttle", "0.05"])
+            .args(["--fault-business", "0.02", "--fault-ambiguous", "0.02"])
+            .args(["--fault-late", "0.01"])
+            .args(["--ambiguous-delay-ms", "1500", "--seed", &seed.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("the emulator's stdout");
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("the ready line")
+            .to_string();
+        Emulator { child, url }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chanctl(dir: &Path, emulator: &Emulator, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chanctl"))
+        .args(args)
+        .args(["--backend", "cams", "--endpoint", &emulator.url])
+        .args(["--timeout", "1", "--qps", "25"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", dir)
+        .env("CHANCTL_LOCK_DIR", dir.join("locks"))
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
+        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+        .env_remove("CHANCTL_BACKEND")
+        .env_remove("CHANCTL_ENV")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run chanctl")
+}
+
+fn binding(t: &str, n: usize, fresh: u32) -> Option<serde_json::Value> {
+    let base = 10_000 * (1 + 3 * fresh as usize) + n;
+    match t {
+        "messenger" => Some(serde_json::json!({"page_id": base.to_string()})),
+        "instagram" => Some(serde_json::json!({
+            "page_id": (base + 10_000).to_string(),
+            "instagram_account_id": (base + 20_000).to_string(),
+        })),
+        "email" => Some(serde_json::json!({"dm_account": format!("m{base}@example.com")})),
+        _ => None,
+    }
+}
+
+fn channel(name: String, t: &str, b: Option<serde_json::Value>) -> serde_json::Value {
+    let mut c = serde_json::json!({"name": name, "type": t});
+    if let Some(b) = b {
+        c["binding"] = b;
+    }
+    c
+}
+
+fn file(channels: Vec<serde_json::Value>) -> String {
+    serde_json::json!({"version": 1, "account": {"quota": 400}, "channels": channels}).to_string()
+}
+
+/// The setup: 200 channels of four types, bound except two in every twenty.
+fn setup() -> String {
+    let channels = (0..CHANNELS)
+        .map(|i| {
+            let t = TYPES[i % 4];
+            let unbound = matches!(i % 20, 9 | 18);
+            channel(
+                format!("ch-{i:03}"),
+                t,
+                (!unbound).then(|| binding(t, i, 0)).flatten(),
+            )
+        })
+        .collect();
+    file(channels)
+}
+
+/// The changes, in every block of twenty: swaps of bindings between channels of one type
+/// (4↔8 messenger, 5↔13 instagram, 6↔10 email), binds (9, 18), rebinds to new resources
+/// (12, 14), an unbind (16), a description (17), a rename (19); the last twenty channels are
+/// deleted (--prune) and twenty new ones created, half of them bound. Returns the file and
+/// the names it declares.
+fn changes() -> (String, Vec<String>) {
+    let mut channels = Vec::new();
+    let mut names = Vec::new();
+    for i in 0..CHANNELS - 20 {
+        let t = TYPES[i % 4];
+        let block = i - i % 20;
+        let swapped = |j: usize| binding(t, block + j, 0);
+        let b = match i % 20 {
+            4 => swapped(8),
+            8 => swapped(4),
+            5 => swapped(13),
+            13 => swapped(5),
+            6 => swapped(10),
+            10 => swapped(6),
+            12 | 14 => binding(t, i, 1),
+            16 => None,
+            _ => binding(t, i, 0),
+        };
+        let mut name = format!("ch-{i:03}");
+        let mut c = channel(name.clone(), t, b);
+        if i % 20 == 17 {
+            c["description"] = "changed under faults".into();
+        }
+        if i % 20 == 19 {
+            name = format!("rn-{i:03}");
+            c["name"] = name.clone().into();
+            c["previously"] = serde_json::json!([format!("ch-{i:03}")]);
+        }
+        names.push(name);
+        channels.push(c);
+    }
+    for k in 0..20 {
+        let t = TYPES[k % 4];
+        let name = format!("new-{k:03}");
+        let b = (k % 2 == 0).then(|| binding(t, k, 2)).flatten();
+        names.push(name.clone());
+        channels.push(channel(name, t, b));
+    }
+    (file(channels), names)
+}
+
+/// Channel names in the emulator's state file, with how many channels carry each.
+fn live_names(state: &Path) -> BTreeMap<String, usize> {
+    let text = std::fs::read_to_string(state).expect("the emulator's state file");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("state JSON");
+    let mut names = BTreeMap::new();
+    for c in value["account"]["channels"]
+        .as_object()
+        .expect("channels")
+        .values()
+    {
+        let name = c["name"].as_str().unwrap_or_default().to_string();
+        *names.entry(name).or_insert(0) += 1;
+    }
+    names
+}
+
+#[derive(Debug, Default, Clone)]
+struct Run {
+    seed: u64,
+    converged: bool,
+    duplicates: usize,
+    unintended_deletes: usize,
+    retries: usize,
+    /// Changes whose answer was lost, found done by looking (not sent again).
+    settled: usize,
+    /// Second copies made by a create whose answer was lost, found and deleted by apply.
+    twins_removed: usize,
+    reapplies: usize,
+    problems: Vec<String>,
+    seconds: u64,
+}
+
+/// Apply `file`, again after a failure (counted in `reapplies`); whether it succeeded.
+fn apply(dir: &Path, emu: &Emulator, file: &str, prune: bool, run: &mut Run) -> bool {
+    let mut args = vec!["-v", "apply", "--auto-approve", "-f", file];
+    if prune {
+        // --force: the change is large on purpose (past safety.max_change_percent).
+        args.extend(["--prune", "--force"]);
+    }
+    for attempt in 0..3 {
+        let out = chanctl(dir, emu, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        run.retries += stderr.matches("retrying").count();
+        run.settled += stderr.matches("had gone through").count();
+        run.twins_removed += stderr.matches("a second copy created by").count();
+        if stderr.contains(SECRET) {
+            run.problems.push("the secret leaked".into());
+        }
+        if out.status.success() {
+            return true;
+        }
+        run.reapplies += 1;
+        let tail: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains('✗') || l.starts_with("error"))
+            .take(5)
+            .collect();
+        run.problems.push(format!(
+            "{file}: apply {} exited {:?}: {}",
+            attempt + 1,
+            out.status.code(),
+            tail.join(" | ")
+        ));
+    }
+    false
+}
+
+/// `plan --detailed-exitcode` is 0 (a read that fails through every retry is tried again).
+fn plan_is_empty(dir: &Path, emu: &Emulator, file: &str, run: &mut Run) -> bool {
+    for _ in 0..3 {
+        let out = chanctl(
+            dir,
+            emu,
+            &["plan", "--detailed-exitcode", "--prune", "-f", file],
+        );
+        match out.status.code() {
+            Some(0) => return true,
+            Some(2) => {
+                run.problems.push(format!(
+                    "{file}: plan after apply is not empty:\n{}",
+                    String::from_utf8_lossy(&out.stdout)
+                ));
+                return false;
+            }
+            _ => {}
+        }
+    }
+    run.problems
+        .push(format!("{file}: plan failed three times"));
+    false
+}
+
+/// Duplicates and missing channels, against the names the file declares.
+fn count_live(state: &Path, declared: &[String], run: &mut Run) {
+    let live = live_names(state);
+    for (name, n) in &live {
+        if *n > 1 {
+            run.duplicates += n - 1;
+            run.problems.push(format!("`{name}` exists {n} times"));
+        }
+    }
+    for name in declared {
+        if !live.contains_key(name) {
+            run.unintended_deletes += 1;
+            run.problems.push(format!("`{name}` is missing"));
+        }
+    }
+}
+
+fn run_seed(seed: u64) -> Run {
+    let started = Instant::now();
+    let mut run = Run {
+        seed,
+        ..Run::default()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let state = dir.join("emulator.json");
+    let emu = Emulator::start(&state, seed);
+    std::fs::write(dir.join("setup.yaml"), setup()).unwrap();
+    let (second, declared) = changes();
+    std::fs::write(dir.join("channels.yaml"), second).unwrap();
+    let setup_names: Vec<String> = (0..CHANNELS).map(|i| format!("ch-{i:03}")).collect();
+
+    let mut converged = apply(dir, &emu, "setup.yaml", false, &mut run)
+        && plan_is_empty(dir, &emu, "setup.yaml", &mut run);
+    count_live(&state, &setup_names, &mut run);
+    converged &= apply(dir, &emu, "channels.yaml", true, &mut run)
+        && plan_is_empty(dir, &emu, "channels.yaml", &mut run);
+    count_live(&state, &declared, &mut run);
+    let live = live_names(&state);
+    let extra: Vec<&String> = live.keys().filter(|n| !declared.contains(n)).collect();
+    if !extra.is_empty() {
+        converged = false;
+        run.problems
+            .push(format!("channels left that --prune deletes: {extra:?}"));
+    }
+    run.converged = converged;
+    run.seconds = started.elapsed().as_secs();
+    run
+}
+
+fn seeds() -> Vec<u64> {
+    match std::env::var("FAULT_MATRIX_SEEDS") {
+        Ok(s) => match s.split_once('-') {
+            Some((a, b)) => {
+                (a.trim().parse().unwrap_or(1)..=b.trim().parse().unwrap_or(20)).collect()
+            }
+            None => vec![s.trim().parse().unwrap_or(1)],
+        },
+        Err(_) => (1..=20).collect(),
+    }
+}
+
+#[test]
+fn every_seed_converges_without_duplicates_or_lost_channels() {
+    let (second, declared) = changes();
+    assert_eq!(declared.len(), CHANNELS);
+    assert!(second.contains("rn-019") && second.contains("new-019"));
+    let started = Instant::now();
+    let parallel: usize = std::env::var("FAULT_MATRIX_PARALLEL")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(10);
+    let queue = Arc::new(Mutex::new(seeds()));
+    let runs = Arc::new(Mutex::new(Vec::new()));
+    let workers: Vec<_> = (0..parallel.max(1))
+        .map(|_| {
+            let queue = queue.clone();
+            let runs = runs.clone();
+            std::thread::spawn(move || {
+                loop {
+                    let Some(seed) = queue.lock().unwrap().pop() else {
+                        return;
+                    };
+                    let run = run_seed(seed);
+                    runs.lock().unwrap().push(run);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().expect("a seed's thread");
+    }
+    let mut runs = std::mem::take(&mut *runs.lock().unwrap());
+    runs.sort_by_key(|r| r.seed);
+    let sum = |f: fn(&Run) -> usize| runs.iter().map(f).sum::<usize>();
+    let converged = runs.iter().filter(|r| r.converged).count();
+    println!(
+        "fault matrix: runs {}, converged {converged}, duplicates {}, unintended deletes {}, retries seen {}, ambiguous changes settled by looking {}, second copies removed {}, re-applies {} ({} s)",
+        runs.len(),
+        sum(|r| r.duplicates),
+        sum(|r| r.unintended_deletes),
+        sum(|r| r.retries),
+        sum(|r| r.settled),
+        sum(|r| r.twins_removed),
+        sum(|r| r.reapplies),
+        started.elapsed().as_secs()
+    );
+    for r in &runs {
+        println!(
+            "  seed {:>2}: converged {}, retries {}, re-applies {}, {} s",
+            r.seed, r.converged, r.retries, r.reapplies, r.seconds
+        );
+        for p in &r.problems {
+            println!("    {p}");
+        }
+    }
+    assert_eq!(converged, runs.len(), "every run converges");
+    assert_eq!(sum(|r| r.duplicates), 0, "no channel is created twice");
+    assert_eq!(
+        sum(|r| r.unintended_deletes),
+        0,
+        "no declared channel is lost"
+    );
+    assert_eq!(
+        sum(|r| r.reapplies),
+        0,
+        "apply converges through its own retries, without being run again"
+    );
+    assert!(
+        sum(|r| r.retries) > 0,
+        "the faults were injected and retried"
+    );
+}
