@@ -92,7 +92,9 @@ fn config(args: Args) -> Result<(String, Config), String> {
     let mut kinds = Vec::new();
     for name in &args.faults {
         kinds.push(FaultKind::parse(name).ok_or_else(|| {
-            format!("unknown fault kind `{name}` (unavailable, throttle, business, drop, delay, late)")
+            format!(
+                "unknown fault kind `{name}` (unavailable, throttle, business, drop, delay, late)"
+            )
         })?);
     }
     let ambiguous = args.fault_ambiguous.map(|r| r / 2.0);

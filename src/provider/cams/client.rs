@@ -470,7 +470,10 @@ mod tests {
         assert!(!api(403, "Forbidden.RAM").retryable());
         assert!(api(200, "ERR-COMMON-001").retryable());
         assert!(api(200, "ERR-COMMON-001").maybe_done());
-        assert!(!api(503, "ServiceUnavailable").in_flight(), "an answer ends it");
+        assert!(
+            !api(503, "ServiceUnavailable").in_flight(),
+            "an answer ends it"
+        );
         let lost = |maybe_done| CallError::Transport {
             message: String::new(),
             maybe_done,

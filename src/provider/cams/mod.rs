@@ -18,7 +18,11 @@
 //! | rebind | the type's unbind, then its bind |
 //!
 //! A create whose answer was lost is never sent twice blindly: the backend first looks for
-//! the channel by name, and adopts it if the first attempt went through.
+//! the channel by name, and adopts it if the first attempt went through. A request that
+//! never answered may still be on its way, so the backend looks again a client timeout later
+//! before sending again, and after a create that follows such an attempt it deletes a second
+//! copy of the name if the straggler landed after all (the fault matrix,
+//! `tests/fault_matrix.rs`, drives all of this against the emulator).
 
 pub mod client;
 pub mod credentials;
@@ -187,6 +191,7 @@ impl Cams {
         let mut delays = self.client.backoff().build();
         let mut unsure = false;
         let mut in_flight = false;
+        let mut ever_in_flight = false;
         loop {
             if unsure {
                 // An earlier attempt may have created it: look by name before sending again.
@@ -210,8 +215,14 @@ impl Cams {
                     if let (false, Some(id)) = (unsure, &answered) {
                         return Ok(Outcome::Created(id.clone()));
                     }
-                    // An earlier attempt whose answer was lost may have created a twin.
-                    return match self.settle_create(name, channel_type, answered).await? {
+                    // An earlier attempt whose answer was lost may have created a twin; one
+                    // that never answered may still land: look again a timeout later.
+                    let mut kept = self.settle_create(name, channel_type, answered).await?;
+                    if ever_in_flight {
+                        tokio::time::sleep(self.client.timeout()).await;
+                        kept = self.settle_create(name, channel_type, kept).await?;
+                    }
+                    return match kept {
                         Some(id) => Ok(Outcome::Created(id)),
                         None => Err(ProviderError::Api {
                             code: "MissingInstanceId".into(),
@@ -227,6 +238,7 @@ impl Cams {
             }
             unsure |= error.maybe_done();
             in_flight = error.in_flight();
+            ever_in_flight |= in_flight;
             let Some(wait) = delays.next() else {
                 return Err(Self::api_error("CreateInstance", &error));
             };

@@ -85,3 +85,85 @@ fn a_channel_that_vanishes_between_two_reads_counts_as_deleted() {
     assert!(!super::vanished(&api("ServiceUnavailable")));
     assert!(!super::vanished(&ProviderError::Io("x".into())));
 }
+
+#[test]
+fn an_unbind_that_lands_late_is_found_by_the_second_look_and_not_sent_twice() {
+    use crate::emulator::faults::{FaultKind, Faults};
+    use crate::emulator::{Config, Emulator, server};
+    use crate::model::{Binding, EmailBinding};
+    use crate::provider::Provider;
+    use crate::rules::Op;
+    use std::sync::{Arc, Mutex};
+    // A seed whose third request (the unbind) lands late and no other request faults.
+    let rates = || vec![(FaultKind::Late, 0.1)];
+    let seed = (1..1_000_000u64)
+        .find(|&s| {
+            let mut f = Faults::per_kind(s, rates());
+            (0..33).all(|i| f.roll().map(|x| x.kind) == (i == 2).then_some(FaultKind::Late))
+        })
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let creds = sign::Credentials::new("id", "secret");
+        let mut config = Config::new(creds.clone());
+        config.fault_rates = rates();
+        config.seed = seed;
+        config.ambiguous_delay = Duration::from_millis(600);
+        let emu = Arc::new(Emulator::new(config).unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(server::serve(listener, emu));
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = lines.clone();
+        let options = ClientOptions {
+            qps: 10_000,
+            timeout: Duration::from_secs(1),
+            log: Some(Arc::new(move |l: &str| {
+                sink.lock().unwrap().push(l.to_string())
+            })),
+            ..ClientOptions::default()
+        };
+        let endpoint = super::endpoint::parse(&url).unwrap();
+        let client = Client::new(endpoint, creds, options).unwrap();
+        let created = client
+            .call(
+                "CreateInstance",
+                &[
+                    ("ChannelType".into(), "email".into()),
+                    ("InstanceName".into(), "e".into()),
+                ],
+            )
+            .await
+            .unwrap();
+        let id = created.data()["InstanceId"].as_str().unwrap().to_string();
+        let binding = Binding::Email(EmailBinding {
+            dm_account: "m@example.com".into(),
+        });
+        let cams = super::Cams::new(client);
+        let bind = Op::Bind {
+            id: id.clone(),
+            binding: binding.clone(),
+        };
+        cams.execute(&bind).await.unwrap();
+        cams.execute(&Op::Unbind { id, binding }).await.unwrap();
+        let live = cams.read().await.unwrap();
+        assert!(live.channels.iter().all(|c| c.binding.is_none()));
+        assert_eq!(live.channels.len(), 1);
+        let lines = lines.lock().unwrap();
+        let sent = lines
+            .iter()
+            .filter(|l| l.starts_with("→ UnbindDmAccount"))
+            .count();
+        assert_eq!(
+            sent,
+            1,
+            "sent once, found done by looking:\n{}",
+            lines.join("\n")
+        );
+        assert!(lines.iter().any(|l| l.contains("had gone through")));
+    });
+}
