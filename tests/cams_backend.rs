@@ -4,52 +4,16 @@
 
 use assert_cmd::Command;
 use serde::Deserialize;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
 
 const KEY_ID: &str = "test-key-id";
 const SECRET: &str = "canary-secret-7f3e9a1b";
 
-struct Emulator {
-    child: Child,
-    url: String,
-}
+mod common;
+use common::Emulator;
 
-impl Emulator {
-    fn start(extra: &[&str]) -> Emulator {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--access-key-id",
-                KEY_ID,
-                "--access-key-secret",
-                SECRET,
-            ])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .expect("the ready line")
-            .to_string();
-        Emulator { child, url }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn start_emulator(extra: &[&str]) -> Emulator {
+    Emulator::spawn(KEY_ID, SECRET, extra)
 }
 
 /// `chanctl SUBCOMMAND --backend cams --endpoint URL ...`; later `.args` follow the backend flags.
@@ -144,7 +108,7 @@ fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
     let expect: Expect =
         serde_saphyr::from_str(&std::fs::read_to_string(fixture.join("expect.yaml")).unwrap())
             .unwrap();
-    let emulator = Emulator::start(&[]);
+    let emulator = start_emulator(&[]);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     if let Ok(live) = std::fs::read_to_string(fixture.join("live.yaml")) {
@@ -256,7 +220,7 @@ fn converges_under_injected_faults_with_retries_shown_only_with_verbose() {
     for seed in 1..=4 {
         // 20 % of requests fail: 503, throttling, 200 with an error code, or ambiguous (the
         // change is made, the answer is lost or comes after the client gave up).
-        let emulator = Emulator::start(&[
+        let emulator = start_emulator(&[
             "--fault-rate",
             "0.2",
             "--seed",
@@ -373,7 +337,7 @@ fn missing_credentials_name_every_place_looked_at() {
 
 #[test]
 fn viber_audit_shows_as_pending_and_waba_unbind_as_a_manual_step() {
-    let emulator = Emulator::start(&["--viber-audit-ms", "600000"]);
+    let emulator = start_emulator(&["--viber-audit-ms", "600000"]);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let bound = "version: 1\nchannels:\n  - name: v\n    type: viber\n    binding: {business_account: acme}\n  - name: w\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"+6588001234\"}\n";
@@ -422,7 +386,7 @@ fn viber_audit_shows_as_pending_and_waba_unbind_as_a_manual_step() {
 
 #[test]
 fn export_from_the_emulator_round_trips() {
-    let emulator = Emulator::start(&[]);
+    let emulator = start_emulator(&[]);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::copy(

@@ -5,56 +5,24 @@
 //! channel exactly once.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 const KEY_ID: &str = "crash-key-id";
 const SECRET: &str = "crash-secret-8e21";
 const CHANNELS: usize = 150;
 
-struct Emulator {
-    child: Child,
-    url: String,
-}
+mod common;
+use common::Emulator;
 
-impl Emulator {
-    fn start(state: &Path) -> Emulator {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
-            .args(["--listen", "127.0.0.1:0", "--access-key-id", KEY_ID])
-            .args([
-                "--access-key-secret",
-                SECRET,
-                "--latency-ms",
-                "40",
-                "--quota",
-                "200",
-            ])
-            .arg("--state")
-            .arg(state)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_string();
-        Emulator { child, url }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn start_emulator(state: &Path) -> Emulator {
+    let mut args: Vec<std::ffi::OsString> = ["--latency-ms", "40", "--quota", "200", "--state"]
+        .iter()
+        .map(|s| s.into())
+        .collect();
+    args.push(state.into());
+    Emulator::spawn(KEY_ID, SECRET, args)
 }
 
 fn chanctl(dir: &Path, emu: &Emulator, args: &[&str]) -> Command {
@@ -170,7 +138,7 @@ fn applies_killed_at_random_moments_leave_exactly_the_remaining_work() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let state = dir.join("emulator.json");
-    let emu = Emulator::start(&state);
+    let emu = start_emulator(&state);
     std::fs::write(dir.join("channels.yaml"), channels_file()).unwrap();
     // Pseudo-random delays (fixed, so that a failure replays): 150..1150 ms.
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;

@@ -9,9 +9,8 @@
 //! `FAULT_MATRIX_SEEDS` narrows the seeds for a quick local run, e.g. `3` or `1-4`).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -20,43 +19,36 @@ const SECRET: &str = "matrix-secret-0d9c";
 const CHANNELS: usize = 200;
 const TYPES: [&str; 4] = ["messenger", "instagram", "email", "sms"];
 
-struct Emulator {
-    child: Child,
-    url: String,
-}
+mod common;
+use common::Emulator;
 
-impl Emulator {
-    fn start(state: &Path, seed: u64) -> Emulator {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
-            .args(["--listen", "127.0.0.1:0", "--access-key-id", KEY_ID])
-            .args(["--access-key-secret", SECRET, "--quota", "400"])
-            .arg("--state")
-            .arg(state)
-            .args(["--fault-5xx", "0.10", "--fault-throttle", "0.05"])
-            .args(["--fault-business", "0.02", "--fault-ambiguous", "0.02"])
-            .args(["--fault-late", "0.01"])
-            .args(["--ambiguous-delay-ms", "1500", "--seed", &seed.to_string()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("the emulator's stdout");
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .expect("the ready line")
-            .to_string();
-        Emulator { child, url }
+fn start_emulator(state: &Path, seed: u64) -> Emulator {
+    let seed = seed.to_string();
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "--quota".into(),
+        "400".into(),
+        "--state".into(),
+        state.into(),
+    ];
+    for a in [
+        "--fault-5xx",
+        "0.10",
+        "--fault-throttle",
+        "0.05",
+        "--fault-business",
+        "0.02",
+        "--fault-ambiguous",
+        "0.02",
+        "--fault-late",
+        "0.01",
+        "--ambiguous-delay-ms",
+        "1500",
+        "--seed",
+        &seed,
+    ] {
+        args.push(a.into());
     }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    Emulator::spawn(KEY_ID, SECRET, args)
 }
 
 fn chanctl(dir: &Path, emulator: &Emulator, args: &[&str]) -> Output {
@@ -283,7 +275,7 @@ fn run_seed(seed: u64) -> Run {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let state = dir.join("emulator.json");
-    let emu = Emulator::start(&state, seed);
+    let emu = start_emulator(&state, seed);
     std::fs::write(dir.join("setup.yaml"), setup()).unwrap();
     let (second, declared) = changes();
     std::fs::write(dir.join("channels.yaml"), second).unwrap();

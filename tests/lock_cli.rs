@@ -3,7 +3,7 @@
 //! message; `lock status` and `lock release --force` show and clear the lock; `lock status`
 //! reports the sandbox's own lock too.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -11,39 +11,11 @@ use std::time::{Duration, Instant};
 const KEY_ID: &str = "lock-key-id";
 const SECRET: &str = "lock-secret-51c2";
 
-struct Emulator {
-    child: Child,
-    url: String,
-}
+mod common;
+use common::Emulator;
 
-impl Emulator {
-    fn start(extra: &[&str]) -> Emulator {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
-            .args(["--listen", "127.0.0.1:0", "--access-key-id", KEY_ID])
-            .args(["--access-key-secret", SECRET])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_string();
-        Emulator { child, url }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn start_emulator(extra: &[&str]) -> Emulator {
+    Emulator::spawn(KEY_ID, SECRET, extra)
 }
 
 fn chanctl(dir: &Path, args: &[&str]) -> Command {
@@ -113,7 +85,7 @@ fn slow_apply(dir: &Path, emu: &Emulator) -> Child {
 
 #[test]
 fn a_second_apply_fails_fast_naming_the_holder_and_status_shows_it() {
-    let emu = Emulator::start(&["--latency-ms", "50"]);
+    let emu = start_emulator(&["--latency-ms", "50"]);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::write(dir.join("channels.yaml"), many_channels(30)).unwrap();
@@ -151,7 +123,7 @@ fn a_second_apply_fails_fast_naming_the_holder_and_status_shows_it() {
 
 #[test]
 fn a_killed_apply_leaves_a_stale_lock_that_is_taken_over_or_released() {
-    let emu = Emulator::start(&["--latency-ms", "50"]);
+    let emu = start_emulator(&["--latency-ms", "50"]);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::write(dir.join("channels.yaml"), many_channels(30)).unwrap();

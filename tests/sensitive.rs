@@ -6,9 +6,7 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
 
 const PHONE: &str = "+4915550123987";
 const PHONE_2: &str = "+4915550123988";
@@ -300,49 +298,16 @@ fn a_missing_variable_is_reported_at_its_reference() {
     cmd.arg("validate").assert().success();
 }
 
-struct Emulator {
-    child: Child,
-    url: String,
-}
+mod common;
+use common::Emulator;
 
-impl Emulator {
-    fn start() -> Emulator {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--access-key-id",
-                "k",
-                "--access-key-secret",
-                "s",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .expect("the ready line")
-            .to_string();
-        Emulator { child, url }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn start_emulator() -> Emulator {
+    Emulator::spawn("k", "s", [] as [&str; 0])
 }
 
 #[test]
 fn the_cams_request_log_does_not_show_a_sensitive_value() {
-    let emulator = Emulator::start();
+    let emulator = start_emulator();
     let tmp = tempfile::tempdir().unwrap();
     // Viber and email only: the emulator's WhatsApp numbers must exist in its WABA.
     let file = "version: 1\nchannels:\n  - name: sales-viber\n    type: viber\n    binding: {business_account: \"${CANARY_VIBER}\"}\n  - name: receipts\n    type: email\n    binding: {dm_account: \"${CANARY_MAIL}\"}\n";

@@ -1,0 +1,54 @@
+//! What the integration tests share: the CAMS emulator binary, started on 127.0.0.1:0 with
+//! given credentials and flags, ready when it prints its address, killed when dropped.
+
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+pub struct Emulator {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl Emulator {
+    /// Start `cams-emulator --listen 127.0.0.1:0` with this key and `extra` flags.
+    pub fn spawn<I, S>(key_id: &str, secret: &str, extra: I) -> Emulator
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--access-key-id",
+                key_id,
+                "--access-key-secret",
+                secret,
+            ])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("the emulator's stdout");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the ready line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("the ready line")
+            .to_string();
+        Emulator { child, url }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
