@@ -7,6 +7,7 @@
 //! evidence of what was in flight.
 
 use crate::journal::Journal;
+use crate::model::LiveState;
 use crate::plan::{Action, Plan, Step};
 use crate::provider::{Outcome, Provider, ProviderError};
 use futures_util::stream::{self, StreamExt};
@@ -17,11 +18,17 @@ use std::collections::HashMap;
 pub struct ApplyOptions {
     /// Most steps of one wave in flight at once.
     pub concurrency: usize,
+    /// Before each wave, re-read the account and check that each step still finds what the
+    /// plan saw (for saved plans, which were made earlier).
+    pub recheck: bool,
 }
 
 impl Default for ApplyOptions {
     fn default() -> Self {
-        ApplyOptions { concurrency: 8 }
+        ApplyOptions {
+            concurrency: 8,
+            recheck: false,
+        }
     }
 }
 
@@ -57,6 +64,63 @@ impl ApplyReport {
     }
 }
 
+/// Whether `step` still finds the account as the plan saw it: its channel as it was, no
+/// other channel of the name it creates, and the resources it takes free.
+pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(), String> {
+    let sensitive = |s: &str| s.starts_with("(sensitive)");
+    let same = |a: &Option<crate::model::Binding>, b: &Option<crate::model::Binding>| match (a, b) {
+        (Some(a), Some(b)) => a
+            .fields()
+            .iter()
+            .zip(b.fields())
+            .all(|((_, x), (_, y))| x == &y || sensitive(x) || sensitive(y)),
+        (a, b) => a.is_none() == b.is_none(),
+    };
+    let current = id.and_then(|id| live.channels.iter().find(|c| c.id == id));
+    match (step.action, current, &step.before) {
+        (Action::Create, _, _) => {
+            if let Some(c) = live.channels.iter().find(|c| c.name == step.channel) {
+                return Err(format!(
+                    "a channel named `{}` exists already ({})",
+                    c.name, c.id
+                ));
+            }
+        }
+        (_, None, _) if step.instance_id.is_some() => {
+            return Err(format!("channel `{}` no longer exists", step.channel));
+        }
+        (_, Some(c), Some(before)) => {
+            if c.name != before.name
+                || c.description != before.description
+                || !same(&c.binding, &before.binding)
+            {
+                return Err(format!(
+                    "channel `{}` changed since the plan was made",
+                    before.name
+                ));
+            }
+        }
+        _ => {}
+    }
+    if matches!(step.action, Action::Bind | Action::Rebind) {
+        let wanted = step.after.as_ref().and_then(|a| a.binding.as_ref());
+        for r in wanted.map(|b| b.resources()).unwrap_or_default() {
+            if let Some(holder) = live.channels.iter().find(|c| {
+                Some(c.id.as_str()) != id
+                    && c.binding
+                        .as_ref()
+                        .is_some_and(|b| b.resources().contains(&r))
+            }) {
+                return Err(format!(
+                    "{r} is now bound to `{}` ({})",
+                    holder.name, holder.id
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Run `plan` against `provider`, calling `on_event` as steps finish.
 pub async fn apply<P: Provider>(
     plan: &Plan,
@@ -80,13 +144,28 @@ pub async fn apply_journaled<P: Provider>(
     let waves = plan.waves();
     for wave in 0..waves {
         let steps: Vec<&Step> = plan.steps.iter().filter(|s| s.wave == wave).collect();
+        let live = if options.recheck {
+            Some(provider.read().await.map_err(|e| e.to_string()))
+        } else {
+            None
+        };
         let created = &report.created;
+        let live = &live;
         let results: Vec<(&Step, Result<Outcome, ProviderError>)> = stream::iter(steps)
             .map(|step| async move {
                 let id = step
                     .instance_id
                     .clone()
                     .or_else(|| created.get(&step.channel).cloned());
+                match live {
+                    Some(Err(e)) => return (step, Err(ProviderError::Io(e.clone()))),
+                    Some(Ok(live)) => {
+                        if let Err(why) = precondition(step, id.as_deref(), live) {
+                            return (step, Err(ProviderError::Io(format!("not run: {why}"))));
+                        }
+                    }
+                    None => {}
+                }
                 if let Some(Err(e)) = journal.map(|j| j.pending(step)) {
                     return (step, Err(ProviderError::Io(e)));
                 }
@@ -285,5 +364,53 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.matches("\"pending\"").count(), 2, "{text}");
         assert!(!text.contains("\"bind\""), "{text}");
+    }
+
+    #[test]
+    fn preconditions_catch_what_moved_under_a_saved_plan() {
+        let (_, _, plan) = run(100);
+        let bind_a = plan
+            .steps
+            .iter()
+            .find(|s| s.action == Action::Bind && s.channel == "a")
+            .unwrap();
+        let create_a = plan
+            .steps
+            .iter()
+            .find(|s| s.action == Action::Create && s.channel == "a")
+            .unwrap();
+        let mut account = Account::new(10);
+        let id = account
+            .apply(&Op::Create {
+                name: "a".into(),
+                channel_type: ChannelType::Messenger,
+                description: String::new(),
+            })
+            .unwrap()
+            .unwrap();
+        // Nothing in the way: fine.
+        assert!(precondition(bind_a, Some(&id), &account.snapshot()).is_ok());
+        // The name is taken by then: the create does not run.
+        let why = precondition(create_a, None, &account.snapshot()).unwrap_err();
+        assert!(why.contains("exists already"), "{why}");
+        // Another channel took the page meanwhile.
+        let other = account
+            .apply(&Op::Create {
+                name: "other".into(),
+                channel_type: ChannelType::Messenger,
+                description: String::new(),
+            })
+            .unwrap()
+            .unwrap();
+        account
+            .apply(&Op::Bind {
+                id: other,
+                binding: Binding::Messenger(MessengerBinding {
+                    page_id: "1".into(),
+                }),
+            })
+            .unwrap();
+        let why = precondition(bind_a, Some(&id), &account.snapshot()).unwrap_err();
+        assert!(why.contains("now bound to `other`"), "{why}");
     }
 }

@@ -112,6 +112,7 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
     // Enough steps in flight to keep the token bucket busy at high latency.
     let options = ApplyOptions {
         concurrency: args.backend.qps.clamp(8, 64) as usize,
+        recheck: args.plan.is_some(),
     };
     // A progress bar on a terminal (only failures and pending reviews printed above it);
     // one plain line per step otherwise.
