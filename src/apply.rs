@@ -89,16 +89,15 @@ pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(
         (_, None, _) if step.instance_id.is_some() => {
             return Err(format!("channel `{}` no longer exists", step.channel));
         }
-        (_, Some(c), Some(before)) => {
+        (_, Some(c), Some(before))
             if c.name != before.name
                 || c.description != before.description
-                || !same(&c.binding, &before.binding)
-            {
-                return Err(format!(
-                    "channel `{}` changed since the plan was made",
-                    before.name
-                ));
-            }
+                || !same(&c.binding, &before.binding) =>
+        {
+            return Err(format!(
+                "channel `{}` changed since the plan was made",
+                before.name
+            ));
         }
         _ => {}
     }
