@@ -132,7 +132,7 @@ pub struct Bound<B> {
     /// The channel's name: 1 to 50 characters, unique in the file.
     #[schemars(
         length(min = 1, max = 50),
-        regex(pattern = r"^[^\u0000-\u001f\u007f]*$")
+        regex(pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
     )]
     pub name: String,
     /// A free-text description of at most 150 characters.
@@ -161,7 +161,7 @@ pub struct Unbound {
     /// The channel's name: 1 to 50 characters, unique in the file.
     #[schemars(
         length(min = 1, max = 50),
-        regex(pattern = r"^[^\u0000-\u001f\u007f]*$")
+        regex(pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
     )]
     pub name: String,
     /// A free-text description of at most 150 characters.

@@ -965,5 +965,8 @@ mod tests {
     fn a_control_character_is_named() {
         let d = problems("version: 1\nchannels:\n  - name: \"a\\tb\"\n    type: sms\n");
         assert_eq!(d[0].message, "`name` contains a tab (\\t)");
+        // C1 controls too: U+009B is a terminal's control sequence introducer.
+        let d = problems("version: 1\nchannels:\n  - name: \"a\\x9bb\"\n    type: sms\n");
+        assert_eq!(d[0].message, "`name` contains the control character U+009B");
     }
 }
