@@ -74,18 +74,7 @@ fn setup_file(live: &[LiveRow]) -> String {
 
 fn steps(json: &[u8]) -> Vec<String> {
     let plan: serde_json::Value = serde_json::from_slice(json).unwrap();
-    plan["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s["action"].as_str().unwrap(),
-                s["channel"].as_str().unwrap()
-            )
-        })
-        .collect()
+    common::steps(&plan)
 }
 
 /// Scenarios whose steps the CAMS API can carry out (no WhatsApp or Viber unbind/rebind).

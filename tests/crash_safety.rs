@@ -111,18 +111,7 @@ fn planned(dir: &Path, emu: &Emulator) -> BTreeSet<String> {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    plan["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s["action"].as_str().unwrap(),
-                s["channel"].as_str().unwrap()
-            )
-        })
-        .collect()
+    common::steps(&plan).into_iter().collect()
 }
 
 fn assert_no_duplicates(state: &Path, when: &str) {

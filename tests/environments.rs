@@ -3,6 +3,8 @@
 //! environment and a saved plan is refused for another one, and mistakes in `environments`
 //! are reported where they are written.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
@@ -275,18 +277,7 @@ fn prune_and_protect_follow_the_environment() {
     );
     std::fs::write(tmp.path().join("channels.yaml"), file).unwrap();
     let plan = json_plan(tmp.path(), &["--env", "prod"]);
-    let steps: Vec<String> = plan["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s["action"].as_str().unwrap(),
-                s["channel"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let steps: Vec<String> = common::steps(&plan);
     assert_eq!(steps, ["delete login-codes", "rebind support-whatsapp"]);
     assert_eq!(plan["prune"], true);
     assert_eq!(plan["blocked_by"], serde_json::json!([]));

@@ -3,6 +3,8 @@
 //! error it must give). Each runs through the real binary: plan, apply, then a plan that
 //! must be empty. The text plan of each is an insta snapshot.
 
+mod common;
+
 use assert_cmd::Command;
 use chanctl::model::LiveChannel;
 use serde::Deserialize;
@@ -103,18 +105,7 @@ fn run_scenario(fixture: &Path) {
         return;
     }
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let steps: Vec<String> = plan["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s["action"].as_str().unwrap(),
-                s["channel"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let steps: Vec<String> = common::steps(&plan);
     if let Some(expected) = &expect.steps {
         assert_eq!(&steps, expected, "{name}: steps");
     }

@@ -2,6 +2,8 @@
 //! changed behind its back, or made for another account, is refused whole. Scopes
 //! (`--target`, `--exclude`) narrow a plan and refuse to leave out a dependency.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
@@ -153,18 +155,7 @@ fn target_and_exclude_narrow_the_plan() {
         .unwrap();
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let steps: Vec<String> = plan["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s["action"].as_str().unwrap(),
-                s["channel"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let steps: Vec<String> = common::steps(&plan);
     assert_eq!(
         steps,
         [

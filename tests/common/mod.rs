@@ -1,5 +1,7 @@
 //! What the integration tests share: the CAMS emulator binary, started on 127.0.0.1:0 with
-//! given credentials and flags, ready when it prints its address, killed when dropped.
+//! given credentials and flags, ready when it prints its address, killed when dropped; and
+//! reading a JSON plan's steps. Each test file uses part of it.
+#![allow(dead_code)]
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
@@ -51,4 +53,20 @@ impl Drop for Emulator {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A JSON plan's steps as `action channel`, in order.
+pub fn steps(plan: &serde_json::Value) -> Vec<String> {
+    plan["steps"]
+        .as_array()
+        .expect("a plan has steps")
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["action"].as_str().unwrap_or("?"),
+                s["channel"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
 }
