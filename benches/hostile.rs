@@ -9,19 +9,13 @@ use chanctl::diagnostic::Report;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
+#[path = "../tests/common/hostile.rs"]
+mod hostile;
+
 fn inputs() -> Vec<(&'static str, String)> {
-    let header = "version: 1\naccount:\n  quota: 1000000\nchannels:\n";
-    let mut laughs =
-        "version: 1\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n".to_string();
-    for (prev, next) in "abcdefgh".chars().zip("bcdefghi".chars()) {
-        let items = vec![format!("*{prev}"); 9].join(", ");
-        laughs.push_str(&format!("{next}: &{next} [{items}]\n"));
-    }
-    laughs.push_str("channels: *i\n");
-    let mut channels = header.to_string();
-    for i in 0..100_000 {
-        channels.push_str(&format!("  - name: channel-{i:06}\n    type: sms\n"));
-    }
+    let header = hostile::HEADER;
+    let laughs = hostile::billion_laughs();
+    let channels = hostile::many_channels(100_000);
     vec![
         (
             "ten_megabyte_string",

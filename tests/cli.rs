@@ -1,28 +1,16 @@
 //! The command line through the real binary: the main job on the sandbox, exit codes,
 //! output formats, confirmation and locking.
 
+mod common;
+use common::{chanctl, example};
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn chanctl(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("chanctl").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CHANCTL_SANDBOX");
-    cmd
-}
-
-fn example_in_tmp() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml");
-    std::fs::copy(src, tmp.path().join("channels.yaml")).unwrap();
-    tmp
-}
-
 #[test]
 fn apply_example_then_nothing_left() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     chanctl(tmp.path())
         .args(["apply", "--auto-approve"])
         .assert()
@@ -47,7 +35,7 @@ fn apply_example_then_nothing_left() {
 
 #[test]
 fn detailed_exitcode_is_two_with_changes() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     chanctl(tmp.path())
         .args(["plan", "--detailed-exitcode"])
         .assert()
@@ -57,7 +45,7 @@ fn detailed_exitcode_is_two_with_changes() {
 
 #[test]
 fn apply_without_terminal_or_auto_approve_refuses() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     chanctl(tmp.path())
         .arg("apply")
         .assert()
@@ -72,7 +60,7 @@ fn apply_without_terminal_or_auto_approve_refuses() {
 
 #[test]
 fn json_plan_is_the_plan_value() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     let out = chanctl(tmp.path())
         .args(["plan", "--format", "json"])
         .output()
@@ -100,7 +88,7 @@ fn json_plan_is_the_plan_value() {
 
 #[test]
 fn markdown_plan_snapshot() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     let out = chanctl(tmp.path())
         .args(["plan", "--format", "markdown"])
         .output()
@@ -114,7 +102,7 @@ fn markdown_plan_snapshot() {
 
 #[test]
 fn text_plan_has_no_colour_when_not_a_terminal() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
     cmd.current_dir(tmp.path())
         .env_remove("NO_COLOR")
@@ -140,7 +128,7 @@ fn schema_command_prints_the_committed_schema() {
 
 #[test]
 fn validate_valid_file_prints_one_line() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     let out = chanctl(tmp.path()).arg("validate").output().unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -166,7 +154,7 @@ fn missing_file_and_directory_are_clear_errors() {
 
 #[test]
 fn a_second_apply_fails_fast_while_the_sandbox_is_locked() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     std::fs::create_dir_all(tmp.path().join(".chanctl")).unwrap();
     let lock = std::fs::OpenOptions::new()
         .create(true)
@@ -190,7 +178,7 @@ fn a_second_apply_fails_fast_while_the_sandbox_is_locked() {
 
 #[test]
 fn explicit_sandbox_path_from_flag_and_env() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     chanctl(tmp.path())
         .args(["apply", "--auto-approve", "--sandbox", "acct/one.json"])
         .assert()
@@ -208,7 +196,7 @@ fn explicit_sandbox_path_from_flag_and_env() {
 
 #[test]
 fn corrupt_sandbox_is_an_error_not_a_panic() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     std::fs::create_dir_all(tmp.path().join(".chanctl")).unwrap();
     std::fs::write(tmp.path().join(".chanctl/sandbox.json"), "{ not json").unwrap();
     chanctl(tmp.path())
@@ -248,7 +236,7 @@ fn completions_for_each_shell() {
 
 #[test]
 fn detailed_exitcode_prints_a_drift_summary() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     chanctl(tmp.path())
         .args(["plan", "--detailed-exitcode"])
         .assert()
@@ -303,7 +291,7 @@ fn detailed_exitcode_prints_a_drift_summary() {
 
 #[test]
 fn export_round_trips_to_an_empty_plan() {
-    let tmp = example_in_tmp();
+    let tmp = example();
     chanctl(tmp.path())
         .args(["apply", "--auto-approve"])
         .assert()

@@ -4,8 +4,8 @@
 //! are reported where they are written.
 
 mod common;
+use common::chanctl;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
@@ -33,16 +33,6 @@ environments:
         protect: false
   prod: {}
 "#;
-
-fn chanctl(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("chanctl").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CHANCTL_SANDBOX")
-        .env_remove("CHANCTL_ENV")
-        .env_remove("CHANCTL_BACKEND");
-    cmd
-}
 
 fn dir_with(file: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();

@@ -5,6 +5,9 @@
 //! the snapshots is the same on every machine. Update snapshots with
 //! `INSTA_UPDATE=always cargo test --test invalid_fixtures`, then review every change.
 
+mod common;
+use common::hostile;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -265,7 +268,7 @@ fn assert_refused(name: &str, path: &Path, expected: &[&str]) {
 #[test]
 fn generated_hostile_inputs_are_refused_with_a_diagnostic_naming_the_problem() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let header = "version: 1\naccount:\n  quota: 1000000\nchannels:\n";
+    let header = hostile::HEADER;
     let nested = |open: &str, close: &str| {
         format!(
             "{header}  - name: deep\n    type: sms\n    previously: {}{}\n",
@@ -273,17 +276,8 @@ fn generated_hostile_inputs_are_refused_with_a_diagnostic_naming_the_problem() {
             close.repeat(1000)
         )
     };
-    let mut laughs =
-        "version: 1\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n".to_string();
-    for (prev, next) in "abcdefgh".chars().zip("bcdefghi".chars()) {
-        let items = vec![format!("*{prev}"); 9].join(", ");
-        laughs.push_str(&format!("{next}: &{next} [{items}]\n"));
-    }
-    laughs.push_str("channels: *i\n");
-    let mut channels = header.to_string();
-    for i in 0..100_000 {
-        channels.push_str(&format!("  - name: channel-{i:06}\n    type: sms\n"));
-    }
+    let laughs = hostile::billion_laughs();
+    let channels = hostile::many_channels(100_000);
     let huge_name = format!(
         "{header}  - name: \"{}\"\n    type: sms\n",
         "a".repeat(10 * 1024 * 1024)

@@ -4,8 +4,8 @@
 //! must be empty. The text plan of each is an insta snapshot.
 
 mod common;
+use common::chanctl;
 
-use assert_cmd::Command;
 use chanctl::model::LiveChannel;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -25,14 +25,6 @@ struct Expect {
     /// Text stderr must contain when plan or apply fails.
     error: Option<String>,
     unmanaged: Option<Vec<String>>,
-}
-
-fn chanctl(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("chanctl").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CHANCTL_SANDBOX");
-    cmd
 }
 
 fn scenarios() -> Vec<PathBuf> {

@@ -3,19 +3,11 @@
 //! channels is shown as blocked by `plan` (text, Markdown, JSON `blocked_by`), and `apply`
 //! refuses it with exit 3 unless `--force`. The limits come from the file or an environment.
 
-use assert_cmd::Command;
+mod common;
+use common::chanctl;
+
 use predicates::prelude::*;
 use std::path::Path;
-
-fn chanctl(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("chanctl").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CHANCTL_SANDBOX")
-        .env_remove("CHANCTL_ENV")
-        .env_remove("CHANCTL_BACKEND");
-    cmd
-}
 
 /// A channels file of messenger channels `c0`..`c{n-1}` bound to pages `100`..; `extra` is
 /// appended at the top level (before `channels`).

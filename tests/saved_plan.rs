@@ -3,28 +3,10 @@
 //! (`--target`, `--exclude`) narrow a plan and refuse to leave out a dependency.
 
 mod common;
+use common::{chanctl, example};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
-
-fn chanctl(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("chanctl").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CHANCTL_SANDBOX");
-    cmd
-}
-
-fn example() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
-        tmp.path().join("channels.yaml"),
-    )
-    .unwrap();
-    tmp
-}
 
 #[test]
 fn saved_plan_applies_exactly() {

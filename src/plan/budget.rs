@@ -54,8 +54,8 @@ pub fn estimate(
 mod tests {
     use super::*;
     use crate::config::{Desired, DesiredChannel};
-    use crate::model::{ChannelType, LiveState};
-    use crate::plan::{Action, PlanOptions, Target, build};
+    use crate::model::ChannelType;
+    use crate::plan::Action;
 
     #[test]
     fn a_thousand_creates_at_fifty_per_second_take_twenty_seconds() {
@@ -74,16 +74,7 @@ mod tests {
                 .collect(),
             ..Desired::default()
         };
-        let target = Target {
-            backend: "cams".into(),
-            account: "x".into(),
-        };
-        let plan = build(
-            &desired,
-            &LiveState::default(),
-            &PlanOptions::new(false, target),
-        )
-        .unwrap();
+        let plan = crate::plan::plan_from_nothing(&desired);
         let budget = estimate(
             &plan,
             |s| match s.action {

@@ -326,6 +326,21 @@ impl Plan {
     }
 }
 
+/// For tests: the plan that creates `desired` in an empty sandbox account.
+#[cfg(test)]
+pub(crate) fn plan_from_nothing(desired: &crate::config::Desired) -> Plan {
+    let target = Target {
+        backend: "sandbox".into(),
+        account: "test".into(),
+    };
+    build(
+        desired,
+        &crate::model::LiveState::default(),
+        &PlanOptions::new(false, target),
+    )
+    .expect("a plan from an empty account")
+}
+
 /// The JSON Schema of the plan value (`--format json`, `plan --out`), committed at
 /// schemas/plan.schema.json.
 pub fn schema() -> String {

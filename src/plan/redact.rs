@@ -152,8 +152,7 @@ pub fn allow_redacted_in_schema(schema: &mut serde_json::Value) {
 mod tests {
     use super::*;
     use crate::config::{Desired, DesiredChannel};
-    use crate::model::{ChannelType, LiveState, WhatsappBinding};
-    use crate::plan::{PlanOptions, Target, build};
+    use crate::model::{ChannelType, WhatsappBinding};
 
     const NUMBER: &str = "+6599990001";
 
@@ -173,16 +172,7 @@ mod tests {
             }],
             ..Desired::default()
         };
-        let target = Target {
-            backend: "sandbox".into(),
-            account: "x".into(),
-        };
-        build(
-            &desired,
-            &LiveState::default(),
-            &PlanOptions::new(false, target),
-        )
-        .unwrap()
+        crate::plan::plan_from_nothing(&desired)
     }
 
     #[test]

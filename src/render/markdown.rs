@@ -255,8 +255,7 @@ fn fit(s: String, limit: usize) -> String {
 mod tests {
     use super::*;
     use crate::config::{Desired, DesiredChannel};
-    use crate::model::{Binding, ChannelType, LiveState, MessengerBinding};
-    use crate::plan::{PlanOptions, Target, build};
+    use crate::model::{Binding, ChannelType, MessengerBinding};
 
     fn plan_of(n: usize) -> Plan {
         let desired = Desired {
@@ -276,16 +275,7 @@ mod tests {
                 .collect(),
             ..Desired::default()
         };
-        let target = Target {
-            backend: "sandbox".into(),
-            account: "test".into(),
-        };
-        build(
-            &desired,
-            &LiveState::default(),
-            &PlanOptions::new(false, target),
-        )
-        .unwrap()
+        crate::plan::plan_from_nothing(&desired)
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! What the integration tests share: the CAMS emulator binary, started on 127.0.0.1:0 with
 //! given credentials and flags, ready when it prints its address, killed when dropped; and
-//! reading a JSON plan's steps. Each test file uses part of it.
+//! running chanctl in a directory; the example file; reading a JSON plan's steps. Each test
+//! file uses part of it.
 #![allow(dead_code)]
+
+pub mod hostile;
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 pub struct Emulator {
@@ -69,4 +73,27 @@ pub fn steps(plan: &serde_json::Value) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// `chanctl` run in `dir`, without colour and without the environment variables that would
+/// choose another backend, sandbox or environment.
+pub fn chanctl(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("chanctl").expect("the chanctl binary");
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CHANCTL_SANDBOX")
+        .env_remove("CHANCTL_ENV")
+        .env_remove("CHANCTL_BACKEND");
+    cmd
+}
+
+/// A temporary directory holding examples/channels.yaml as channels.yaml.
+pub fn example() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
+        tmp.path().join("channels.yaml"),
+    )
+    .expect("copy the example");
+    tmp
 }
