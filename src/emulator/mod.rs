@@ -63,7 +63,8 @@
 //!   shows the same State.
 //! - ListInstance rows carry `BindId`: the bound resource id (page id for Messenger and
 //!   Instagram, WABA id for WhatsApp, business account for Viber, address for email), empty
-//!   when unbound. The real service documents `BindId` only as a filter.
+//!   when unbound. The real service documents `BindId` only as a filter. chanctl's reader
+//!   trusts it where present: no binding read for an empty one, Messenger's page from it.
 //! - ChannelType accepts `sms` and `email` too (chanctl's model has them), any case.
 //! - For a direct customer, CustSpaceId == InstanceId.
 //!

@@ -1,9 +1,10 @@
 //! The real backend: Alibaba Cloud CAMS over HTTPS.
 //!
 //! Reads list every instance (the first page, then the rest concurrently), then read each
-//! bound channel's binding with the operation its type offers. Changes map onto the
-//! operations below; where the API has none (unbinding a WhatsApp Business account, or a
-//! Viber business account), the backend says so instead of pretending.
+//! channel's binding with the operation its type offers, skipping those the listing shows
+//! unbound (an empty `BindId`; see `read.rs`). Changes map onto the operations below;
+//! where the API has none (unbinding a WhatsApp Business account, or a Viber business
+//! account), the backend says so instead of pretending.
 //!
 //! | step | operations |
 //! |---|---|

@@ -1,5 +1,19 @@
 //! Reading the live account from CAMS: every instance (ListInstance, the first page, then the
 //! remaining pages concurrently), then each channel's binding through its type's operation.
+//!
+//! From a ListInstance row: the id, CustSpaceId, name, type, description and, where the row
+//! has it, `BindId` (the bound resource; empty when unbound). The real service documents
+//! `BindId` only as a filter, not in its rows; the emulator puts it in every row. So:
+//!
+//! - row without `BindId`: every channel but SMS is read with its type's operation
+//!   (ListInstagramPage, ListBindDmAccount, QueryChatappBindWaba then
+//!   QueryChatappPhoneNumbers, ListViberServiceMessage). A Messenger channel has no read
+//!   operation and reads as unbound.
+//! - `BindId` empty: the channel is unbound and nothing more is read.
+//! - `BindId` set: Messenger's binding is its page id, with no call. The others are still
+//!   read: the row has neither the Instagram account, the WhatsApp number, the Viber audit
+//!   state, nor the email AccountCode (`BindId` is the address, ExtendAttr.AccountName, which
+//!   need not be the AccountCode ListBindDmAccount returns).
 
 use super::client::{Client, Reply};
 use super::{Cams, p};
@@ -31,8 +45,9 @@ pub struct Row {
     pub name: String,
     pub channel_type: Option<ChannelType>,
     pub description: String,
-    /// The bound resource, where the listing says it (`BindId`).
-    pub bind_id: String,
+    /// The row's `BindId`: the bound resource, empty when unbound. `None` when the row has
+    /// no `BindId` (the real service's rows) or a null one: the binding is then unknown.
+    pub bind_id: Option<String>,
 }
 
 pub fn rows(reply: &Reply) -> Vec<Row> {
@@ -52,7 +67,10 @@ pub fn rows(reply: &Reply) -> Vec<Row> {
                         .into_iter()
                         .find(|t| t.as_str().eq_ignore_ascii_case(&s(r, "ChannelType"))),
                     description: s(r, "InstanceDescription"),
-                    bind_id: s(r, "BindId"),
+                    bind_id: r
+                        .get("BindId")
+                        .filter(|v| v.is_string() || v.is_number())
+                        .map(|_| s(r, "BindId")),
                 })
                 .collect()
         })
@@ -142,7 +160,8 @@ pub async fn find_all_by_name(
     }
 }
 
-/// Add the binding to a row, with the read operation of its type.
+/// Add the binding to a row: from the row's `BindId` where it says enough (unbound, or a
+/// Messenger page), else with the read operation of its type.
 pub async fn with_binding(client: &Client, row: Row) -> Result<LiveChannel, ProviderError> {
     let Some(t) = row.channel_type else {
         return Err(ProviderError::Api {
@@ -155,14 +174,14 @@ pub async fn with_binding(client: &Client, row: Row) -> Result<LiveChannel, Prov
         });
     };
     let space = row.cust_space_id.clone();
+    let listed_unbound = row.bind_id.as_deref() == Some("");
     let (binding, bind_state) = match t {
+        _ if listed_unbound => (None, BindState::Bound),
         ChannelType::Sms => (None, BindState::Bound),
         ChannelType::Messenger => (
-            (!row.bind_id.is_empty()).then(|| {
-                Binding::Messenger(MessengerBinding {
-                    page_id: row.bind_id.clone(),
-                })
-            }),
+            row.bind_id
+                .clone()
+                .map(|page_id| Binding::Messenger(MessengerBinding { page_id })),
             BindState::Bound,
         ),
         ChannelType::Instagram => {
@@ -270,104 +289,5 @@ pub async fn with_binding(client: &Client, row: Row) -> Result<LiveChannel, Prov
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cams::sign::Credentials;
-    use crate::emulator::{Config, Emulator, server};
-    use crate::provider::cams::Cams;
-    use crate::provider::cams::client::ClientOptions;
-    use crate::provider::cams::endpoint;
-    use std::sync::Arc;
-
-    /// An in-process emulator on 127.0.0.1 and a client for it.
-    async fn emulator() -> Client {
-        let creds = Credentials::new("id".to_string(), "secret".to_string());
-        let mut config = Config::new(creds.clone());
-        config.quota = Some(300);
-        let emu = Arc::new(Emulator::new(config).unwrap());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(server::serve(listener, emu));
-        let options = ClientOptions {
-            qps: 10_000,
-            ..ClientOptions::default()
-        };
-        Client::new(endpoint::parse(&url).unwrap(), creds, options).unwrap()
-    }
-
-    #[test]
-    fn a_name_listed_after_a_page_of_substring_matches_is_found() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let client = emulator().await;
-            // 120 channels whose names contain `a`, then `a` itself: the 121st match.
-            for i in 0..=120 {
-                let name = if i < 120 {
-                    format!("alpha-{i:03}")
-                } else {
-                    "a".to_string()
-                };
-                client
-                    .call(
-                        "CreateInstance",
-                        &[p("ChannelType", "sms"), p("InstanceName", name)],
-                    )
-                    .await
-                    .unwrap();
-            }
-            let found = find_all_by_name(&client, "a", ChannelType::Sms)
-                .await
-                .unwrap();
-            assert_eq!(found.len(), 1, "the channel on the second page is found");
-            let missing = find_all_by_name(&client, "alp", ChannelType::Sms).await;
-            assert!(
-                missing.unwrap().is_empty(),
-                "a name only contained in others is not taken"
-            );
-            let other_type = find_all_by_name(&client, "a", ChannelType::Email).await;
-            assert!(other_type.unwrap().is_empty());
-        });
-    }
-
-    #[test]
-    fn twins_left_by_lost_create_answers_are_deleted_keeping_the_answered_one() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let client = emulator().await;
-            let mut ids = Vec::new();
-            for _ in 0..3 {
-                let r = client
-                    .call(
-                        "CreateInstance",
-                        &[p("ChannelType", "sms"), p("InstanceName", "twin")],
-                    )
-                    .await
-                    .unwrap();
-                ids.push(r.data()["InstanceId"].as_str().unwrap().to_string());
-            }
-            let cams = Cams::new(client);
-            let kept = cams
-                .settle_create("twin", ChannelType::Sms, Some(ids[1].clone()))
-                .await
-                .unwrap();
-            assert_eq!(kept.as_deref(), Some(ids[1].as_str()));
-            let left = find_all_by_name(&cams.client, "twin", ChannelType::Sms)
-                .await
-                .unwrap();
-            assert_eq!(left, vec![ids[1].clone()], "the answered one is kept");
-            // Without an answer, the oldest is adopted; nothing of the name: none.
-            let adopted = cams.settle_create("twin", ChannelType::Sms, None).await;
-            assert_eq!(adopted.unwrap().as_deref(), Some(ids[1].as_str()));
-            let none = cams.settle_create("nope", ChannelType::Sms, None).await;
-            assert_eq!(none.unwrap(), None);
-        });
-    }
-}
+#[path = "read_tests.rs"]
+mod tests;
