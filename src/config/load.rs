@@ -12,7 +12,7 @@ use super::file::{
 };
 use super::schema;
 use super::semantic;
-use super::tree::to_json_with_spans;
+use super::tree::take_json;
 pub use super::tree::{Place, SpanMap};
 use super::vars::{self, Expanded, Lookup};
 use super::yaml::{self, Node, Span, Value};
@@ -66,7 +66,7 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
             "file starts here",
         )]);
     }
-    let root = match yaml::parse(source) {
+    let mut root = match yaml::parse(source) {
         Ok(root) => root,
         Err(e) => {
             let mut d = Diagnostic::new("chanctl::yaml::syntax", e.message, e.span, e.label);
@@ -79,7 +79,8 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
             return Err(vec![d]);
         }
     };
-    let (mut json, mut spans, mut diagnostics) = to_json_with_spans(&root);
+    let (mut json, mut diagnostics) = take_json(&mut root);
+    let mut spans = SpanMap::new(&root);
 
     if !json.is_object() {
         diagnostics.push(root_diagnostic(source, &root));

@@ -37,7 +37,7 @@ pub fn collect(
 /// What every conversion needs: the JSON, where its parts stand, and the source text.
 struct Cx<'a> {
     root: &'a Json,
-    spans: &'a SpanMap,
+    spans: &'a SpanMap<'a>,
     source: &'a str,
 }
 

@@ -5,7 +5,7 @@ use super::file::DesiredChannel;
 use super::load::SpanMap;
 use crate::diagnostic::Diagnostic;
 use crate::model::Resource;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The binding key that names `resource`, to point at it.
 fn resource_field(resource: &Resource) -> &'static str {
@@ -39,7 +39,7 @@ pub fn check_partial(
     let by_index: HashMap<usize, &DesiredChannel> =
         channels.iter().map(|(i, c)| (*i, *c)).collect();
     let mut out = Vec::new();
-    let mut names: HashMap<&str, usize> = HashMap::new();
+    let mut names: HashMap<&str, usize> = HashMap::default();
     for &(i, c) in channels {
         if let Some(&first) = names.get(c.name.as_str()) {
             out.push(
@@ -60,7 +60,7 @@ pub fn check_partial(
         }
     }
 
-    let mut claimed: HashMap<Resource, usize> = HashMap::new();
+    let mut claimed: HashMap<Resource, usize> = HashMap::default();
     for &(i, c) in channels {
         let Some(binding) = &c.binding else { continue };
         for r in binding.resources() {
@@ -100,7 +100,7 @@ pub fn check_partial(
         }
     }
 
-    let mut old_names: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut old_names: HashMap<&str, (usize, usize)> = HashMap::default();
     for &(i, c) in channels {
         for (j, old) in c.previously.iter().enumerate() {
             let pointer = format!("/channels/{i}/previously/{j}");

@@ -6,7 +6,7 @@
 use super::yaml::{Node, Span, Value};
 use crate::diagnostic::Diagnostic;
 use serde_json::Value as Json;
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 /// Where a JSON pointer's value (and its key, for mapping entries) stands in the source.
 #[derive(Debug, Clone, Copy, Default)]
@@ -21,14 +21,45 @@ pub struct Place {
 }
 
 /// JSON pointer → place in the YAML source.
+///
+/// Built for every file but asked only for diagnostics, so nothing is computed up front: a
+/// lookup walks the node tree along the pointer, after undoing the edits that environment
+/// overlays made (values grafted from one pointer to another, places recorded by hand).
 #[derive(Debug, Default)]
-pub struct SpanMap {
-    places: HashMap<String, Place>,
+pub struct SpanMap<'a> {
+    root: Option<&'a Node>,
+    edits: Vec<Edit>,
 }
 
-impl SpanMap {
+#[derive(Debug)]
+enum Edit {
+    /// The value at the pointer stands at this place.
+    Place(String, Place),
+    /// The value at `to` (and everything under it) is the one at `from`.
+    Graft { from: String, to: String },
+}
+
+impl<'a> SpanMap<'a> {
+    /// The places of the values of `root`'s tree, as [`to_json`] converts it.
+    pub fn new(root: &'a Node) -> Self {
+        SpanMap {
+            root: Some(root),
+            edits: Vec::new(),
+        }
+    }
+
     pub fn get(&self, pointer: &str) -> Option<Place> {
-        self.places.get(pointer).copied()
+        let mut p = std::borrow::Cow::Borrowed(pointer);
+        for edit in self.edits.iter().rev() {
+            match edit {
+                Edit::Place(at, place) if *at == *p => return Some(*place),
+                Edit::Graft { from, to } if is_at_or_under(&p, to) => {
+                    p = format!("{from}{}", &p[to.len()..]).into();
+                }
+                _ => {}
+            }
+        }
+        lookup(self.root?, &p)
     }
 
     /// The span of the value at `pointer`, else of its nearest ancestor.
@@ -56,27 +87,23 @@ impl SpanMap {
 
     /// Record where the value at `pointer` stands.
     pub fn insert(&mut self, pointer: String, place: Place) {
-        self.places.insert(pointer, place);
+        self.edits.push(Edit::Place(pointer, place));
     }
 
     /// Make `to` and everything under it stand where `from` and everything under it stand:
     /// for a value copied from `from` to `to`. Entries under `to` that `from` lacks go.
     pub fn graft(&mut self, from: &str, to: &str) {
-        self.places.retain(|p, _| !is_at_or_under(p, to));
-        let copied: Vec<(String, Place)> = self
-            .places
-            .iter()
-            .filter(|(p, _)| is_at_or_under(p, from))
-            .map(|(p, place)| (format!("{to}{}", &p[from.len()..]), *place))
-            .collect();
-        self.places.extend(copied);
+        self.edits.push(Edit::Graft {
+            from: from.to_string(),
+            to: to.to_string(),
+        });
     }
 
     fn nearest(&self, pointer: &str) -> Place {
         let mut p = pointer;
         loop {
-            if let Some(place) = self.places.get(p) {
-                return *place;
+            if let Some(place) = self.get(p) {
+                return place;
             }
             match p.rfind('/') {
                 Some(i) => p = &p[..i],
@@ -86,43 +113,115 @@ impl SpanMap {
     }
 }
 
+/// Where the value at `pointer` stands in `root`'s tree: the same entry [`to_json`] keeps
+/// (the first of repeated keys; complex keys have none).
+fn lookup(root: &Node, pointer: &str) -> Option<Place> {
+    let mut node = root;
+    let mut place = Place {
+        key: None,
+        key_defined: None,
+        value: root.span,
+        defined: root.defined,
+    };
+    if pointer.is_empty() {
+        return Some(place);
+    }
+    for segment in pointer.strip_prefix('/')?.split('/') {
+        let segment = unescape(segment);
+        match &node.value {
+            Value::Seq(items) => {
+                let canonical = segment == "0" || !segment.starts_with('0');
+                let item = segment
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|_| canonical && !segment.starts_with('+'))
+                    .and_then(|i| items.get(i))?;
+                place = Place {
+                    key: None,
+                    key_defined: None,
+                    value: item.span,
+                    defined: item.defined,
+                };
+                node = item;
+            }
+            Value::Map(entries) => {
+                let (k, v) = entries
+                    .iter()
+                    .find(|(k, _)| key_text(k).as_deref() == Some(&*segment))?;
+                place = entry_place(k, v);
+                node = v;
+            }
+            _ => return None,
+        }
+    }
+    Some(place)
+}
+
+fn entry_place(k: &Node, v: &Node) -> Place {
+    Place {
+        key: Some(k.span),
+        key_defined: Some(k.defined),
+        value: value_span(k, v),
+        defined: if v.defined == v.span {
+            value_span(k, v)
+        } else {
+            v.defined
+        },
+    }
+}
+
 /// Whether JSON pointer `p` is `root` or a pointer under it.
 pub fn is_at_or_under(p: &str, root: &str) -> bool {
     p == root || (p.starts_with(root) && p[root.len()..].starts_with('/'))
 }
 
-/// The JSON value of `root`, where each of its parts stands, and the repeated or complex keys
-/// found on the way.
-pub fn to_json_with_spans(root: &Node) -> (Json, SpanMap, Vec<Diagnostic>) {
+/// The JSON value of `root`, and the repeated or complex keys found on the way. The strings
+/// of `root`'s values move into the JSON (keys and spans stay, for [`SpanMap`]).
+pub fn take_json(root: &mut Node) -> (Json, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut spans = SpanMap::default();
-    spans.places.insert(
-        String::new(),
-        Place {
-            key: None,
-            key_defined: None,
-            value: root.span,
-            defined: root.defined,
-        },
-    );
-    let mut pointer = String::new();
-    let json = to_json(root, &mut pointer, &mut spans, &mut diagnostics);
-    (json, spans, diagnostics)
+    let json = to_json(root, &mut diagnostics);
+    (json, diagnostics)
+}
+
+/// [`take_json`] and the span map of `root`.
+#[cfg(test)]
+pub fn to_json_with_spans(root: &mut Node) -> (Json, SpanMap<'_>, Vec<Diagnostic>) {
+    let (json, diagnostics) = take_json(root);
+    (json, SpanMap::new(root), diagnostics)
 }
 
 /// A JSON pointer segment for `segment` (`~` and `/` escaped).
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+pub fn escape(segment: &str) -> Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        segment.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        segment.into()
+    }
 }
 
-/// Convert the node tree to JSON, recording spans and reporting repeated keys.
-fn to_json(
-    node: &Node,
-    pointer: &mut String,
-    spans: &mut SpanMap,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Json {
-    match &node.value {
+fn unescape(segment: &str) -> Cow<'_, str> {
+    if segment.contains('~') {
+        segment.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        segment.into()
+    }
+}
+
+/// A mapping key as JSON names it; `None` for a sequence or mapping used as a key.
+fn key_text(k: &Node) -> Option<Cow<'_, str>> {
+    Some(match &k.value {
+        Value::Str(s) => Cow::Borrowed(s.as_str()),
+        Value::Int(i) => i.to_string().into(),
+        Value::Bool(b) => b.to_string().into(),
+        Value::Null => "null".into(),
+        Value::Float(f) => f.to_string().into(),
+        Value::Seq(_) | Value::Map(_) => return None,
+    })
+}
+
+/// Convert the node tree to JSON, reporting repeated and complex keys.
+fn to_json(node: &mut Node, diagnostics: &mut Vec<Diagnostic>) -> Json {
+    match &mut node.value {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => {
@@ -139,48 +238,25 @@ fn to_json(
         Value::Float(f) => serde_json::Number::from_f64(*f)
             .map(Json::Number)
             .unwrap_or_else(|| Json::String(f.to_string())),
-        Value::Str(s) => Json::String(s.clone()),
+        Value::Str(s) => Json::String(std::mem::take(s)),
         Value::Seq(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                spans.places.insert(
-                    pointer.clone(),
-                    Place {
-                        key: None,
-                        key_defined: None,
-                        value: item.span,
-                        defined: item.defined,
-                    },
-                );
-                out.push(to_json(item, pointer, spans, diagnostics));
-                pointer.truncate(len);
-            }
-            Json::Array(out)
+            Json::Array(items.iter_mut().map(|i| to_json(i, diagnostics)).collect())
         }
         Value::Map(entries) => {
-            let mut out = serde_json::Map::new();
-            let mut first_seen: HashMap<String, Span> = HashMap::new();
-            for (k, v) in entries {
-                let key = match &k.value {
-                    Value::Str(s) => s.clone(),
-                    Value::Int(i) => i.to_string(),
-                    Value::Bool(b) => b.to_string(),
-                    Value::Null => "null".to_string(),
-                    Value::Float(f) => f.to_string(),
-                    Value::Seq(_) | Value::Map(_) => {
-                        diagnostics.push(Diagnostic::new(
-                            "chanctl::yaml::complex_key",
-                            "a mapping key must be a plain value",
-                            k.span,
-                            "complex key",
-                        ));
-                        continue;
-                    }
+            let mut out = serde_json::Map::with_capacity(entries.len());
+            // Keys seen so far, with where they are written; mappings are small.
+            let mut first_seen: Vec<(Cow<'_, str>, Span)> = Vec::with_capacity(entries.len());
+            for (k, v) in entries.iter_mut() {
+                let Some(key) = key_text(k) else {
+                    diagnostics.push(Diagnostic::new(
+                        "chanctl::yaml::complex_key",
+                        "a mapping key must be a plain value",
+                        k.span,
+                        "complex key",
+                    ));
+                    continue;
                 };
-                if let Some(first) = first_seen.get(&key) {
+                if let Some((_, first)) = first_seen.iter().find(|(seen, _)| *seen == key) {
                     // Where the keys are written: a mapping used through an alias repeats the
                     // anchor's problem, which is then reported once.
                     let mut d = Diagnostic::new(
@@ -197,26 +273,9 @@ fn to_json(
                     diagnostics.push(d);
                     continue;
                 }
-                first_seen.insert(key.clone(), k.defined);
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&escape(&key));
-                spans.places.insert(
-                    pointer.clone(),
-                    Place {
-                        key: Some(k.span),
-                        key_defined: Some(k.defined),
-                        value: value_span(k, v),
-                        defined: if v.defined == v.span {
-                            value_span(k, v)
-                        } else {
-                            v.defined
-                        },
-                    },
-                );
-                let value = to_json(v, pointer, spans, diagnostics);
-                pointer.truncate(len);
-                out.insert(key, value);
+                let value = to_json(v, diagnostics);
+                out.insert(key.to_string(), value);
+                first_seen.push((key, k.defined));
             }
             Json::Object(out)
         }
@@ -264,6 +323,36 @@ mod tests {
             "a sibling, not a child"
         );
         assert_eq!(spans.value_span("/e/b").offset, 10, "the source stays");
+    }
+
+    #[test]
+    fn lookups_walk_the_tree_as_the_json_has_it() {
+        let src = "a: 1\na: 2\n'x/y': 3\n? [k]\n: 4\nl: [5, 6]\n7: seven\n";
+        let mut root = crate::config::yaml::parse(src).unwrap();
+        let (json, spans, diagnostics) = to_json_with_spans(&mut root);
+        assert_eq!(diagnostics.len(), 2, "a repeated key and a complex key");
+        assert_eq!(json["a"], 1);
+        let text = |s: Span| &src[s.offset..s.offset + s.len];
+        assert_eq!(
+            text(spans.value_span("/a")),
+            "1",
+            "the first of repeated keys"
+        );
+        assert_eq!(text(spans.key_span("/a")), "a");
+        assert_eq!(text(spans.value_span("/x~1y")), "3");
+        assert_eq!(text(spans.value_span("/l/1")), "6");
+        assert_eq!(text(spans.value_span("/7")), "seven");
+        assert!(
+            spans.get("/l/01").is_none(),
+            "not an index as JSON writes it"
+        );
+        assert!(spans.get("/l/2").is_none());
+        assert_eq!(
+            spans.value_span("/l/9/x"),
+            spans.value_span("/l"),
+            "the nearest ancestor"
+        );
+        assert_eq!(spans.value_span("").offset, 0);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::yaml::Span;
 use crate::diagnostic::Diagnostic;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 /// Looks a variable up: `None` when it is not set.
 pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -64,8 +65,29 @@ pub fn expand(
     let Some(value) = json.pointer_mut(root) else {
         return;
     };
+    // Most files hold no reference: one look at the strings then spares the walk below,
+    // which builds the JSON pointer of every value.
+    if !has_dollar(value) {
+        return;
+    }
     let mut pointer = root.to_string();
     walk(value, &mut pointer, skip, vars, spans, source, out);
+}
+
+/// Whether any string in `value` holds a `$`.
+fn has_dollar(value: &Json) -> bool {
+    match value {
+        Json::String(s) => s.contains('$'),
+        Json::Array(items) => items.iter().any(has_dollar),
+        Json::Object(map) => map.values().any(has_dollar),
+        _ => false,
+    }
+}
+
+/// One step of a JSON pointer, written without allocating.
+enum Segment<'a> {
+    Index(usize),
+    Key(&'a str),
 }
 
 fn walk(
@@ -80,13 +102,21 @@ fn walk(
     if skip.iter().any(|s| is_at_or_under(pointer, s)) {
         return;
     }
-    let child = |value: &mut Json, segment: &str, pointer: &mut String, out: &mut Expanded| {
-        let len = pointer.len();
-        pointer.push('/');
-        pointer.push_str(&escape(segment));
-        walk(value, pointer, skip, vars, spans, source, out);
-        pointer.truncate(len);
-    };
+    let child =
+        |value: &mut Json, segment: Segment<'_>, pointer: &mut String, out: &mut Expanded| {
+            let len = pointer.len();
+            match segment {
+                Segment::Index(i) => {
+                    let _ = write!(pointer, "/{i}");
+                }
+                Segment::Key(k) => {
+                    pointer.push('/');
+                    pointer.push_str(&escape(k));
+                }
+            }
+            walk(value, pointer, skip, vars, spans, source, out);
+            pointer.truncate(len);
+        };
     match value {
         Json::String(s) if s.contains('$') => match substitute(s, vars) {
             Ok(done) => {
@@ -104,12 +134,12 @@ fn walk(
         },
         Json::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                child(item, &i.to_string(), pointer, out);
+                child(item, Segment::Index(i), pointer, out);
             }
         }
         Json::Object(map) => {
             for (k, v) in map.iter_mut() {
-                child(v, k, pointer, out);
+                child(v, Segment::Key(k), pointer, out);
             }
         }
         _ => {}
