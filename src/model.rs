@@ -141,6 +141,17 @@ pub enum Resource {
     DmAccount(String),
 }
 
+/// The kinds of [`Resource`], for code that keys resources without copying their ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceKind {
+    WhatsappNumber,
+    ViberAccount,
+    MessengerPage,
+    InstagramPage,
+    InstagramAccount,
+    DmAccount,
+}
+
 impl fmt::Display for Resource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -168,16 +179,36 @@ impl Binding {
 
     /// The resources this binding holds exclusively.
     pub fn resources(&self) -> Vec<Resource> {
-        match self {
-            Binding::Whatsapp(b) => vec![Resource::WhatsappNumber(b.phone_number.clone())],
-            Binding::Viber(b) => vec![Resource::ViberAccount(b.business_account.clone())],
-            Binding::Messenger(b) => vec![Resource::MessengerPage(b.page_id.clone())],
-            Binding::Instagram(b) => vec![
-                Resource::InstagramPage(b.page_id.clone()),
-                Resource::InstagramAccount(b.instagram_account_id.clone()),
-            ],
-            Binding::Email(b) => vec![Resource::DmAccount(b.dm_account.clone())],
-        }
+        self.resource_keys()
+            .map(|(kind, id)| {
+                let id = id.to_string();
+                match kind {
+                    ResourceKind::WhatsappNumber => Resource::WhatsappNumber(id),
+                    ResourceKind::ViberAccount => Resource::ViberAccount(id),
+                    ResourceKind::MessengerPage => Resource::MessengerPage(id),
+                    ResourceKind::InstagramPage => Resource::InstagramPage(id),
+                    ResourceKind::InstagramAccount => Resource::InstagramAccount(id),
+                    ResourceKind::DmAccount => Resource::DmAccount(id),
+                }
+            })
+            .collect()
+    }
+
+    /// [`Binding::resources`] without copying: each resource's kind and id.
+    pub fn resource_keys(&self) -> impl Iterator<Item = (ResourceKind, &str)> {
+        let (first, second) = match self {
+            Binding::Whatsapp(b) => ((ResourceKind::WhatsappNumber, &b.phone_number), None),
+            Binding::Viber(b) => ((ResourceKind::ViberAccount, &b.business_account), None),
+            Binding::Messenger(b) => ((ResourceKind::MessengerPage, &b.page_id), None),
+            Binding::Instagram(b) => (
+                (ResourceKind::InstagramPage, &b.page_id),
+                Some((ResourceKind::InstagramAccount, &b.instagram_account_id)),
+            ),
+            Binding::Email(b) => ((ResourceKind::DmAccount, &b.dm_account), None),
+        };
+        std::iter::once(first)
+            .chain(second)
+            .map(|(kind, id)| (kind, id.as_str()))
     }
 
     /// The binding's fields as (key, value) pairs, in file order, for display and diffs.
@@ -295,10 +326,44 @@ impl LiveState {
     /// A stable digest of the state: plans record it so that a saved plan can tell whether
     /// the account moved underneath it.
     pub fn fingerprint(&self) -> String {
+        fingerprint_of(self.channels.iter().map(|c| (c.id.as_str(), c.digest())))
+    }
+}
+
+/// The fingerprint of a state from its channels' ids and digests ([`LiveChannel::digest`]),
+/// in the state's order: for a caller that has the digests already.
+pub fn fingerprint_of<'a, D: AsRef<str>>(channels: impl Iterator<Item = (&'a str, D)>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for (id, digest) in channels {
+        hasher.update(id.as_bytes());
+        hasher.update(b" ");
+        hasher.update(digest.as_ref().as_bytes());
+        hasher.update(b"\n");
+    }
+    format!("sha256:{}", hex::encode(hasher.finalize()))
+}
+
+impl LiveChannel {
+    /// A short digest of everything chanctl reads of the channel: a saved plan keeps one per
+    /// channel to tell which changed since.
+    pub fn digest(&self) -> String {
         use sha2::{Digest, Sha256};
-        let json = serde_json::to_vec(&self.channels).unwrap_or_default();
-        let digest = Sha256::digest(&json);
-        format!("sha256:{}", hex::encode(digest))
+        /// The JSON text goes straight into the hash.
+        struct Hashing(Sha256);
+        impl std::io::Write for Hashing {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.update(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut hashing = Hashing(Sha256::new());
+        // Writing into a hash cannot fail, nor can serialising these types.
+        let _ = serde_json::to_writer(&mut hashing, self);
+        hex::encode(&hashing.0.finalize()[..12])
     }
 }
 
@@ -335,7 +400,20 @@ mod tests {
         let mut b = a.clone();
         b.id = "b".into();
         let s1 = LiveState::new(vec![a.clone(), b.clone()]);
-        let s2 = LiveState::new(vec![b, a]);
+        let s2 = LiveState::new(vec![b.clone(), a.clone()]);
         assert_eq!(s1.fingerprint(), s2.fingerprint());
+        let digests: Vec<(&str, String)> = s1
+            .channels
+            .iter()
+            .map(|c| (c.id.as_str(), c.digest()))
+            .collect();
+        assert_eq!(
+            fingerprint_of(digests.iter().map(|(id, d)| (*id, d.as_str()))),
+            s1.fingerprint(),
+            "from the digests, as plans compute it"
+        );
+        b.description = "changed".into();
+        let s3 = LiveState::new(vec![a, b]);
+        assert_ne!(s1.fingerprint(), s3.fingerprint());
     }
 }

@@ -7,7 +7,8 @@ use super::order::{self, ChanKey, Draft};
 use super::{Action, Attrs, FORMAT_VERSION, Plan, Source, Summary, Target, Unmanaged};
 use crate::config::{Desired, DesiredChannel};
 use crate::model::{BindState, ChannelType, LiveChannel, LiveState, Resource};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use thiserror::Error;
 
 /// Choices that shape a plan but are not in the file.
@@ -81,7 +82,7 @@ pub fn build(
 
     let mut drafts: Vec<Draft> = Vec::new();
     let mut warnings = Vec::new();
-    let mut managed: HashSet<&str> = HashSet::new();
+    let mut managed: HashSet<&str> = HashSet::default();
 
     for (d, l) in desired.channels.iter().zip(&matched) {
         match l {
@@ -119,10 +120,7 @@ pub fn build(
             continue;
         }
         if prune {
-            drafts.push(delete_draft(
-                l,
-                "not declared in the file (prune)".to_string(),
-            ));
+            drafts.push(delete_draft(l, "not declared in the file (prune)"));
         } else {
             unmanaged.push(Unmanaged {
                 name: l.name.clone(),
@@ -158,13 +156,19 @@ pub fn build(
     // With prune the file manages every live channel; without, those it declares.
     let managed_count = live.channels.len() - unmanaged.len();
     let blocked_by = super::safety::evaluate(&steps, managed_count, desired.safety);
+    let live_channels = super::digests(live);
+    let live_fingerprint = crate::model::fingerprint_of(
+        live_channels
+            .iter()
+            .map(|d| (d.id.as_str(), d.digest.as_str())),
+    );
     Ok(Plan {
         format_version: FORMAT_VERSION,
         target: options.target.clone(),
         source: options.source.clone(),
         environment: desired.environment.clone(),
-        live_fingerprint: live.fingerprint(),
-        live_channels: super::digests(live),
+        live_fingerprint,
+        live_channels,
         quota: desired.quota,
         prune,
         steps,
@@ -207,7 +211,7 @@ fn suggest_renames(
     }
 }
 
-fn delete_draft(l: &LiveChannel, reason: String) -> Draft {
+fn delete_draft(l: &LiveChannel, reason: impl Into<Cow<'static, str>>) -> Draft {
     Draft {
         key: ChanKey::Live(l.id.clone()),
         action: Action::Delete,
@@ -216,7 +220,7 @@ fn delete_draft(l: &LiveChannel, reason: String) -> Draft {
         instance_id: Some(l.id.clone()),
         before: Some(attrs_of(l)),
         after: None,
-        reason,
+        reason: reason.into(),
         replace: false,
         protected: false,
         after_steps: vec![],
@@ -244,9 +248,9 @@ fn create_channel(
         binding: None,
     };
     let reason = if replace {
-        "replaces the channel of the old type".to_string()
+        "replaces the channel of the old type"
     } else {
-        "declared in the file, not in the account".to_string()
+        "declared in the file, not in the account"
     };
     drafts.push(Draft {
         key: key.clone(),
@@ -256,7 +260,7 @@ fn create_channel(
         instance_id: None,
         before: None,
         after: Some(created.clone()),
-        reason,
+        reason: reason.into(),
         replace,
         protected: false,
         after_steps: after.into_iter().collect(),
@@ -273,7 +277,7 @@ fn create_channel(
                 binding: Some(binding.clone()),
                 ..created
             }),
-            reason: "the file binds the new channel".to_string(),
+            reason: "the file binds the new channel".into(),
             replace,
             protected: false,
             after_steps: vec![],
@@ -303,7 +307,7 @@ fn update_channel(d: &DesiredChannel, l: &LiveChannel, drafts: &mut Vec<Draft>) 
             instance_id: Some(l.id.clone()),
             before: Some(current.clone()),
             after: Some(after.clone()),
-            reason: reason.to_string(),
+            reason: reason.into(),
             replace: false,
             protected: false,
             after_steps: vec![],
@@ -331,7 +335,7 @@ fn update_channel(d: &DesiredChannel, l: &LiveChannel, drafts: &mut Vec<Draft>) 
             binding: d.binding.clone(),
             ..current
         }),
-        reason: reason.to_string(),
+        reason: reason.into(),
         replace: false,
         protected,
         after_steps: vec![],
@@ -343,7 +347,7 @@ fn match_channels<'a>(
     desired: &Desired,
     live: &'a LiveState,
 ) -> Result<Vec<Option<&'a LiveChannel>>, PlanError> {
-    let mut by_name: HashMap<&str, Vec<&LiveChannel>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<&LiveChannel>> = HashMap::default();
     for l in &live.channels {
         by_name.entry(&l.name).or_default().push(l);
     }
@@ -357,7 +361,7 @@ fn match_channels<'a>(
             }),
         }
     };
-    let mut taken: HashSet<&str> = HashSet::new();
+    let mut taken: HashSet<&str> = HashSet::default();
     let mut out = vec![None; desired.channels.len()];
     for (i, d) in desired.channels.iter().enumerate() {
         if let Some(l) = lookup(&d.name)? {
@@ -413,7 +417,7 @@ fn check_resources(
         .filter(|d| d.action == Action::Delete)
         .filter_map(|d| d.instance_id.as_deref())
         .collect();
-    let mut holders: HashMap<Resource, &LiveChannel> = HashMap::new();
+    let mut holders: HashMap<Resource, &LiveChannel> = HashMap::default();
     for l in &live.channels {
         for r in l.binding.iter().flat_map(|b| b.resources()) {
             holders.insert(r, l);

@@ -22,6 +22,7 @@ use crate::model::{Binding, ChannelType, SafetyLimits};
 use crate::rules::Op;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Version of the plan's JSON form. Bump it when a field changes meaning.
 pub const FORMAT_VERSION: u32 = 1;
@@ -74,7 +75,7 @@ pub struct Attrs {
 /// One field a step changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldChange {
-    pub field: String,
+    pub field: Cow<'static, str>,
     pub before: Option<String>,
     pub after: Option<String>,
 }
@@ -101,7 +102,7 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<Attrs>,
     /// Why the step is needed.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     /// Steps in the same wave do not depend on each other and may run concurrently; every
     /// step of wave n runs after all steps of earlier waves.
     pub wave: usize,

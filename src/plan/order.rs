@@ -9,8 +9,9 @@
 
 use super::Attrs;
 use super::{Action, Step};
-use crate::model::{ChannelType, LiveState, Resource};
-use std::collections::{HashMap, HashSet};
+use crate::model::{Binding, ChannelType, LiveState, ResourceKind};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 
 /// Which channel a step works on: a live one, or one that a create in this plan makes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -29,7 +30,7 @@ pub struct Draft {
     pub instance_id: Option<String>,
     pub before: Option<Attrs>,
     pub after: Option<Attrs>,
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     pub replace: bool,
     pub protected: bool,
     /// Drafts (by index) that must run first, beyond what the simulation finds.
@@ -37,79 +38,158 @@ pub struct Draft {
 }
 
 impl Draft {
-    fn acquires(&self) -> Vec<Resource> {
+    /// The binding whose resources the step takes.
+    fn acquires(&self) -> Option<&Binding> {
         match self.action {
-            Action::Bind | Action::Rebind => self
-                .after
-                .as_ref()
-                .and_then(|a| a.binding.as_ref())
-                .map(|b| b.resources())
-                .unwrap_or_default(),
-            _ => vec![],
+            Action::Bind | Action::Rebind => self.after.as_ref().and_then(|a| a.binding.as_ref()),
+            _ => None,
         }
     }
 
-    fn releases(&self) -> Vec<Resource> {
+    /// The binding whose resources the step lets go of.
+    fn releases(&self) -> Option<&Binding> {
         match self.action {
-            Action::Rebind | Action::Unbind | Action::Delete => self
-                .before
-                .as_ref()
-                .and_then(|a| a.binding.as_ref())
-                .map(|b| b.resources())
-                .unwrap_or_default(),
-            _ => vec![],
+            Action::Rebind | Action::Unbind | Action::Delete => {
+                self.before.as_ref().and_then(|a| a.binding.as_ref())
+            }
+            _ => None,
         }
     }
 }
 
+/// Up to two resources (numbered), held inline: a binding holds one or two.
+#[derive(Clone, Copy, Default)]
+struct Res {
+    ids: [usize; 2],
+    len: u8,
+}
+
+impl Res {
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.ids[..self.len as usize].iter().copied()
+    }
+}
+
+/// A draft as the scheduler sees it: channel and resources as small integers.
+#[derive(Clone)]
+struct Slot {
+    key: usize,
+    acquires: Res,
+    releases: Res,
+    /// The previous draft of the same channel: it must run in an earlier wave.
+    prev: Option<usize>,
+}
+
+/// Numbers for channel keys and resources, so that the loop below indexes vectors.
+#[derive(Default)]
+struct Interner<'a> {
+    live: FxHashMap<&'a str, usize>,
+    new: FxHashMap<&'a str, usize>,
+    resources: FxHashMap<(ResourceKind, &'a str), usize>,
+}
+
+impl<'a> Interner<'a> {
+    fn key(&mut self, k: &'a ChanKey) -> usize {
+        let n = self.live.len() + self.new.len();
+        match k {
+            ChanKey::Live(id) => *self.live.entry(id).or_insert(n),
+            ChanKey::New(name) => *self.new.entry(name).or_insert(n),
+        }
+    }
+
+    fn live_key(&mut self, id: &'a str) -> usize {
+        let n = self.live.len() + self.new.len();
+        *self.live.entry(id).or_insert(n)
+    }
+
+    fn resources(&mut self, binding: Option<&'a Binding>) -> Res {
+        let mut res = Res::default();
+        for key in binding.into_iter().flat_map(Binding::resource_keys) {
+            let n = self.resources.len();
+            res.ids[res.len as usize] = *self.resources.entry(key).or_insert(n);
+            res.len += 1;
+        }
+        res
+    }
+}
+
+/// The account as the scheduler simulates it.
 struct Sim {
-    holders: HashMap<Resource, ChanKey>,
+    /// The channel (key number) holding each resource.
+    holders: Vec<Option<usize>>,
     count: usize,
     quota: usize,
     /// The draft that last released each resource, for `depends_on`.
-    released_by: HashMap<Resource, usize>,
+    released_by: Vec<Option<usize>>,
+}
+
+impl Sim {
+    fn held_by_other(&self, s: &Slot) -> bool {
+        s.acquires
+            .iter()
+            .any(|r| self.holders[r].is_some_and(|h| h != s.key))
+    }
 }
 
 /// Order `drafts` into steps with waves and dependencies.
 pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<Step> {
+    let mut last_by_key: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut slots: Vec<Slot> = Vec::with_capacity(drafts.len());
+    let mut live_holders = Vec::new();
+    let (key_count, resource_count) = {
+        let mut interner = Interner::default();
+        for (i, d) in drafts.iter().enumerate() {
+            let key = interner.key(&d.key);
+            slots.push(Slot {
+                key,
+                acquires: interner.resources(d.acquires()),
+                releases: interner.resources(d.releases()),
+                prev: last_by_key.insert(key, i),
+            });
+        }
+        for l in &live.channels {
+            if l.binding.is_some() {
+                let key = interner.live_key(&l.id);
+                for r in interner.resources(l.binding.as_ref()).iter() {
+                    live_holders.push((r, key));
+                }
+            }
+        }
+        (
+            interner.live.len() + interner.new.len(),
+            interner.resources.len(),
+        )
+    };
     let mut sim = Sim {
-        holders: HashMap::new(),
+        holders: vec![None; resource_count],
         count: live.channels.len(),
         quota,
-        released_by: HashMap::new(),
+        released_by: vec![None; resource_count],
     };
-    for l in &live.channels {
-        for r in l.binding.iter().flat_map(|b| b.resources()) {
-            sim.holders.insert(r, ChanKey::Live(l.id.clone()));
-        }
+    for (r, key) in live_holders {
+        sim.holders[r] = Some(key);
     }
 
     let mut done: Vec<Option<usize>> = vec![None; drafts.len()]; // wave of each draft
-    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); drafts.len()];
-    let mut last_of_key: HashMap<ChanKey, usize> = HashMap::new();
+    // (draft, draft it depends on), in the order found.
+    let mut deps: Vec<(usize, usize)> = Vec::with_capacity(drafts.len());
+    let mut last_of_key: Vec<Option<usize>> = vec![None; key_count];
+    // The wave in which each channel last had a step picked.
+    let mut picked_in: Vec<Option<usize>> = vec![None; key_count];
     let mut deletes_so_far: Vec<usize> = Vec::new();
+    let mut pending: Vec<usize> = (0..drafts.len()).collect();
+    let mut picked: Vec<usize> = Vec::new();
     let mut wave = 0;
-    let mut last_by_key: HashMap<ChanKey, usize> = HashMap::new();
-    let mut prev: Vec<Option<usize>> = drafts
-        .iter()
-        .enumerate()
-        .map(|(i, d)| last_by_key.insert(d.key.clone(), i))
-        .collect();
 
-    loop {
-        let pending: Vec<usize> = (0..drafts.len()).filter(|&i| done[i].is_none()).collect();
-        if pending.is_empty() {
-            break;
-        }
-        let mut picked: Vec<usize> = Vec::new();
+    while !pending.is_empty() {
+        picked.clear();
         let mut creates = 0;
-        let mut keys: HashSet<ChanKey> = HashSet::new();
         for &i in &pending {
-            let d = &drafts[i];
+            let (d, s) = (&drafts[i], &slots[i]);
             // Steps on one channel run in draft order, one per wave.
             // The drafts of one channel form a chain: the previous one must have run.
-            let earlier_same_key = prev[i].is_some_and(|j| done[j].is_none_or(|w| w == wave));
-            if earlier_same_key || keys.contains(&d.key) {
+            let earlier_same_key = s.prev.is_some_and(|j| done[j].is_none_or(|w| w == wave));
+            if earlier_same_key || picked_in[s.key] == Some(wave) {
                 continue;
             }
             if d.after_steps
@@ -121,25 +201,31 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
             if d.action == Action::Create && sim.count + creates >= sim.quota {
                 continue;
             }
-            let blocked = d
-                .acquires()
-                .iter()
-                .any(|r| sim.holders.get(r).is_some_and(|h| *h != d.key));
-            if blocked {
+            if sim.held_by_other(s) {
                 continue;
             }
             if d.action == Action::Create {
                 creates += 1;
             }
-            keys.insert(d.key.clone());
+            picked_in[s.key] = Some(wave);
             picked.push(i);
         }
 
         if picked.is_empty() {
-            if let Some(i) = cycle_breaker(&drafts, &done, &sim) {
-                split_rebind(&mut drafts, &mut done, &mut deps, i);
-                let key = drafts[drafts.len() - 1].key.clone();
-                prev.push(last_by_key.insert(key, drafts.len() - 1));
+            if let Some(i) = cycle_breaker(&drafts, &slots, &pending, &sim) {
+                split_rebind(&mut drafts, &mut done, i);
+                let n = drafts.len() - 1;
+                // The unbind keeps what the rebind released; the appended bind takes what
+                // it acquired, after the channel's other steps.
+                let key = slots[i].key;
+                let acquires = std::mem::take(&mut slots[i].acquires);
+                slots.push(Slot {
+                    key,
+                    acquires,
+                    releases: Res::default(),
+                    prev: last_by_key.insert(key, n),
+                });
+                pending.push(n);
                 continue;
             }
             // Unreachable when the diff's checks passed; stop rather than loop.
@@ -148,35 +234,38 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
 
         let mut creates_so_far = 0;
         for &i in &picked {
-            let d = &drafts[i];
-            if let Some(&prev) = last_of_key.get(&d.key) {
-                deps[i].push(prev);
+            let (d, s) = (&drafts[i], &slots[i]);
+            if let Some(prev) = last_of_key[s.key] {
+                deps.push((i, prev));
             }
-            deps[i].extend(d.after_steps.iter().copied());
-            for r in d.acquires() {
-                if let Some(&rel) = sim.released_by.get(&r) {
-                    deps[i].push(rel);
-                }
-            }
+            deps.extend(d.after_steps.iter().map(|&j| (i, j)));
+            deps.extend(
+                s.acquires
+                    .iter()
+                    .filter_map(|r| sim.released_by[r])
+                    .map(|j| (i, j)),
+            );
             if d.action == Action::Create {
                 creates_so_far += 1;
-                // Without the deletes already run, this create would not fit the quota.
-                if sim.count + creates_so_far + deletes_so_far.len() > sim.quota {
-                    deps[i].extend(deletes_so_far.iter().copied());
-                }
+                // Without some of the deletes already run, this create would not fit the
+                // quota: it waits for as many as it needs, the earliest first.
+                let needed = (sim.count + creates_so_far + deletes_so_far.len())
+                    .saturating_sub(sim.quota)
+                    .min(deletes_so_far.len());
+                deps.extend(deletes_so_far[..needed].iter().map(|&j| (i, j)));
             }
         }
         // Apply the wave's effects.
         for &i in &picked {
-            let d = &drafts[i];
-            for r in d.releases() {
-                if sim.holders.get(&r) == Some(&d.key) {
-                    sim.holders.remove(&r);
-                    sim.released_by.insert(r, i);
+            let (d, s) = (&drafts[i], &slots[i]);
+            for r in s.releases.iter() {
+                if sim.holders[r] == Some(s.key) {
+                    sim.holders[r] = None;
+                    sim.released_by[r] = Some(i);
                 }
             }
-            for r in d.acquires() {
-                sim.holders.insert(r, d.key.clone());
+            for r in s.acquires.iter() {
+                sim.holders[r] = Some(s.key);
             }
             match d.action {
                 Action::Create => sim.count += 1,
@@ -186,9 +275,10 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
                 }
                 _ => {}
             }
-            last_of_key.insert(d.key.clone(), i);
+            last_of_key[s.key] = Some(i);
             done[i] = Some(wave);
         }
+        pending.retain(|&i| done[i].is_none());
         wave += 1;
     }
 
@@ -197,49 +287,63 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
 
 /// A pending rebind whose wanted resource is held by another channel that still has a step
 /// to run: splitting it lets that channel's step go first.
-fn cycle_breaker(drafts: &[Draft], done: &[Option<usize>], sim: &Sim) -> Option<usize> {
-    (0..drafts.len()).find(|&i| {
-        let d = &drafts[i];
-        done[i].is_none()
-            && d.action == Action::Rebind
-            && d.acquires().iter().any(|r| {
-                sim.holders.get(r).is_some_and(|h| {
-                    *h != d.key
-                        && (0..drafts.len()).any(|j| done[j].is_none() && drafts[j].key == *h)
-                })
-            })
+fn cycle_breaker(drafts: &[Draft], slots: &[Slot], pending: &[usize], sim: &Sim) -> Option<usize> {
+    let waiting: FxHashSet<usize> = pending.iter().map(|&j| slots[j].key).collect();
+    pending.iter().copied().find(|&i| {
+        let s = &slots[i];
+        drafts[i].action == Action::Rebind
+            && s.acquires
+                .iter()
+                .any(|r| sim.holders[r].is_some_and(|h| h != s.key && waiting.contains(&h)))
     })
 }
 
 /// Replace rebind `i` by an unbind (at `i`) and a bind appended after it.
-fn split_rebind(
-    drafts: &mut Vec<Draft>,
-    done: &mut Vec<Option<usize>>,
-    deps: &mut Vec<Vec<usize>>,
-    i: usize,
-) {
+fn split_rebind(drafts: &mut Vec<Draft>, done: &mut Vec<Option<usize>>, i: usize) {
     let rebind = drafts[i].clone();
     let before = rebind.before.clone();
     let unbound = before.clone().map(|a| Attrs { binding: None, ..a });
     drafts[i] = Draft {
         action: Action::Unbind,
         after: unbound.clone(),
-        reason: "rebind, part 1: released first, as another channel takes this binding".to_string(),
+        reason: "rebind, part 1: released first, as another channel takes this binding".into(),
         ..rebind.clone()
     };
     drafts.push(Draft {
         action: Action::Bind,
         before: unbound,
-        reason: "rebind, part 2: bound once the other channel has let go".to_string(),
+        reason: "rebind, part 2: bound once the other channel has let go".into(),
         after_steps: vec![i],
         ..rebind
     });
     done.push(None);
-    deps.push(Vec::new());
+}
+
+/// The first 16 bytes of `name`, zero-padded, as a number: ordered as the names are, except
+/// that names alike in those bytes compare equal.
+fn name_prefix(name: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = name.len().min(16);
+    bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 /// Sort by wave (then a stable, readable order) and renumber.
-fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<Vec<usize>>) -> Vec<Step> {
+fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)>) -> Vec<Step> {
+    // Each draft's dependencies, together: `deps_of[start[i]..start[i + 1]]`.
+    let mut start = vec![0usize; drafts.len() + 1];
+    for &(i, _) in &deps {
+        start[i + 1] += 1;
+    }
+    for i in 0..drafts.len() {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut deps_of = vec![0usize; deps.len()];
+    for (i, j) in deps {
+        deps_of[fill[i]] = j;
+        fill[i] += 1;
+    }
     let rank = |a: Action| match a {
         Action::Unbind => 0,
         Action::Delete => 1,
@@ -248,49 +352,68 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<Vec<usize>>) -
         Action::Rebind => 4,
         Action::Bind => 5,
     };
-    let mut order: Vec<usize> = (0..drafts.len()).filter(|&i| done[i].is_some()).collect();
-    order.sort_by(|&a, &b| {
-        (done[a], rank(drafts[a].action), &drafts[a].channel, a).cmp(&(
-            done[b],
-            rank(drafts[b].action),
-            &drafts[b].channel,
-            b,
-        ))
-    });
+    // The first bytes of the name decide most comparisons without reaching for the string,
+    // which for thousands of steps lies all over memory.
+    let mut sorted: Vec<(usize, u8, u128, &str, usize)> = done
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let name = drafts[i].channel.as_str();
+            w.map(|w| (w, rank(drafts[i].action), name_prefix(name), name, i))
+        })
+        .collect();
+    // Indexes are unique, so an unstable sort gives one order.
+    sorted.sort_unstable();
+    let order: Vec<(usize, usize)> = sorted.into_iter().map(|(w, .., i)| (w, i)).collect();
     let mut position = vec![usize::MAX; drafts.len()];
-    for (pos, &i) in order.iter().enumerate() {
+    for (pos, &(_, i)) in order.iter().enumerate() {
         position[i] = pos;
     }
+    let mut drafts: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     order
         .iter()
         .enumerate()
-        .map(|(pos, &i)| {
-            let d = &drafts[i];
-            let mut depends_on: Vec<usize> = deps[i]
+        .filter_map(|(pos, &(wave, i))| {
+            let d = drafts[i].take()?;
+            let mut depends_on: Vec<usize> = deps_of[start[i]..start[i + 1]]
                 .iter()
                 .map(|&j| position[j])
                 .filter(|&p| p != usize::MAX && p != pos)
                 .collect();
             depends_on.sort_unstable();
             depends_on.dedup();
-            Step {
+            Some(Step {
                 index: pos,
                 action: d.action,
-                channel: d.channel.clone(),
-                channel_type: d.channel_type,
-                instance_id: d.instance_id.clone(),
                 changes: changes(d.before.as_ref(), d.after.as_ref()),
-                before: d.before.clone(),
-                after: d.after.clone(),
-                reason: d.reason.clone(),
-                wave: done[i].unwrap_or(0),
+                channel: d.channel,
+                channel_type: d.channel_type,
+                instance_id: d.instance_id,
+                before: d.before,
+                after: d.after,
+                reason: d.reason,
+                wave,
                 depends_on,
                 replace: d.replace,
                 protected: d.protected,
                 manual: None,
-            }
+            })
         })
         .collect()
+}
+
+/// The name of a binding field in a change: `binding.` and the key, without allocating for
+/// the keys there are.
+fn binding_field(key: &str) -> Cow<'static, str> {
+    match key {
+        "waba_id" => "binding.waba_id".into(),
+        "phone_number" => "binding.phone_number".into(),
+        "business_account" => "binding.business_account".into(),
+        "page_id" => "binding.page_id".into(),
+        "instagram_account_id" => "binding.instagram_account_id".into(),
+        "dm_account" => "binding.dm_account".into(),
+        other => format!("binding.{other}").into(),
+    }
 }
 
 /// Binding fields in key order; a binding has at most two, so a vector beats a map here.
@@ -305,36 +428,34 @@ fn binding_fields(a: Option<&Attrs>) -> Vec<(&'static str, &str)> {
 
 fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldChange> {
     let mut out = Vec::new();
-    let mut field = |name: &str, b: Option<&str>, a: Option<&str>| {
+    let mut field = |name: Cow<'static, str>, b: Option<&str>, a: Option<&str>| {
         if b != a {
             out.push(super::FieldChange {
-                field: name.to_string(),
+                field: name,
                 before: b.map(str::to_string),
                 after: a.map(str::to_string),
             });
         }
     };
-    let nonempty = |s: &str| {
-        if s.is_empty() {
-            None
-        } else {
-            Some(s.to_string())
-        }
-    };
-    let name_b = before.map(|a| a.name.clone());
-    let name_a = after.map(|a| a.name.clone());
-    field("name", name_b.as_deref(), name_a.as_deref());
-    let desc_b = before.and_then(|a| nonempty(&a.description));
-    let desc_a = after.and_then(|a| nonempty(&a.description));
-    field("description", desc_b.as_deref(), desc_a.as_deref());
+    fn nonempty(s: &str) -> Option<&str> {
+        (!s.is_empty()).then_some(s)
+    }
+    field(
+        "name".into(),
+        before.map(|a| a.name.as_str()),
+        after.map(|a| a.name.as_str()),
+    );
+    field(
+        "description".into(),
+        before.and_then(|a| nonempty(&a.description)),
+        after.and_then(|a| nonempty(&a.description)),
+    );
     // Binding fields in key order; a binding has at most two, so vectors beat maps here.
     let bind_b = binding_fields(before);
     let bind_a = binding_fields(after);
-    let get = |f: &[(&str, &str)], k: &str| {
-        f.iter()
-            .find(|(key, _)| *key == k)
-            .map(|(_, v)| v.to_string())
-    };
+    fn get<'a>(f: &[(&'static str, &'a str)], k: &str) -> Option<&'a str> {
+        f.iter().find(|(key, _)| *key == k).map(|(_, v)| *v)
+    }
     let mut keys: Vec<&str> = bind_b
         .iter()
         .chain(bind_a.iter())
@@ -343,11 +464,31 @@ fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldCha
     keys.sort_unstable();
     keys.dedup();
     for k in keys {
-        field(
-            &format!("binding.{k}"),
-            get(&bind_b, k).as_deref(),
-            get(&bind_a, k).as_deref(),
-        );
+        field(binding_field(k), get(&bind_b, k), get(&bind_a, k));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn name_prefixes_order_as_the_names() {
+        let names = [
+            "",
+            "a",
+            "a\u{1}",
+            "ab",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "b",
+            "é",
+            "zz",
+        ];
+        for a in names {
+            for b in names {
+                let (pa, pb) = (super::name_prefix(a), super::name_prefix(b));
+                assert!(pa.cmp(&pb) == a.cmp(b) || pa == pb, "{a:?} {b:?}");
+            }
+        }
+    }
 }

@@ -107,7 +107,7 @@ mod tests {
             changes: vec![],
             before: None,
             after: None,
-            reason: String::new(),
+            reason: "".into(),
             wave: 0,
             depends_on: vec![],
             replace: false,

@@ -4,7 +4,6 @@
 use crate::model::{LiveChannel, LiveState};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// One live channel as a plan saw it.
@@ -15,11 +14,6 @@ pub struct LiveDigest {
     pub digest: String,
 }
 
-fn digest(c: &LiveChannel) -> String {
-    let json = serde_json::to_vec(c).unwrap_or_default();
-    hex::encode(&Sha256::digest(&json)[..12])
-}
-
 /// The digests of every live channel.
 pub fn digests(live: &LiveState) -> Vec<LiveDigest> {
     live.channels
@@ -27,7 +21,7 @@ pub fn digests(live: &LiveState) -> Vec<LiveDigest> {
         .map(|c| LiveDigest {
             id: c.id.clone(),
             name: c.name.clone(),
-            digest: digest(c),
+            digest: c.digest(),
         })
         .collect()
 }
@@ -41,7 +35,7 @@ pub fn staleness(saved: &[LiveDigest], live: &LiveState) -> Option<String> {
     for (id, d) in &then {
         match now.get(id) {
             None => changes.push(format!("`{}` ({id}) was deleted", d.name)),
-            Some(c) if digest(c) != d.digest => {
+            Some(c) if c.digest() != d.digest => {
                 changes.push(format!("`{}` ({id}) was changed", c.name))
             }
             Some(_) => {}
