@@ -3,11 +3,9 @@
 //! made for the same environment, and its sensitive values still read the same.
 
 use super::Exit;
-use super::backend::{BackendArgs, with_provider};
-use super::context::{
-    EnvArgs, FileArgs, ScopeArgs, load_file, load_file_with_source, runtime, secret_keeping,
-};
-use super::plan::read_and_plan;
+use super::backend::with_provider;
+use super::context::{AccountArgs, ScopeArgs, load_file, runtime, secret_keeping};
+use super::plan::load_and_plan;
 use crate::apply::{self, ApplyOptions, Event};
 use crate::model::LiveState;
 use crate::plan::{FORMAT_VERSION, Plan, redact, staleness};
@@ -24,11 +22,7 @@ pub struct Args {
     #[arg(value_name = "PLAN")]
     pub plan: Option<PathBuf>,
     #[command(flatten)]
-    pub file: FileArgs,
-    #[command(flatten)]
-    pub env: EnvArgs,
-    #[command(flatten)]
-    pub backend: BackendArgs,
+    pub account: AccountArgs,
     #[command(flatten)]
     pub scope: ScopeArgs,
     /// Do not ask for confirmation.
@@ -54,14 +48,15 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
 
 fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
     let rt = runtime(printer)?;
-    let env = args.env.name();
+    let account = &args.account;
+    let env = account.env.name();
     // One apply at a time per CAMS account and environment (held until `run` returns).
-    let lock = super::lock::for_apply(&args.backend, &args.file.file, env, printer)?;
+    let lock = super::lock::for_apply(account, printer)?;
     // `plan` runs (with the real values); `shown` is what is printed (sensitive ones redacted).
     let (plan, shown, backend, printer) = match &args.plan {
         Some(path) => {
             let plan = read_saved(path, printer)?;
-            let given = args.file.file.display().to_string();
+            let given = account.file.file.display().to_string();
             if args.file_explicit && given != plan.source.file {
                 printer.error(&format!(
                     "the saved plan was made from {}, not from {given}; nothing was changed",
@@ -71,28 +66,14 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
             }
             // Before opening anything: the environment decides the sandbox file.
             check_environment(&plan, env, printer)?;
-            let backend = args
-                .backend
-                .open(&args.file.file, plan.quota, true, env, printer)?;
+            let backend = account.open(plan.quota, true, printer)?;
             let live = check_saved(&plan, &backend, &rt, printer)?;
             let (real, printer) = restore_sensitive(&plan, &live, printer)?;
             (real, plan, backend, printer)
         }
         None => {
-            let (desired, source) = load_file_with_source(&args.file.file, env, printer)?;
-            let printer = secret_keeping(printer, &desired);
-            let backend = args
-                .backend
-                .open(&args.file.file, desired.quota, true, env, &printer)?;
-            let plan = read_and_plan(
-                &backend,
-                &desired,
-                source,
-                args.prune,
-                &args.scope,
-                &rt,
-                &printer,
-            )?;
+            let (plan, desired, backend, printer) =
+                load_and_plan(account, args.prune, &args.scope, true, &rt, printer)?;
             let secrets = Secrets::new(desired.sensitive_values());
             let (shown, hidden) = redact::redact(&plan, &secrets, &desired.sensitive);
             (plan, shown, backend, printer.with_secrets(hidden))
@@ -111,7 +92,7 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
     }
     // Enough steps in flight to keep the token bucket busy at high latency.
     let options = ApplyOptions {
-        concurrency: args.backend.qps.clamp(8, 64) as usize,
+        concurrency: account.backend.qps.clamp(8, 64) as usize,
         recheck: args.plan.is_some(),
     };
     // A progress bar on a terminal (only failures and pending reviews printed above it);

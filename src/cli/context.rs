@@ -1,6 +1,8 @@
-//! What several commands share: reading and validating the file, opening the backend.
+//! What several commands share: the flags for the file, environment, account and scope;
+//! reading and validating the file; opening the backend.
 
 use super::Exit;
+use super::backend::{Backend, BackendArgs};
 use crate::config::yaml::Span;
 use crate::config::{self, Desired};
 use crate::diagnostic::{Diagnostic, Label, Report};
@@ -37,6 +39,26 @@ impl EnvArgs {
     /// The environment's name; an empty CHANCTL_ENV counts as none.
     pub fn name(&self) -> Option<&str> {
         self.env.as_deref().filter(|e| !e.is_empty())
+    }
+}
+
+/// `-f FILE`, `--env NAME` and the backend flags: the file, its environment and the account
+/// they go to (the default sandbox sits beside the file, one per environment).
+#[derive(Debug, Clone, Args)]
+pub struct AccountArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub env: EnvArgs,
+    #[command(flatten)]
+    pub backend: BackendArgs,
+}
+
+impl AccountArgs {
+    /// Open the backend for the file's environment; `write` takes the sandbox's lock.
+    pub fn open(&self, quota: u32, write: bool, printer: &Printer) -> Result<Backend, Exit> {
+        self.backend
+            .open(&self.file.file, quota, write, self.env.name(), printer)
     }
 }
 

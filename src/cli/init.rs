@@ -2,8 +2,8 @@
 //! schema beside it so that editors validate and complete offline.
 
 use super::Exit;
+use super::context::FileArgs;
 use crate::printer::Printer;
-use std::path::PathBuf;
 
 /// The starter file: valid as written, with every key explained.
 pub const STARTER: &str = r#"# yaml-language-server: $schema=channels.schema.json
@@ -33,34 +33,30 @@ channels:
 "#;
 
 #[derive(Debug, clap::Args)]
+// The `-f` of every command, its help saying what `init` does with it.
+#[command(mut_args(|a| if a.get_id() == "file" { a.help("Where to write the file") } else { a }))]
 pub struct Args {
-    /// Where to write the file.
-    #[arg(
-        short = 'f',
-        long = "file",
-        default_value = "channels.yaml",
-        value_name = "FILE"
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub file: FileArgs,
     /// Overwrite the file if it exists.
     #[arg(long)]
     pub force: bool,
 }
 
 pub fn exec(args: &Args, printer: &Printer) -> Exit {
-    if args.file.exists() && !args.force {
+    let file = &args.file.file;
+    if file.exists() && !args.force {
         printer.error(&format!(
             "{} already exists; pass --force to overwrite it",
-            args.file.display()
+            file.display()
         ));
         return Exit::Error;
     }
-    if let Err(e) = std::fs::write(&args.file, STARTER) {
-        printer.error(&format!("cannot write {}: {e}", args.file.display()));
+    if let Err(e) = std::fs::write(file, STARTER) {
+        printer.error(&format!("cannot write {}: {e}", file.display()));
         return Exit::Error;
     }
-    let schema = args
-        .file
+    let schema = file
         .parent()
         .unwrap_or(std::path::Path::new(""))
         .join("channels.schema.json");
@@ -70,7 +66,7 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
     }
     printer.out(&format!(
         "Wrote {} and {}. Next: edit it, then `chanctl plan`.\n",
-        args.file.display(),
+        file.display(),
         schema.display()
     ));
     Exit::Ok

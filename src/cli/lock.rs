@@ -4,7 +4,7 @@
 
 use super::Exit;
 use super::backend::{BackendArgs, Kind};
-use super::context::{EnvArgs, FileArgs};
+use super::context::AccountArgs;
 use crate::journal::{self, Journal};
 use crate::lock::{self, Guard, Key, Status};
 use crate::printer::Printer;
@@ -22,26 +22,15 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
     /// Say whether the account is locked, by whom and since when.
-    Status(Which),
+    Status(AccountArgs),
     /// Remove the account's lock whoever holds it (after a chanctl that was killed).
     Release {
         #[command(flatten)]
-        which: Which,
+        which: AccountArgs,
         /// Required: the lock may belong to an apply that is still running.
         #[arg(long)]
         force: bool,
     },
-}
-
-/// Which account's lock.
-#[derive(Debug, clap::Args)]
-pub struct Which {
-    #[command(flatten)]
-    pub file: FileArgs,
-    #[command(flatten)]
-    pub env: EnvArgs,
-    #[command(flatten)]
-    pub backend: BackendArgs,
 }
 
 pub fn exec(args: &Args, printer: &Printer) -> Exit {
@@ -95,7 +84,7 @@ impl ApplyLock {
 }
 
 /// The journal file: beside the CAMS lock, or beside the sandbox file.
-fn journal_path(which: &Which) -> Result<PathBuf, String> {
+fn journal_path(which: &AccountArgs) -> Result<PathBuf, String> {
     let env = which.env.name();
     Ok(match which.backend.backend {
         Kind::Sandbox => journal::beside(&which.backend.sandbox_path(&which.file.file, env)),
@@ -105,25 +94,12 @@ fn journal_path(which: &Which) -> Result<PathBuf, String> {
 
 /// For `apply`: take the CAMS account's lock, or fail at once naming the holder; say what an
 /// interrupted earlier apply left in its journal. Held until the value is dropped.
-pub fn for_apply(
-    backend: &BackendArgs,
-    file: &Path,
-    env: Option<&str>,
-    printer: &Printer,
-) -> Result<ApplyLock, Exit> {
+pub fn for_apply(which: &AccountArgs, printer: &Printer) -> Result<ApplyLock, Exit> {
     let fail = |m: String| {
         printer.error(&m);
         Exit::Error
     };
-    let which = Which {
-        file: FileArgs {
-            file: file.to_path_buf(),
-        },
-        env: EnvArgs {
-            env: env.map(str::to_string),
-        },
-        backend: backend.clone(),
-    };
+    let (backend, env) = (&which.backend, which.env.name());
     let guard = match backend.backend {
         Kind::Sandbox => None,
         Kind::Cams => {
@@ -136,7 +112,7 @@ pub fn for_apply(
             Some(guard)
         }
     };
-    let journal = journal_path(&which).map_err(fail)?;
+    let journal = journal_path(which).map_err(fail)?;
     if let Some(left) = journal::leftover(&journal) {
         printer.err(&format!("note: {}", left.describe(&journal)));
     }
@@ -146,7 +122,7 @@ pub fn for_apply(
     })
 }
 
-fn status(which: &Which, printer: &Printer) -> Result<(), String> {
+fn status(which: &AccountArgs, printer: &Printer) -> Result<(), String> {
     let journal = journal_path(which)?;
     if let Some(left) = journal::leftover(&journal) {
         printer.out(&format!("{}\n", left.describe(&journal)));
@@ -189,7 +165,7 @@ fn status(which: &Which, printer: &Printer) -> Result<(), String> {
     Ok(())
 }
 
-fn release(which: &Which, force: bool, printer: &Printer) -> Result<(), String> {
+fn release(which: &AccountArgs, force: bool, printer: &Printer) -> Result<(), String> {
     let env = which.env.name();
     if which.backend.backend == Kind::Sandbox {
         let sandbox = which.backend.sandbox_path(&which.file.file, env);

@@ -1,12 +1,11 @@
-//! `chanctl plan`: read the file and the account, print the plan.
+//! `chanctl plan`: read the file and the account, print the plan. `apply` makes a fresh
+//! plan with the same [`load_and_plan`].
 
 use super::Exit;
-use super::backend::{Backend, BackendArgs, with_provider};
-use super::context::{
-    EnvArgs, FileArgs, ScopeArgs, load_file_with_source, runtime, secret_keeping,
-};
+use super::backend::{Backend, with_provider};
+use super::context::{AccountArgs, ScopeArgs, load_file_with_source, runtime, secret_keeping};
 use crate::config::Desired;
-use crate::plan::{self, Plan, Source};
+use crate::plan::{self, Plan};
 use crate::printer::Printer;
 use crate::provider::Provider;
 use crate::provider::sandbox::write_atomically;
@@ -24,11 +23,7 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    pub file: FileArgs,
-    #[command(flatten)]
-    pub env: EnvArgs,
-    #[command(flatten)]
-    pub backend: BackendArgs,
+    pub account: AccountArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -81,23 +76,10 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
 /// The plan (with the real values), the desired state, and a printer that keeps the
 /// sensitive values out.
 fn compute(args: &Args, printer: &Printer) -> Result<(Plan, Desired, Printer), Exit> {
-    let env = args.env.name();
-    let (desired, source) = load_file_with_source(&args.file.file, env, printer)?;
-    let printer = &secret_keeping(printer, &desired);
-    let backend = args
-        .backend
-        .open(&args.file.file, desired.quota, false, env, printer)?;
     let rt = runtime(printer)?;
-    let plan = read_and_plan(
-        &backend,
-        &desired,
-        source,
-        args.prune,
-        &args.scope,
-        &rt,
-        printer,
-    )?;
-    Ok((plan, desired, *printer))
+    let (plan, desired, _backend, printer) =
+        load_and_plan(&args.account, args.prune, &args.scope, false, &rt, printer)?;
+    Ok((plan, desired, printer))
 }
 
 /// One paragraph for cron jobs: whether the account drifted from the file, and how.
@@ -131,23 +113,28 @@ pub fn drift_summary(plan: &Plan) -> String {
     out
 }
 
-/// Read the live account through `backend` and compute the plan to `desired`.
-pub fn read_and_plan(
-    backend: &Backend,
-    desired: &Desired,
-    source: Source,
+/// Read and validate the file, open the backend (`write`: for an apply, which takes the
+/// sandbox's lock), read the live account and compute the plan. Returns the plan (with the
+/// real values), the desired state, the open backend and a printer that keeps the sensitive
+/// values out.
+pub fn load_and_plan(
+    account: &AccountArgs,
     prune: bool,
     scope: &ScopeArgs,
+    write: bool,
     rt: &tokio::runtime::Runtime,
     printer: &Printer,
-) -> Result<Plan, Exit> {
+) -> Result<(Plan, Desired, Backend, Printer), Exit> {
+    let (desired, source) = load_file_with_source(&account.file.file, account.env.name(), printer)?;
+    let printer = secret_keeping(printer, &desired);
+    let backend = account.open(desired.quota, write, &printer)?;
     let mut options = backend.plan_options(prune);
     options.source = source;
-    let live = with_provider!(backend, p => rt.block_on(p.read())).map_err(|e| {
+    let live = with_provider!(&backend, p => rt.block_on(p.read())).map_err(|e| {
         printer.error(&e.to_string());
         Exit::Error
     })?;
-    let plan = plan::build(desired, &live, &options).map_err(|e| {
+    let plan = plan::build(&desired, &live, &options).map_err(|e| {
         printer.error(&e.to_string());
         Exit::Error
     })?;
@@ -155,12 +142,12 @@ pub fn read_and_plan(
         printer.error(&e);
         Exit::Error
     })?;
-    if let Backend::Cams(cams) = backend {
+    if let Backend::Cams(cams) = &backend {
         plan.api_budget = Some(plan::estimate(
             &plan,
             crate::provider::cams::operations,
             cams.qps(),
         ));
     }
-    Ok(plan)
+    Ok((plan, desired, backend, printer))
 }

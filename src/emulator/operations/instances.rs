@@ -7,7 +7,7 @@ use crate::emulator::params::Params;
 use crate::emulator::state::{InstanceMeta, State};
 use crate::model::{ChannelType, LiveChannel};
 use crate::rules::Op;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// ListInstance's default and largest page.
 pub const DEFAULT_PAGE_SIZE: i64 = 10;
@@ -42,15 +42,10 @@ fn set_attributes(p: &Params, m: &mut InstanceMeta, names: &[&str]) {
     }
 }
 
-fn row(c: &LiveChannel, m: &InstanceMeta) -> Value {
-    json!({
-        "InstanceId": c.id,
-        "CustSpaceId": c.id,
-        "InstanceName": c.name,
-        "InstanceDescription": c.description,
-        "ChannelType": c.channel_type.as_str(),
-        "State": "published",
-        "SubmitTime": m.submit_time,
+/// An instance as ListInstance and QueryInstance show it: the keys of `head`, then the
+/// attributes in `m` and the region, then the keys of `tail` (JSON objects keep this order).
+fn described(head: Value, m: &InstanceMeta, tail: Value) -> Value {
+    let attributes = json!({
         "ContactMail": m.contact_mail,
         "CountryId": m.country_id,
         "FacebookBmId": m.facebook_bm_id,
@@ -58,8 +53,30 @@ fn row(c: &LiveChannel, m: &InstanceMeta) -> Value {
         "OfficeAddress": m.office_address,
         "ResourceGroupId": m.resource_group_id,
         "ResourceRegionId": REGION,
-        "BindId": c.binding.as_ref().map(bind_id).unwrap_or_default(),
-    })
+    });
+    let mut out = Map::new();
+    for part in [head, attributes, tail] {
+        if let Value::Object(part) = part {
+            out.extend(part);
+        }
+    }
+    Value::Object(out)
+}
+
+fn row(c: &LiveChannel, m: &InstanceMeta) -> Value {
+    described(
+        json!({
+            "InstanceId": c.id,
+            "CustSpaceId": c.id,
+            "InstanceName": c.name,
+            "InstanceDescription": c.description,
+            "ChannelType": c.channel_type.as_str(),
+            "State": "published",
+            "SubmitTime": m.submit_time,
+        }),
+        m,
+        json!({"BindId": c.binding.as_ref().map(bind_id).unwrap_or_default()}),
+    )
 }
 
 /// ListInstance: filters, then 1-based pages in creation order.
@@ -122,21 +139,17 @@ pub fn list(p: &Params, st: &State) -> Result<Fields, ApiError> {
 pub fn query(p: &Params, st: &State) -> Result<Fields, ApiError> {
     let c = channel(st, p.required("InstanceId")?)?;
     let m = st.meta(&c.id);
-    Ok(data(json!({
-        "InstanceId": c.id,
-        "InstanceName": c.name,
-        "InstanceDescription": c.description,
-        "ChannelType": c.channel_type.as_str(),
-        "CustType": "direct",
-        "ContactMail": m.contact_mail,
-        "CountryId": m.country_id,
-        "FacebookBmId": m.facebook_bm_id,
-        "IsvTerms": m.isv_terms,
-        "OfficeAddress": m.office_address,
-        "ResourceGroupId": m.resource_group_id,
-        "ResourceRegionId": REGION,
-        "SubmitTime": m.submit_time,
-    })))
+    Ok(data(described(
+        json!({
+            "InstanceId": c.id,
+            "InstanceName": c.name,
+            "InstanceDescription": c.description,
+            "ChannelType": c.channel_type.as_str(),
+            "CustType": "direct",
+        }),
+        &m,
+        json!({"SubmitTime": m.submit_time}),
+    )))
 }
 
 /// CreateInstance (Op::Create). ChannelType is matched case-insensitively.

@@ -139,24 +139,17 @@ impl CallError {
     /// The action, the service's message and what to check: without the code and RequestId,
     /// which [`crate::provider::ProviderError`] shows itself.
     pub fn message(&self, action: &str) -> String {
-        match self {
-            CallError::Transport { message, .. } => format!("{action}: {message}"),
-            CallError::Api {
-                status,
-                code,
-                message,
-                ..
-            } => format!(
-                "{action}: {message} (HTTP {status}){}",
-                hint(code, action)
-                    .map(|h| format!(". {h}"))
-                    .unwrap_or_default()
-            ),
-        }
+        self.text(action, false)
     }
 
     /// A message for people: the code, the service's message, what to check, the RequestId.
     pub fn describe(&self, action: &str) -> String {
+        self.text(action, true)
+    }
+
+    /// Both texts: `ACTION: [CODE: ]MESSAGE (HTTP STATUS[, RequestId ID])[. HINT]`, the code
+    /// and RequestId only `with_ids`; `ACTION: MESSAGE` for a transport failure.
+    fn text(&self, action: &str, with_ids: bool) -> String {
         match self {
             CallError::Transport { message, .. } => format!("{action}: {message}"),
             CallError::Api {
@@ -166,14 +159,22 @@ impl CallError {
                 request_id,
                 ..
             } => {
-                let hint = hint(code, action);
+                let (code_part, request_part) = if with_ids {
+                    (
+                        format!("{code}: "),
+                        request_id
+                            .as_ref()
+                            .map(|r| format!(", RequestId {r}"))
+                            .unwrap_or_default(),
+                    )
+                } else {
+                    (String::new(), String::new())
+                };
                 format!(
-                    "{action}: {code}: {message} (HTTP {status}{}){}",
-                    request_id
-                        .as_ref()
-                        .map(|r| format!(", RequestId {r}"))
-                        .unwrap_or_default(),
-                    hint.map(|h| format!(". {h}")).unwrap_or_default()
+                    "{action}: {code_part}{message} (HTTP {status}{request_part}){}",
+                    hint(code, action)
+                        .map(|h| format!(". {h}"))
+                        .unwrap_or_default()
                 )
             }
         }
