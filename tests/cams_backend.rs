@@ -34,18 +34,6 @@ fn chanctl(dir: &Path, emulator: &Emulator, subcommand: &str) -> Command {
     cmd
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Expect {
-    args: Vec<String>,
-    apply_args: Vec<String>,
-    steps: Option<Vec<String>>,
-    plan_exit: i32,
-    apply_exit: i32,
-    error: Option<String>,
-    unmanaged: Option<Vec<String>>,
-}
-
 #[derive(Debug, Deserialize)]
 struct LiveRow {
     name: String,
@@ -79,12 +67,7 @@ fn steps(json: &[u8]) -> Vec<String> {
 
 /// Scenarios whose steps the CAMS API can carry out (no WhatsApp or Viber unbind/rebind).
 fn api_scenarios() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plans");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    dirs.sort();
+    let mut dirs = common::scenario::scenarios();
     dirs.retain(|d| {
         let name = d.file_name().unwrap().to_string_lossy().to_string();
         !name.contains("rotation") && !name.contains("swap-whatsapp")
@@ -93,10 +76,7 @@ fn api_scenarios() -> Vec<PathBuf> {
 }
 
 fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
-    let name = fixture.file_name().unwrap().to_string_lossy().to_string();
-    let expect: Expect =
-        serde_saphyr::from_str(&std::fs::read_to_string(fixture.join("expect.yaml")).unwrap())
-            .unwrap();
+    let (name, expect) = common::scenario::expect(fixture);
     let emulator = start_emulator(&[]);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
@@ -275,12 +255,7 @@ fn converges_under_injected_faults_with_retries_shown_only_with_verbose() {
 
 #[test]
 fn http_to_a_non_loopback_address_is_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
-        tmp.path().join("channels.yaml"),
-    )
-    .unwrap();
+    let tmp = common::example();
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
     cmd.current_dir(tmp.path())
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
@@ -299,12 +274,7 @@ fn http_to_a_non_loopback_address_is_refused() {
 
 #[test]
 fn missing_credentials_name_every_place_looked_at() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
-        tmp.path().join("channels.yaml"),
-    )
-    .unwrap();
+    let tmp = common::example();
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
     cmd.current_dir(tmp.path())
         .env("HOME", tmp.path())
@@ -376,13 +346,8 @@ fn viber_audit_shows_as_pending_and_waba_unbind_as_a_manual_step() {
 #[test]
 fn export_from_the_emulator_round_trips() {
     let emulator = start_emulator(&[]);
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::example();
     let dir = tmp.path();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
-        dir.join("channels.yaml"),
-    )
-    .unwrap();
     assert!(
         chanctl(dir, &emulator, "apply")
             .arg("--auto-approve")
@@ -391,14 +356,11 @@ fn export_from_the_emulator_round_trips() {
             .status
             .success()
     );
-    let out = chanctl(dir, &emulator, "export")
-        .args(["-o", "exported.yaml"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::succeeded(
+        chanctl(dir, &emulator, "export")
+            .args(["-o", "exported.yaml"])
+            .output()
+            .unwrap(),
     );
     let plan = chanctl(dir, &emulator, "plan")
         .args(["-f", "exported.yaml", "--prune", "--detailed-exitcode"])

@@ -2,7 +2,7 @@
 //! output formats, confirmation and locking.
 
 mod common;
-use common::{chanctl, example};
+use common::{chanctl, example, fails, succeeds};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -22,11 +22,7 @@ fn apply_example_then_nothing_left() {
             "Apply complete: 6 created, 5 bound.",
         ));
     assert!(tmp.path().join(".chanctl/sandbox.json").exists());
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("No changes."));
+    succeeds(tmp.path(), &["apply", "--auto-approve"], "No changes.");
     chanctl(tmp.path())
         .args(["plan", "--detailed-exitcode"])
         .assert()
@@ -139,17 +135,14 @@ fn validate_valid_file_prints_one_line() {
 #[test]
 fn missing_file_and_directory_are_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
-    chanctl(tmp.path())
-        .args(["validate", "-f", "nope.yaml"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("cannot read nope.yaml"));
+    fails(
+        tmp.path(),
+        &["validate", "-f", "nope.yaml"],
+        1,
+        "cannot read nope.yaml",
+    );
     std::fs::create_dir(tmp.path().join("dir.yaml")).unwrap();
-    chanctl(tmp.path())
-        .args(["plan", "-f", "dir.yaml"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("is a directory"));
+    fails(tmp.path(), &["plan", "-f", "dir.yaml"], 1, "is a directory");
 }
 
 #[test]
@@ -170,19 +163,17 @@ fn a_second_apply_fails_fast_while_the_sandbox_is_locked() {
         .code(1)
         .stderr(predicate::str::contains("in use by another chanctl"));
     drop(lock);
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .success();
+    succeeds(tmp.path(), &["apply", "--auto-approve"], "");
 }
 
 #[test]
 fn explicit_sandbox_path_from_flag_and_env() {
     let tmp = example();
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--sandbox", "acct/one.json"])
-        .assert()
-        .success();
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve", "--sandbox", "acct/one.json"],
+        "",
+    );
     assert!(tmp.path().join("acct/one.json").exists());
     let mut cmd = chanctl(tmp.path());
     cmd.env("CHANCTL_SANDBOX", "acct/one.json");
@@ -226,28 +217,20 @@ fn init_writes_a_valid_starter_and_refuses_to_overwrite() {
 fn completions_for_each_shell() {
     let tmp = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        chanctl(tmp.path())
-            .args(["completions", shell])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("chanctl"));
+        succeeds(tmp.path(), &["completions", shell], "chanctl");
     }
 }
 
 #[test]
 fn detailed_exitcode_prints_a_drift_summary() {
     let tmp = example();
-    chanctl(tmp.path())
-        .args(["plan", "--detailed-exitcode"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "drift: 6 channels differ from the file",
-        ));
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .success();
+    fails(
+        tmp.path(),
+        &["plan", "--detailed-exitcode"],
+        2,
+        "drift: 6 channels differ from the file",
+    );
+    succeeds(tmp.path(), &["apply", "--auto-approve"], "");
     // An unmanaged channel is listed but is not drift without --prune.
     std::fs::write(
         tmp.path().join("less.yaml"),
@@ -274,8 +257,9 @@ fn detailed_exitcode_prints_a_drift_summary() {
         .stderr(predicate::str::contains(
             "unmanaged (not drift without --prune): login-codes",
         ));
-    chanctl(tmp.path())
-        .args([
+    fails(
+        tmp.path(),
+        &[
             "plan",
             "--detailed-exitcode",
             "--prune",
@@ -283,19 +267,16 @@ fn detailed_exitcode_prints_a_drift_summary() {
             "less.yaml",
             "--sandbox",
             ".chanctl/sandbox.json",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("drift: 1 channel differs"));
+        ],
+        2,
+        "drift: 1 channel differs",
+    );
 }
 
 #[test]
 fn export_round_trips_to_an_empty_plan() {
     let tmp = example();
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .success();
+    succeeds(tmp.path(), &["apply", "--auto-approve"], "");
     chanctl(tmp.path())
         .args(["export", "-o", "exported.yaml"])
         .assert()

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const KEY_ID: &str = "crash-key-id";
@@ -14,7 +14,7 @@ const SECRET: &str = "crash-secret-8e21";
 const CHANNELS: usize = 150;
 
 mod common;
-use common::Emulator;
+use common::{Emulator, text};
 
 fn start_emulator(state: &Path) -> Emulator {
     let mut args: Vec<std::ffi::OsString> = ["--latency-ms", "40", "--quota", "200", "--state"]
@@ -26,24 +26,10 @@ fn start_emulator(state: &Path) -> Emulator {
 }
 
 fn chanctl(dir: &Path, emu: &Emulator, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chanctl"));
+    let mut cmd = common::chanctl_with_keys(dir, KEY_ID, SECRET);
     cmd.args(args)
-        .args(["--backend", "cams", "--endpoint", &emu.url, "--qps", "10"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", dir)
-        .env("CHANCTL_LOCK_DIR", dir.join("locks"))
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
-        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
-        .env_remove("CHANCTL_BACKEND")
-        .env_remove("CHANCTL_ENV")
-        .stdin(Stdio::null());
+        .args(["--backend", "cams", "--endpoint", &emu.url, "--qps", "10"]);
     cmd
-}
-
-fn text(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
 }
 
 /// Messenger channels bound to their own page, and SMS channels.

@@ -5,60 +5,22 @@
 
 use chanctl::cams::sign::{self, Credentials};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const KEY_ID: &str = "emu-test-id";
 const SECRET: &str = "emu-test-secret-3b9c";
 
-struct Emulator {
-    child: Child,
-    host: String,
+mod common;
+use common::Emulator;
+
+/// The emulator with this file's key, and `extra` flags.
+fn start(extra: &[&str]) -> Emulator {
+    Emulator::spawn(KEY_ID, SECRET, extra)
 }
 
-impl Emulator {
-    fn start(extra: &[&str]) -> Emulator {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
-            .args(["--listen", "127.0.0.1:0"])
-            .args(["--access-key-id", KEY_ID, "--access-key-secret", SECRET])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("stdout");
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("ready line");
-        let host = line.trim().strip_prefix("listening on http://");
-        let host = host
-            .unwrap_or_else(|| panic!("first line {line:?}"))
-            .to_string();
-        assert!(
-            host.starts_with("127.0.0.1:") && !host.ends_with(":0"),
-            "{host}"
-        );
-        Emulator { child, host }
-    }
-
-    fn client(&self) -> Client {
-        Client::new(&self.host, Credentials::new(KEY_ID, SECRET))
-    }
-
-    /// SIGKILL: nothing is flushed on the way out.
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A client signing with this file's key.
+fn client(emu: &Emulator) -> Client {
+    Client::new(emu.host(), Credentials::new(KEY_ID, SECRET))
 }
 
 #[derive(Debug)]
@@ -204,8 +166,8 @@ fn ids(list: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn instances_are_created_listed_paged_updated_and_deleted() {
-    let emu = Emulator::start(&[]);
-    let c = emu.client();
+    let emu = start(&[]);
+    let c = client(&emu);
     let wa = create(&c, "Support WA", "whatsapp").await;
     let ms = create(&c, "Support Messenger", "MESSENGER").await;
     let em = create(&c, "Mail", "email").await;
@@ -254,8 +216,8 @@ async fn instances_are_created_listed_paged_updated_and_deleted() {
 
 #[tokio::test]
 async fn every_binding_operation_maps_onto_the_rules() {
-    let emu = Emulator::start(&[]);
-    let c = emu.client();
+    let emu = start(&[]);
+    let c = client(&emu);
     let ms = create(&c, "m", "messenger").await;
     let ig = create(&c, "i", "instagram").await;
     let em = create(&c, "e", "email").await;
@@ -418,8 +380,8 @@ async fn every_binding_operation_maps_onto_the_rules() {
 
 #[tokio::test]
 async fn quota_and_resource_holders_are_enforced() {
-    let emu = Emulator::start(&["--quota", "2"]);
-    let c = emu.client();
+    let emu = start(&["--quota", "2"]);
+    let c = client(&emu);
     let a = create(&c, "a", "messenger").await;
     let b = create(&c, "b", "messenger").await;
     let third = "ChannelType=sms&InstanceName=c";
@@ -440,9 +402,9 @@ async fn quota_and_resource_holders_are_enforced() {
 
 #[tokio::test]
 async fn authentication_failures_use_the_gateway_codes() {
-    let emu = Emulator::start(&[]);
-    let good = emu.client();
-    let wrong = Client::new(&emu.host, Credentials::new(KEY_ID, "not-the-secret"));
+    let emu = start(&[]);
+    let good = client(&emu);
+    let wrong = Client::new(emu.host(), Credentials::new(KEY_ID, "not-the-secret"));
     let r = wrong
         .no("ListInstance", "", "400 SignatureDoesNotMatch")
         .await;
@@ -452,7 +414,7 @@ async fn authentication_failures_use_the_gateway_codes() {
         "{msg}"
     );
     assert!(!msg.contains(SECRET) && !msg.contains("not-the-secret"));
-    let stranger = Client::new(&emu.host, Credentials::new("someone", SECRET));
+    let stranger = Client::new(emu.host(), Credentials::new("someone", SECRET));
     stranger
         .no("ListInstance", "", "404 InvalidAccessKeyId.NotFound")
         .await;
@@ -496,7 +458,7 @@ async fn authentication_failures_use_the_gateway_codes() {
         &sign::new_nonce(),
         &creds,
     );
-    let url = format!("http://{}/?{}", emu.host, sign::canonical_query(&params));
+    let url = format!("http://{}/?{}", emu.host(), sign::canonical_query(&params));
     let legacy = send(good.http.get(url)).await.expect("answer").ok();
     assert_eq!(legacy["TotalCount"], 1);
 }
@@ -506,15 +468,15 @@ async fn the_state_file_survives_a_kill() {
     let dir = tempfile::tempdir().expect("tempdir");
     let state = dir.path().join("cams.json");
     let state_arg = state.to_str().expect("utf-8 path");
-    let emu = Emulator::start(&["--state", state_arg]);
-    let c = emu.client();
+    let emu = start(&["--state", state_arg]);
+    let c = client(&emu);
     let id = create(&c, "kept", "messenger").await;
     c.ok("BindMessengerPage", &format!("InstanceId={id}&PageId=42"))
         .await;
     emu.kill();
 
-    let emu = Emulator::start(&["--state", state_arg]);
-    let c = emu.client();
+    let emu = start(&["--state", state_arg]);
+    let c = client(&emu);
     assert_eq!(ids(&c.ok("ListInstance", "BindId=42").await), [id.as_str()]);
     let files = std::fs::read_dir(dir.path())
         .map(|d| d.count())
@@ -526,8 +488,8 @@ async fn the_state_file_survives_a_kill() {
 
 #[tokio::test]
 async fn qps_throttles_each_action_separately() {
-    let emu = Emulator::start(&["--qps", "2"]);
-    let c = emu.client();
+    let emu = start(&["--qps", "2"]);
+    let c = client(&emu);
     let mut codes = Vec::new();
     for _ in 0..5 {
         codes.push(c.call("ListInstance", "").await.code().to_string());
@@ -551,7 +513,7 @@ async fn injected_faults_keep_or_drop_the_change_as_documented() {
     let state_arg = state.to_str().expect("utf-8 path");
     let faulty = |kind: &str| {
         let delay = ["--ambiguous-delay-ms", "3000"];
-        Emulator::start(
+        start(
             &[
                 &["--state", state_arg, "--fault-rate", "1", "--faults", kind],
                 &delay[..],
@@ -563,22 +525,21 @@ async fn injected_faults_keep_or_drop_the_change_as_documented() {
 
     // Answered failures change nothing.
     let emu = faulty("business");
-    let r = emu.client().call("CreateInstance", create_one).await;
+    let r = client(&emu).call("CreateInstance", create_one).await;
     assert_eq!(
         (r.status, r.code(), &r.body["Success"]),
         (200, "ERR-COMMON-001", &false.into())
     );
     emu.kill();
     let emu = faulty("unavailable");
-    emu.client()
+    client(&emu)
         .no("CreateInstance", create_one, "503 ServiceUnavailable")
         .await;
     emu.kill();
     let emu = faulty("throttle");
     let mut hinted = false;
     for _ in 0..6 {
-        let r = emu
-            .client()
+        let r = client(&emu)
             .no("CreateInstance", create_one, "400 Throttling.User")
             .await;
         hinted |= r.retry_after.is_some();
@@ -588,14 +549,13 @@ async fn injected_faults_keep_or_drop_the_change_as_documented() {
 
     // Ambiguous failures: the connection drops, or the answer comes too late; the change is made.
     let emu = faulty("drop");
-    let dropped = emu
-        .client()
+    let dropped = client(&emu)
         .fresh("CreateInstance", &q(create_one), b"")
         .await;
     assert!(dropped.is_err(), "{dropped:?}");
     emu.kill();
     let emu = faulty("delay");
-    let mut slow = emu.client();
+    let mut slow = client(&emu);
     slow.http = reqwest::Client::builder()
         .timeout(Duration::from_millis(300))
         .build()
@@ -605,8 +565,8 @@ async fn injected_faults_keep_or_drop_the_change_as_documented() {
     assert!(late.as_ref().is_err_and(|e| e.is_timeout()), "{late:?}");
     emu.kill();
 
-    let emu = Emulator::start(&["--state", state_arg]);
-    let list = emu.client().ok("ListInstance", "").await;
+    let emu = start(&["--state", state_arg]);
+    let list = client(&emu).ok("ListInstance", "").await;
     let rows = list["Data"].as_array().expect("rows").iter();
     let names: Vec<&str> = rows.filter_map(|r| r["InstanceName"].as_str()).collect();
     assert_eq!(names, ["ambiguous", "late"]);

@@ -4,7 +4,7 @@
 //! are reported where they are written.
 
 mod common;
-use common::chanctl;
+use common::{chanctl, fails, succeeds};
 
 use predicates::prelude::*;
 use std::path::Path;
@@ -46,12 +46,7 @@ fn json_plan(dir: &Path, args: &[&str]) -> serde_json::Value {
         .args(args)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&common::succeeded(out).stdout).unwrap()
 }
 
 /// `FILE:LINE:COL` of the first occurrence of `needle` in `text`.
@@ -161,13 +156,12 @@ fn an_unknown_environment_is_an_error_that_lists_the_defined_ones() {
         "no account was opened"
     );
     let plain = dir_with("version: 1\nchannels: []\n");
-    chanctl(plain.path())
-        .args(["apply", "--auto-approve", "--env", "prod"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "this file defines no environments",
-        ));
+    fails(
+        plain.path(),
+        &["apply", "--auto-approve", "--env", "prod"],
+        1,
+        "this file defines no environments",
+    );
 }
 
 #[test]
@@ -201,27 +195,26 @@ fn an_override_of_an_unknown_channel_is_reported_where_it_is_written() {
 #[test]
 fn a_saved_plan_is_refused_for_another_environment() {
     let tmp = dir_with(FILE);
-    chanctl(tmp.path())
-        .args(["plan", "--env", "staging", "--out", "plan.json"])
-        .assert()
-        .success();
+    succeeds(
+        tmp.path(),
+        &["plan", "--env", "staging", "--out", "plan.json"],
+        "",
+    );
     let saved: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("plan.json")).unwrap()).unwrap();
     assert_eq!(saved["environment"], "staging");
-    chanctl(tmp.path())
-        .args(["apply", "plan.json", "--env", "prod"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "the saved plan was made for environment `staging`, not for environment `prod`; nothing was changed. Pass --env staging",
-        ));
-    chanctl(tmp.path())
-        .args(["apply", "plan.json"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "not for the file as written (no --env)",
-        ));
+    fails(
+        tmp.path(),
+        &["apply", "plan.json", "--env", "prod"],
+        1,
+        "the saved plan was made for environment `staging`, not for environment `prod`; nothing was changed. Pass --env staging",
+    );
+    fails(
+        tmp.path(),
+        &["apply", "plan.json"],
+        1,
+        "not for the file as written (no --env)",
+    );
     assert!(!tmp.path().join(".chanctl").exists(), "nothing was opened");
     let mut cmd = chanctl(tmp.path());
     cmd.env("CHANCTL_ENV", "staging");
@@ -232,26 +225,23 @@ fn a_saved_plan_is_refused_for_another_environment() {
             "Apply complete: 2 created, 1 bound.",
         ));
     // A plan of the file as written is refused for an environment.
-    chanctl(tmp.path())
-        .args(["plan", "--out", "base.json"])
-        .assert()
-        .success();
-    chanctl(tmp.path())
-        .args(["apply", "base.json", "--env", "staging"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "made for the file as written (no --env), not for environment `staging`",
-        ));
+    succeeds(tmp.path(), &["plan", "--out", "base.json"], "");
+    fails(
+        tmp.path(),
+        &["apply", "base.json", "--env", "staging"],
+        1,
+        "made for the file as written (no --env), not for environment `staging`",
+    );
 }
 
 #[test]
 fn prune_and_protect_follow_the_environment() {
     let tmp = dir_with(FILE);
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--env", "prod"])
-        .assert()
-        .success();
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve", "--env", "prod"],
+        "",
+    );
     // prod prunes and unprotects: the deletes run, without --force.
     let file = FILE.replace(
         "  prod: {}",
@@ -272,29 +262,32 @@ fn prune_and_protect_follow_the_environment() {
     assert_eq!(plan["prune"], true);
     assert_eq!(plan["blocked_by"], serde_json::json!([]));
     // The file as written, on the same account: protected, and no prune.
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--sandbox", ".chanctl/sandbox-prod.json"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "blocked by a safety rule: 1 step would delete or rebind protected channels (rebind support-whatsapp)",
-        ));
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--env", "prod"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "Apply complete: 1 rebound, 1 deleted.",
-        ));
+    fails(
+        tmp.path(),
+        &[
+            "apply",
+            "--auto-approve",
+            "--sandbox",
+            ".chanctl/sandbox-prod.json",
+        ],
+        3,
+        "blocked by a safety rule: 1 step would delete or rebind protected channels (rebind support-whatsapp)",
+    );
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve", "--env", "prod"],
+        "Apply complete: 1 rebound, 1 deleted.",
+    );
 }
 
 #[test]
 fn export_reads_the_environments_account() {
     let tmp = dir_with(FILE);
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--env", "staging"])
-        .assert()
-        .success();
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve", "--env", "staging"],
+        "",
+    );
     let out = chanctl(tmp.path())
         .args(["export", "--env", "staging"])
         .output()
@@ -312,9 +305,10 @@ fn export_reads_the_environments_account() {
         .code(1);
     // Without a channels file at hand, --env still chooses the account, if it is a safe name.
     let bare = tempfile::tempdir().unwrap();
-    chanctl(bare.path())
-        .args(["export", "--env", "../x"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("cannot be an environment name"));
+    fails(
+        bare.path(),
+        &["export", "--env", "../x"],
+        1,
+        "cannot be an environment name",
+    );
 }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -52,20 +52,10 @@ fn start_emulator(state: &Path, seed: u64) -> Emulator {
 }
 
 fn chanctl(dir: &Path, emulator: &Emulator, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chanctl"))
+    common::chanctl_with_keys(dir, KEY_ID, SECRET)
         .args(args)
         .args(["--backend", "cams", "--endpoint", &emulator.url])
         .args(["--timeout", "1", "--qps", "25"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", dir)
-        .env("CHANCTL_LOCK_DIR", dir.join("locks"))
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
-        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
-        .env_remove("CHANCTL_BACKEND")
-        .env_remove("CHANCTL_ENV")
-        .stdin(Stdio::null())
         .output()
         .expect("run chanctl")
 }

@@ -12,26 +12,15 @@ const KEY_ID: &str = "lock-key-id";
 const SECRET: &str = "lock-secret-51c2";
 
 mod common;
-use common::Emulator;
+use common::{Emulator, text};
 
 fn start_emulator(extra: &[&str]) -> Emulator {
     Emulator::spawn(KEY_ID, SECRET, extra)
 }
 
 fn chanctl(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chanctl"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", dir)
-        .env("CHANCTL_LOCK_DIR", dir.join("locks"))
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
-        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
-        .env_remove("CHANCTL_BACKEND")
-        .env_remove("CHANCTL_ENV")
-        .env_remove("CHANCTL_SANDBOX")
-        .stdin(Stdio::null());
+    let mut cmd = common::chanctl_with_keys(dir, KEY_ID, SECRET);
+    cmd.args(args);
     cmd
 }
 
@@ -40,10 +29,6 @@ fn cams(dir: &Path, emu: &Emulator, args: &[&str]) -> Output {
         .args(["--backend", "cams", "--endpoint", &emu.url])
         .output()
         .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
 }
 
 fn many_channels(n: usize) -> String {

@@ -5,38 +5,11 @@
 
 mod common;
 use common::chanctl;
+use common::scenario::scenarios;
 
 use chanctl::model::LiveChannel;
-use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct Expect {
-    /// Extra arguments for plan and apply (e.g. --prune).
-    args: Vec<String>,
-    /// Extra arguments for apply only (e.g. --force).
-    apply_args: Vec<String>,
-    /// The plan's steps as `action channel`, in order.
-    steps: Option<Vec<String>>,
-    plan_exit: i32,
-    apply_exit: i32,
-    /// Text stderr must contain when plan or apply fails.
-    error: Option<String>,
-    unmanaged: Option<Vec<String>>,
-}
-
-fn scenarios() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plans");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
+use std::path::Path;
 
 /// Write the sandbox file for a live state, in the sandbox's own format.
 fn seed(dir: &Path, live: &[LiveChannel]) {
@@ -54,10 +27,7 @@ fn seed(dir: &Path, live: &[LiveChannel]) {
 }
 
 fn run_scenario(fixture: &Path) {
-    let name = fixture.file_name().unwrap().to_string_lossy().to_string();
-    let expect: Expect =
-        serde_saphyr::from_str(&std::fs::read_to_string(fixture.join("expect.yaml")).unwrap())
-            .unwrap_or_else(|e| panic!("{name}/expect.yaml: {e}"));
+    let (name, expect) = common::scenario::expect(fixture);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::copy(fixture.join("channels.yaml"), dir.join("channels.yaml")).unwrap();

@@ -4,7 +4,7 @@
 //! refuses it with exit 3 unless `--force`. The limits come from the file or an environment.
 
 mod common;
-use common::chanctl;
+use common::{chanctl, fails, succeeds};
 
 use predicates::prelude::*;
 use std::path::Path;
@@ -26,10 +26,7 @@ fn file(n: usize, extra: &str) -> String {
 fn account_of(n: usize) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("channels.yaml"), file(n, "")).unwrap();
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .success();
+    succeeds(tmp.path(), &["apply", "--auto-approve"], "");
     tmp
 }
 
@@ -88,11 +85,11 @@ fn deleting_four_of_ten_is_shown_blocked_and_refused_without_force() {
             "blocked by a safety rule: {message}; nothing was changed. Re-run with --force"
         )));
     assert_eq!(pending_steps(tmp.path()), 4, "nothing was deleted");
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--force"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Apply complete: 4 deleted."));
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve", "--force"],
+        "Apply complete: 4 deleted.",
+    );
     assert_eq!(pending_steps(tmp.path()), 0);
 }
 
@@ -100,18 +97,18 @@ fn deleting_four_of_ten_is_shown_blocked_and_refused_without_force() {
 fn thirty_percent_is_allowed_and_fewer_than_min_managed_is_not_counted() {
     let tmp = account_of(10);
     write(tmp.path(), &file(7, "prune: true\n"));
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Apply complete: 3 deleted."));
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve"],
+        "Apply complete: 3 deleted.",
+    );
     // 7 managed now: under min_managed (10), deleting 5 of them is not counted.
     write(tmp.path(), &file(2, "prune: true\n"));
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Apply complete: 5 deleted."));
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve"],
+        "Apply complete: 5 deleted.",
+    );
 }
 
 #[test]
@@ -127,11 +124,12 @@ fn rebinds_and_unbinds_count_and_the_limits_come_from_the_file() {
         "  - name: c9\n    type: messenger\n",
     );
     write(tmp.path(), &text);
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("5 of 10 managed channels (50%)"));
+    fails(
+        tmp.path(),
+        &["apply", "--auto-approve"],
+        3,
+        "5 of 10 managed channels (50%)",
+    );
     // The file raises the limit: the same plan goes through.
     write(
         tmp.path(),
@@ -146,33 +144,29 @@ fn rebinds_and_unbinds_count_and_the_limits_come_from_the_file() {
         .unwrap();
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(plan["blocked_by"], serde_json::json!([]));
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "Apply complete: 4 rebound, 1 unbound.",
-        ));
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve"],
+        "Apply complete: 4 rebound, 1 unbound.",
+    );
 }
 
 #[test]
 fn a_saved_plan_is_checked_against_the_limits_it_was_made_with() {
     let tmp = account_of(10);
     write(tmp.path(), &file(5, "prune: true\n"));
-    chanctl(tmp.path())
-        .args(["plan", "--out", "plan.json"])
-        .assert()
-        .success();
-    chanctl(tmp.path())
-        .args(["apply", "plan.json"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("5 of 10 managed channels (50%)"));
-    chanctl(tmp.path())
-        .args(["apply", "plan.json", "--force"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Apply complete: 5 deleted."));
+    succeeds(tmp.path(), &["plan", "--out", "plan.json"], "");
+    fails(
+        tmp.path(),
+        &["apply", "plan.json"],
+        3,
+        "5 of 10 managed channels (50%)",
+    );
+    succeeds(
+        tmp.path(),
+        &["apply", "plan.json", "--force"],
+        "Apply complete: 5 deleted.",
+    );
 }
 
 #[test]
@@ -183,26 +177,22 @@ fn an_environment_overrides_the_limits() {
     ten.push_str(envs);
     write(tmp.path(), &ten);
     for env in ["ci", "strict"] {
-        chanctl(tmp.path())
-            .args(["apply", "--auto-approve", "--env", env])
-            .assert()
-            .success();
+        succeeds(tmp.path(), &["apply", "--auto-approve", "--env", env], "");
     }
     let mut six = file(6, "prune: true\n");
     six.push_str(envs);
     write(tmp.path(), &six);
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--env", "ci"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Apply complete: 4 deleted."));
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--env", "strict"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "more than safety.max_change_percent (0%)",
-        ));
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve", "--env", "ci"],
+        "Apply complete: 4 deleted.",
+    );
+    fails(
+        tmp.path(),
+        &["apply", "--auto-approve", "--env", "strict"],
+        3,
+        "more than safety.max_change_percent (0%)",
+    );
 }
 
 #[test]
@@ -221,11 +211,10 @@ fn a_protected_channel_and_the_threshold_are_both_named() {
             "! 1 step touches protected channels; apply refuses them without --force:\n  • rebind c0",
         ))
         .stdout(predicate::str::contains("5 of 10 managed channels (50%)"));
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "blocked by a safety rule: 1 step would delete or rebind protected channels (rebind c0); and the plan deletes, unbinds, rebinds or replaces 5 of 10",
-        ));
+    fails(
+        tmp.path(),
+        &["apply", "--auto-approve"],
+        3,
+        "blocked by a safety rule: 1 step would delete or rebind protected channels (rebind c0); and the plan deletes, unbinds, rebinds or replaces 5 of 10",
+    );
 }

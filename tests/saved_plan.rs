@@ -3,7 +3,7 @@
 //! (`--target`, `--exclude`) narrow a plan and refuse to leave out a dependency.
 
 mod common;
-use common::{chanctl, example};
+use common::{chanctl, example, fails, succeeds};
 
 use predicates::prelude::*;
 use std::path::Path;
@@ -11,10 +11,7 @@ use std::path::Path;
 #[test]
 fn saved_plan_applies_exactly() {
     let tmp = example();
-    chanctl(tmp.path())
-        .args(["plan", "--out", "plan.json"])
-        .assert()
-        .success();
+    succeeds(tmp.path(), &["plan", "--out", "plan.json"], "");
     let saved: chanctl::plan::Plan =
         serde_json::from_slice(&std::fs::read(tmp.path().join("plan.json")).unwrap()).unwrap();
     assert_eq!(saved.steps.len(), 11);
@@ -25,13 +22,11 @@ fn saved_plan_applies_exactly() {
         "version: 1\nchannels: []\n",
     )
     .unwrap();
-    chanctl(tmp.path())
-        .args(["apply", "plan.json"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "Apply complete: 6 created, 5 bound.",
-        ));
+    succeeds(
+        tmp.path(),
+        &["apply", "plan.json"],
+        "Apply complete: 6 created, 5 bound.",
+    );
     // The account now holds the example's channels.
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/channels.yaml"),
@@ -47,10 +42,7 @@ fn saved_plan_applies_exactly() {
 #[test]
 fn stale_plan_is_refused_naming_what_changed() {
     let tmp = example();
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve"])
-        .assert()
-        .success();
+    succeeds(tmp.path(), &["apply", "--auto-approve"], "");
     // Plan a description change, then change the account behind the plan's back.
     let text = std::fs::read_to_string(tmp.path().join("channels.yaml")).unwrap();
     std::fs::write(
@@ -58,26 +50,24 @@ fn stale_plan_is_refused_naming_what_changed() {
         text.replace("Sales enquiries", "Sales"),
     )
     .unwrap();
-    chanctl(tmp.path())
-        .args(["plan", "--out", "plan.json"])
-        .assert()
-        .success();
+    succeeds(tmp.path(), &["plan", "--out", "plan.json"], "");
     std::fs::write(
         tmp.path().join("other.yaml"),
         text.replace("One-time passwords", "OTP"),
     )
     .unwrap();
-    chanctl(tmp.path())
-        .args([
+    succeeds(
+        tmp.path(),
+        &[
             "apply",
             "--auto-approve",
             "-f",
             "other.yaml",
             "--sandbox",
             ".chanctl/sandbox.json",
-        ])
-        .assert()
-        .success();
+        ],
+        "",
+    );
     chanctl(tmp.path())
         .args(["apply", "plan.json"])
         .assert()
@@ -103,15 +93,13 @@ fn stale_plan_is_refused_naming_what_changed() {
 #[test]
 fn plan_for_another_account_is_refused() {
     let tmp = example();
-    chanctl(tmp.path())
-        .args(["plan", "--out", "plan.json"])
-        .assert()
-        .success();
-    chanctl(tmp.path())
-        .args(["apply", "plan.json", "--sandbox", "elsewhere.json"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("was made for sandbox"));
+    succeeds(tmp.path(), &["plan", "--out", "plan.json"], "");
+    fails(
+        tmp.path(),
+        &["apply", "plan.json", "--sandbox", "elsewhere.json"],
+        1,
+        "was made for sandbox",
+    );
     assert!(!tmp.path().join("elsewhere.json").exists());
 }
 
@@ -119,11 +107,7 @@ fn plan_for_another_account_is_refused() {
 fn a_file_that_is_not_a_plan_is_refused() {
     let tmp = example();
     std::fs::write(tmp.path().join("plan.json"), "{\"hello\": 1}").unwrap();
-    chanctl(tmp.path())
-        .args(["apply", "plan.json"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("not a plan file"));
+    fails(tmp.path(), &["apply", "plan.json"], 1, "not a plan file");
 }
 
 #[test]
@@ -147,20 +131,16 @@ fn target_and_exclude_narrow_the_plan() {
         ]
     );
     assert_eq!(plan["steps"][2]["depends_on"], serde_json::json!([1]));
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--exclude", "*-whatsapp"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "Apply complete: 5 created, 4 bound.",
-        ));
-    chanctl(tmp.path())
-        .args(["plan", "--format", "json"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "\"channel\": \"support-whatsapp\"",
-        ));
+    succeeds(
+        tmp.path(),
+        &["apply", "--auto-approve", "--exclude", "*-whatsapp"],
+        "Apply complete: 5 created, 4 bound.",
+    );
+    succeeds(
+        tmp.path(),
+        &["plan", "--format", "json"],
+        "\"channel\": \"support-whatsapp\"",
+    );
 }
 
 #[test]
@@ -188,42 +168,34 @@ fn a_dependency_outside_the_scope_is_reported() {
         tmp.path().join("channels.yaml"),
     )
     .unwrap();
-    chanctl(tmp.path())
-        .args(["apply", "--auto-approve", "--target", "right"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "rebind `right` depends on unbind `left`, which is outside the scope",
-        ));
+    fails(
+        tmp.path(),
+        &["apply", "--auto-approve", "--target", "right"],
+        1,
+        "rebind `right` depends on unbind `left`, which is outside the scope",
+    );
     // Nothing changed.
-    chanctl(tmp.path())
-        .args(["plan", "--format", "json"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("\"rebind\""));
+    succeeds(tmp.path(), &["plan", "--format", "json"], "\"rebind\"");
 }
 
 #[test]
 fn plan_for_another_file_is_refused() {
     let tmp = example();
-    chanctl(tmp.path())
-        .args(["plan", "--out", "plan.json"])
-        .assert()
-        .success();
+    succeeds(tmp.path(), &["plan", "--out", "plan.json"], "");
     std::fs::copy(
         tmp.path().join("channels.yaml"),
         tmp.path().join("other.yaml"),
     )
     .unwrap();
-    chanctl(tmp.path())
-        .args(["apply", "plan.json", "-f", "other.yaml"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "was made from channels.yaml, not from other.yaml",
-        ));
-    chanctl(tmp.path())
-        .args(["apply", "plan.json", "-f", "channels.yaml"])
-        .assert()
-        .success();
+    fails(
+        tmp.path(),
+        &["apply", "plan.json", "-f", "other.yaml"],
+        1,
+        "was made from channels.yaml, not from other.yaml",
+    );
+    succeeds(
+        tmp.path(),
+        &["apply", "plan.json", "-f", "channels.yaml"],
+        "",
+    );
 }

@@ -1,15 +1,17 @@
 //! What the integration tests share: the CAMS emulator binary, started on 127.0.0.1:0 with
-//! given credentials and flags, ready when it prints its address, killed when dropped; and
-//! running chanctl in a directory; the example file; reading a JSON plan's steps. Each test
-//! file uses part of it.
+//! given credentials and flags, ready when it prints its address, killed when dropped;
+//! running chanctl in a directory (against the sandbox, or with CAMS credentials); the
+//! example file; reading a JSON plan's steps and a run's output; the plan scenarios'
+//! expectations. Each test file uses part of it.
 #![allow(dead_code)]
 
 pub mod hostile;
+pub mod scenario;
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 pub struct Emulator {
     child: Child,
@@ -46,9 +48,23 @@ impl Emulator {
         let url = line
             .trim()
             .strip_prefix("listening on ")
-            .expect("the ready line")
+            .unwrap_or_else(|| panic!("the ready line, not {line:?}"))
             .to_string();
+        assert!(
+            url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+            "{url}"
+        );
         Emulator { child, url }
+    }
+
+    /// `127.0.0.1:PORT`
+    pub fn host(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    /// SIGKILL: nothing is flushed on the way out.
+    pub fn kill(self) {
+        drop(self);
     }
 }
 
@@ -85,6 +101,60 @@ pub fn chanctl(dir: &Path) -> assert_cmd::Command {
         .env_remove("CHANCTL_ENV")
         .env_remove("CHANCTL_BACKEND");
     cmd
+}
+
+/// `chanctl` as a plain process (a test may need to kill it) run in `dir`, with `dir` as
+/// HOME and its `locks` folder for locks, CAMS credentials `key_id`/`secret`, and none of
+/// the environment variables that would choose another backend, sandbox, environment or
+/// session token.
+pub fn chanctl_with_keys(dir: &Path, key_id: &str, secret: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chanctl"));
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", dir)
+        .env("CHANCTL_LOCK_DIR", dir.join("locks"))
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", key_id)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
+        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+        .env_remove("CHANCTL_BACKEND")
+        .env_remove("CHANCTL_ENV")
+        .env_remove("CHANCTL_SANDBOX")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Everything a run printed: stdout, then stderr.
+pub fn text(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+/// `out`, after checking that the run succeeded (else fail showing its stderr).
+pub fn succeeded(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `chanctl ARGS` in `dir` must exit with `code` and say `stderr_has` on stderr.
+pub fn fails(dir: &Path, args: &[&str], code: i32, stderr_has: &str) {
+    chanctl(dir)
+        .args(args)
+        .assert()
+        .code(code)
+        .stderr(predicates::str::contains(stderr_has));
+}
+
+/// `chanctl ARGS` in `dir` must succeed and say `stdout_has` on stdout (`""`: anything).
+pub fn succeeds(dir: &Path, args: &[&str], stdout_has: &str) {
+    chanctl(dir)
+        .args(args)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(stdout_has));
 }
 
 /// A temporary directory holding examples/channels.yaml as channels.yaml.
