@@ -111,6 +111,21 @@ impl Cams {
         })
     }
 
+    /// [`Cams::already_done`] before a retry. A look that fails even after its own retries
+    /// counts as "not seen": the change is sent again, and a refusal that follows is checked
+    /// by looking once more (see [`Cams::change`]), so the step is not lost to a failed read.
+    async fn looked_done(&self, op: &Op, action: &str) -> bool {
+        match self.already_done(op).await {
+            Ok(done) => done,
+            Err(e) => {
+                self.client.log_line(&format!(
+                    "  could not look whether {action} went through ({e}); sending it again"
+                ));
+                false
+            }
+        }
+    }
+
     /// Send a change; on a retryable failure, look whether it went through before retrying.
     ///
     /// A request without an answer (timed out, connection lost) may still be on its way to
@@ -155,12 +170,12 @@ impl Cams {
             ));
             tokio::time::sleep(wait).await;
             if error.maybe_done() {
-                if self.already_done(op).await? {
+                if self.looked_done(op, action).await {
                     return Ok(self.gone_through(action));
                 }
                 if error.in_flight() {
                     tokio::time::sleep(self.client.timeout()).await;
-                    if self.already_done(op).await? {
+                    if self.looked_done(op, action).await {
                         return Ok(self.gone_through(action));
                     }
                 }
