@@ -80,7 +80,10 @@ pub fn build(
     let prune = options.prune || desired.prune;
     let matched = match_channels(desired, live)?;
 
-    let mut drafts: Vec<Draft> = Vec::new();
+    // At most a create and a bind per desired channel (or a delete, create and bind for a
+    // replacement, rare), and a delete per live channel.
+    let mut drafts: Vec<Draft> =
+        Vec::with_capacity(2 * desired.channels.len() + live.channels.len());
     let mut warnings = Vec::new();
     let mut managed: HashSet<&str> = HashSet::default();
 

@@ -370,36 +370,37 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
         position[i] = pos;
     }
     let mut drafts: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
-    order
-        .iter()
-        .enumerate()
-        .filter_map(|(pos, &(wave, i))| {
-            let d = drafts[i].take()?;
-            let mut depends_on: Vec<usize> = deps_of[start[i]..start[i + 1]]
-                .iter()
-                .map(|&j| position[j])
-                .filter(|&p| p != usize::MAX && p != pos)
-                .collect();
-            depends_on.sort_unstable();
-            depends_on.dedup();
-            Some(Step {
-                index: pos,
-                action: d.action,
-                changes: changes(d.before.as_ref(), d.after.as_ref()),
-                channel: d.channel,
-                channel_type: d.channel_type,
-                instance_id: d.instance_id,
-                before: d.before,
-                after: d.after,
-                reason: d.reason,
-                wave,
-                depends_on,
-                replace: d.replace,
-                protected: d.protected,
-                manual: None,
-            })
-        })
-        .collect()
+    // Sized once: a plan's steps are large, and growing the vector would copy them all.
+    let mut steps = Vec::with_capacity(order.len());
+    for (pos, &(wave, i)) in order.iter().enumerate() {
+        let Some(d) = drafts[i].take() else {
+            continue;
+        };
+        let mut depends_on: Vec<usize> = deps_of[start[i]..start[i + 1]]
+            .iter()
+            .map(|&j| position[j])
+            .filter(|&p| p != usize::MAX && p != pos)
+            .collect();
+        depends_on.sort_unstable();
+        depends_on.dedup();
+        steps.push(Step {
+            index: pos,
+            action: d.action,
+            changes: changes(d.before.as_ref(), d.after.as_ref()),
+            channel: d.channel,
+            channel_type: d.channel_type,
+            instance_id: d.instance_id,
+            before: d.before,
+            after: d.after,
+            reason: d.reason,
+            wave,
+            depends_on,
+            replace: d.replace,
+            protected: d.protected,
+            manual: None,
+        });
+    }
+    steps
 }
 
 /// The name of a binding field in a change: `binding.` and the key, without allocating for

@@ -40,7 +40,9 @@ fn verb(action: Action) -> &'static str {
 
 /// Render `plan` as text.
 pub fn render(plan: &Plan, style: Style) -> String {
-    let mut out = String::new();
+    // A step's block is a few lines: reserve for them once instead of growing (and copying)
+    // the text of a large plan many times.
+    let mut out = String::with_capacity(256 * (plan.steps.len() + 1));
     let environment = plan
         .environment
         .as_ref()
@@ -65,13 +67,12 @@ pub fn render(plan: &Plan, style: Style) -> String {
             plan.waves(),
             plural(plan.waves()),
         );
-        let mut shown_replacements: Vec<&str> = Vec::new();
+        let mut shown_replacements: rustc_hash::FxHashSet<&str> = Default::default();
         for step in &plan.steps {
             if step.replace {
-                if shown_replacements.contains(&step.channel.as_str()) {
+                if !shown_replacements.insert(&step.channel) {
                     continue;
                 }
-                shown_replacements.push(&step.channel);
                 replacement(&mut out, plan, step, style);
             } else {
                 block(&mut out, step, style);
