@@ -9,6 +9,10 @@ use chanctl::diagnostic::Report;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
+/// Measured with the allocator the `chanctl` binary runs with.
+#[global_allocator]
+static GLOBAL: chanctl::allocator::Allocator = chanctl::allocator::Allocator;
+
 #[path = "../tests/common/hostile.rs"]
 mod hostile;
 

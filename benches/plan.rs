@@ -8,6 +8,10 @@ use chanctl::rules::{Account, Op};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
+/// Measured with the allocator the `chanctl` binary runs with.
+#[global_allocator]
+static GLOBAL: chanctl::allocator::Allocator = chanctl::allocator::Allocator;
+
 #[path = "../examples/gen_channels.rs"]
 #[allow(dead_code)]
 mod generator;

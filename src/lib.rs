@@ -2,6 +2,7 @@
 //!
 //! The pure core (`config`, `model`, `rules`, `plan`, `render`, `sensitive`) does no I/O;
 //! `provider`, `apply` and `cli` are the edges.
+pub mod allocator;
 pub mod apply;
 pub mod cams;
 pub mod cli;
