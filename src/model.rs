@@ -152,6 +152,21 @@ pub enum ResourceKind {
     DmAccount,
 }
 
+impl Resource {
+    /// The resource of `kind` with `id`.
+    pub fn of(kind: ResourceKind, id: &str) -> Resource {
+        let id = id.to_string();
+        match kind {
+            ResourceKind::WhatsappNumber => Resource::WhatsappNumber(id),
+            ResourceKind::ViberAccount => Resource::ViberAccount(id),
+            ResourceKind::MessengerPage => Resource::MessengerPage(id),
+            ResourceKind::InstagramPage => Resource::InstagramPage(id),
+            ResourceKind::InstagramAccount => Resource::InstagramAccount(id),
+            ResourceKind::DmAccount => Resource::DmAccount(id),
+        }
+    }
+}
+
 impl fmt::Display for Resource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -180,17 +195,7 @@ impl Binding {
     /// The resources this binding holds exclusively.
     pub fn resources(&self) -> Vec<Resource> {
         self.resource_keys()
-            .map(|(kind, id)| {
-                let id = id.to_string();
-                match kind {
-                    ResourceKind::WhatsappNumber => Resource::WhatsappNumber(id),
-                    ResourceKind::ViberAccount => Resource::ViberAccount(id),
-                    ResourceKind::MessengerPage => Resource::MessengerPage(id),
-                    ResourceKind::InstagramPage => Resource::InstagramPage(id),
-                    ResourceKind::InstagramAccount => Resource::InstagramAccount(id),
-                    ResourceKind::DmAccount => Resource::DmAccount(id),
-                }
-            })
+            .map(|(kind, id)| Resource::of(kind, id))
             .collect()
     }
 

@@ -4,17 +4,17 @@
 use super::file::DesiredChannel;
 use super::load::SpanMap;
 use crate::diagnostic::Diagnostic;
-use crate::model::Resource;
+use crate::model::{Resource, ResourceKind};
 use rustc_hash::FxHashMap as HashMap;
 
 /// The binding key that names `resource`, to point at it.
-fn resource_field(resource: &Resource) -> &'static str {
-    match resource {
-        Resource::WhatsappNumber(_) => "phone_number",
-        Resource::ViberAccount(_) => "business_account",
-        Resource::MessengerPage(_) | Resource::InstagramPage(_) => "page_id",
-        Resource::InstagramAccount(_) => "instagram_account_id",
-        Resource::DmAccount(_) => "dm_account",
+fn resource_field(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::WhatsappNumber => "phone_number",
+        ResourceKind::ViberAccount => "business_account",
+        ResourceKind::MessengerPage | ResourceKind::InstagramPage => "page_id",
+        ResourceKind::InstagramAccount => "instagram_account_id",
+        ResourceKind::DmAccount => "dm_account",
     }
 }
 
@@ -60,15 +60,17 @@ pub fn check_partial(
         }
     }
 
-    let mut claimed: HashMap<Resource, usize> = HashMap::default();
+    // Keyed by kind and id as borrowed from the channels: the resource is built for a message.
+    let mut claimed: HashMap<(ResourceKind, &str), usize> = HashMap::default();
     for &(i, c) in channels {
         let Some(binding) = &c.binding else { continue };
-        for r in binding.resources() {
-            if let Some(&first) = claimed.get(&r) {
+        for key in binding.resource_keys() {
+            if let Some(&first) = claimed.get(&key) {
                 if first == i {
                     continue;
                 }
-                let field = resource_field(&r);
+                let r = Resource::of(key.0, key.1);
+                let field = resource_field(key.0);
                 let (a, b) = (&by_index[&first].name, &c.name);
                 let (first_label, second_label) = if a == b {
                     (
@@ -95,7 +97,7 @@ pub fn check_partial(
                     ),
                 );
             } else {
-                claimed.insert(r, i);
+                claimed.insert(key, i);
             }
         }
     }

@@ -6,7 +6,7 @@
 use super::order::{self, ChanKey, Draft};
 use super::{Action, Attrs, FORMAT_VERSION, Plan, Source, Summary, Target, Unmanaged};
 use crate::config::{Desired, DesiredChannel};
-use crate::model::{BindState, ChannelType, LiveChannel, LiveState, Resource};
+use crate::model::{BindState, ChannelType, LiveChannel, LiveState, Resource, ResourceKind};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use thiserror::Error;
@@ -87,10 +87,11 @@ pub fn build(
     let mut warnings = Vec::new();
     let mut managed: HashSet<&str> = HashSet::default();
 
-    for (d, l) in desired.channels.iter().zip(&matched) {
-        match l {
-            None => create_channel(d, &mut drafts, false, None),
-            Some(l) => {
+    for (j, (d, m)) in desired.channels.iter().zip(&matched).enumerate() {
+        match *m {
+            None => create_channel(j, d, &mut drafts, false, None),
+            Some(li) => {
+                let l = &live.channels[li];
                 managed.insert(&l.id);
                 if l.bind_state == BindState::Pending && l.binding == d.binding {
                     warnings.push(format!(
@@ -107,23 +108,23 @@ pub fn build(
                     drafts.push(Draft {
                         replace: true,
                         protected: d.protect,
-                        ..delete_draft(l, reason)
+                        ..delete_draft(li, l, reason)
                     });
-                    create_channel(d, &mut drafts, true, Some(delete));
+                    create_channel(j, d, &mut drafts, true, Some(delete));
                 } else {
-                    update_channel(d, l, &mut drafts);
+                    update_channel(li, d, l, &mut drafts);
                 }
             }
         }
     }
 
     let mut unmanaged = Vec::new();
-    for l in &live.channels {
+    for (li, l) in live.channels.iter().enumerate() {
         if managed.contains(l.id.as_str()) {
             continue;
         }
         if prune {
-            drafts.push(delete_draft(l, "not declared in the file (prune)"));
+            drafts.push(delete_draft(li, l, "not declared in the file (prune)"));
         } else {
             unmanaged.push(Unmanaged {
                 name: l.name.clone(),
@@ -190,7 +191,7 @@ pub fn build(
 fn suggest_renames(
     desired: &Desired,
     live: &LiveState,
-    matched: &[Option<&LiveChannel>],
+    matched: &[Option<usize>],
     managed: &HashSet<&str>,
     warnings: &mut Vec<String>,
 ) {
@@ -214,9 +215,10 @@ fn suggest_renames(
     }
 }
 
-fn delete_draft(l: &LiveChannel, reason: impl Into<Cow<'static, str>>) -> Draft {
+/// The delete of live channel `l`, at `li` in the live state.
+fn delete_draft(li: usize, l: &LiveChannel, reason: impl Into<Cow<'static, str>>) -> Draft {
     Draft {
-        key: ChanKey::Live(l.id.clone()),
+        key: ChanKey::Live(li),
         action: Action::Delete,
         channel: l.name.clone(),
         channel_type: l.channel_type,
@@ -238,13 +240,15 @@ fn attrs_of(l: &LiveChannel) -> Attrs {
     }
 }
 
+/// The create (and bind) of desired channel `d`, at `j` in the file.
 fn create_channel(
+    j: usize,
     d: &DesiredChannel,
     drafts: &mut Vec<Draft>,
     replace: bool,
     after: Option<usize>,
 ) {
-    let key = ChanKey::New(d.name.clone());
+    let key = ChanKey::New(j);
     let created = Attrs {
         name: d.name.clone(),
         description: d.description.clone(),
@@ -256,7 +260,7 @@ fn create_channel(
         "declared in the file, not in the account"
     };
     drafts.push(Draft {
-        key: key.clone(),
+        key,
         action: Action::Create,
         channel: d.name.clone(),
         channel_type: d.channel_type,
@@ -288,8 +292,9 @@ fn create_channel(
     }
 }
 
-fn update_channel(d: &DesiredChannel, l: &LiveChannel, drafts: &mut Vec<Draft>) {
-    let key = ChanKey::Live(l.id.clone());
+/// The steps that take live channel `l` (at `li` in the live state) to desired channel `d`.
+fn update_channel(li: usize, d: &DesiredChannel, l: &LiveChannel, drafts: &mut Vec<Draft>) {
+    let key = ChanKey::Live(li);
     let mut current = attrs_of(l);
     if l.name != d.name || l.description != d.description {
         let after = Attrs {
@@ -303,7 +308,7 @@ fn update_channel(d: &DesiredChannel, l: &LiveChannel, drafts: &mut Vec<Draft>) 
             _ => "the description changed",
         };
         drafts.push(Draft {
-            key: key.clone(),
+            key,
             action: Action::Update,
             channel: d.name.clone(),
             channel_type: d.channel_type,
@@ -345,31 +350,32 @@ fn update_channel(d: &DesiredChannel, l: &LiveChannel, drafts: &mut Vec<Draft>) 
     });
 }
 
-/// For each desired channel, the live channel it manages: by name first, then by an old name.
-fn match_channels<'a>(
-    desired: &Desired,
-    live: &'a LiveState,
-) -> Result<Vec<Option<&'a LiveChannel>>, PlanError> {
-    let mut by_name: HashMap<&str, Vec<&LiveChannel>> = HashMap::default();
-    for l in &live.channels {
-        by_name.entry(&l.name).or_default().push(l);
+/// For each desired channel, the live channel it manages (its index in the live state): by
+/// name first, then by an old name.
+fn match_channels(desired: &Desired, live: &LiveState) -> Result<Vec<Option<usize>>, PlanError> {
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (li, l) in live.channels.iter().enumerate() {
+        by_name.entry(&l.name).or_default().push(li);
     }
-    let lookup = |name: &str| -> Result<Option<&'a LiveChannel>, PlanError> {
+    let lookup = |name: &str| -> Result<Option<usize>, PlanError> {
         match by_name.get(name).map(Vec::as_slice) {
             None | Some([]) => Ok(None),
             Some([one]) => Ok(Some(*one)),
             Some(many) => Err(PlanError::AmbiguousLive {
                 name: name.to_string(),
-                ids: many.iter().map(|l| l.id.clone()).collect(),
+                ids: many
+                    .iter()
+                    .map(|&li| live.channels[li].id.clone())
+                    .collect(),
             }),
         }
     };
-    let mut taken: HashSet<&str> = HashSet::default();
+    let mut taken = vec![false; live.channels.len()];
     let mut out = vec![None; desired.channels.len()];
     for (i, d) in desired.channels.iter().enumerate() {
-        if let Some(l) = lookup(&d.name)? {
-            taken.insert(&l.id);
-            out[i] = Some(l);
+        if let Some(li) = lookup(&d.name)? {
+            taken[li] = true;
+            out[i] = Some(li);
         }
     }
     for (i, d) in desired.channels.iter().enumerate() {
@@ -377,10 +383,10 @@ fn match_channels<'a>(
             continue;
         }
         for old in &d.previously {
-            if let Some(l) = lookup(old)?
-                && taken.insert(&l.id)
+            if let Some(li) = lookup(old)?
+                && !std::mem::replace(&mut taken[li], true)
             {
-                out[i] = Some(l);
+                out[i] = Some(li);
                 break;
             }
         }
@@ -420,21 +426,21 @@ fn check_resources(
         .filter(|d| d.action == Action::Delete)
         .filter_map(|d| d.instance_id.as_deref())
         .collect();
-    let mut holders: HashMap<Resource, &LiveChannel> = HashMap::default();
+    let mut holders: HashMap<(ResourceKind, &str), &LiveChannel> = HashMap::default();
     for l in &live.channels {
-        for r in l.binding.iter().flat_map(|b| b.resources()) {
-            holders.insert(r, l);
+        for key in l.binding.iter().flat_map(|b| b.resource_keys()) {
+            holders.insert(key, l);
         }
     }
     for d in &desired.channels {
-        for r in d.binding.iter().flat_map(|b| b.resources()) {
-            let Some(holder) = holders.get(&r) else {
+        for key in d.binding.iter().flat_map(|b| b.resource_keys()) {
+            let Some(holder) = holders.get(&key) else {
                 continue;
             };
             // A managed holder lets go: the file (validated) binds `r` to one channel only.
             if !deleted.contains(holder.id.as_str()) && !managed.contains(holder.id.as_str()) {
                 return Err(PlanError::HeldByUnmanaged {
-                    resource: r,
+                    resource: Resource::of(key.0, key.1),
                     wanted_by: d.name.clone(),
                     holder: holder.name.clone(),
                     holder_id: holder.id.clone(),

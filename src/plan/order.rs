@@ -13,11 +13,22 @@ use crate::model::{Binding, ChannelType, LiveState, ResourceKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 
-/// Which channel a step works on: a live one, or one that a create in this plan makes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Which channel a step works on, by position: a live one (in `LiveState::channels`), or a
+/// desired one (in `Desired::channels`) that a create in this plan makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChanKey {
-    Live(String),
-    New(String),
+    Live(usize),
+    New(usize),
+}
+
+impl ChanKey {
+    /// One number per channel: live channels first, then the new ones.
+    fn number(self, live_count: usize) -> usize {
+        match self {
+            ChanKey::Live(i) => i,
+            ChanKey::New(j) => live_count + j,
+        }
+    }
 }
 
 /// A step before scheduling.
@@ -80,28 +91,13 @@ struct Slot {
     prev: Option<usize>,
 }
 
-/// Numbers for channel keys and resources, so that the loop below indexes vectors.
+/// Numbers for resources, so that the loop below indexes vectors.
 #[derive(Default)]
 struct Interner<'a> {
-    live: FxHashMap<&'a str, usize>,
-    new: FxHashMap<&'a str, usize>,
     resources: FxHashMap<(ResourceKind, &'a str), usize>,
 }
 
 impl<'a> Interner<'a> {
-    fn key(&mut self, k: &'a ChanKey) -> usize {
-        let n = self.live.len() + self.new.len();
-        match k {
-            ChanKey::Live(id) => *self.live.entry(id).or_insert(n),
-            ChanKey::New(name) => *self.new.entry(name).or_insert(n),
-        }
-    }
-
-    fn live_key(&mut self, id: &'a str) -> usize {
-        let n = self.live.len() + self.new.len();
-        *self.live.entry(id).or_insert(n)
-    }
-
     fn resources(&mut self, binding: Option<&'a Binding>) -> Res {
         let mut res = Res::default();
         for key in binding.into_iter().flat_map(Binding::resource_keys) {
@@ -133,32 +129,37 @@ impl Sim {
 
 /// Order `drafts` into steps with waves and dependencies.
 pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<Step> {
-    let mut last_by_key: FxHashMap<usize, usize> = FxHashMap::default();
+    let live_count = live.channels.len();
+    let key_count = live_count
+        + drafts
+            .iter()
+            .filter_map(|d| match d.key {
+                ChanKey::New(j) => Some(j + 1),
+                ChanKey::Live(_) => None,
+            })
+            .max()
+            .unwrap_or(0);
+    // The last draft of each channel so far.
+    let mut last_by_key: Vec<Option<usize>> = vec![None; key_count];
     let mut slots: Vec<Slot> = Vec::with_capacity(drafts.len());
     let mut live_holders = Vec::new();
-    let (key_count, resource_count) = {
+    let resource_count = {
         let mut interner = Interner::default();
         for (i, d) in drafts.iter().enumerate() {
-            let key = interner.key(&d.key);
+            let key = d.key.number(live_count);
             slots.push(Slot {
                 key,
                 acquires: interner.resources(d.acquires()),
                 releases: interner.resources(d.releases()),
-                prev: last_by_key.insert(key, i),
+                prev: last_by_key[key].replace(i),
             });
         }
-        for l in &live.channels {
-            if l.binding.is_some() {
-                let key = interner.live_key(&l.id);
-                for r in interner.resources(l.binding.as_ref()).iter() {
-                    live_holders.push((r, key));
-                }
+        for (key, l) in live.channels.iter().enumerate() {
+            for r in interner.resources(l.binding.as_ref()).iter() {
+                live_holders.push((r, key));
             }
         }
-        (
-            interner.live.len() + interner.new.len(),
-            interner.resources.len(),
-        )
+        interner.resources.len()
     };
     let mut sim = Sim {
         holders: vec![None; resource_count],
@@ -223,7 +224,7 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
                     key,
                     acquires,
                     releases: Res::default(),
-                    prev: last_by_key.insert(key, n),
+                    prev: last_by_key[key].replace(n),
                 });
                 pending.push(n);
                 continue;
