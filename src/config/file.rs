@@ -189,6 +189,38 @@ pub struct DesiredChannel {
 }
 
 impl ChannelSpec {
+    /// Read one channel from its JSON form: what deserializing [`ChannelSpec`] gives, without
+    /// serde's copy of the whole channel that an internally tagged enum makes to find its
+    /// tag. The `type` is taken out of the object, and the rest read as that type's fields.
+    pub fn from_json(mut value: serde_json::Value) -> Result<ChannelSpec, serde_json::Error> {
+        use serde_json::from_value as read;
+        let tag = match value.as_object_mut().map(|o| o.remove("type")) {
+            Some(Some(serde_json::Value::String(tag))) => tag,
+            // No object, or no string `type`: serde's own reading says what is wrong.
+            Some(Some(other)) => {
+                if let Some(o) = value.as_object_mut() {
+                    o.insert("type".into(), other);
+                }
+                return read(value);
+            }
+            _ => return read(value),
+        };
+        Ok(match tag.as_str() {
+            "whatsapp" => ChannelSpec::Whatsapp(read(value)?),
+            "viber" => ChannelSpec::Viber(read(value)?),
+            "messenger" => ChannelSpec::Messenger(read(value)?),
+            "instagram" => ChannelSpec::Instagram(read(value)?),
+            "sms" => ChannelSpec::Sms(read(value)?),
+            "email" => ChannelSpec::Email(read(value)?),
+            _ => {
+                if let Some(o) = value.as_object_mut() {
+                    o.insert("type".into(), serde_json::Value::String(tag));
+                }
+                return read(value);
+            }
+        })
+    }
+
     pub fn into_desired(self) -> DesiredChannel {
         fn bound<B>(
             b: Bound<B>,
@@ -280,5 +312,42 @@ impl Desired {
             .into_iter()
             .find(|(k, _)| *k == field)
             .map(|(_, v)| v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChannelSpec;
+    use serde_json::json;
+
+    /// Reading a channel by its tag gives what serde's reading of the tagged enum gives,
+    /// errors included.
+    #[test]
+    fn from_json_reads_as_serde_does() {
+        let cases = [
+            json!({"name": "w", "type": "whatsapp", "binding": {"waba_id": "1", "phone_number": "+6588001234"}}),
+            json!({"type": "viber", "name": "v", "description": "d", "binding": {"business_account": "b"}}),
+            json!({"name": "m", "type": "messenger", "protect": true, "previously": ["old"]}),
+            json!({"name": "i", "type": "instagram", "binding": {"page_id": "1", "instagram_account_id": "2"}}),
+            json!({"name": "s", "type": "sms"}),
+            json!({"name": "e", "type": "email", "binding": {"dm_account": "a@b.example"}}),
+            json!({"name": "s", "type": "sms", "binding": {"page_id": "1"}}),
+            json!({"name": "w", "type": "whatsapp", "extra": 1}),
+            json!({"name": "w", "type": "telegram"}),
+            json!({"name": "w", "type": 7}),
+            json!({"name": "w"}),
+            json!({"type": "sms"}),
+            json!(["not", "a", "channel"]),
+            json!("sms"),
+        ];
+        for case in cases {
+            let ours = ChannelSpec::from_json(case.clone());
+            let serde = serde_json::from_value::<ChannelSpec>(case.clone());
+            match (&ours, &serde) {
+                (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{case}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{case}: from_json {ours:?}, serde {serde:?}"),
+            }
+        }
     }
 }

@@ -144,7 +144,20 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
     diagnostics.extend(schema_errors);
 
     if schema_ok {
-        match serde_json::from_value::<ChannelsFile>(json) {
+        // The channels are read one by one (see `ChannelSpec::from_json`), the rest as a whole.
+        let channels_json = json
+            .get_mut("channels")
+            .map(|c| std::mem::replace(c, Json::Array(Vec::new())));
+        let read = serde_json::from_value::<ChannelsFile>(json).and_then(|mut file| {
+            if let Some(Json::Array(items)) = channels_json {
+                file.channels = items
+                    .into_iter()
+                    .map(ChannelSpec::from_json)
+                    .collect::<Result<_, _>>()?;
+            }
+            Ok(file)
+        });
+        match read {
             Ok(file) => {
                 let quota = file.account.as_ref().map_or(DEFAULT_QUOTA, |a| a.quota);
                 let channels: Vec<DesiredChannel> = file
@@ -192,7 +205,7 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                     .iter()
                     .enumerate()
                     .filter_map(|(i, item)| {
-                        serde_json::from_value::<ChannelSpec>(item.clone())
+                        ChannelSpec::from_json(item.clone())
                             .ok()
                             .map(|c| (i, c.into_desired()))
                     })

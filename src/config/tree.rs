@@ -244,9 +244,9 @@ fn to_json(node: &mut Node, diagnostics: &mut Vec<Diagnostic>) -> Json {
         }
         Value::Map(entries) => {
             let mut out = serde_json::Map::with_capacity(entries.len());
-            // Keys seen so far, with where they are written; mappings are small.
-            let mut first_seen: Vec<(Cow<'_, str>, Span)> = Vec::with_capacity(entries.len());
-            for (k, v) in entries.iter_mut() {
+            for idx in 0..entries.len() {
+                let (earlier, rest) = entries.split_at_mut(idx);
+                let (k, v) = &mut rest[0];
                 let Some(key) = key_text(k) else {
                     diagnostics.push(Diagnostic::new(
                         "chanctl::yaml::complex_key",
@@ -256,7 +256,13 @@ fn to_json(node: &mut Node, diagnostics: &mut Vec<Diagnostic>) -> Json {
                     ));
                     continue;
                 };
-                if let Some((_, first)) = first_seen.iter().find(|(seen, _)| *seen == key) {
+                if out.contains_key(&*key) {
+                    // The first definition: the earliest entry with this key (the map holds
+                    // one entry per key, so a repeat is found only when there is one).
+                    let first = earlier
+                        .iter()
+                        .find(|(e, _)| key_text(e).as_deref() == Some(&*key))
+                        .map_or(k.defined, |(e, _)| e.defined);
                     // Where the keys are written: a mapping used through an alias repeats the
                     // anchor's problem, which is then reported once.
                     let mut d = Diagnostic::new(
@@ -265,7 +271,7 @@ fn to_json(node: &mut Node, diagnostics: &mut Vec<Diagnostic>) -> Json {
                         k.defined,
                         "repeated here",
                     )
-                    .with_label(*first, "first defined here")
+                    .with_label(first, "first defined here")
                     .with_help("YAML keys must be unique within a mapping: remove one of them");
                     if k.span != k.defined {
                         d = d.with_label(k.span, "used again here, through an alias");
@@ -273,9 +279,9 @@ fn to_json(node: &mut Node, diagnostics: &mut Vec<Diagnostic>) -> Json {
                     diagnostics.push(d);
                     continue;
                 }
+                let key = key.into_owned();
                 let value = to_json(v, diagnostics);
-                out.insert(key.to_string(), value);
-                first_seen.push((key, k.defined));
+                out.insert(key, value);
             }
             Json::Object(out)
         }
