@@ -75,7 +75,7 @@ fn run(args: &Args, printer: &Printer) -> Result<Exit, Exit> {
             let (plan, desired, backend, printer) =
                 load_and_plan(account, args.prune, &args.scope, true, &rt, printer)?;
             let secrets = Secrets::new(desired.sensitive_values());
-            let (shown, hidden) = redact::redact(&plan, &secrets, &desired.sensitive);
+            let (shown, hidden) = redact::redact(plan.clone(), &secrets, &desired.sensitive);
             (plan, shown, backend, printer.with_secrets(hidden))
         }
     };

@@ -45,7 +45,7 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
         Ok((plan, desired, printer)) => {
             // Shown and saved, the plan never holds a sensitive value.
             let secrets = Secrets::new(desired.sensitive_values());
-            let (plan, hidden) = plan::redact::redact(&plan, &secrets, &desired.sensitive);
+            let (plan, hidden) = plan::redact::redact(plan, &secrets, &desired.sensitive);
             let printer = &printer.with_secrets(hidden);
             let text = match args.format {
                 Format::Text => render::text::render(&plan, printer.out_style),

@@ -38,8 +38,9 @@ fn for_each_value(plan: &mut Plan, mut f: impl FnMut(&str, &str, &mut String)) {
 /// `plan` with every binding value redacted that is one of `secrets` or belongs to one of
 /// the `fields` (a channel's sensitive binding key: its old value too), and every redacted
 /// value scrubbed from its free text. Also returns all the values redacted, with `secrets`.
-pub fn redact(plan: &Plan, secrets: &Secrets, fields: &[SensitiveField]) -> (Plan, Secrets) {
-    let mut out = plan.clone();
+/// Takes the plan by value: a large plan is not copied to be shown.
+pub fn redact(plan: Plan, secrets: &Secrets, fields: &[SensitiveField]) -> (Plan, Secrets) {
+    let mut out = plan;
     if secrets.is_empty() && fields.is_empty() {
         return (out, secrets.clone());
     }
@@ -179,7 +180,7 @@ mod tests {
     fn redact_then_restore_gives_the_plan_back() {
         let real = plan();
         let secrets = Secrets::new([NUMBER.to_string()]);
-        let (shown, hidden) = redact(&real, &secrets, &[]);
+        let (shown, hidden) = redact(real.clone(), &secrets, &[]);
         assert_eq!(hidden, secrets);
         let json = serde_json::to_string(&shown).unwrap();
         assert!(!json.contains(NUMBER), "{json}");
@@ -190,7 +191,7 @@ mod tests {
         let (back, restored) = restore(shown, &secrets).unwrap();
         assert_eq!(back, real);
         assert_eq!(restored, secrets);
-        assert_eq!(redact(&real, &Secrets::default(), &[]).0, real);
+        assert_eq!(redact(real.clone(), &Secrets::default(), &[]).0, real);
     }
 
     #[test]
@@ -201,7 +202,7 @@ mod tests {
             field: "waba_id".into(),
             template: "${W}".into(),
         };
-        let (shown, hidden) = redact(&real, &Secrets::default(), &[field]);
+        let (shown, hidden) = redact(real.clone(), &Secrets::default(), &[field]);
         assert!(hidden.contains("7"));
         assert!(!hidden.contains(NUMBER));
         let json = serde_json::to_string(&shown).unwrap();
@@ -212,7 +213,7 @@ mod tests {
 
     #[test]
     fn a_value_that_changed_is_not_restored() {
-        let (shown, _) = redact(&plan(), &Secrets::new([NUMBER.to_string()]), &[]);
+        let (shown, _) = redact(plan(), &Secrets::new([NUMBER.to_string()]), &[]);
         let other = Secrets::new(["+6599990002".to_string()]);
         assert_eq!(
             restore(shown, &other).unwrap_err(),
@@ -222,7 +223,7 @@ mod tests {
 
     #[test]
     fn the_plan_schema_accepts_redacted_values() {
-        let (shown, _) = redact(&plan(), &Secrets::new([NUMBER.to_string()]), &[]);
+        let (shown, _) = redact(plan(), &Secrets::new([NUMBER.to_string()]), &[]);
         let schema: serde_json::Value = serde_json::from_str(&crate::plan::schema()).unwrap();
         let validator = jsonschema::validator_for(&schema).unwrap();
         let value = serde_json::to_value(&shown).unwrap();

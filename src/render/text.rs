@@ -330,7 +330,7 @@ mod tests {
         )
         .unwrap();
         let secrets = Secrets::new(["acme-secret".to_string()]);
-        let (shown, _) = redact::redact(&plan, &secrets, &[]);
+        let (shown, _) = redact::redact(plan, &secrets, &[]);
         let text = render(&shown, Style { color: false });
         assert!(
             text.contains("on sandbox s.json, environment staging (2 waves)"),
