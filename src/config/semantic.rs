@@ -36,10 +36,11 @@ pub fn check_partial(
     quota: Option<u32>,
     spans: &SpanMap,
 ) -> Vec<Diagnostic> {
-    let by_index: HashMap<usize, &DesiredChannel> =
-        channels.iter().map(|(i, c)| (*i, *c)).collect();
+    // The channel at index `i` of the file, for messages only (no map built for them).
+    let at = |i: usize| channels.iter().find(|(j, _)| *j == i).map(|(_, c)| *c);
     let mut out = Vec::new();
-    let mut names: HashMap<&str, usize> = HashMap::default();
+    let mut names: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(channels.len(), Default::default());
     for &(i, c) in channels {
         if let Some(&first) = names.get(c.name.as_str()) {
             out.push(
@@ -61,7 +62,8 @@ pub fn check_partial(
     }
 
     // Keyed by kind and id as borrowed from the channels: the resource is built for a message.
-    let mut claimed: HashMap<(ResourceKind, &str), usize> = HashMap::default();
+    let mut claimed: HashMap<(ResourceKind, &str), usize> =
+        HashMap::with_capacity_and_hasher(channels.len(), Default::default());
     for &(i, c) in channels {
         let Some(binding) = &c.binding else { continue };
         for key in binding.resource_keys() {
@@ -71,7 +73,8 @@ pub fn check_partial(
                 }
                 let r = Resource::of(key.0, key.1);
                 let field = resource_field(key.0);
-                let (a, b) = (&by_index[&first].name, &c.name);
+                let a = at(first).map_or("", |f| f.name.as_str());
+                let b = &c.name;
                 let (first_label, second_label) = if a == b {
                     (
                         format!("bound to `{a}` (channel {})", first + 1),

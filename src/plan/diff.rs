@@ -85,7 +85,8 @@ pub fn build(
     let mut drafts: Vec<Draft> =
         Vec::with_capacity(2 * desired.channels.len() + live.channels.len());
     let mut warnings = Vec::new();
-    let mut managed: HashSet<&str> = HashSet::default();
+    let mut managed: HashSet<&str> =
+        HashSet::with_capacity_and_hasher(desired.channels.len(), Default::default());
 
     for (j, (d, m)) in desired.channels.iter().zip(&matched).enumerate() {
         match *m {
@@ -353,19 +354,26 @@ fn update_channel(li: usize, d: &DesiredChannel, l: &LiveChannel, drafts: &mut V
 /// For each desired channel, the live channel it manages (its index in the live state): by
 /// name first, then by an old name.
 fn match_channels(desired: &Desired, live: &LiveState) -> Result<Vec<Option<usize>>, PlanError> {
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
+    // Each live name's first channel, and whether another has the same name.
+    let mut by_name: HashMap<&str, (usize, bool)> =
+        HashMap::with_capacity_and_hasher(live.channels.len(), Default::default());
     for (li, l) in live.channels.iter().enumerate() {
-        by_name.entry(&l.name).or_default().push(li);
+        by_name
+            .entry(&l.name)
+            .and_modify(|(_, repeated)| *repeated = true)
+            .or_insert((li, false));
     }
     let lookup = |name: &str| -> Result<Option<usize>, PlanError> {
-        match by_name.get(name).map(Vec::as_slice) {
-            None | Some([]) => Ok(None),
-            Some([one]) => Ok(Some(*one)),
-            Some(many) => Err(PlanError::AmbiguousLive {
+        match by_name.get(name) {
+            None => Ok(None),
+            Some(&(li, false)) => Ok(Some(li)),
+            Some(_) => Err(PlanError::AmbiguousLive {
                 name: name.to_string(),
-                ids: many
+                ids: live
+                    .channels
                     .iter()
-                    .map(|&li| live.channels[li].id.clone())
+                    .filter(|l| l.name == name)
+                    .map(|l| l.id.clone())
                     .collect(),
             }),
         }
@@ -426,7 +434,8 @@ fn check_resources(
         .filter(|d| d.action == Action::Delete)
         .filter_map(|d| d.instance_id.as_deref())
         .collect();
-    let mut holders: HashMap<(ResourceKind, &str), &LiveChannel> = HashMap::default();
+    let mut holders: HashMap<(ResourceKind, &str), &LiveChannel> =
+        HashMap::with_capacity_and_hasher(live.channels.len(), Default::default());
     for l in &live.channels {
         for key in l.binding.iter().flat_map(|b| b.resource_keys()) {
             holders.insert(key, l);
@@ -451,4 +460,62 @@ fn check_resources(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::BindState;
+
+    fn live(id: &str, name: &str) -> LiveChannel {
+        LiveChannel {
+            id: id.into(),
+            name: name.into(),
+            channel_type: ChannelType::Sms,
+            description: String::new(),
+            binding: None,
+            bind_state: BindState::default(),
+        }
+    }
+
+    fn wanted(name: &str, previously: &[&str]) -> DesiredChannel {
+        DesiredChannel {
+            name: name.into(),
+            channel_type: ChannelType::Sms,
+            description: String::new(),
+            binding: None,
+            protect: false,
+            previously: previously.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn channels_match_by_name_then_old_name_and_a_repeated_live_name_is_refused() {
+        let state = LiveState::new(vec![
+            live("a", "one"),
+            live("b", "twin"),
+            live("c", "old"),
+            live("d", "twin"),
+        ]);
+        let desired = Desired {
+            quota: 10,
+            channels: vec![wanted("new", &["old"]), wanted("one", &[])],
+            ..Desired::default()
+        };
+        assert_eq!(
+            match_channels(&desired, &state).unwrap(),
+            [Some(2), Some(0)]
+        );
+        let desired = Desired {
+            channels: vec![wanted("twin", &[])],
+            ..desired
+        };
+        assert_eq!(
+            match_channels(&desired, &state).unwrap_err(),
+            PlanError::AmbiguousLive {
+                name: "twin".into(),
+                ids: vec!["b".into(), "d".into()],
+            }
+        );
+    }
 }

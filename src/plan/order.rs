@@ -92,7 +92,6 @@ struct Slot {
 }
 
 /// Numbers for resources, so that the loop below indexes vectors.
-#[derive(Default)]
 struct Interner<'a> {
     resources: FxHashMap<(ResourceKind, &'a str), usize>,
 }
@@ -144,7 +143,9 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
     let mut slots: Vec<Slot> = Vec::with_capacity(drafts.len());
     let mut live_holders = Vec::new();
     let resource_count = {
-        let mut interner = Interner::default();
+        let mut interner = Interner {
+            resources: FxHashMap::with_capacity_and_hasher(drafts.len(), Default::default()),
+        };
         for (i, d) in drafts.iter().enumerate() {
             let key = d.key.number(live_count);
             slots.push(Slot {
