@@ -350,6 +350,19 @@ pub fn fingerprint_of<'a, D: AsRef<str>>(channels: impl Iterator<Item = (&'a str
 }
 
 impl LiveChannel {
+    /// For tests: an unbound SMS channel.
+    #[cfg(test)]
+    pub(crate) fn sms(id: &str, name: &str) -> LiveChannel {
+        LiveChannel {
+            id: id.into(),
+            name: name.into(),
+            channel_type: ChannelType::Sms,
+            description: String::new(),
+            binding: None,
+            bind_state: BindState::Bound,
+        }
+    }
+
     /// A short digest of everything chanctl reads of the channel: a saved plan keeps one per
     /// channel to tell which changed since.
     pub fn digest(&self) -> String {

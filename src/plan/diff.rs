@@ -465,18 +465,6 @@ fn check_resources(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::BindState;
-
-    fn live(id: &str, name: &str) -> LiveChannel {
-        LiveChannel {
-            id: id.into(),
-            name: name.into(),
-            channel_type: ChannelType::Sms,
-            description: String::new(),
-            binding: None,
-            bind_state: BindState::default(),
-        }
-    }
 
     fn wanted(name: &str, previously: &[&str]) -> DesiredChannel {
         DesiredChannel {
@@ -492,10 +480,10 @@ mod tests {
     #[test]
     fn channels_match_by_name_then_old_name_and_a_repeated_live_name_is_refused() {
         let state = LiveState::new(vec![
-            live("a", "one"),
-            live("b", "twin"),
-            live("c", "old"),
-            live("d", "twin"),
+            LiveChannel::sms("a", "one"),
+            LiveChannel::sms("b", "twin"),
+            LiveChannel::sms("c", "old"),
+            LiveChannel::sms("d", "twin"),
         ]);
         let desired = Desired {
             quota: 10,

@@ -61,17 +61,9 @@ pub fn staleness(saved: &[LiveDigest], live: &LiveState) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BindState, ChannelType};
 
     fn ch(id: &str, name: &str) -> LiveChannel {
-        LiveChannel {
-            id: id.into(),
-            name: name.into(),
-            channel_type: ChannelType::Sms,
-            description: String::new(),
-            binding: None,
-            bind_state: BindState::Bound,
-        }
+        LiveChannel::sms(id, name)
     }
 
     #[test]
