@@ -1,0 +1,205 @@
+//! Keys that do not belong where they are written, and the key a misspelling was meant to be.
+//!
+//! An unknown key next to a missing one that looks like it is one problem, not two: the
+//! unknown key is reported, with the key it was probably meant to be as the suggestion.
+
+use super::Cx;
+use super::channel::{binding_keys, binding_owner, channel_type, foreign_binding};
+use crate::config::environments;
+use crate::diagnostic::Diagnostic;
+use crate::model::ChannelType;
+use serde_json::Value as Json;
+
+pub(super) fn unknown_keys(
+    cx: &Cx<'_>,
+    pointer: &str,
+    instance: &Json,
+    unexpected: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    let channel_type = channel_type(instance);
+    if let Some(other) = foreign_binding(pointer, instance, cx.root) {
+        let this = binding_owner(pointer, cx.root).map_or("this", ChannelType::as_str);
+        let allowed = allowed_keys(pointer, cx.root);
+        out.push(
+            cx.diag(
+                "chanctl::schema::binding_type",
+                format!("this is a {other} binding, but the channel's type is {this}"),
+                cx.key(pointer),
+                format!("keys of a {other} binding"),
+            )
+            .with_help(format!(
+                "a {this} binding takes only {}. If this is a {other} channel, change its `type`",
+                backticked(&allowed)
+            )),
+        );
+        return;
+    }
+    for key in unexpected {
+        let key_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+        let loc = cx.key(&key_pointer);
+        let d = if key == "binding" && channel_type == Some(ChannelType::Sms) {
+            cx.diag(
+                "chanctl::schema::sms_binding",
+                "an sms channel takes no binding",
+                loc,
+                "not allowed on sms",
+            )
+            .with_help("SMS channels are not bound to anything: remove `binding`")
+        } else {
+            let allowed = allowed_keys(pointer, cx.root);
+            let help = match suggestion(key, &allowed, instance) {
+                Some(near) => format!(
+                    "did you mean `{near}`? Allowed keys here: {}",
+                    allowed.join(", ")
+                ),
+                None => format!("allowed keys here: {}", allowed.join(", ")),
+            };
+            cx.diag(
+                "chanctl::schema::unknown_key",
+                format!("unknown key `{key}`"),
+                loc,
+                "not a known key here",
+            )
+            .with_help(help)
+        };
+        out.push(d);
+    }
+}
+
+fn backticked(keys: &[&str]) -> String {
+    let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    match keys.as_slice() {
+        [] => "no keys".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The allowed key that `key` is probably a misspelling of, if it is not already there.
+fn suggestion<'k>(key: &str, allowed: &[&'k str], instance: &Json) -> Option<&'k str> {
+    allowed
+        .iter()
+        .copied()
+        .filter(|a| instance.get(a).is_none())
+        .filter(|a| similar(key, a))
+        .min_by_key(|a| edit_distance(key, a))
+}
+
+/// When the mapping at `pointer` lacks `property` but has an unknown key that looks like it,
+/// that key (the misspelling).
+pub(super) fn misspelled<'a>(pointer: &str, instance: &'a Json, property: &str) -> Option<&'a str> {
+    let object = instance.as_object()?;
+    object
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !known_key_somewhere(pointer, k))
+        .find(|k| similar(k, property))
+}
+
+/// Whether `key` is a key the mapping at `pointer` could ever take (for any channel type), so
+/// that it is not mistaken for a misspelling of another.
+fn known_key_somewhere(pointer: &str, key: &str) -> bool {
+    let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+    let all: &[&str] = match segments.as_slice() {
+        [] => &[
+            "version",
+            "account",
+            "prune",
+            "safety",
+            "channels",
+            "environments",
+        ],
+        ["account"] | ["environments", _, "account"] => &["quota"],
+        ["safety"] | ["environments", _, "safety"] => &["max_change_percent", "min_managed"],
+        ["environments", _] => &["account", "prune", "safety", "channels"],
+        ["environments", _, "channels", _] => &environments::CHANNEL_KEYS,
+        ["channels", _] => &[
+            "name",
+            "type",
+            "description",
+            "binding",
+            "protect",
+            "previously",
+        ],
+        ["channels", _, "binding"] => &[
+            "waba_id",
+            "phone_number",
+            "business_account",
+            "page_id",
+            "instagram_account_id",
+            "dm_account",
+        ],
+        _ => &[],
+    };
+    all.contains(&key)
+}
+
+/// Close enough to be a typo: a prefix of the other (`phone` / `phone_number`), or a few edits
+/// away (`descripton`).
+pub(crate) fn similar(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    if a.len() >= 3 && b.len() >= 3 && (a.starts_with(&b) || b.starts_with(&a)) {
+        return true;
+    }
+    let limit = match a.chars().count().min(b.chars().count()) {
+        0..=3 => 1,
+        4..=7 => 2,
+        _ => 3,
+    };
+    edit_distance(&a, &b) <= limit
+}
+
+/// Levenshtein distance, in characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The keys allowed in the mapping at `pointer`, for the help of an unknown-key error.
+fn allowed_keys(pointer: &str, root: &Json) -> Vec<&'static str> {
+    let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+    match segments.as_slice() {
+        [] => vec![
+            "version",
+            "account",
+            "prune",
+            "safety",
+            "channels",
+            "environments",
+        ],
+        ["account"] | ["environments", _, "account"] => vec!["quota"],
+        ["safety"] | ["environments", _, "safety"] => vec!["max_change_percent", "min_managed"],
+        ["environments", _] => vec!["account", "prune", "safety", "channels"],
+        ["environments", _, "channels", _] => environments::CHANNEL_KEYS.to_vec(),
+        ["channels", _] => {
+            let t = root.pointer(pointer).and_then(channel_type);
+            if t == Some(ChannelType::Sms) {
+                vec!["name", "type", "description", "protect", "previously"]
+            } else {
+                vec![
+                    "name",
+                    "type",
+                    "description",
+                    "binding",
+                    "protect",
+                    "previously",
+                ]
+            }
+        }
+        ["channels", _, "binding"] => binding_owner(pointer, root)
+            .map(|t| binding_keys(t).to_vec())
+            .unwrap_or_default(),
+        _ => vec![],
+    }
+}

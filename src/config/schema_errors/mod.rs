@@ -1,0 +1,237 @@
+//! Turning JSON Schema validation errors into diagnostics a person can act on.
+//!
+//! jsonschema reports paths into the JSON value; [`SpanMap`] maps them back to the YAML. For
+//! a channel (a `oneOf` over the six types) it reports only "not valid under any": we pick the
+//! branch the channel's `type` names and report that branch's errors, with exact paths.
+//!
+//! A value that comes from an alias is reported once, where it is written (the anchor), with
+//! the places that use it as secondary labels: the caller merges the repeats.
+
+mod channel;
+mod keys;
+#[cfg(test)]
+mod tests;
+mod wording;
+
+use crate::config::load::SpanMap;
+use crate::config::yaml::Span;
+use crate::diagnostic::Diagnostic;
+use channel::{channel_branch, foreign_binding};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+pub(crate) use keys::{edit_distance, similar};
+use keys::{misspelled, unknown_keys};
+use serde_json::Value as Json;
+use wording::{kind_name, missing_key, name_of, pattern_diagnostic, subject, type_error};
+
+/// Every schema error in `json`, as diagnostics. `source` is the YAML text the spans index.
+pub fn collect(
+    validator: &Validator,
+    json: &Json,
+    spans: &SpanMap,
+    source: &str,
+) -> Vec<Diagnostic> {
+    let cx = Cx {
+        root: json,
+        spans,
+        source,
+    };
+    let mut out = Vec::new();
+    for error in validator.iter_errors(json) {
+        push(&error, &cx, &mut out);
+    }
+    out
+}
+
+/// What every conversion needs: the JSON, where its parts stand, and the source text.
+struct Cx<'a> {
+    root: &'a Json,
+    spans: &'a SpanMap<'a>,
+    source: &'a str,
+}
+
+/// Where to point: where the thing is written, and where it is used when that is elsewhere
+/// (through an alias or a `<<` merge).
+#[derive(Debug, Clone, Copy)]
+struct Loc {
+    span: Span,
+    alias: Option<Span>,
+}
+
+impl Cx<'_> {
+    fn value(&self, pointer: &str) -> Loc {
+        let used = self.spans.value_span(pointer);
+        let defined = self.spans.defined_span(pointer);
+        Self::loc(used, defined)
+    }
+
+    fn key(&self, pointer: &str) -> Loc {
+        let used = self.spans.key_span(pointer);
+        let defined = self.spans.key_defined_span(pointer);
+        Self::loc(used, defined)
+    }
+
+    fn loc(used: Span, defined: Span) -> Loc {
+        if defined != used && defined.len > 0 {
+            Loc {
+                span: defined,
+                alias: Some(used),
+            }
+        } else {
+            Loc {
+                span: used,
+                alias: None,
+            }
+        }
+    }
+
+    fn text(&self, span: Span) -> &str {
+        self.source
+            .get(span.offset..span.offset + span.len)
+            .unwrap_or("")
+    }
+
+    /// A diagnostic at `loc`, with a secondary label where an alias uses the value.
+    fn diag(
+        &self,
+        code: &'static str,
+        message: impl Into<String>,
+        loc: Loc,
+        label: impl Into<String>,
+    ) -> Diagnostic {
+        let d = Diagnostic::new(code, message, loc.span, label);
+        match loc.alias {
+            Some(alias) => {
+                let text = self.text(alias).trim();
+                let label = if text.starts_with('*') && !text.contains(char::is_whitespace) {
+                    format!("used again here, through `{text}`")
+                } else {
+                    "used again here, through an alias".to_string()
+                };
+                d.with_label(alias, label)
+            }
+            None => d,
+        }
+    }
+}
+
+fn push(error: &ValidationError<'_>, cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    let pointer = error.instance_path().as_str().to_string();
+    let instance = cx.root.pointer(&pointer).unwrap_or(&Json::Null);
+    let field = name_of(&pointer);
+    let subject = subject(&pointer);
+    let at_value = cx.value(&pointer);
+    let d = match error.kind() {
+        ValidationErrorKind::OneOfNotValid { context } => match channel_branch(instance) {
+            Ok(index) => {
+                if let Some(branch) = context.get(index) {
+                    for e in branch {
+                        push(e, cx, out);
+                    }
+                    return;
+                }
+                cx.diag(
+                    "chanctl::schema::channel",
+                    "this channel does not match its type",
+                    at_value,
+                    "this channel",
+                )
+            }
+            Err(problem) => problem.diagnostic(cx, &pointer),
+        },
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            unknown_keys(cx, &pointer, instance, unexpected, out);
+            return;
+        }
+        ValidationErrorKind::Required { property } => {
+            let property = property.as_str().unwrap_or_default();
+            if misspelled(&pointer, instance, property).is_some()
+                || foreign_binding(&pointer, instance, cx.root).is_some()
+            {
+                // The unknown key next to it gets the diagnostic (and names this key).
+                return;
+            }
+            missing_key(cx, &pointer, property)
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => kind_name(&t.to_string()),
+                TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| kind_name(&t.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            type_error(cx, &pointer, instance, &expected, at_value)
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            let n = instance.as_str().map_or(0, |s| s.chars().count()) as u64;
+            let over = n.saturating_sub(*limit);
+            let mut d = cx.diag(
+                "chanctl::schema::too_long",
+                format!("{subject} is {n} characters long; at most {limit} are allowed"),
+                at_value,
+                format!(
+                    "{over} character{} too many",
+                    if over == 1 { "" } else { "s" }
+                ),
+            );
+            if matches!(field, "name" | "previously") {
+                d = d.with_help(
+                    "channel names are 1 to 50 characters; every character counts as one, \
+                     emoji and accented letters too",
+                );
+            }
+            d
+        }
+        ValidationErrorKind::MinLength { .. } => {
+            let help = match field {
+                "name" => "give the channel a name of 1 to 50 characters",
+                "previously" => "remove the empty entry",
+                _ => "give it a value, or remove the key",
+            };
+            cx.diag(
+                "chanctl::schema::empty",
+                format!("{subject} must not be empty"),
+                at_value,
+                "empty",
+            )
+            .with_help(help)
+        }
+        ValidationErrorKind::Pattern { .. } => pattern_diagnostic(cx, &pointer, instance, at_value),
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
+            let at_least = matches!(error.kind(), ValidationErrorKind::Minimum { .. });
+            if pointer == "/version" {
+                cx.diag(
+                    "chanctl::schema::version",
+                    format!("unsupported file version {instance}"),
+                    at_value,
+                    "this chanctl reads version 1",
+                )
+                .with_help("set `version: 1`")
+            } else {
+                let bound = if at_least { "at least" } else { "at most" };
+                let mut d = cx.diag(
+                    "chanctl::schema::range",
+                    format!("{subject} is {instance}; it must be {bound} {limit}"),
+                    at_value,
+                    "out of range",
+                );
+                if field == "quota" {
+                    d = d.with_help(
+                        "the quota is how many channels the account may hold, all types \
+                         together: 100 unless Alibaba Cloud raised it",
+                    );
+                }
+                d
+            }
+        }
+        _ => cx.diag(
+            "chanctl::schema::invalid",
+            error.to_string(),
+            at_value,
+            "here",
+        ),
+    };
+    out.push(d);
+}
