@@ -97,31 +97,39 @@ pub(super) fn misspelled<'a>(pointer: &str, instance: &'a Json, property: &str) 
         .find(|k| similar(k, property))
 }
 
+/// The keys of the file's top level, of `account`, of `safety` and of an environment.
+const ROOT_KEYS: &[&str] = &[
+    "version",
+    "account",
+    "prune",
+    "safety",
+    "channels",
+    "environments",
+];
+const ACCOUNT_KEYS: &[&str] = &["quota"];
+const SAFETY_KEYS: &[&str] = &["max_change_percent", "min_managed"];
+const ENVIRONMENT_KEYS: &[&str] = &["account", "prune", "safety", "channels"];
+/// The keys of a channel in `channels` (an SMS channel takes all but `binding`).
+const CHANNEL_ENTRY_KEYS: &[&str] = &[
+    "name",
+    "type",
+    "description",
+    "binding",
+    "protect",
+    "previously",
+];
+
 /// Whether `key` is a key the mapping at `pointer` could ever take (for any channel type), so
 /// that it is not mistaken for a misspelling of another.
 fn known_key_somewhere(pointer: &str, key: &str) -> bool {
     let segments: Vec<&str> = pointer.split('/').skip(1).collect();
     let all: &[&str] = match segments.as_slice() {
-        [] => &[
-            "version",
-            "account",
-            "prune",
-            "safety",
-            "channels",
-            "environments",
-        ],
-        ["account"] | ["environments", _, "account"] => &["quota"],
-        ["safety"] | ["environments", _, "safety"] => &["max_change_percent", "min_managed"],
-        ["environments", _] => &["account", "prune", "safety", "channels"],
+        [] => ROOT_KEYS,
+        ["account"] | ["environments", _, "account"] => ACCOUNT_KEYS,
+        ["safety"] | ["environments", _, "safety"] => SAFETY_KEYS,
+        ["environments", _] => ENVIRONMENT_KEYS,
         ["environments", _, "channels", _] => &environments::CHANNEL_KEYS,
-        ["channels", _] => &[
-            "name",
-            "type",
-            "description",
-            "binding",
-            "protect",
-            "previously",
-        ],
+        ["channels", _] => CHANNEL_ENTRY_KEYS,
         ["channels", _, "binding"] => &[
             "waba_id",
             "phone_number",
@@ -170,32 +178,18 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 fn allowed_keys(pointer: &str, root: &Json) -> Vec<&'static str> {
     let segments: Vec<&str> = pointer.split('/').skip(1).collect();
     match segments.as_slice() {
-        [] => vec![
-            "version",
-            "account",
-            "prune",
-            "safety",
-            "channels",
-            "environments",
-        ],
-        ["account"] | ["environments", _, "account"] => vec!["quota"],
-        ["safety"] | ["environments", _, "safety"] => vec!["max_change_percent", "min_managed"],
-        ["environments", _] => vec!["account", "prune", "safety", "channels"],
+        [] => ROOT_KEYS.to_vec(),
+        ["account"] | ["environments", _, "account"] => ACCOUNT_KEYS.to_vec(),
+        ["safety"] | ["environments", _, "safety"] => SAFETY_KEYS.to_vec(),
+        ["environments", _] => ENVIRONMENT_KEYS.to_vec(),
         ["environments", _, "channels", _] => environments::CHANNEL_KEYS.to_vec(),
         ["channels", _] => {
             let t = root.pointer(pointer).and_then(channel_type);
-            if t == Some(ChannelType::Sms) {
-                vec!["name", "type", "description", "protect", "previously"]
-            } else {
-                vec![
-                    "name",
-                    "type",
-                    "description",
-                    "binding",
-                    "protect",
-                    "previously",
-                ]
-            }
+            CHANNEL_ENTRY_KEYS
+                .iter()
+                .copied()
+                .filter(|k| *k != "binding" || t != Some(ChannelType::Sms))
+                .collect()
         }
         ["channels", _, "binding"] => binding_owner(pointer, root)
             .map(|t| binding_keys(t).to_vec())
