@@ -60,6 +60,19 @@ impl Printer {
         let _ = stdout.flush();
     }
 
+    /// Write to stdout what `write` writes, as it writes it, scrubbed line by line: for
+    /// results too large to hold whole (the JSON of a large plan). Scrubbing by line gives
+    /// what scrubbing the whole text gives, since a line break is never part of a word.
+    pub fn out_with(&self, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+        let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut lines = LineScrub {
+            inner: stdout,
+            secrets: self.secrets,
+            line: Vec::new(),
+        };
+        let _ = write(&mut lines).and_then(|()| lines.flush());
+    }
+
     /// Write a line to stderr (progress, errors).
     pub fn err(&self, text: &str) {
         let text = self.scrub(text);
@@ -85,5 +98,90 @@ impl Printer {
 
     pub fn stdin_is_terminal(&self) -> bool {
         std::io::stdin().is_terminal()
+    }
+}
+
+/// A writer that passes text on a line at a time, scrubbed of `secrets` when there are any.
+struct LineScrub<W: Write> {
+    inner: W,
+    secrets: Option<&'static Secrets>,
+    /// The start of a line not yet ended.
+    line: Vec<u8>,
+}
+
+impl<W: Write> LineScrub<W> {
+    fn emit(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self.secrets {
+            Some(s) => self
+                .inner
+                .write_all(s.scrub(&String::from_utf8_lossy(bytes)).as_bytes()),
+            None => self.inner.write_all(bytes),
+        }
+    }
+}
+
+impl<W: Write> Write for LineScrub<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.secrets.is_none() {
+            return self.inner.write(buf);
+        }
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            self.line.extend_from_slice(&rest[..=i]);
+            let line = std::mem::take(&mut self.line);
+            self.emit(&line)?;
+            self.line = line;
+            self.line.clear();
+            rest = &rest[i + 1..];
+        }
+        self.line.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.line.is_empty() {
+            let line = std::mem::take(&mut self.line);
+            self.emit(&line)?;
+        }
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Written in pieces that split lines and values, the text comes out as scrubbing it
+    /// whole gives.
+    #[test]
+    fn line_scrub_matches_scrubbing_the_whole_text() {
+        let secrets: &'static Secrets =
+            Box::leak(Box::new(Secrets::new(["+6588001234".to_string()])));
+        let text =
+            "{\n  \"phone\": \"+6588001234\",\n  \"other\": \"x+6588001234\"\n}\nlast +6588001234";
+        for piece in [1, 3, 7, 64] {
+            let mut w = LineScrub {
+                inner: Vec::new(),
+                secrets: Some(secrets),
+                line: Vec::new(),
+            };
+            for chunk in text.as_bytes().chunks(piece) {
+                w.write_all(chunk).unwrap();
+            }
+            w.flush().unwrap();
+            assert_eq!(
+                String::from_utf8(w.inner).unwrap(),
+                secrets.scrub(text),
+                "{piece}"
+            );
+        }
+        let mut plain = LineScrub {
+            inner: Vec::new(),
+            secrets: None,
+            line: Vec::new(),
+        };
+        plain.write_all(text.as_bytes()).unwrap();
+        plain.flush().unwrap();
+        assert_eq!(String::from_utf8(plain.inner).unwrap(), text);
     }
 }

@@ -47,10 +47,11 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
             let secrets = Secrets::new(desired.sensitive_values());
             let (plan, hidden) = plan::redact::redact(plan, &secrets, &desired.sensitive);
             let printer = &printer.with_secrets(hidden);
+            // JSON is written as it is made (below): for a large plan it is the largest output.
             let text = match args.format {
-                Format::Text => render::text::render(&plan, printer.out_style),
-                Format::Json => render::json(&plan),
-                Format::Markdown => render::markdown::render(&plan),
+                Format::Text => Some(render::text::render(&plan, printer.out_style)),
+                Format::Json => None,
+                Format::Markdown => Some(render::markdown::render(&plan)),
             };
             if let Some(out) = &args.out {
                 if let Err(e) = write_atomically(out, render::json(&plan).as_bytes()) {
@@ -59,7 +60,10 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
                 }
                 printer.debug(&format!("plan saved to {}", out.display()));
             }
-            printer.out(&text);
+            match &text {
+                Some(text) => printer.out(text),
+                None => printer.out_with(|w| render::write_json(&plan, w)),
+            }
             if args.detailed_exitcode {
                 printer.err(&drift_summary(&plan));
             }

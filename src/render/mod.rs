@@ -14,3 +14,9 @@ pub fn json(plan: &Plan) -> String {
     s.push('\n');
     s
 }
+
+/// [`json`], written to `w` as it is made: a large plan's JSON is never held whole.
+pub fn write_json(plan: &Plan, mut w: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut w, plan)?;
+    w.write_all(b"\n")
+}
