@@ -163,14 +163,21 @@ pub(super) fn directive_before(source: &str, offset: usize) -> Option<Span> {
     found
 }
 
-/// A list dash directly followed by a letter (`-name: x`) at the start of the line at `offset`
-/// or of the line before: the likely cause of an indentation error there.
-pub(super) fn dash_without_space(source: &str, offset: usize) -> Option<Span> {
+/// Where the line holding `offset` starts, and where the line before it starts (the same, on
+/// the first line): the parser may report the line after the culprit.
+fn line_and_previous(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
     let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
     let previous_start = source[..line_start.saturating_sub(1)]
         .rfind('\n')
         .map_or(0, |i| i + 1);
+    (line_start, previous_start)
+}
+
+/// A list dash directly followed by a letter (`-name: x`) at the start of the line at `offset`
+/// or of the line before: the likely cause of an indentation error there.
+pub(super) fn dash_without_space(source: &str, offset: usize) -> Option<Span> {
+    let (line_start, previous_start) = line_and_previous(source, offset);
     [line_start, previous_start].into_iter().find_map(|start| {
         let line = &source[start..];
         let indent = line.len() - line.trim_start_matches(' ').len();
@@ -185,11 +192,7 @@ pub(super) fn dash_without_space(source: &str, offset: usize) -> Option<Span> {
 /// The tab in the indentation of the line at `offset`, or of the line before (the parser may
 /// report the line after the culprit), if there is one.
 pub(super) fn leading_tab(source: &str, offset: usize) -> Option<Span> {
-    let offset = offset.min(source.len());
-    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let previous_start = source[..line_start.saturating_sub(1)]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
+    let (line_start, previous_start) = line_and_previous(source, offset);
     tab_in_indent(source, line_start).or_else(|| {
         (line_start > 0)
             .then(|| tab_in_indent(source, previous_start))
