@@ -1,20 +1,17 @@
 //! chanctl: manage Alibaba Cloud CAMS channels as code.
 //!
-//! The pure core (`config`, `model`, `rules`, `plan`, `render`, `sensitive`) does no I/O;
-//! `provider`, `apply` and `cli` are the edges.
+//! This crate is the edge around the pure core ([`chanctl_core`], re-exported here by module):
+//! `provider` (the sandbox and CAMS backends behind one trait), `ops` (plan, apply, export,
+//! lock: values and typed errors, never printing), `apply` (runs a plan's steps), `journal`
+//! and `lock` (one apply at a time, and what it left), `printer` (the one place that writes)
+//! and `cli` (arguments → options → one `ops` call → render).
+pub use chanctl_core::{config, diagnostic, model, plan, render, rules, sensitive};
+
 pub mod allocator;
 pub mod apply;
-pub mod cams;
 pub mod cli;
-pub mod config;
-pub mod diagnostic;
-pub mod emulator;
+pub mod files;
 pub mod journal;
 pub mod lock;
-pub mod model;
-pub mod plan;
 pub mod printer;
 pub mod provider;
-pub mod render;
-pub mod rules;
-pub mod sensitive;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const KEY_ID: &str = "test-key-id";
 const SECRET: &str = "canary-secret-7f3e9a1b";
 
-mod common;
+use crate::common;
 use common::Emulator;
 
 fn start_emulator(extra: &[&str]) -> Emulator {

@@ -1,7 +1,7 @@
 //! The command line through the real binary: the main job on the sandbox, exit codes,
 //! output formats, confirmation and locking.
 
-mod common;
+use crate::common;
 use common::{chanctl, example, fails, succeeds};
 
 use assert_cmd::Command;

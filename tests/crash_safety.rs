@@ -13,7 +13,7 @@ const KEY_ID: &str = "crash-key-id";
 const SECRET: &str = "crash-secret-8e21";
 const CHANNELS: usize = 150;
 
-mod common;
+use crate::common;
 use common::{Emulator, text};
 
 fn start_emulator(state: &Path) -> Emulator {

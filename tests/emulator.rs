@@ -1,16 +1,16 @@
 //! The CAMS emulator binary over real HTTP on 127.0.0.1: requests signed with
-//! `chanctl::cams::sign` (v3, and the legacy scheme once), checked for the envelope, every
+//! `chanctl_cams::sign` (v3, and the legacy scheme once), checked for the envelope, every
 //! operation, the rule refusals, authentication failures, persistence across a kill, flow
 //! control and injected faults.
 
-use chanctl::cams::sign::{self, Credentials};
+use chanctl_cams::sign::{self, Credentials};
 use serde_json::Value;
 use std::time::Duration;
 
 const KEY_ID: &str = "emu-test-id";
 const SECRET: &str = "emu-test-secret-3b9c";
 
-mod common;
+use crate::common;
 use common::Emulator;
 
 /// The emulator with this file's key, and `extra` flags.

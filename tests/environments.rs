@@ -3,7 +3,7 @@
 //! environment and a saved plan is refused for another one, and mistakes in `environments`
 //! are reported where they are written.
 
-mod common;
+use crate::common;
 use common::{chanctl, fails, succeeds};
 
 use predicates::prelude::*;

@@ -19,7 +19,7 @@ const SECRET: &str = "matrix-secret-0d9c";
 const CHANNELS: usize = 200;
 const TYPES: [&str; 4] = ["messenger", "instagram", "email", "sms"];
 
-mod common;
+use crate::common;
 use common::Emulator;
 
 fn start_emulator(state: &Path, seed: u64) -> Emulator {

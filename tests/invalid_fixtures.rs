@@ -5,7 +5,7 @@
 //! the snapshots is the same on every machine. Update snapshots with
 //! `INSTA_UPDATE=always cargo test --test invalid_fixtures`, then review every change.
 
-mod common;
+use crate::common;
 use common::hostile;
 
 use assert_cmd::Command;

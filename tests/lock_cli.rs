@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 const KEY_ID: &str = "lock-key-id";
 const SECRET: &str = "lock-secret-51c2";
 
-mod common;
+use crate::common;
 use common::{Emulator, text};
 
 fn start_emulator(extra: &[&str]) -> Emulator {

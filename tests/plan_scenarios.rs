@@ -3,7 +3,7 @@
 //! error it must give). Each runs through the real binary: plan, apply, then a plan that
 //! must be empty. The text plan of each is an insta snapshot.
 
-mod common;
+use crate::common;
 use common::chanctl;
 use common::scenario::scenarios;
 

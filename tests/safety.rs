@@ -3,7 +3,7 @@
 //! channels is shown as blocked by `plan` (text, Markdown, JSON `blocked_by`), and `apply`
 //! refuses it with exit 3 unless `--force`. The limits come from the file or an environment.
 
-mod common;
+use crate::common;
 use common::{chanctl, fails, succeeds};
 
 use predicates::prelude::*;

@@ -2,7 +2,7 @@
 //! changed behind its back, or made for another account, is refused whole. Scopes
 //! (`--target`, `--exclude`) narrow a plan and refuse to leave out a dependency.
 
-mod common;
+use crate::common;
 use common::{chanctl, example, fails, succeeds};
 
 use predicates::prelude::*;

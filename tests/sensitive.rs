@@ -298,7 +298,7 @@ fn a_missing_variable_is_reported_at_its_reference() {
     cmd.arg("validate").assert().success();
 }
 
-mod common;
+use crate::common;
 use common::Emulator;
 
 fn start_emulator() -> Emulator {

@@ -1,4 +1,4 @@
-//! `chanctl::config::load` on arbitrary input, and the rendering of what it reports: neither
+//! `chanctl_core::config::load` on arbitrary input, and the rendering of what it reports: neither
 //! may panic, hang or allocate without bound, whatever the bytes.
 //!
 //! Input that is not UTF-8 never reaches `load` (the CLI refuses it while reading the file);
@@ -6,14 +6,14 @@
 
 #![no_main]
 
-use chanctl::diagnostic::Report;
+use chanctl_core::diagnostic::Report;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    match chanctl::config::load(source) {
+    match chanctl_core::config::load(source) {
         Ok(desired) => {
             // A valid file: the channels are within the quota the file allows.
             assert!(desired.channels.len() <= desired.quota as usize);

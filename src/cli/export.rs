@@ -6,9 +6,9 @@ use super::Exit;
 use super::backend::{BackendArgs, with_provider};
 use super::context::{EnvArgs, load_file, runtime, secret_keeping};
 use crate::config::file::DEFAULT_QUOTA;
+use crate::files::write_atomically;
 use crate::printer::Printer;
 use crate::provider::Provider;
-use crate::provider::sandbox::write_atomically;
 use crate::render::export::References;
 use std::path::{Path, PathBuf};
 

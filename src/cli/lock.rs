@@ -8,7 +8,7 @@ use super::context::AccountArgs;
 use crate::journal::{self, Journal};
 use crate::lock::{self, Guard, Key, Status};
 use crate::printer::Printer;
-use crate::provider::cams::endpoint;
+use chanctl_cams::endpoint;
 use std::fs::{File, TryLockError};
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -101,7 +101,7 @@ impl Sandbox {
         };
         let json =
             serde_json::to_vec_pretty(&file).map_err(|e| ProviderError::Io(e.to_string()))?;
-        write_atomically(&self.path, &json)
+        crate::files::write_atomically(&self.path, &json)
             .map_err(|e| ProviderError::Io(format!("cannot write {}: {e}", self.path.display())))
     }
 }
@@ -185,17 +185,4 @@ fn load(path: &Path, quota: u32) -> Result<Account, ProviderError> {
         ))
     })?;
     Ok(account)
-}
-
-/// Write `bytes` to `path` so that readers see the old or the new file, never a mix.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = parent(path);
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }

@@ -1,60 +1,85 @@
-//! What the integration tests share: the CAMS emulator binary, started on 127.0.0.1:0 with
-//! given credentials and flags, ready when it prints its address, killed when dropped;
+//! What the integration tests share: the CAMS emulator, started in this process on
+//! 127.0.0.1:0 with given credentials and flags, stopped when dropped;
 //! running chanctl in a directory (against the sandbox, or with CAMS credentials); the
 //! example file; reading a JSON plan's steps and a run's output; the plan scenarios'
 //! expectations. Each test file uses part of it.
-#![allow(dead_code)]
 
 pub mod hostile;
 pub mod scenario;
 
+use clap::Parser;
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 pub struct Emulator {
-    child: Child,
     /// `http://127.0.0.1:PORT`
     pub url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Emulator {
-    /// Start `cams-emulator --listen 127.0.0.1:0` with this key and `extra` flags.
+    /// Start the emulator (the `cams_emulator` library, in this process, on a thread of its
+    /// own) on 127.0.0.1 with this key and `extra` flags, parsed as `cams-emulator` parses
+    /// them; ready when this returns.
     pub fn spawn<I, S>(key_id: &str, secret: &str, extra: I) -> Emulator
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cams-emulator"))
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--access-key-id",
-                key_id,
-                "--access-key-secret",
-                secret,
-            ])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("the emulator's stdout");
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the ready line");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the ready line, not {line:?}"))
-            .to_string();
+        let mut argv: Vec<std::ffi::OsString> = [
+            "cams-emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--access-key-id",
+            key_id,
+            "--access-key-secret",
+            secret,
+        ]
+        .iter()
+        .map(Into::into)
+        .collect();
+        argv.extend(extra.into_iter().map(|a| a.as_ref().to_os_string()));
+        let args = cams_emulator::args::Args::try_parse_from(argv)
+            .unwrap_or_else(|e| panic!("the emulator's flags: {e}"));
+        let (listen, config) =
+            cams_emulator::args::config(args).unwrap_or_else(|e| panic!("the emulator: {e}"));
+        let (ready, address) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a runtime for the emulator");
+            rt.block_on(async move {
+                let emulator = std::sync::Arc::new(
+                    cams_emulator::Emulator::new(config).expect("the emulator starts"),
+                );
+                let listener = tokio::net::TcpListener::bind(&listen)
+                    .await
+                    .expect("the emulator listens");
+                let _ = ready.send(listener.local_addr().expect("the listening address"));
+                tokio::select! {
+                    _ = cams_emulator::server::serve(listener, emulator) => {}
+                    _ = stopped => {}
+                }
+            });
+            // Whatever is in flight is dropped where it stands, as a killed process's would be.
+            rt.shutdown_background();
+        });
+        let addr = address.recv().expect("the emulator's address");
+        let url = format!("http://{addr}");
         assert!(
             url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
             "{url}"
         );
-        Emulator { child, url }
+        Emulator {
+            url,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
     }
 
     /// `127.0.0.1:PORT`
@@ -62,7 +87,7 @@ impl Emulator {
         self.url.trim_start_matches("http://")
     }
 
-    /// SIGKILL: nothing is flushed on the way out.
+    /// Stop at once: requests in flight are dropped, nothing more is written.
     pub fn kill(self) {
         drop(self);
     }
@@ -70,8 +95,12 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 

@@ -25,9 +25,6 @@
 //! copy of the name if the straggler landed after all (the fault matrix,
 //! `tests/fault_matrix.rs`, drives all of this against the emulator).
 
-pub mod client;
-pub mod credentials;
-pub mod endpoint;
 mod read;
 #[cfg(test)]
 mod retry_tests;
@@ -37,7 +34,7 @@ use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState};
 use crate::plan::Target;
 use crate::rules::Op;
 use backon::BackoffBuilder;
-use client::{CallError, Client, Reply};
+use chanctl_cams::client::{CallError, Client, Reply};
 
 /// The CAMS backend.
 pub struct Cams {

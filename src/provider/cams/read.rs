@@ -15,10 +15,10 @@
 //!   state, nor the email AccountCode (`BindId` is the address, ExtendAttr.AccountName, which
 //!   need not be the AccountCode ListBindDmAccount returns).
 
-use super::client::{Client, Reply};
 use super::{Cams, p};
 use crate::model::*;
 use crate::provider::ProviderError;
+use chanctl_cams::client::{Client, Reply};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
@@ -77,7 +77,7 @@ pub fn rows(reply: &Reply) -> Vec<Row> {
         .unwrap_or_default()
 }
 
-fn err(action: &str, e: super::client::CallError) -> ProviderError {
+fn err(action: &str, e: chanctl_cams::client::CallError) -> ProviderError {
     Cams::api_error(action, &e)
 }
 

@@ -2,11 +2,11 @@
 //! counted through the client's `-v` sink, which sees one `→ Action ...` line per attempt.
 
 use super::*;
-use crate::cams::sign::Credentials;
-use crate::emulator::{Config, Emulator, server};
 use crate::provider::cams::Cams;
-use crate::provider::cams::client::{ClientOptions, Log};
-use crate::provider::cams::endpoint;
+use cams_emulator::{Config, Emulator, server};
+use chanctl_cams::client::{ClientOptions, Log};
+use chanctl_cams::endpoint;
+use chanctl_cams::sign::Credentials;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 

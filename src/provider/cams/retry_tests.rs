@@ -2,8 +2,8 @@
 //! the number of attempts is what lets a large apply ride out runs of passing faults (the
 //! fault matrix found reads failing through six attempts).
 
-use super::client::{Client, ClientOptions};
-use crate::cams::sign;
+use chanctl_cams::client::{Client, ClientOptions};
+use chanctl_cams::sign;
 use std::time::Duration;
 
 /// A server on 127.0.0.1 that answers 503 to the first `failures` requests, then OK.
@@ -60,7 +60,7 @@ fn a_call_survives_seven_passing_failures_in_a_row() {
             if let Some(n) = attempts {
                 options.max_attempts = n;
             }
-            let endpoint = super::endpoint::parse(&url).unwrap();
+            let endpoint = chanctl_cams::endpoint::parse(&url).unwrap();
             let client =
                 Client::new(endpoint, sign::Credentials::new("id", "secret"), options).unwrap();
             client.call("ListInstance", &[]).await.map(|_| ())
@@ -88,11 +88,11 @@ fn a_channel_that_vanishes_between_two_reads_counts_as_deleted() {
 
 #[test]
 fn an_unbind_that_lands_late_is_found_by_the_second_look_and_not_sent_twice() {
-    use crate::emulator::faults::{FaultKind, Faults};
-    use crate::emulator::{Config, Emulator, server};
     use crate::model::{Binding, EmailBinding};
     use crate::provider::Provider;
     use crate::rules::Op;
+    use cams_emulator::faults::{FaultKind, Faults};
+    use cams_emulator::{Config, Emulator, server};
     use std::sync::{Arc, Mutex};
     // A seed whose third request (the unbind) lands late and no other request faults.
     let rates = || vec![(FaultKind::Late, 0.1)];
@@ -127,7 +127,7 @@ fn an_unbind_that_lands_late_is_found_by_the_second_look_and_not_sent_twice() {
             })),
             ..ClientOptions::default()
         };
-        let endpoint = super::endpoint::parse(&url).unwrap();
+        let endpoint = chanctl_cams::endpoint::parse(&url).unwrap();
         let client = Client::new(endpoint, creds, options).unwrap();
         let created = client
             .call(

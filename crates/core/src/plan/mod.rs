@@ -355,14 +355,17 @@ pub fn schema() -> String {
 
 #[cfg(test)]
 mod schema_tests {
-    const COMMITTED: &str = include_str!("../../schemas/plan.schema.json");
+    const COMMITTED: &str = include_str!("../../../../schemas/plan.schema.json");
 
     #[test]
     fn committed_plan_schema_matches_the_types() {
         let generated = super::schema();
         if std::env::var_os("CHANCTL_UPDATE_SCHEMA").is_some() {
             std::fs::write(
-                concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.schema.json"),
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../schemas/plan.schema.json"
+                ),
                 &generated,
             )
             .unwrap();

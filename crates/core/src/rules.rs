@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use thiserror::Error;
 
+/// The default channel quota of a CAMS account, all types together (raised on request).
+pub const DEFAULT_QUOTA: u32 = 100;
 /// Longest channel name, in characters (Unicode scalar values).
 pub const MAX_NAME_CHARS: usize = 50;
 /// Longest channel description, in characters.
@@ -104,7 +106,7 @@ pub struct Account {
 
 impl Default for Account {
     fn default() -> Self {
-        Account::new(crate::config::file::DEFAULT_QUOTA)
+        Account::new(DEFAULT_QUOTA)
     }
 }
 

@@ -2,11 +2,11 @@
 //! DeleteInstance (rules::Op Create / Update / Delete).
 
 use super::{Ctx, Fields, REGION, bind_id, channel, data, fields, time};
-use crate::emulator::envelope::ApiError;
-use crate::emulator::params::Params;
-use crate::emulator::state::{InstanceMeta, State};
-use crate::model::{ChannelType, LiveChannel};
-use crate::rules::Op;
+use crate::envelope::ApiError;
+use crate::params::Params;
+use crate::state::{InstanceMeta, State};
+use chanctl_core::model::{ChannelType, LiveChannel};
+use chanctl_core::rules::Op;
 use serde_json::{Map, Value, json};
 
 /// ListInstance's default and largest page.

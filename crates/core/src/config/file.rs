@@ -12,8 +12,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// The default channel quota of a CAMS account, all types together.
-pub const DEFAULT_QUOTA: u32 = 100;
+pub use crate::rules::DEFAULT_QUOTA;
 /// The largest quota the file accepts.
 pub const MAX_QUOTA: u32 = 1_000_000;
 

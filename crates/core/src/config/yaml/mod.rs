@@ -18,12 +18,7 @@ use serde_saphyr::{DuplicateKeyPolicy, Location, Options, Spanned};
 use std::fmt;
 use syntax::{alias_use, explain, first_line};
 
-/// Where a node stands in the source: a byte range plus the 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    pub offset: usize,
-    pub len: usize,
-}
+pub use crate::diagnostic::Span;
 
 /// One YAML node with its span.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,14 +7,14 @@
 //! and Viber have no release operation; deleting the instance releases them.
 
 use super::{Ctx, Fields, channel, data, fields, time};
-use crate::emulator::envelope::ApiError;
-use crate::emulator::params::{Params, field};
-use crate::emulator::state::{State, Store, ViberAudit};
-use crate::model::{
+use crate::envelope::ApiError;
+use crate::params::{Params, field};
+use crate::state::{State, Store, ViberAudit};
+use chanctl_core::model::{
     BindState, Binding, EmailBinding, InstagramBinding, MessengerBinding, ViberBinding,
     WhatsappBinding,
 };
-use crate::rules::Op;
+use chanctl_core::rules::Op;
 use serde_json::{Value, json};
 
 /// Bind unless the channel already has exactly this binding. True when something changed.

@@ -5,7 +5,7 @@ use super::file::ChannelsFile;
 use std::sync::OnceLock;
 
 /// The committed schema, as shipped in the binary.
-pub const COMMITTED: &str = include_str!("../../schemas/channels.schema.json");
+pub const COMMITTED: &str = include_str!("../../../../schemas/channels.schema.json");
 
 /// The schema generated from the current Rust types, pretty-printed with a final newline.
 pub fn generate() -> String {
@@ -33,7 +33,10 @@ mod tests {
     fn committed_schema_matches_the_types() {
         let generated = super::generate();
         if std::env::var_os("CHANCTL_UPDATE_SCHEMA").is_some() {
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/channels.schema.json");
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../schemas/channels.schema.json"
+            );
             std::fs::write(path, &generated).expect("the schema file is writable");
             return;
         }

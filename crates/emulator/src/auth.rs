@@ -1,11 +1,11 @@
 //! Authentication of emulator requests: which action and version a request names, and whether
 //! its signature (v3 or legacy v1) is valid, using the same verifier the signature vectors
-//! pin down ([`crate::cams::verify`]), with the 15-minute clock window and nonce replay on.
+//! pin down ([`chanctl_cams::verify`]), with the 15-minute clock window and nonce replay on.
 
 use super::envelope::ApiError;
 use super::operations::{VERSION, is_known};
-use crate::cams::sign::Credentials;
-use crate::cams::verify::{AuthError, HttpRequest, Verified, Verifier, header, parse_form};
+use chanctl_cams::sign::Credentials;
+use chanctl_cams::verify::{AuthError, HttpRequest, Verified, Verifier, header, parse_form};
 
 /// The verifier for the emulator's one AccessKey.
 pub fn verifier(creds: &Credentials) -> Verifier {

@@ -7,10 +7,10 @@
 //! as an error too. The codes chosen for rule refusals are listed in the module header of
 //! [`crate::emulator`].
 
-use crate::cams::verify::AuthError;
-use crate::rules::RuleError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chanctl_cams::verify::AuthError;
+use chanctl_core::rules::RuleError;
 use serde_json::{Map, Value, json};
 
 /// Host id reported when the request names none.

@@ -1,22 +1,16 @@
-//! `cams-emulator`: serve the local CAMS emulator ([`chanctl::emulator`]) on an address, for
-//! tests of the CAMS backend and of the official SDKs without an Alibaba Cloud account.
-//!
-//! Prints exactly one line, `listening on http://ADDR`, once it accepts connections (with
-//! `--listen 127.0.0.1:0` ADDR has the port the system picked), then serves until killed.
+//! The emulator's command line, parsed into a [`Config`]: used by the `cams-emulator` binary
+//! and by tests that start an emulator in their own process with the same flags.
 
-use chanctl::cams::sign::Credentials;
-use chanctl::emulator::faults::FaultKind;
-use chanctl::emulator::{Config, Emulator, server};
+use crate::Config;
+use crate::faults::FaultKind;
+use chanctl_cams::sign::Credentials;
 use clap::Parser;
-use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-/// A local emulator of Alibaba Cloud CAMS (API 2020-06-06).
 #[derive(Parser)]
 #[command(name = "cams-emulator", version)]
-struct Args {
+pub struct Args {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: String,
@@ -82,7 +76,7 @@ struct Args {
     ambiguous_delay_ms: u64,
 }
 
-fn config(args: Args) -> Result<(String, Config), String> {
+pub fn config(args: Args) -> Result<(String, Config), String> {
     if !(0.0..=1.0).contains(&args.fault_rate) {
         return Err(format!(
             "--fault-rate must be between 0 and 1, not {}",
@@ -144,42 +138,4 @@ fn config(args: Args) -> Result<(String, Config), String> {
     config.viber_audit_ms = args.viber_audit_ms;
     config.ambiguous_delay = Duration::from_millis(args.ambiguous_delay_ms);
     Ok((args.listen, config))
-}
-
-async fn run(listen: String, config: Config) -> Result<(), String> {
-    let emulator = Arc::new(Emulator::new(config)?);
-    let listener = tokio::net::TcpListener::bind(&listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "listening on http://{addr}")
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write to stdout: {e}"))?;
-    drop(out);
-    tokio::select! {
-        served = server::serve(listener, emulator) => served.map_err(|e| format!("serving failed: {e}")),
-        _ = tokio::signal::ctrl_c() => Ok(()),
-    }
-}
-
-fn main() -> std::process::ExitCode {
-    let args = Args::parse();
-    let outcome = config(args).and_then(|(listen, config)| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the runtime: {e}"))?
-            .block_on(run(listen, config))
-    });
-    match outcome {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("cams-emulator: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
 }

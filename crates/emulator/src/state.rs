@@ -1,14 +1,13 @@
 //! The emulator's account and its persistence.
 //!
-//! Channels, bindings, the quota and generated ids live in a [`crate::rules::Account`], the
+//! Channels, bindings, the quota and generated ids live in a [`chanctl_core::rules::Account`], the
 //! same rules the sandbox enforces. What CAMS keeps beside them (instance attributes such as
 //! ContactMail, the DirectMail account code, Viber audit records) lives here. With `--state`
 //! the whole state is written atomically after every change and *before* the response is
 //! sent, so an emulator killed at any moment has lost nothing it acknowledged.
 
 use super::envelope::ApiError;
-use crate::provider::sandbox::write_atomically;
-use crate::rules::Account;
+use chanctl_core::rules::Account;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -17,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// The state file's format tag.
 pub const FORMAT: &str = "chanctl-cams-emulator/1";
 
-/// What CAMS stores about an instance beyond the rules' [`crate::model::LiveChannel`].
+/// What CAMS stores about an instance beyond the rules' [`chanctl_core::model::LiveChannel`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InstanceMeta {
@@ -104,7 +103,7 @@ impl Store {
     /// Load `path` if it exists (else start empty). `quota`, when given, replaces the stored
     /// quota.
     pub fn open(path: Option<&Path>, quota: Option<u32>) -> Result<Store, String> {
-        let default_quota = crate::config::file::DEFAULT_QUOTA;
+        let default_quota = chanctl_core::rules::DEFAULT_QUOTA;
         let mut state = match path {
             None => State::new(default_quota),
             Some(p) => match std::fs::read(p) {
@@ -174,11 +173,20 @@ impl Store {
     }
 }
 
+/// Write `bytes` to `path` so that a reader (or a restarted emulator) sees the old file or
+/// the new one, never a mix.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = atomic_write_file::AtomicWriteFile::open(path)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ChannelType;
-    use crate::rules::Op;
+    use chanctl_core::model::ChannelType;
+    use chanctl_core::rules::Op;
 
     fn create(st: &mut State) -> Result<Option<String>, ApiError> {
         st.account

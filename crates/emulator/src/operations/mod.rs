@@ -1,4 +1,4 @@
-//! The CAMS operations the emulator serves, and their mapping onto [`crate::rules::Op`].
+//! The CAMS operations the emulator serves, and their mapping onto [`chanctl_core::rules::Op`].
 //!
 //! Reads work on the current state; changes run through [`Store::change`], so each one is
 //! checked by the rules, persisted, and only then acknowledged. Parameter names and response
@@ -11,8 +11,8 @@ mod instances;
 use super::envelope::ApiError;
 use super::params::Params;
 use super::state::{State, Store};
-use crate::model::{Binding, LiveChannel};
-use crate::rules::RuleError;
+use chanctl_core::model::{Binding, LiveChannel};
+use chanctl_core::rules::RuleError;
 use serde_json::{Map, Value};
 
 /// The only API version CAMS has.
@@ -127,5 +127,5 @@ pub fn bind_id(binding: &Binding) -> &str {
 
 /// Time in the format the emulator reports (`SubmitTime`, `AuditTime`).
 pub fn time(ts: jiff::Timestamp) -> String {
-    crate::cams::sign::format_date(ts)
+    chanctl_cams::sign::format_date(ts)
 }

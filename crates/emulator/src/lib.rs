@@ -3,7 +3,7 @@
 //! account. It speaks the wire protocol of `protocol.md` (RPC on `/`, ACS3-HMAC-SHA256 and
 //! legacy HMAC-SHA1 signatures verified exactly, the 15-minute clock window, nonce replay,
 //! the success and error envelopes) and enforces the same account rules as the sandbox
-//! ([`crate::rules::Account`]).
+//! ([`chanctl_core::rules::Account`]).
 //!
 //! Modules: [`server`] (HTTP and routing), [`auth`] (action, version, signature),
 //! [`envelope`] (replies and errors), [`operations`] (the CAMS operations), [`params`]
@@ -85,6 +85,7 @@
 //! answer) and `delay` (answer held `--ambiguous-delay-ms`, default 30 s) happen AFTER the
 //! change was committed and saved. Faults only hit authenticated, admitted CAMS operations.
 
+pub mod args;
 pub mod auth;
 pub mod envelope;
 pub mod faults;
@@ -93,8 +94,8 @@ pub mod params;
 pub mod server;
 pub mod state;
 
-use crate::cams::sign::Credentials;
-use crate::cams::verify::Verifier;
+use chanctl_cams::sign::Credentials;
+use chanctl_cams::verify::Verifier;
 use faults::{FaultKind, Faults, Throttle};
 use state::Store;
 use std::path::PathBuf;

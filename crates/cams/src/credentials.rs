@@ -2,7 +2,7 @@
 //! the ALIBABA_CLOUD_* environment variables, else a profile of the aliyun CLI's
 //! `~/.aliyun/config.json`. Secrets are never printed: `Debug` redacts them.
 
-pub use crate::cams::sign::Credentials;
+pub use crate::sign::Credentials;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};

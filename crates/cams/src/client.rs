@@ -8,8 +8,8 @@
 //! timeout or reset after sending) is reported, so that callers of non-idempotent
 //! operations can look before they retry.
 
-use super::endpoint::Endpoint;
-use crate::cams::sign;
+use crate::endpoint::Endpoint;
+use crate::sign;
 use backon::{ExponentialBuilder, Retryable};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
@@ -137,7 +137,7 @@ impl CallError {
     }
 
     /// The action, the service's message and what to check: without the code and RequestId,
-    /// which [`crate::provider::ProviderError`] shows itself.
+    /// which [`the provider's error`] shows itself.
     pub fn message(&self, action: &str) -> String {
         self.text(action, false)
     }

@@ -59,7 +59,7 @@ fn pairs(v: &Value) -> Vec<(String, String)> {
 }
 
 fn vectors() -> Vec<Vector> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cams/vectors.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/vectors.json");
     let text = std::fs::read_to_string(path).expect("vectors.json is readable");
     let doc: Value = serde_json::from_str(&text).expect("vectors.json is JSON");
     let vs: Vec<Vector> = doc["vectors"]

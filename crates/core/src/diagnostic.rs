@@ -3,13 +3,20 @@
 //!
 //! The pure core produces [`Diagnostic`] values; rendering them is the printer's job.
 
-use crate::config::yaml::Span;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
 use std::sync::Arc;
+
+/// Where something stands in the source: a byte range (its line and column are computed
+/// when a diagnostic is shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
 
 /// A labelled place in the source.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,19 @@
+//! The integration tests, one binary (one link step): chanctl through its real binary, the
+//! CAMS backend against the emulator over HTTP on 127.0.0.1, and the planner's properties.
+//! `common` holds what they share.
+
+mod cams_backend;
+mod cli;
+mod common;
+mod crash_safety;
+mod emulator;
+mod environments;
+mod fault_matrix;
+mod invalid_fixtures;
+mod lock_cli;
+mod plan_props;
+mod plan_scenarios;
+mod safety;
+mod saved_plan;
+mod sensitive;
+mod workflow_example;
