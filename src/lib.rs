@@ -13,5 +13,7 @@ pub mod cli;
 pub mod files;
 pub mod journal;
 pub mod lock;
+pub mod ops;
 pub mod printer;
 pub mod provider;
+pub mod scrub;

@@ -1,9 +1,11 @@
 //! The one place that writes to the terminal: stdout for results, stderr for progress and
-//! errors, each coloured only when it is a terminal and NO_COLOR is not set. Once the
-//! channels file is loaded, everything written is scrubbed of its sensitive values: a last
-//! guard behind the redacted plans (a provider's error or a -v log line may quote a value).
+//! errors, each coloured only when it is a terminal and NO_COLOR is not set. Everything
+//! written is scrubbed with the process's [`Scrubber`], to which `ops` adds the sensitive
+//! values of the channels file once it is loaded: a last guard behind the redacted plans (a
+//! provider's error or a -v log line may quote a value).
 
 use crate::render::style::Style;
+use crate::scrub::Scrubber;
 use crate::sensitive::Secrets;
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
@@ -15,7 +17,7 @@ pub struct Printer {
     pub err_style: Style,
     pub verbose: bool,
     /// Values never to write (see [`Printer::with_secrets`]).
-    secrets: Option<&'static Secrets>,
+    secrets: &'static Scrubber,
 }
 
 impl Printer {
@@ -29,27 +31,24 @@ impl Printer {
                 color: !no_color && std::io::stderr().is_terminal(),
             },
             verbose,
-            secrets: None,
+            secrets: Scrubber::leaked(),
         }
     }
 
-    /// This printer, scrubbing `secrets` from everything it writes. The values live as long
-    /// as the process (the printer is `Copy`); a command sets them once, after loading.
+    /// The process's scrubber: what `ops` adds to it is kept out of everything written.
+    pub fn scrubber(&self) -> &'static Scrubber {
+        self.secrets
+    }
+
+    /// This printer, also scrubbing `secrets` from everything it (or any printer of this
+    /// process) writes.
     pub fn with_secrets(self, secrets: Secrets) -> Printer {
-        if secrets.is_empty() {
-            return self;
-        }
-        Printer {
-            secrets: Some(Box::leak(Box::new(secrets))),
-            ..self
-        }
+        self.secrets.add(&secrets);
+        self
     }
 
     fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        match self.secrets {
-            Some(s) => Cow::Owned(s.scrub(text)),
-            None => Cow::Borrowed(text),
-        }
+        self.secrets.scrub(text)
     }
 
     /// Write to stdout (results: plans, schemas).
@@ -67,7 +66,7 @@ impl Printer {
         let stdout = std::io::BufWriter::new(std::io::stdout().lock());
         let mut lines = LineScrub {
             inner: stdout,
-            secrets: self.secrets,
+            secrets: (!self.secrets.is_empty()).then_some(self.secrets),
             line: Vec::new(),
         };
         let _ = write(&mut lines).and_then(|()| lines.flush());
@@ -104,7 +103,7 @@ impl Printer {
 /// A writer that passes text on a line at a time, scrubbed of `secrets` when there are any.
 struct LineScrub<W: Write> {
     inner: W,
-    secrets: Option<&'static Secrets>,
+    secrets: Option<&'static Scrubber>,
     /// The start of a line not yet ended.
     line: Vec<u8>,
 }
@@ -155,8 +154,8 @@ mod tests {
     /// whole gives.
     #[test]
     fn line_scrub_matches_scrubbing_the_whole_text() {
-        let secrets: &'static Secrets =
-            Box::leak(Box::new(Secrets::new(["+6588001234".to_string()])));
+        let secrets = Scrubber::leaked();
+        secrets.add(&Secrets::new(["+6588001234".to_string()]));
         let text =
             "{\n  \"phone\": \"+6588001234\",\n  \"other\": \"x+6588001234\"\n}\nlast +6588001234";
         for piece in [1, 3, 7, 64] {

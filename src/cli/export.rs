@@ -1,16 +1,11 @@
-//! `chanctl export`: write the live account as a channels file. When a channels file is at
-//! hand (`-f`, or `channels.yaml` if it exists), its sensitive values are written as the
-//! `${VAR}` references it takes them from, never as values.
+//! `chanctl export`: write the live account as a channels file, to stdout or `-o FILE`.
 
-use super::Exit;
-use super::backend::{BackendArgs, with_provider};
-use super::context::{EnvArgs, load_file, runtime, secret_keeping};
+use super::args::{BackendArgs, EnvArgs};
+use super::{Exit, Result};
 use crate::config::file::DEFAULT_QUOTA;
-use crate::files::write_atomically;
+use crate::ops::{self, Context};
 use crate::printer::Printer;
-use crate::provider::Provider;
-use crate::render::export::References;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,27 +25,12 @@ pub struct Args {
     pub quota: u32,
 }
 
-pub fn exec(args: &Args, printer: &Printer) -> Exit {
-    let env = args.env.name();
+pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
     let default_file = PathBuf::from("channels.yaml");
-    let file = args
+    let references_from = args
         .file
         .clone()
         .or_else(|| default_file.is_file().then(|| default_file.clone()));
-    let (references, printer) = match &file {
-        Some(file) => match load_file(file, env, printer) {
-            Ok(desired) => (References::of(&desired), secret_keeping(printer, &desired)),
-            Err(exit) => {
-                printer.error(&format!(
-                    "export reads {} to keep its sensitive values out; fix it, or name another file with -f",
-                    file.display()
-                ));
-                return exit;
-            }
-        },
-        None => (References::default(), *printer),
-    };
-    let printer = &printer;
     // The default sandbox sits beside the channels file named with -f, else beside the file
     // being written.
     let anchor = args
@@ -58,49 +38,22 @@ pub fn exec(args: &Args, printer: &Printer) -> Exit {
         .clone()
         .or_else(|| args.output.clone())
         .unwrap_or(default_file);
-    let backend = match args.backend.open(&anchor, args.quota, false, env, printer) {
-        Ok(b) => b,
-        Err(exit) => return exit,
-    };
-    let rt = match runtime(printer) {
-        Ok(rt) => rt,
-        Err(exit) => return exit,
-    };
-    let live = match with_provider!(&backend, p => rt.block_on(p.read())) {
-        Ok(live) => live,
-        Err(e) => {
-            printer.error(&e.to_string());
-            return Exit::Error;
-        }
-    };
-    let modeline = modeline_for(args.output.as_deref());
-    let yaml = match crate::render::export::to_yaml_with(&live, args.quota, &modeline, &references)
-    {
-        Ok(y) => y,
-        Err(e) => {
-            printer.error(&e);
-            return Exit::Error;
-        }
-    };
+    let exported = ops::export::export(
+        ctx,
+        &ops::export::Request {
+            account: &args.backend.account(&anchor, args.env.name())?,
+            references_from,
+            output: args.output.clone(),
+            quota: args.quota,
+        },
+    )?;
     match &args.output {
-        None => printer.out(&yaml),
-        Some(path) => {
-            if let Err(e) = write_atomically(path, yaml.as_bytes()) {
-                printer.error(&format!("cannot write {}: {e}", path.display()));
-                return Exit::Error;
-            }
-            printer.err(&format!(
-                "Wrote {} channels to {}.",
-                live.channels.len(),
-                path.display()
-            ));
-        }
+        None => printer.out(&exported.yaml),
+        Some(path) => printer.err(&format!(
+            "Wrote {} channels to {}.",
+            exported.channels,
+            path.display()
+        )),
     }
-    Exit::Ok
-}
-
-/// A schema reference that resolves from where the file is written: `channels.schema.json`
-/// beside it (as `chanctl init` writes it).
-fn modeline_for(_output: Option<&Path>) -> String {
-    "channels.schema.json".to_string()
+    Ok(Exit::Ok)
 }

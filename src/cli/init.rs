@@ -1,8 +1,9 @@
 //! `chanctl init`: write a commented starter channels.yaml with the schema modeline, and the
 //! schema beside it so that editors validate and complete offline.
 
-use super::Exit;
-use super::context::FileArgs;
+use super::args::FileArgs;
+use super::{Exit, Result};
+use crate::ops;
 use crate::printer::Printer;
 
 /// The starter file: valid as written, with every key explained.
@@ -43,33 +44,33 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn exec(args: &Args, printer: &Printer) -> Exit {
+pub fn exec(args: &Args, printer: &Printer) -> Result {
     let file = &args.file.file;
     if file.exists() && !args.force {
-        printer.error(&format!(
+        return Err(ops::Error::Usage(format!(
             "{} already exists; pass --force to overwrite it",
             file.display()
-        ));
-        return Exit::Error;
+        ))
+        .into());
     }
-    if let Err(e) = std::fs::write(file, STARTER) {
-        printer.error(&format!("cannot write {}: {e}", file.display()));
-        return Exit::Error;
-    }
+    let write = |path: &std::path::Path, text: &str| {
+        std::fs::write(path, text).map_err(|source| ops::Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    write(file, STARTER)?;
     let schema = file
         .parent()
         .unwrap_or(std::path::Path::new(""))
         .join("channels.schema.json");
-    if let Err(e) = std::fs::write(&schema, crate::config::schema::COMMITTED) {
-        printer.error(&format!("cannot write {}: {e}", schema.display()));
-        return Exit::Error;
-    }
+    write(&schema, crate::config::schema::COMMITTED)?;
     printer.out(&format!(
         "Wrote {} and {}. Next: edit it, then `chanctl plan`.\n",
         file.display(),
         schema.display()
     ));
-    Exit::Ok
+    Ok(Exit::Ok)
 }
 
 #[cfg(test)]

@@ -1,19 +1,23 @@
-//! The command line: argument parsing and dispatch. Each subcommand lives in its own file
-//! with a clap `Args` struct and an `exec` function; this file only routes.
+//! The command line: arguments → options → one `ops` call → render. Each subcommand lives in
+//! its own file with a clap `Args` struct and an `exec` function that returns an exit status
+//! or an [`Error`]; this file routes, and is the one place that prints errors and chooses
+//! exit codes ([`report`]).
 
 mod apply;
-pub(crate) mod backend;
-mod context;
+pub mod args;
 mod export;
 mod init;
 mod lock;
-pub(crate) mod plan;
+mod plan;
 mod schema;
 mod validate;
 
+use crate::diagnostic::terminal;
+use crate::ops::{self, Note};
 use crate::printer::Printer;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Exit codes, the same for every command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +37,24 @@ impl From<Exit> for ExitCode {
         ExitCode::from(e as u8)
     }
 }
+
+/// Why a command failed: an operation's error, or a refusal of the command line's own.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Ops(#[from] ops::Error),
+    /// `apply` without a terminal to ask on, and without --auto-approve.
+    #[error(
+        "refusing to apply without confirmation: standard input is not a terminal. Pass --auto-approve to apply without asking."
+    )]
+    NoTerminal,
+    /// The person at the terminal did not answer `yes`.
+    #[error("Apply cancelled; nothing was changed.")]
+    Cancelled,
+}
+
+/// What a command returns: its exit status, or why it failed.
+pub type Result<T = Exit> = std::result::Result<T, Error>;
 
 /// Manage Alibaba Cloud Chat App Message Service (CAMS) channels as code.
 #[derive(Debug, Parser)]
@@ -82,15 +104,13 @@ pub fn main() -> ExitCode {
         .and_then(|m| m.value_source("file"))
         == Some(clap::parser::ValueSource::CommandLine);
     let printer = Printer::from_env(cli.verbose);
-    let exit = match cli.command {
-        Command::Validate(args) => validate::exec(&args, &printer),
-        Command::Plan(args) => plan::exec(&args, &printer),
-        Command::Apply(mut args) => {
-            args.file_explicit = explicit_file;
-            apply::exec(&args, &printer)
-        }
+    let ctx = context(&printer);
+    let result = match cli.command {
+        Command::Validate(args) => validate::exec(&args, &ctx, &printer),
+        Command::Plan(args) => plan::exec(&args, &ctx, &printer),
+        Command::Apply(args) => apply::exec(&args, explicit_file, &ctx, &printer),
         Command::Schema => schema::exec(&printer),
-        Command::Export(args) => export::exec(&args, &printer),
+        Command::Export(args) => export::exec(&args, &ctx, &printer),
         Command::Init(args) => init::exec(&args, &printer),
         Command::Lock(args) => lock::exec(&args, &printer),
         Command::Completions { shell } => {
@@ -98,8 +118,82 @@ pub fn main() -> ExitCode {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut cmd, "chanctl", &mut out);
             printer.out(&String::from_utf8_lossy(&out));
-            Exit::Ok
+            Ok(Exit::Ok)
         }
     };
-    exit.into()
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) => report(&e, &printer).into(),
+    }
+}
+
+/// The operations' context: notes go to stderr (`-v` ones only with -v), secrets to the
+/// printer's scrubber.
+fn context(printer: &Printer) -> ops::Context {
+    let p = *printer;
+    let notes: ops::Notes = Arc::new(move |note| match note {
+        Note::Debug(line) => p.debug(&line),
+        Note::Warning(line) => p.err(&format!("warning: {line}")),
+        Note::Info(line) => p.err(&format!("note: {line}")),
+    });
+    ops::Context::new(notes, printer.verbose, printer.scrubber())
+}
+
+/// Print `error` and choose the exit code: the one place that does either.
+pub fn report(error: &Error, printer: &Printer) -> Exit {
+    match error {
+        Error::Ops(e) => report_ops(e, printer),
+        Error::NoTerminal => {
+            printer.error(&error.to_string());
+            Exit::Error
+        }
+        Error::Cancelled => {
+            printer.err(&error.to_string());
+            Exit::Error
+        }
+    }
+}
+
+fn report_ops(error: &ops::Error, printer: &Printer) -> Exit {
+    use ops::Error as E;
+    match error {
+        E::Invalid(report) => {
+            let n = report.diagnostics.len();
+            let file = report.file_name.clone();
+            printer.err(terminal::render((**report).clone(), printer.err_style.color).trim_end());
+            printer.err(&format!(
+                "\n{} {n} problem{} in {file}",
+                printer.err_style.red("error:"),
+                if n == 1 { "" } else { "s" },
+            ));
+            Exit::Error
+        }
+        E::ChangedSecret {
+            cause: Some(cause), ..
+        }
+        | E::ExportSource { cause, .. } => {
+            report_ops(cause, printer);
+            printer.error(&error.to_string());
+            Exit::Error
+        }
+        E::ApplyFailed(failure) => {
+            printer.error(&error.to_string());
+            for (action, channel, e) in &failure.failed {
+                printer.err(&format!("  failed: {action} {channel}: {e}"));
+            }
+            for (action, channel) in &failure.not_run {
+                printer.err(&format!("  not tried: {action} {channel}"));
+            }
+            printer.err("Run `chanctl plan` to see what is left.");
+            Exit::Error
+        }
+        E::SafetyBlock { .. } => {
+            printer.error(&error.to_string());
+            Exit::Blocked
+        }
+        _ => {
+            printer.error(&error.to_string());
+            Exit::Error
+        }
+    }
 }

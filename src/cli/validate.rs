@@ -1,7 +1,8 @@
 //! `chanctl validate`: check a file without touching any account.
 
-use super::Exit;
-use super::context::{EnvArgs, FileArgs, load_file};
+use super::args::{EnvArgs, FileArgs};
+use super::{Exit, Result};
+use crate::ops::Context;
 use crate::printer::Printer;
 
 #[derive(Debug, clap::Args)]
@@ -12,31 +13,26 @@ pub struct Args {
     pub env: EnvArgs,
 }
 
-pub fn exec(args: &Args, printer: &Printer) -> Exit {
-    match load_file(&args.file.file, args.env.name(), printer) {
-        Ok(desired) => {
-            let n = desired.channels.len();
-            let what = match &desired.environment {
-                Some(env) => format!("is valid for environment {env}"),
-                None => "is valid".to_string(),
-            };
-            let environments = if desired.environment.is_none() && !desired.environments.is_empty()
-            {
-                format!(
-                    "; environments: {} (check each with --env)",
-                    desired.environments.join(", ")
-                )
-            } else {
-                String::new()
-            };
-            printer.out(&format!(
-                "{} {what}: {n} channel{}, quota {}{environments}.\n",
-                args.file.file.display(),
-                if n == 1 { "" } else { "s" },
-                desired.quota
-            ));
-            Exit::Ok
-        }
-        Err(exit) => exit,
-    }
+pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
+    let desired = ctx.load(&args.file.file, args.env.name())?.desired;
+    let n = desired.channels.len();
+    let what = match &desired.environment {
+        Some(env) => format!("is valid for environment {env}"),
+        None => "is valid".to_string(),
+    };
+    let environments = if desired.environment.is_none() && !desired.environments.is_empty() {
+        format!(
+            "; environments: {} (check each with --env)",
+            desired.environments.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    printer.out(&format!(
+        "{} {what}: {n} channel{}, quota {}{environments}.\n",
+        args.file.file.display(),
+        if n == 1 { "" } else { "s" },
+        desired.quota
+    ));
+    Ok(Exit::Ok)
 }

@@ -43,6 +43,16 @@ impl ChannelType {
         }
     }
 
+    /// The type named `name` as the file writes it (`whatsapp`, ...).
+    pub fn from_name(name: &str) -> Option<ChannelType> {
+        ChannelType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// Every type's name, in [`ChannelType::ALL`]'s order.
+    pub fn names() -> Vec<&'static str> {
+        ChannelType::ALL.iter().map(|t| t.as_str()).collect()
+    }
+
     /// Whether channels of this type can be bound to anything at all.
     pub fn takes_binding(self) -> bool {
         self != ChannelType::Sms

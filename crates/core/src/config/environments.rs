@@ -11,8 +11,7 @@ use crate::diagnostic::Diagnostic;
 use serde_json::{Map, Value as Json};
 use std::collections::{BTreeMap, HashMap};
 
-/// The channel keys an environment may override.
-pub const CHANNEL_KEYS: [&str; 4] = ["name", "description", "binding", "protect"];
+pub use super::keys::ENVIRONMENT_CHANNEL_KEYS as CHANNEL_KEYS;
 
 /// Whether `name` can name an environment: it becomes part of a file name
 /// (`.chanctl/sandbox-NAME.json`), so letters, digits, `-`, `_` and `.`, starting with a
@@ -81,8 +80,8 @@ pub fn check(json: &Json, spans: &SpanMap) -> Vec<Diagnostic> {
             }
             let near = base
                 .keys()
-                .filter(|b| super::schema_errors::similar(key, b))
-                .min_by_key(|b| super::schema_errors::edit_distance(key, b));
+                .filter(|b| super::fuzzy::similar(key, b))
+                .min_by_key(|b| super::fuzzy::edit_distance(key, b));
             let help = match near {
                 Some(near) => format!(
                     "did you mean `{near}`? Overrides are keyed by a channel's `name` under \

@@ -3,6 +3,8 @@
 
 pub mod environments;
 pub mod file;
+pub mod fuzzy;
+pub mod keys;
 pub mod load;
 #[cfg(test)]
 mod load_tests;

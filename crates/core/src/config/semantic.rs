@@ -2,7 +2,7 @@
 //! old names (`previously`) that do not clash with current ones.
 
 use super::file::DesiredChannel;
-use super::load::SpanMap;
+use super::tree::SpanMap;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Resource, ResourceKind};
 use rustc_hash::FxHashMap as HashMap;

@@ -294,6 +294,37 @@ pub fn word_diff(before: &str, after: &str, style: Style) -> String {
     out
 }
 
+/// One paragraph for cron jobs: whether the account drifted from the file, and how.
+pub fn drift_summary(plan: &Plan) -> String {
+    let mut out = if plan.is_empty() {
+        "drift: none; the account matches the file".to_string()
+    } else {
+        let mut channels: Vec<&str> = plan.steps.iter().map(|s| s.channel.as_str()).collect();
+        channels.dedup();
+        channels.sort_unstable();
+        channels.dedup();
+        format!(
+            "drift: {} channel{} differ{} from the file ({}): {}",
+            channels.len(),
+            if channels.len() == 1 { "" } else { "s" },
+            if channels.len() == 1 { "s" } else { "" },
+            plan.summary
+                .line()
+                .trim_start_matches("Plan: ")
+                .trim_end_matches('.'),
+            channels.join(", ")
+        )
+    };
+    if !plan.unmanaged.is_empty() {
+        let names: Vec<&str> = plan.unmanaged.iter().map(|u| u.name.as_str()).collect();
+        out.push_str(&format!(
+            "\nunmanaged (not drift without --prune): {}",
+            names.join(", ")
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,13 +36,8 @@ pub(super) fn foreign_binding(pointer: &str, instance: &Json, root: &Json) -> Op
         })
 }
 
-pub(super) fn type_names() -> Vec<&'static str> {
-    ChannelType::ALL.iter().map(|t| t.as_str()).collect()
-}
-
 pub(super) fn channel_type(instance: &Json) -> Option<ChannelType> {
-    let t = instance.get("type")?.as_str()?;
-    ChannelType::ALL.into_iter().find(|c| c.as_str() == t)
+    ChannelType::from_name(instance.get("type")?.as_str()?)
 }
 
 /// Why a channel matches no `oneOf` branch, before anything else can be said about it.
@@ -91,7 +86,7 @@ impl NoBranch {
                         )
                         .with_help(format!(
                             "did you mean `type`? Every channel needs a type: one of {}",
-                            type_names().join(", ")
+                            ChannelType::names().join(", ")
                         )),
                     None => cx
                         .diag(
@@ -110,7 +105,7 @@ impl NoBranch {
                     cx.value(&format!("{pointer}/type")),
                     "no type",
                 )
-                .with_help(format!("use one of: {}", type_names().join(", "))),
+                .with_help(format!("use one of: {}", ChannelType::names().join(", "))),
             NoBranch::UnknownType(t) => {
                 let shown = match t.as_str() {
                     Some(s) => format!("`{s}`"),
@@ -123,10 +118,10 @@ impl NoBranch {
                         cx.value(&format!("{pointer}/type")),
                         "not a channel type",
                     )
-                    .with_help(format!("use one of: {}", type_names().join(", ")));
+                    .with_help(format!("use one of: {}", ChannelType::names().join(", ")));
                 if let Some(s) = t.as_str() {
                     let lower = s.trim().to_lowercase();
-                    if type_names().contains(&lower.as_str()) {
+                    if ChannelType::names().contains(&lower.as_str()) {
                         d = d.with_help(format!("types are lower case: `{lower}`"));
                     }
                 }

@@ -5,7 +5,11 @@
 
 use super::Cx;
 use super::channel::{binding_keys, binding_owner, channel_type, foreign_binding};
-use crate::config::environments;
+use crate::config::fuzzy::{edit_distance, similar};
+use crate::config::keys::{
+    ACCOUNT_KEYS, CHANNEL_ENTRY_KEYS, ENVIRONMENT_CHANNEL_KEYS, ENVIRONMENT_KEYS, ROOT_KEYS,
+    SAFETY_KEYS,
+};
 use crate::diagnostic::Diagnostic;
 use crate::model::ChannelType;
 use serde_json::Value as Json;
@@ -97,28 +101,6 @@ pub(super) fn misspelled<'a>(pointer: &str, instance: &'a Json, property: &str) 
         .find(|k| similar(k, property))
 }
 
-/// The keys of the file's top level, of `account`, of `safety` and of an environment.
-const ROOT_KEYS: &[&str] = &[
-    "version",
-    "account",
-    "prune",
-    "safety",
-    "channels",
-    "environments",
-];
-const ACCOUNT_KEYS: &[&str] = &["quota"];
-const SAFETY_KEYS: &[&str] = &["max_change_percent", "min_managed"];
-const ENVIRONMENT_KEYS: &[&str] = &["account", "prune", "safety", "channels"];
-/// The keys of a channel in `channels` (an SMS channel takes all but `binding`).
-const CHANNEL_ENTRY_KEYS: &[&str] = &[
-    "name",
-    "type",
-    "description",
-    "binding",
-    "protect",
-    "previously",
-];
-
 /// Whether `key` is a key the mapping at `pointer` could ever take (for any channel type), so
 /// that it is not mistaken for a misspelling of another.
 fn known_key_somewhere(pointer: &str, key: &str) -> bool {
@@ -128,7 +110,7 @@ fn known_key_somewhere(pointer: &str, key: &str) -> bool {
         ["account"] | ["environments", _, "account"] => ACCOUNT_KEYS,
         ["safety"] | ["environments", _, "safety"] => SAFETY_KEYS,
         ["environments", _] => ENVIRONMENT_KEYS,
-        ["environments", _, "channels", _] => &environments::CHANNEL_KEYS,
+        ["environments", _, "channels", _] => &ENVIRONMENT_CHANNEL_KEYS,
         ["channels", _] => CHANNEL_ENTRY_KEYS,
         ["channels", _, "binding"] => &[
             "waba_id",
@@ -143,37 +125,6 @@ fn known_key_somewhere(pointer: &str, key: &str) -> bool {
     all.contains(&key)
 }
 
-/// Close enough to be a typo: a prefix of the other (`phone` / `phone_number`), or a few edits
-/// away (`descripton`).
-pub(crate) fn similar(a: &str, b: &str) -> bool {
-    let (a, b) = (a.to_lowercase(), b.to_lowercase());
-    if a.len() >= 3 && b.len() >= 3 && (a.starts_with(&b) || b.starts_with(&a)) {
-        return true;
-    }
-    let limit = match a.chars().count().min(b.chars().count()) {
-        0..=3 => 1,
-        4..=7 => 2,
-        _ => 3,
-    };
-    edit_distance(&a, &b) <= limit
-}
-
-/// Levenshtein distance, in characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
-}
-
 /// The keys allowed in the mapping at `pointer`, for the help of an unknown-key error.
 fn allowed_keys(pointer: &str, root: &Json) -> Vec<&'static str> {
     let segments: Vec<&str> = pointer.split('/').skip(1).collect();
@@ -182,7 +133,7 @@ fn allowed_keys(pointer: &str, root: &Json) -> Vec<&'static str> {
         ["account"] | ["environments", _, "account"] => ACCOUNT_KEYS.to_vec(),
         ["safety"] | ["environments", _, "safety"] => SAFETY_KEYS.to_vec(),
         ["environments", _] => ENVIRONMENT_KEYS.to_vec(),
-        ["environments", _, "channels", _] => environments::CHANNEL_KEYS.to_vec(),
+        ["environments", _, "channels", _] => ENVIRONMENT_CHANNEL_KEYS.to_vec(),
         ["channels", _] => {
             let t = root.pointer(pointer).and_then(channel_type);
             CHANNEL_ENTRY_KEYS

@@ -13,13 +13,12 @@ mod keys;
 mod tests;
 mod wording;
 
-use crate::config::load::SpanMap;
+use crate::config::tree::SpanMap;
 use crate::config::yaml::Span;
 use crate::diagnostic::Diagnostic;
 use channel::{channel_branch, foreign_binding};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
-pub(crate) use keys::{edit_distance, similar};
 use keys::{misspelled, unknown_keys};
 use serde_json::Value as Json;
 use wording::{kind_name, missing_key, name_of, pattern_diagnostic, subject, type_error};

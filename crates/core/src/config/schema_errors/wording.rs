@@ -4,10 +4,10 @@
 //! number, a list entry by its list), and JSON Schema's type names become the ones a YAML
 //! user would say.
 
-use super::channel::type_names;
 use super::{Cx, Loc};
 use crate::config::yaml::Span;
 use crate::diagnostic::Diagnostic;
+use crate::model::ChannelType;
 use serde_json::Value as Json;
 
 /// JSON Schema's type names, as a YAML user would say them.
@@ -217,7 +217,7 @@ pub(super) fn required_help(property: &str) -> String {
         "channels" => "add a `channels:` list (it may be empty: `channels: []`)".to_string(),
         "type" => format!(
             "every channel needs a type: one of {}",
-            type_names().join(", ")
+            ChannelType::names().join(", ")
         ),
         "name" => {
             "every channel needs a `name`: 1 to 50 characters, unique in the file".to_string()

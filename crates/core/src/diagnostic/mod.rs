@@ -1,7 +1,9 @@
 //! Diagnostics about an input file: what is wrong, where (a byte span in the source), and
 //! what to do about it. Rendered with miette as `FILE:LINE:COL` plus the underlined snippet.
 //!
-//! The pure core produces [`Diagnostic`] values; rendering them is the printer's job.
+//! The pure core produces [`Diagnostic`] values; [`terminal`] renders them for a terminal.
+
+pub mod terminal;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,

@@ -1,129 +1,8 @@
-//! What several commands share: the flags for the file, environment, account and scope;
-//! reading and validating the file; opening the backend.
+//! Diagnostics as a terminal shows them: miette's snippets where the file's lines are short
+//! enough to show, `FILE:LINE:COL` alone where they are not, and nothing from the file that a
+//! terminal would take as a control sequence. Pure: text in, text out.
 
-use super::Exit;
-use super::backend::{Backend, BackendArgs};
-use crate::config::yaml::Span;
-use crate::config::{self, Desired};
-use crate::diagnostic::{Diagnostic, Label, Report};
-use crate::plan::Source;
-use crate::printer::Printer;
-use clap::Args;
-use sha2::{Digest, Sha256};
-use std::io::Read;
-use std::path::{Path, PathBuf};
-
-/// `-f FILE`.
-#[derive(Debug, Clone, Args)]
-pub struct FileArgs {
-    /// The channels file.
-    #[arg(
-        short = 'f',
-        long = "file",
-        default_value = "channels.yaml",
-        value_name = "FILE"
-    )]
-    pub file: PathBuf,
-}
-
-/// `--env NAME`: which of the file's environments applies.
-#[derive(Debug, Clone, Default, Args)]
-pub struct EnvArgs {
-    /// The environment: apply the file's `environments.NAME` overrides (the default sandbox
-    /// becomes .chanctl/sandbox-NAME.json).
-    #[arg(long = "env", env = "CHANCTL_ENV", value_name = "NAME")]
-    pub env: Option<String>,
-}
-
-impl EnvArgs {
-    /// The environment's name; an empty CHANCTL_ENV counts as none.
-    pub fn name(&self) -> Option<&str> {
-        self.env.as_deref().filter(|e| !e.is_empty())
-    }
-}
-
-/// `-f FILE`, `--env NAME` and the backend flags: the file, its environment and the account
-/// they go to (the default sandbox sits beside the file, one per environment).
-#[derive(Debug, Clone, Args)]
-pub struct AccountArgs {
-    #[command(flatten)]
-    pub file: FileArgs,
-    #[command(flatten)]
-    pub env: EnvArgs,
-    #[command(flatten)]
-    pub backend: BackendArgs,
-}
-
-impl AccountArgs {
-    /// Open the backend for the file's environment; `write` takes the sandbox's lock.
-    pub fn open(&self, quota: u32, write: bool, printer: &Printer) -> Result<Backend, Exit> {
-        self.backend
-            .open(&self.file.file, quota, write, self.env.name(), printer)
-    }
-}
-
-/// `--target` / `--exclude`.
-#[derive(Debug, Clone, Default, Args)]
-pub struct ScopeArgs {
-    /// Only channels whose name matches this glob (repeatable).
-    #[arg(long = "target", value_name = "GLOB")]
-    pub targets: Vec<String>,
-    /// Leave out channels whose name matches this glob (repeatable).
-    #[arg(long = "exclude", value_name = "GLOB")]
-    pub excludes: Vec<String>,
-}
-
-impl ScopeArgs {
-    pub fn scope(&self) -> crate::plan::Scope {
-        crate::plan::Scope {
-            targets: self.targets.clone(),
-            excludes: self.excludes.clone(),
-        }
-    }
-}
-
-/// Read and validate the file for environment `env`, with `${VAR}` references taken from
-/// the process environment, printing diagnostics on failure.
-pub fn load_file(path: &Path, env: Option<&str>, printer: &Printer) -> Result<Desired, Exit> {
-    load_file_with_source(path, env, printer).map(|(desired, _)| desired)
-}
-
-/// Like [`load_file`], also returning which file it was (for plans).
-pub fn load_file_with_source(
-    path: &Path,
-    env: Option<&str>,
-    printer: &Printer,
-) -> Result<(Desired, Source), Exit> {
-    let source = read_source(path, printer)?;
-    let origin = Source {
-        file: path.display().to_string(),
-        digest: format!("sha256:{}", hex::encode(Sha256::digest(source.as_bytes()))),
-    };
-    let vars = |name: &str| std::env::var(name).ok();
-    let options = config::LoadOptions {
-        environment: env,
-        vars: &vars,
-    };
-    match config::load_with(&source, &options) {
-        Ok(desired) => Ok((desired, origin)),
-        Err(diagnostics) => {
-            let n = diagnostics.len();
-            let report = Report {
-                file_name: path.display().to_string(),
-                source: source.into(),
-                diagnostics,
-            };
-            printer.err(render_report(report, printer.err_style.color).trim_end());
-            printer.err(&format!(
-                "\n{} {n} problem{} in {}",
-                printer.err_style.red("error:"),
-                if n == 1 { "" } else { "s" },
-                path.display()
-            ));
-            Err(Exit::Error)
-        }
-    }
-}
+use super::{Diagnostic, Label, Report, Span};
 
 /// Lines longer than this are not shown in a diagnostic: a snippet of a 10 MB line helps no
 /// one. The diagnostic then gives its `FILE:LINE:COL` without the snippet.
@@ -132,7 +11,7 @@ const MAX_SHOWN_LINE: usize = 1000;
 /// The diagnostics as the terminal shows them: with snippets of the file where its lines are
 /// short enough to show, and nothing from the file that a terminal would take as a control
 /// sequence (see [`printable`]).
-fn render_report(report: Report, color: bool) -> String {
+pub fn render(report: Report, color: bool) -> String {
     let report = printable(report);
     let mut out = String::new();
     for d in &report.diagnostics {
@@ -185,7 +64,7 @@ fn long_line_near(source: &str, d: &Diagnostic) -> Option<(usize, usize)> {
 fn without_snippet(report: &Report, d: &Diagnostic, line: usize, chars: usize) -> String {
     let mut out = format!("{}\n\n  × {}\n", d.code, d.message);
     for (i, label) in d.labels.iter().enumerate() {
-        let (l, c) = crate::diagnostic::line_col(&report.source, label.span.offset);
+        let (l, c) = super::line_col(&report.source, label.span.offset);
         let at = if i == 0 { "at" } else { "and" };
         out.push_str(&format!(
             "  {at} {}:{l}:{c}: {}\n",
@@ -319,75 +198,6 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// The file's text; errors for a missing file, a directory, a file too large, or bytes that
-/// are not UTF-8. At most [`config::load::MAX_INPUT_BYTES`] and one byte are read, whatever
-/// the file claims to be (`/dev/zero`, a pipe).
-fn read_source(path: &Path, printer: &Printer) -> Result<String, Exit> {
-    if path.is_dir() {
-        printer.error(&format!(
-            "{} is a directory, not a channels file",
-            path.display()
-        ));
-        return Err(Exit::Error);
-    }
-    let meta = std::fs::metadata(path);
-    if let Ok(m) = &meta
-        && m.len() > config::load::MAX_INPUT_BYTES as u64
-    {
-        printer.error(&format!(
-            "{} is {} bytes; chanctl reads at most {} bytes",
-            path.display(),
-            m.len(),
-            config::load::MAX_INPUT_BYTES
-        ));
-        return Err(Exit::Error);
-    }
-    let limit = config::load::MAX_INPUT_BYTES as u64;
-    let mut bytes = Vec::new();
-    if let Err(e) =
-        std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
-    {
-        printer.error(&format!("cannot read {}: {e}", path.display()));
-        return Err(Exit::Error);
-    }
-    if bytes.len() as u64 > limit {
-        printer.error(&format!(
-            "{} is larger than {limit} bytes; chanctl reads at most {limit} bytes",
-            path.display()
-        ));
-        return Err(Exit::Error);
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes());
-            let (line, col) = crate::diagnostic::line_col(&text, offset);
-            printer.error(&format!(
-                "{}:{line}:{col}: the file is not valid UTF-8 (byte {offset}); save it as UTF-8",
-                path.display()
-            ));
-            Err(Exit::Error)
-        }
-    }
-}
-
-/// The printer for a command that loaded `desired`: it never writes a sensitive value.
-pub fn secret_keeping(printer: &Printer, desired: &Desired) -> Printer {
-    printer.with_secrets(crate::sensitive::Secrets::new(desired.sensitive_values()))
-}
-
-/// A single-threaded runtime for the async provider calls.
-pub fn runtime(printer: &Printer) -> Result<tokio::runtime::Runtime, Exit> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            printer.error(&format!("cannot start the async runtime: {e}"));
-            Exit::Error
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,7 +230,7 @@ mod tests {
             let s = d.labels[0].span;
             assert_eq!(&out.source[s.offset..s.offset + s.len], needle);
         }
-        let rendered = render_report(report(src, vec![at(src, "x", "here")]), false);
+        let rendered = render(report(src, vec![at(src, "x", "here")]), false);
         assert!(!rendered.contains('\u{1b}'), "{rendered:?}");
         assert!(rendered.contains("[f.yaml:1:9]"), "{rendered}");
     }
@@ -444,7 +254,7 @@ mod tests {
     #[test]
     fn a_line_too_long_to_show_gives_the_location_without_a_snippet() {
         let src = format!("a: 1\nb: {}\nc: 3\n", "x".repeat(5000));
-        let rendered = render_report(
+        let rendered = render(
             report(
                 &src,
                 vec![
@@ -469,7 +279,7 @@ mod tests {
         );
         assert!(rendered.contains("help: more help"), "{rendered}");
         let src = "a: 1\nb: 2\nc: 3\n";
-        let rendered = render_report(report(src, vec![at(src, "2", "two")]), false);
+        let rendered = render(report(src, vec![at(src, "2", "two")]), false);
         assert!(rendered.contains("[f.yaml:2:4]"), "{rendered}");
         assert!(rendered.contains("b: 2"), "{rendered}");
     }

@@ -1,0 +1,204 @@
+//! The account an operation works on, resolved once from the options: the channels file, its
+//! environment, and the backend (the sandbox file, or a CAMS endpoint with its client
+//! settings). The [`Account`] knows where its lock and journal live without opening anything
+//! (so `lock status` needs no credentials); [`Account::open`] gives the [`Backend`], one value
+//! that implements [`Provider`] whichever backend it is.
+
+use super::{Error, Note, Notes};
+use crate::lock::Key;
+use crate::model::{ChannelType, LiveState};
+use crate::plan::{PlanOptions, Target};
+use crate::provider::cams::{self, Cams};
+use crate::provider::sandbox::Sandbox;
+use crate::provider::{Outcome, Provider, ProviderError};
+use crate::rules::Op;
+use chanctl_cams::client::{Client, ClientOptions, Log};
+use chanctl_cams::credentials;
+use chanctl_cams::endpoint::Endpoint;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Which backend, and how to reach it.
+#[derive(Debug, Clone)]
+pub enum BackendSpec {
+    /// The embedded account in this file.
+    Sandbox { path: PathBuf },
+    /// CAMS at this endpoint.
+    Cams(CamsSpec),
+}
+
+/// How to reach CAMS.
+#[derive(Debug, Clone)]
+pub struct CamsSpec {
+    pub endpoint: Endpoint,
+    /// The aliyun CLI profile to take credentials from.
+    pub profile: Option<String>,
+    /// Requests per second per operation.
+    pub qps: u32,
+    /// How long one answer may take.
+    pub timeout: Duration,
+}
+
+/// A channels file, its environment, and the account they go to.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub file: PathBuf,
+    pub environment: Option<String>,
+    pub backend: BackendSpec,
+    /// Where CAMS apply locks live.
+    pub lock_dir: PathBuf,
+}
+
+impl Account {
+    /// The default sandbox file for `file` and environment `env`: `.chanctl/sandbox.json`
+    /// beside the channels file, or `.chanctl/sandbox-ENV.json` (each environment is an
+    /// account of its own).
+    pub fn default_sandbox(file: &Path, env: Option<&str>) -> PathBuf {
+        let dir = file.parent().unwrap_or(Path::new(""));
+        let name = match env {
+            Some(env) => format!("sandbox-{env}.json"),
+            None => "sandbox.json".to_string(),
+        };
+        dir.join(".chanctl").join(name)
+    }
+
+    /// Check what can be checked before anything is opened: an environment name that becomes
+    /// part of the sandbox file's name.
+    pub fn check(&self) -> Result<(), Error> {
+        if let (BackendSpec::Sandbox { .. }, Some(env)) = (&self.backend, &self.environment)
+            && !crate::config::environments::valid_name(env)
+        {
+            return Err(Error::Usage(format!(
+                "`{env}` cannot be an environment name: use letters, digits, `-`, `_` \
+                 and `.`, starting with a letter or digit"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The CAMS lock's key (none for the sandbox, which locks its own file).
+    pub fn lock_key(&self) -> Option<Key> {
+        match &self.backend {
+            BackendSpec::Sandbox { .. } => None,
+            BackendSpec::Cams(c) => Some(Key {
+                account: format!("cams {}", c.endpoint.base),
+                environment: self.environment.clone(),
+            }),
+        }
+    }
+
+    /// The CAMS lock file (none for the sandbox).
+    pub fn lock_path(&self) -> Option<PathBuf> {
+        self.lock_key().map(|k| self.lock_dir.join(k.file_name()))
+    }
+
+    /// Where apply keeps its journal: beside the CAMS lock, or beside the sandbox file.
+    pub fn journal_path(&self) -> PathBuf {
+        match (&self.backend, self.lock_path()) {
+            (BackendSpec::Sandbox { path }, _) => crate::journal::beside(path),
+            (_, Some(lock)) => crate::journal::beside(&lock),
+            (BackendSpec::Cams(_), None) => unreachable!("a CAMS account has a lock path"),
+        }
+    }
+
+    /// Open the backend; `write` takes the sandbox's lock. CAMS credentials are found here;
+    /// with `verbose`, every request and retry is a [`Note::Debug`].
+    pub fn open(
+        &self,
+        quota: u32,
+        write: bool,
+        notes: &Notes,
+        verbose: bool,
+    ) -> Result<Backend, Error> {
+        self.check()?;
+        match &self.backend {
+            BackendSpec::Sandbox { path } => {
+                let sandbox = if write {
+                    Sandbox::open_write(path, quota)
+                } else {
+                    Sandbox::open_read(path, quota)
+                };
+                Ok(Backend::Sandbox(sandbox?))
+            }
+            BackendSpec::Cams(spec) => {
+                let env = |k: &str| std::env::var(k).ok();
+                let resolved = credentials::resolve(&credentials::Sources {
+                    env: &env,
+                    config_path: credentials::default_config_path(),
+                    profile: spec.profile.clone(),
+                })
+                .map_err(Error::Credentials)?;
+                let creds = &resolved.credentials;
+                notes(Note::Debug(format!(
+                    "credentials: access key {} from {}",
+                    creds.access_key_id, resolved.source
+                )));
+                let log: Option<Log> = verbose.then(|| {
+                    let notes = notes.clone();
+                    Arc::new(move |line: &str| notes(Note::Debug(line.to_string()))) as Log
+                });
+                let options = ClientOptions {
+                    qps: spec.qps,
+                    timeout: spec.timeout,
+                    log,
+                    ..ClientOptions::default()
+                };
+                let client = Client::new(spec.endpoint.clone(), resolved.credentials, options)
+                    .map_err(Error::Usage)?;
+                Ok(Backend::Cams(Cams::new(client)))
+            }
+        }
+    }
+}
+
+/// An opened backend: a [`Provider`] that also knows what it cannot do through its API.
+pub enum Backend {
+    Sandbox(Sandbox),
+    Cams(Cams),
+}
+
+impl Backend {
+    /// Plan options for this backend: what it cannot do through its API.
+    pub fn plan_options(&self, prune: bool) -> PlanOptions {
+        let mut options = PlanOptions::new(prune, self.target());
+        if let Backend::Cams(_) = self {
+            options.manual_unbind = [ChannelType::Whatsapp, ChannelType::Viber]
+                .into_iter()
+                .map(|t| (t, cams::unsupported_unbind(t)))
+                .collect();
+        }
+        options
+    }
+
+    /// The API-call budget of a plan, for a backend that has one.
+    pub fn budget(&self, plan: &crate::plan::Plan) -> Option<crate::plan::ApiBudget> {
+        match self {
+            Backend::Sandbox(_) => None,
+            Backend::Cams(c) => Some(crate::plan::estimate(plan, cams::operations, c.qps())),
+        }
+    }
+}
+
+impl Provider for Backend {
+    fn target(&self) -> Target {
+        match self {
+            Backend::Sandbox(s) => s.target(),
+            Backend::Cams(c) => c.target(),
+        }
+    }
+
+    async fn read(&self) -> Result<LiveState, ProviderError> {
+        match self {
+            Backend::Sandbox(s) => s.read().await,
+            Backend::Cams(c) => c.read().await,
+        }
+    }
+
+    async fn execute(&self, op: &Op) -> Result<Outcome, ProviderError> {
+        match self {
+            Backend::Sandbox(s) => s.execute(op).await,
+            Backend::Cams(c) => c.execute(op).await,
+        }
+    }
+}

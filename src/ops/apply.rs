@@ -1,0 +1,296 @@
+//! `apply`: under the account's lock, either a fresh plan or a saved one (checked against the
+//! file, the environment, the account and its sensitive values), then the steps. Split in two
+//! so that a front end can show the plan and ask before anything changes: [`prepare`] gives a
+//! [`Prepared`] apply, and [`Prepared::run`] carries it out.
+
+use super::lock::ApplyLock;
+use super::{Account, Backend, Context, Error};
+use crate::apply::{self, ApplyOptions, ApplyReport, Event};
+use crate::model::LiveState;
+use crate::plan::{FORMAT_VERSION, Plan, Scope, redact, staleness};
+use crate::provider::Provider;
+use crate::sensitive::Secrets;
+use std::path::{Path, PathBuf};
+
+/// What to apply.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub account: &'a Account,
+    /// A plan saved with `plan --out`: apply exactly it.
+    pub saved: Option<PathBuf>,
+    /// The channels file was named explicitly (a saved plan must then come from it).
+    pub file_explicit: bool,
+    pub prune: bool,
+    pub scope: Scope,
+    /// Requests per second per operation, which sizes how many steps run at once.
+    pub qps: u32,
+}
+
+/// An apply ready to run: the plan holds the lock until it is run or dropped.
+pub struct Prepared {
+    /// The plan with the real values.
+    plan: Plan,
+    /// The plan as it is shown (sensitive values redacted).
+    pub shown: Plan,
+    backend: Backend,
+    lock: ApplyLock,
+    saved: bool,
+    concurrency: usize,
+}
+
+/// What a successful apply did.
+pub struct Applied {
+    pub plan: Plan,
+    pub report: ApplyReport,
+}
+
+/// Steps failed: the plan and what became of each step.
+#[derive(Debug)]
+pub struct Failure {
+    /// `(action, channel, error)` of each failed step.
+    pub failed: Vec<(String, String, String)>,
+    /// How many steps were done.
+    pub done: usize,
+    /// `(action, channel)` of each step not tried.
+    pub not_run: Vec<(String, String)>,
+}
+
+impl Failure {
+    /// `N steps failed, M done, K not tried.`
+    pub fn headline(&self) -> String {
+        format!(
+            "{} step{} failed, {} done, {} not tried.",
+            self.failed.len(),
+            if self.failed.len() == 1 { "" } else { "s" },
+            self.done,
+            self.not_run.len()
+        )
+    }
+}
+
+/// Take the lock and make (or check) the plan.
+pub fn prepare(ctx: &Context, request: &Request<'_>) -> Result<Prepared, Error> {
+    let account = request.account;
+    // One apply at a time per account and environment (held until the apply is dropped).
+    let lock = super::lock::for_apply(ctx, account)?;
+    let concurrency = request.qps.clamp(8, 64) as usize;
+    let (plan, shown, backend) = match &request.saved {
+        Some(path) => {
+            let plan = read_saved(path)?;
+            let given = account.file.display().to_string();
+            if request.file_explicit && given != plan.source.file {
+                return Err(Error::WrongFile {
+                    made_from: plan.source.file.clone(),
+                    given,
+                });
+            }
+            // Before opening anything: the environment decides the sandbox file.
+            check_environment(&plan, account.environment.as_deref())?;
+            let backend = account.open(plan.quota, true, &ctx.notes, ctx.verbose)?;
+            let live = check_saved(&plan, &backend)?;
+            let real = restore_sensitive(ctx, &plan, &live)?;
+            (real, plan, backend)
+        }
+        None => {
+            let planned = super::plan::plan(
+                ctx,
+                &super::plan::Request {
+                    account,
+                    prune: request.prune,
+                    scope: request.scope.clone(),
+                    write: true,
+                },
+            )?;
+            let shown = super::plan::shown(planned.plan.clone(), &planned.desired, ctx);
+            (planned.plan, shown, planned.backend)
+        }
+    };
+    Ok(Prepared {
+        plan,
+        shown,
+        backend,
+        lock,
+        saved: request.saved.is_some(),
+        concurrency,
+    })
+}
+
+impl Prepared {
+    /// Whether there is nothing to do. The account then matches the file, and what an
+    /// interrupted apply left in its journal is settled.
+    pub fn settle_if_empty(&self) -> bool {
+        let empty = self.plan.is_empty();
+        if empty {
+            self.lock.settled();
+        }
+        empty
+    }
+
+    /// Whether the plan was saved (and so reviewed when it was made).
+    pub fn is_saved(&self) -> bool {
+        self.saved
+    }
+
+    /// Refuse when a safety rule blocks the plan (protected channels, too large a share of
+    /// the managed channels) and `force` is not given.
+    pub fn check_safety(&self, force: bool) -> Result<(), Error> {
+        let blocks = self.plan.blocks();
+        if blocks.is_empty() || force {
+            return Ok(());
+        }
+        Err(Error::SafetyBlock {
+            reasons: blocks.iter().map(|b| b.message.clone()).collect(),
+        })
+    }
+
+    /// Run the steps, telling `on_event` of each as it finishes.
+    pub fn run(self, on_event: impl FnMut(Event<'_>)) -> Result<Applied, Error> {
+        let rt = super::runtime()?;
+        let options = ApplyOptions {
+            concurrency: self.concurrency,
+            recheck: self.saved,
+        };
+        let journal = self.lock.start_journal()?;
+        let report = rt.block_on(apply::apply_journaled(
+            &self.plan,
+            &self.backend,
+            options,
+            Some(&journal),
+            on_event,
+        ));
+        journal.close();
+        if report.succeeded() {
+            return Ok(Applied {
+                plan: self.shown,
+                report,
+            });
+        }
+        let step = |i: usize| {
+            let s = &self.shown.steps[i];
+            (s.action.as_str().to_string(), s.channel.clone())
+        };
+        Err(Error::ApplyFailed(Box::new(Failure {
+            failed: report
+                .failed
+                .iter()
+                .map(|(i, e)| {
+                    let (action, channel) = step(*i);
+                    (action, channel, e.to_string())
+                })
+                .collect(),
+            done: report.done.len(),
+            not_run: report.not_run.iter().map(|i| step(*i)).collect(),
+        })))
+    }
+}
+
+fn read_saved(path: &Path) -> Result<Plan, Error> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::NotAPlan(format!("cannot read {}: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::NotAPlan(format!(
+            "{} is not a plan file (not JSON: {e})",
+            path.display()
+        ))
+    })?;
+    match value.get("format_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) => {
+            return Err(Error::NotAPlan(format!(
+                "{} is a plan of format version {v}; this chanctl applies version {FORMAT_VERSION}",
+                path.display()
+            )));
+        }
+        None => {
+            return Err(Error::NotAPlan(format!(
+                "{} is not a plan file (no format_version)",
+                path.display()
+            )));
+        }
+    }
+    serde_json::from_value(value)
+        .map_err(|e| Error::NotAPlan(format!("{} is not a valid plan: {e}", path.display())))
+}
+
+/// Refuse a saved plan made for another environment than the one given now (`--env`, or
+/// none): each environment is its own account, with its own overrides.
+fn check_environment(plan: &Plan, env: Option<&str>) -> Result<(), Error> {
+    if plan.environment.as_deref() == env {
+        return Ok(());
+    }
+    let name = |e: Option<&str>| match e {
+        Some(e) => format!("environment `{e}`"),
+        None => "the file as written (no --env)".to_string(),
+    };
+    let how = match &plan.environment {
+        Some(e) => format!("Pass --env {e} (or set CHANCTL_ENV={e}) to apply it."),
+        None => "Apply it without --env (and with CHANCTL_ENV unset).".to_string(),
+    };
+    Err(Error::WrongEnvironment {
+        plan: name(plan.environment.as_deref()),
+        given: name(env),
+        how,
+    })
+}
+
+/// Refuse a plan made for another account, or one the account has moved away from; the
+/// account as it is (the same as when the plan was made).
+fn check_saved(plan: &Plan, backend: &Backend) -> Result<LiveState, Error> {
+    let rt = super::runtime()?;
+    let target = backend.target();
+    if target != plan.target {
+        return Err(Error::WrongAccount {
+            plan: format!("{} {}", plan.target.backend, plan.target.account),
+            given: format!("{} {}", target.backend, target.account),
+        });
+    }
+    let live = rt.block_on(backend.read())?;
+    if live.fingerprint() != plan.live_fingerprint {
+        let what = staleness(&plan.live_channels, &live)
+            .unwrap_or_else(|| "the account differs".to_string());
+        return Err(Error::StalePlan { what });
+    }
+    Ok(live)
+}
+
+/// A saved plan holds sensitive values only as digests. Re-read them from the plan's source
+/// file (for the plan's environment, from the same `${VAR}` references) and, for values the
+/// account holds now, from `live` (which the plan was checked to be made from); put them
+/// back; refuse when one matches none. The values are added to the scrubber.
+fn restore_sensitive(ctx: &Context, plan: &Plan, live: &LiveState) -> Result<Plan, Error> {
+    if redact::redacted_count(plan) == 0 {
+        return Ok(plan.clone());
+    }
+    let refuse = |why: String| Error::ChangedSecret { why, cause: None };
+    if plan.source.file.is_empty() {
+        return Err(refuse(
+            "but names no channels file to read them from".into(),
+        ));
+    }
+    let file = Path::new(&plan.source.file);
+    let loaded = ctx
+        .load(file, plan.environment.as_deref())
+        .map_err(|e| Error::ChangedSecret {
+            why: format!("and {} does not load", plan.source.file),
+            cause: Some(Box::new(e)),
+        })?;
+    let held = live
+        .channels
+        .iter()
+        .flat_map(|c| c.binding.iter().flat_map(|b| b.fields()))
+        .map(|(_, v)| v.to_string());
+    let known = Secrets::new(loaded.desired.sensitive_values().into_iter().chain(held));
+    match redact::restore(plan.clone(), &known) {
+        Ok((real, restored)) => {
+            ctx.scrubber.add(&restored);
+            Ok(real)
+        }
+        Err(changed) => Err(refuse(format!(
+            "and {} of them ({}) no longer read{} the same from {}: a `${{VAR}}` or the file changed since the plan was made",
+            changed.len(),
+            changed.join(", "),
+            if changed.len() == 1 { "s" } else { "" },
+            plan.source.file
+        ))),
+    }
+}

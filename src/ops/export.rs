@@ -1,0 +1,66 @@
+//! `export`: the live account as a channels file. When a channels file is at hand, its
+//! sensitive values are written as the `${VAR}` references it takes them from, never as
+//! values.
+
+use super::{Account, Context, Error};
+use crate::files::write_atomically;
+use crate::provider::Provider;
+use crate::render::export::References;
+use std::path::PathBuf;
+
+/// What to export.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// The account (its `file` anchors the default sandbox).
+    pub account: &'a Account,
+    /// The channels file whose `${VAR}` references to keep, if any.
+    pub references_from: Option<PathBuf>,
+    /// Write here instead of returning the text only.
+    pub output: Option<PathBuf>,
+    /// The quota to write (the API does not tell it).
+    pub quota: u32,
+}
+
+/// The exported file.
+pub struct Exported {
+    pub yaml: String,
+    pub channels: usize,
+}
+
+/// Read the account and write it as a channels file (to `request.output` when given).
+pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
+    let account = request.account;
+    let env = account.environment.as_deref();
+    let references = match &request.references_from {
+        Some(file) => {
+            let loaded = ctx.load(file, env).map_err(|e| match e {
+                Error::Invalid(report) => Error::ExportSource {
+                    file: file.display().to_string(),
+                    cause: Box::new(Error::Invalid(report)),
+                },
+                other => other,
+            })?;
+            References::of(&loaded.desired)
+        }
+        None => References::default(),
+    };
+    let backend = account.open(request.quota, false, &ctx.notes, ctx.verbose)?;
+    let live = super::runtime()?.block_on(backend.read())?;
+    let yaml =
+        crate::render::export::to_yaml_with(&live, request.quota, MODELINE_SCHEMA, &references)
+            .map_err(Error::Export)?;
+    if let Some(path) = &request.output {
+        write_atomically(path, yaml.as_bytes()).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(Exported {
+        yaml,
+        channels: live.channels.len(),
+    })
+}
+
+/// The schema the exported file's modeline names: `channels.schema.json` beside it, as
+/// `chanctl init` writes it.
+const MODELINE_SCHEMA: &str = "channels.schema.json";

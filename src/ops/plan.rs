@@ -1,0 +1,64 @@
+//! `plan`: read and validate the file, open the backend, read the account, build the plan
+//! and narrow it to the scope. `apply` makes its fresh plans here too.
+
+use super::{Account, Backend, Context, Error};
+use crate::config::Desired;
+use crate::plan::{self, Plan, Scope, Source};
+use crate::provider::Provider;
+use crate::sensitive::Secrets;
+
+/// What to plan.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub account: &'a Account,
+    /// Delete live channels the file does not declare.
+    pub prune: bool,
+    pub scope: Scope,
+    /// For an apply: take the sandbox's lock.
+    pub write: bool,
+}
+
+/// A plan with what it was made from.
+pub struct Planned {
+    /// The plan with the real values (what apply runs).
+    pub plan: Plan,
+    pub desired: Desired,
+    pub source: Source,
+    pub backend: Backend,
+}
+
+impl Planned {
+    /// The plan as it may be shown and saved: sensitive values redacted. The values it hides
+    /// are added to the process's scrubber.
+    pub fn into_shown(self, ctx: &Context) -> Plan {
+        shown(self.plan, &self.desired, ctx)
+    }
+}
+
+/// `plan` redacted for showing, with what it hid added to the scrubber.
+pub fn shown(plan: Plan, desired: &Desired, ctx: &Context) -> Plan {
+    let secrets = Secrets::new(desired.sensitive_values());
+    let (plan, hidden) = plan::redact::redact(plan, &secrets, &desired.sensitive);
+    ctx.scrubber.add(&hidden);
+    plan
+}
+
+/// Plan the file of `request.account` against its account.
+pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
+    let rt = super::runtime()?;
+    let account = request.account;
+    let loaded = ctx.load(&account.file, account.environment.as_deref())?;
+    let backend = account.open(loaded.desired.quota, request.write, &ctx.notes, ctx.verbose)?;
+    let mut options = backend.plan_options(request.prune);
+    options.source = loaded.source.clone();
+    let live = rt.block_on(backend.read())?;
+    let plan = plan::build(&loaded.desired, &live, &options)?;
+    let mut plan = plan::narrow(plan, &request.scope).map_err(Error::Usage)?;
+    plan.api_budget = backend.budget(&plan);
+    Ok(Planned {
+        plan,
+        desired: loaded.desired,
+        source: loaded.source,
+        backend,
+    })
+}
