@@ -22,6 +22,9 @@ use std::sync::Mutex;
 pub struct Entry {
     pub step: usize,
     pub action: String,
+    /// The step's resource address (`channel.NAME`); empty in journals of older versions.
+    #[serde(default)]
+    pub resource: String,
     pub channel: String,
     /// `pending`, `done` or `failed`.
     pub state: String,
@@ -137,6 +140,7 @@ impl Journal {
         let entry = Entry {
             step: step.index,
             action: step.action.as_str().to_string(),
+            resource: step.resource.to_string(),
             channel: step.channel.clone(),
             state: state.to_string(),
             detail,
@@ -183,6 +187,7 @@ mod tests {
     fn step(index: usize, channel: &str) -> Step {
         let plan: serde_json::Value = serde_json::json!({
             "index": index, "action": "create", "channel": channel, "type": "sms",
+            "resource": {"kind": "channel", "key": channel},
             "instance_id": null, "changes": [], "before": null, "after": null,
             "reason": "", "wave": 0, "depends_on": [], "replace": false, "protected": false
         });

@@ -63,12 +63,15 @@ fn json_plan_is_the_plan_value() {
         .unwrap();
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(plan["format_version"], 1);
+    assert_eq!(plan["format_version"], 2);
     let steps = plan["steps"].as_array().unwrap();
     assert_eq!(steps.len(), 11);
     for (i, s) in steps.iter().enumerate() {
         assert_eq!(s["index"], i);
         assert!(s["action"].is_string() && s["channel"].is_string());
+        // Each step names its resource by kind and key.
+        assert_eq!(s["resource"]["kind"], "channel");
+        assert_eq!(s["resource"]["key"], s["channel"]);
     }
     assert_eq!(plan["summary"]["create"], 6);
     assert!(
@@ -299,4 +302,24 @@ fn export_round_trips_to_an_empty_plan() {
     // Stdout by default, the same content.
     let out = chanctl(tmp.path()).arg("export").output().unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
+}
+
+#[test]
+fn a_plan_of_an_older_format_is_refused_with_what_to_do() {
+    let tmp = example();
+    succeeds(tmp.path(), &["plan", "--out", "plan.json"], "");
+    let path = tmp.path().join("plan.json");
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    plan["format_version"] = 1.into();
+    std::fs::write(&path, plan.to_string()).unwrap();
+    fails(
+        tmp.path(),
+        &["apply", "plan.json"],
+        1,
+        "plan.json is a plan of format version 1, made by an older chanctl; this chanctl applies version 2",
+    );
+    let account =
+        std::fs::read_to_string(tmp.path().join(".chanctl/sandbox.json")).unwrap_or_default();
+    assert!(!account.contains("support"), "nothing was applied");
 }

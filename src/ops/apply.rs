@@ -195,6 +195,13 @@ fn read_saved(path: &Path) -> Result<Plan, Error> {
     })?;
     match value.get("format_version").and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) if v < u64::from(FORMAT_VERSION) => {
+            return Err(Error::NotAPlan(format!(
+                "{} is a plan of format version {v}, made by an older chanctl; this chanctl applies version {FORMAT_VERSION}. Nothing was changed: run `chanctl plan --out {}` again and apply the new plan.",
+                path.display(),
+                path.display()
+            )));
+        }
         Some(v) => {
             return Err(Error::NotAPlan(format!(
                 "{} is a plan of format version {v}; this chanctl applies version {FORMAT_VERSION}",

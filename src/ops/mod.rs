@@ -175,3 +175,6 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .build()
         .map_err(Error::Runtime)
 }
+
+#[cfg(test)]
+mod tests;

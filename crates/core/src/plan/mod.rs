@@ -24,8 +24,53 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-/// Version of the plan's JSON form. Bump it when a field changes meaning.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the plan's JSON form. Bump it when a field changes meaning. Version 2: each
+/// step names its resource by kind and key (`resource`).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The kinds of resource a plan manages. Channels now; message templates, phone-number
+/// settings and webhooks take their place beside them, with the same diff, ordering, safety,
+/// redaction, journal and renderings.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Channel,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Channel => "channel",
+        }
+    }
+}
+
+/// A resource by kind and key, as Terraform addresses resources: `channel.support-sms`. The
+/// key is unique among the resources of its kind in the file (a channel's name).
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub struct Address {
+    pub kind: Kind,
+    pub key: String,
+}
+
+impl Address {
+    pub fn channel(name: &str) -> Address {
+        Address {
+            kind: Kind::Channel,
+            key: name.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.kind.as_str(), self.key)
+    }
+}
 
 /// What a step does.
 #[derive(
@@ -86,6 +131,9 @@ pub struct Step {
     /// Position in [`Plan::steps`].
     pub index: usize,
     pub action: Action,
+    /// The resource the step changes, by kind and key; dependencies between steps are edges
+    /// between their resources.
+    pub resource: Address,
     /// The channel's name: the desired name, or the live name of a channel being deleted.
     pub channel: String,
     #[serde(rename = "type")]

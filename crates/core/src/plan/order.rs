@@ -389,6 +389,7 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
             index: pos,
             action: d.action,
             changes: changes(d.before.as_ref(), d.after.as_ref()),
+            resource: super::Address::channel(&d.channel),
             channel: d.channel,
             channel_type: d.channel_type,
             instance_id: d.instance_id,

@@ -101,6 +101,7 @@ mod tests {
         Step {
             index,
             action,
+            resource: crate::plan::Address::channel(channel),
             channel: channel.to_string(),
             channel_type: ChannelType::Sms,
             instance_id: (action != Action::Create).then(|| format!("id-{channel}")),
