@@ -163,9 +163,12 @@ impl Backend {
     pub fn plan_options(&self, prune: bool) -> PlanOptions {
         let mut options = PlanOptions::new(prune, self.target());
         if let Backend::Cams(_) = self {
-            options.manual_unbind = [ChannelType::Whatsapp, ChannelType::Viber]
+            options.manual_unbind = ChannelType::ALL
                 .into_iter()
-                .map(|t| (t, cams::unsupported_unbind(t)))
+                .filter_map(|t| match cams::types::of(t).unbind {
+                    cams::types::Unbind::Manual(why) => Some((t, why.to_string())),
+                    _ => None,
+                })
                 .collect();
         }
         options

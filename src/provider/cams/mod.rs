@@ -8,14 +8,8 @@
 //!
 //! | step | operations |
 //! |---|---|
-//! | create | CreateInstance |
-//! | update | UpdateInstance |
-//! | delete | DeleteInstance |
-//! | bind / unbind, messenger | BindMessengerPage / DeleteMessengerPage |
-//! | bind / unbind, instagram | BindInstagramPage / DeleteInstagramPage (read: ListInstagramPage) |
-//! | bind / unbind, email | BindDmAccount / UnbindDmAccount (read: ListBindDmAccount) |
-//! | bind, whatsapp | ChatappBindWaba (read: QueryChatappBindWaba, QueryChatappPhoneNumbers); no unbind |
-//! | bind, viber | AddAuditViberOpen, an audit: pending until approved (read: ListViberServiceMessage); no unbind |
+//! | create / update / delete | CreateInstance / UpdateInstance / DeleteInstance |
+//! | bind / unbind | the channel type's own calls, one file per type in [`types`] |
 //! | rebind | the type's unbind, then its bind |
 //!
 //! A create whose answer was lost is never sent twice blindly: the backend first looks for
@@ -28,6 +22,7 @@
 mod read;
 #[cfg(test)]
 mod retry_tests;
+pub mod types;
 
 use super::{Outcome, Provider, ProviderError};
 use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState};
@@ -35,6 +30,7 @@ use crate::plan::Target;
 use crate::rules::Op;
 use backon::BackoffBuilder;
 use chanctl_cams::client::{CallError, Client, Reply};
+use types::Unbind;
 
 /// The CAMS backend.
 pub struct Cams {
@@ -290,97 +286,23 @@ impl Cams {
     }
 
     async fn bind(&self, op: &Op, id: &str, binding: &Binding) -> Result<Outcome, ProviderError> {
-        match binding {
-            Binding::Messenger(b) => {
-                self.change(
-                    op,
-                    "BindMessengerPage",
-                    &[p("InstanceId", id), p("PageId", &b.page_id)],
-                )
-                .await?;
-            }
-            Binding::Instagram(b) => {
-                self.change(
-                    op,
-                    "BindInstagramPage",
-                    &[
-                        p("InstanceId", id),
-                        p("PageId", &b.page_id),
-                        p("AccountId", &b.instagram_account_id),
-                    ],
-                )
-                .await?;
-            }
-            Binding::Email(b) => {
-                let extend = serde_json::json!({"AccountName": b.dm_account, "SendType": "batch"})
-                    .to_string();
-                self.change(
-                    op,
-                    "BindDmAccount",
-                    &[
-                        p("CustSpaceId", id),
-                        p("AccountCode", &b.dm_account),
-                        p("ExtendAttr", extend),
-                    ],
-                )
-                .await?;
-            }
-            Binding::Whatsapp(b) => {
-                self.change(
-                    op,
-                    "ChatappBindWaba",
-                    &[
-                        p("WabaId", &b.waba_id),
-                        p("CustSpaceId", id),
-                        p("PhoneNumber", &b.phone_number),
-                    ],
-                )
-                .await?;
-            }
-            Binding::Viber(b) => {
-                let record =
-                    serde_json::json!({"BusinessAccountName": b.business_account}).to_string();
-                self.change(
-                    op,
-                    "AddAuditViberOpen",
-                    &[p("CustSpaceId", id), p("AuditRecord", record)],
-                )
-                .await?;
-                return Ok(Outcome::Done(BindState::Pending));
-            }
-        }
-        Ok(Outcome::Done(BindState::Bound))
+        let (request, state) = (types::of(binding.channel_type()).bind_request)(id, binding);
+        self.change(op, request.action, &request.params).await?;
+        Ok(Outcome::Done(state))
     }
 
     async fn unbind(&self, op: &Op, id: &str, binding: &Binding) -> Result<(), ProviderError> {
-        match binding {
-            Binding::Messenger(b) => {
-                self.change(
-                    op,
-                    "DeleteMessengerPage",
-                    &[p("InstanceId", id), p("PageId", &b.page_id)],
-                )
-                .await?;
+        let t = binding.channel_type();
+        match types::of(t).unbind {
+            Unbind::Api(_) => {
+                let request = (types::of(t).unbind_request)(id, binding);
+                self.change(op, request.action, &request.params).await?;
+                Ok(())
             }
-            Binding::Instagram(b) => {
-                self.change(
-                    op,
-                    "DeleteInstagramPage",
-                    &[p("InstanceId", id), p("PageId", &b.page_id)],
-                )
-                .await?;
-            }
-            Binding::Email(_) => {
-                self.change(op, "UnbindDmAccount", &[p("CustSpaceId", id)])
-                    .await?;
-            }
-            Binding::Whatsapp(_) | Binding::Viber(_) => {
-                return Err(ProviderError::Unsupported(unsupported_unbind(
-                    binding.channel_type(),
-                )));
+            Unbind::Manual(_) | Unbind::Never => {
+                Err(ProviderError::Unsupported(unsupported_unbind(t)))
             }
         }
-        Ok(())
     }
 }
 
@@ -392,40 +314,26 @@ fn vanished(e: &ProviderError) -> bool {
 /// The CAMS operations a plan step makes (without retries or reads), for the plan's budget.
 pub fn operations(step: &crate::plan::Step) -> Vec<&'static str> {
     use crate::plan::Action;
-    let bind = |t: ChannelType| match t {
-        ChannelType::Messenger => vec!["BindMessengerPage"],
-        ChannelType::Instagram => vec!["BindInstagramPage"],
-        ChannelType::Email => vec!["BindDmAccount"],
-        ChannelType::Whatsapp => vec!["ChatappBindWaba"],
-        ChannelType::Viber => vec!["AddAuditViberOpen"],
-        ChannelType::Sms => vec![],
-    };
-    let unbind = |t: ChannelType| match t {
-        ChannelType::Messenger => vec!["DeleteMessengerPage"],
-        ChannelType::Instagram => vec!["DeleteInstagramPage"],
-        ChannelType::Email => vec!["UnbindDmAccount"],
-        _ => vec![],
+    let ops = types::of(step.channel_type);
+    let unbind = match ops.unbind {
+        Unbind::Api(action) => Some(action),
+        Unbind::Manual(_) | Unbind::Never => None,
     };
     match step.action {
         Action::Create => vec!["CreateInstance"],
         Action::Update => vec!["UpdateInstance"],
         Action::Delete => vec!["DeleteInstance"],
-        Action::Bind => bind(step.channel_type),
-        Action::Unbind => unbind(step.channel_type),
-        Action::Rebind => {
-            let mut ops = unbind(step.channel_type);
-            ops.extend(bind(step.channel_type));
-            ops
-        }
+        Action::Bind => ops.bind.into_iter().collect(),
+        Action::Unbind => unbind.into_iter().collect(),
+        Action::Rebind => unbind.into_iter().chain(ops.bind).collect(),
     }
 }
 
 /// Why the API cannot release a binding of this type.
 pub fn unsupported_unbind(t: ChannelType) -> String {
-    match t {
-        ChannelType::Whatsapp => "the CAMS API has no operation to unbind a WhatsApp Business account: unbind it in the CAMS console (Channel Management), then run apply again".to_string(),
-        ChannelType::Viber => "the CAMS API has no operation to unbind a Viber business account: release it in the CAMS console, then run apply again".to_string(),
-        other => format!("{other} bindings cannot be released through the API"),
+    match types::of(t).unbind {
+        Unbind::Manual(why) => why.to_string(),
+        _ => format!("{t} bindings cannot be released through the API"),
     }
 }
 
