@@ -24,12 +24,10 @@ use serde_json::Value;
 
 /// The largest page ListInstance serves.
 pub const PAGE_SIZE: usize = 100;
-/// "subscriber has not bind WABA": what QueryChatappBindWaba answers for an unbound channel.
-const NO_WABA: &str = "ERR-OPERATION-MAAP-0060";
 /// Pages or binding reads in flight at once.
 const CONCURRENCY: usize = 8;
 
-fn s(v: &Value, k: &str) -> String {
+pub(super) fn s(v: &Value, k: &str) -> String {
     match &v[k] {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
@@ -77,7 +75,7 @@ pub fn rows(reply: &Reply) -> Vec<Row> {
         .unwrap_or_default()
 }
 
-fn err(action: &str, e: chanctl_cams::client::CallError) -> ProviderError {
+pub(super) fn err(action: &str, e: chanctl_cams::client::CallError) -> ProviderError {
     Cams::api_error(action, &e)
 }
 
@@ -173,110 +171,11 @@ pub async fn with_binding(client: &Client, row: Row) -> Result<LiveChannel, Prov
             request_id: None,
         });
     };
-    let space = row.cust_space_id.clone();
     let listed_unbound = row.bind_id.as_deref() == Some("");
-    let (binding, bind_state) = match t {
-        _ if listed_unbound => (None, BindState::Bound),
-        ChannelType::Sms => (None, BindState::Bound),
-        ChannelType::Messenger => (
-            row.bind_id
-                .clone()
-                .map(|page_id| Binding::Messenger(MessengerBinding { page_id })),
-            BindState::Bound,
-        ),
-        ChannelType::Instagram => {
-            let r = client
-                .call("ListInstagramPage", &[p("InstanceId", &row.id)])
-                .await
-                .map_err(|e| err("ListInstagramPage", e))?;
-            let info = &r.data()["InstagramInfo"];
-            let (page, account) = (s(info, "PageId"), s(info, "AccountId"));
-            (
-                (!page.is_empty()).then_some(Binding::Instagram(InstagramBinding {
-                    page_id: page,
-                    instagram_account_id: account,
-                })),
-                BindState::Bound,
-            )
-        }
-        ChannelType::Email => {
-            let r = client
-                .call("ListBindDmAccount", &[p("CustSpaceId", &space)])
-                .await
-                .map_err(|e| err("ListBindDmAccount", e))?;
-            let code = r
-                .data()
-                .as_array()
-                .and_then(|a| a.first())
-                .map(|d| s(d, "AccountCode"))
-                .unwrap_or_default();
-            (
-                (!code.is_empty()).then_some(Binding::Email(EmailBinding { dm_account: code })),
-                BindState::Bound,
-            )
-        }
-        ChannelType::Whatsapp => {
-            // A channel without a WABA answers with this documented CAMS code.
-            let waba = match client
-                .call("QueryChatappBindWaba", &[p("CustSpaceId", &space)])
-                .await
-            {
-                Ok(r) => s(r.data(), "Id"),
-                Err(e) if e.code() == Some(NO_WABA) => String::new(),
-                Err(e) => return Err(err("QueryChatappBindWaba", e)),
-            };
-            if waba.is_empty() {
-                (None, BindState::Bound)
-            } else {
-                let n = client
-                    .call("QueryChatappPhoneNumbers", &[p("CustSpaceId", &space)])
-                    .await
-                    .map_err(|e| err("QueryChatappPhoneNumbers", e))?;
-                let number = n.body["PhoneNumbers"]
-                    .as_array()
-                    .and_then(|a| a.first())
-                    .map(|d| s(d, "PhoneNumber"))
-                    .unwrap_or_default();
-                let number = if number.is_empty() || number.starts_with('+') {
-                    number
-                } else {
-                    format!("+{number}")
-                };
-                (
-                    Some(Binding::Whatsapp(WhatsappBinding {
-                        waba_id: waba,
-                        phone_number: number,
-                    })),
-                    BindState::Bound,
-                )
-            }
-        }
-        ChannelType::Viber => {
-            let r = client
-                .call("ListViberServiceMessage", &[p("CustSpaceId", &space)])
-                .await
-                .map_err(|e| err("ListViberServiceMessage", e))?;
-            match r.data().as_array().and_then(|a| a.first()) {
-                Some(d) if !s(d, "BusinessAccountName").is_empty() => {
-                    let state = s(d, "State");
-                    let pending = !matches!(
-                        state.to_ascii_lowercase().as_str(),
-                        "approved" | "pass" | "passed" | "online" | "normal" | "active"
-                    );
-                    (
-                        Some(Binding::Viber(ViberBinding {
-                            business_account: s(d, "BusinessAccountName"),
-                        })),
-                        if pending {
-                            BindState::Pending
-                        } else {
-                            BindState::Bound
-                        },
-                    )
-                }
-                _ => (None, BindState::Bound),
-            }
-        }
+    let (binding, bind_state) = if listed_unbound {
+        (None, BindState::Bound)
+    } else {
+        super::types::read(t, client, &row).await?
     };
     Ok(LiveChannel {
         id: row.id,

@@ -9,13 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 /// The binding key that names `resource`, to point at it.
 fn resource_field(kind: ResourceKind) -> &'static str {
-    match kind {
-        ResourceKind::WhatsappNumber => "phone_number",
-        ResourceKind::ViberAccount => "business_account",
-        ResourceKind::MessengerPage | ResourceKind::InstagramPage => "page_id",
-        ResourceKind::InstagramAccount => "instagram_account_id",
-        ResourceKind::DmAccount => "dm_account",
-    }
+    crate::model::types::key_of(kind)
 }
 
 /// Every semantic problem among `channels` (each with its index in the file); `spans`

@@ -409,14 +409,9 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
 /// The name of a binding field in a change: `binding.` and the key, without allocating for
 /// the keys there are.
 fn binding_field(key: &str) -> Cow<'static, str> {
-    match key {
-        "waba_id" => "binding.waba_id".into(),
-        "phone_number" => "binding.phone_number".into(),
-        "business_account" => "binding.business_account".into(),
-        "page_id" => "binding.page_id".into(),
-        "instagram_account_id" => "binding.instagram_account_id".into(),
-        "dm_account" => "binding.dm_account".into(),
-        other => format!("binding.{other}").into(),
+    match crate::model::types::field_of(key) {
+        Some(field) => field.into(),
+        None => format!("binding.{key}").into(),
     }
 }
 

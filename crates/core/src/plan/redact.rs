@@ -112,13 +112,7 @@ pub fn allow_redacted_in_schema(schema: &mut serde_json::Value) {
     let Some(defs) = schema.get_mut("$defs").and_then(|d| d.as_object_mut()) else {
         return;
     };
-    for name in [
-        "WhatsappBinding",
-        "ViberBinding",
-        "MessengerBinding",
-        "InstagramBinding",
-        "EmailBinding",
-    ] {
+    for name in crate::model::types::all().filter_map(|t| t.schema) {
         let properties = defs
             .get_mut(name)
             .and_then(|d| d.get_mut("properties"))

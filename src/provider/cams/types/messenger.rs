@@ -1,7 +1,9 @@
 //! Messenger: a Facebook Page, bound with `BindMessengerPage` and released with
 //! `DeleteMessengerPage`.
 
+use super::super::read::Row;
 use super::{Request, TypeOps, Unbind, mismatch, p};
+use crate::model::MessengerBinding;
 use crate::model::{BindState, Binding, ChannelType};
 
 pub const OPS: TypeOps = TypeOps {
@@ -32,4 +34,14 @@ fn unbind(id: &str, binding: &Binding) -> Request {
         action: "DeleteMessengerPage",
         params: vec![p("InstanceId", id), p("PageId", page(binding))],
     }
+}
+
+/// The bound Page, from the listing's `BindId`.
+pub(super) fn read(row: &Row) -> (Option<Binding>, BindState) {
+    (
+        row.bind_id
+            .clone()
+            .map(|page_id| Binding::Messenger(MessengerBinding { page_id })),
+        BindState::Bound,
+    )
 }

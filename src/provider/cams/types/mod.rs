@@ -1,6 +1,6 @@
-//! Each channel type's CAMS calls, one file per type: the operation and parameters that bind
-//! a channel, those that release it (or why the API cannot, so that the plan marks the step
-//! manual), and the operation names a plan's API-call budget counts. Adding a channel type
+//! Each channel type's CAMS calls, one file per type: how its binding is read, the operation
+//! and parameters that bind a channel, those that release it (or why the API cannot, so that
+//! the plan marks the step manual), and the operation names a plan's API-call budget counts. Adding a channel type
 //! to the CAMS backend is a file here and an arm in [`of`].
 
 mod email;
@@ -10,7 +10,10 @@ mod sms;
 mod viber;
 mod whatsapp;
 
+use super::read::Row;
 use crate::model::{BindState, Binding, ChannelType};
+use crate::provider::ProviderError;
+use chanctl_cams::client::Client;
 
 /// One CAMS request: the action and its parameters.
 pub struct Request {
@@ -54,6 +57,22 @@ pub fn of(t: ChannelType) -> &'static TypeOps {
         ChannelType::Instagram => &instagram::OPS,
         ChannelType::Sms => &sms::OPS,
         ChannelType::Email => &email::OPS,
+    }
+}
+
+/// The binding of the channel in listing row `row`, read with the operation of its type.
+pub async fn read(
+    t: ChannelType,
+    client: &Client,
+    row: &Row,
+) -> Result<(Option<Binding>, BindState), ProviderError> {
+    match t {
+        ChannelType::Sms => Ok((None, BindState::Bound)),
+        ChannelType::Messenger => Ok(messenger::read(row)),
+        ChannelType::Instagram => instagram::read(client, row).await,
+        ChannelType::Email => email::read(client, row).await,
+        ChannelType::Whatsapp => whatsapp::read(client, row).await,
+        ChannelType::Viber => viber::read(client, row).await,
     }
 }
 

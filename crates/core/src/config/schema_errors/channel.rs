@@ -155,12 +155,5 @@ pub(super) fn channel_branch(instance: &Json) -> Result<usize, NoBranch> {
 }
 
 pub(super) fn binding_keys(t: ChannelType) -> &'static [&'static str] {
-    match t {
-        ChannelType::Whatsapp => &["waba_id", "phone_number"],
-        ChannelType::Viber => &["business_account"],
-        ChannelType::Messenger => &["page_id"],
-        ChannelType::Instagram => &["page_id", "instagram_account_id"],
-        ChannelType::Email => &["dm_account"],
-        ChannelType::Sms => &[],
-    }
+    crate::model::types::info(t).keys
 }

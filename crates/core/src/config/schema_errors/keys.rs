@@ -112,14 +112,7 @@ fn known_key_somewhere(pointer: &str, key: &str) -> bool {
         ["environments", _] => ENVIRONMENT_KEYS,
         ["environments", _, "channels", _] => &ENVIRONMENT_CHANNEL_KEYS,
         ["channels", _] => CHANNEL_ENTRY_KEYS,
-        ["channels", _, "binding"] => &[
-            "waba_id",
-            "phone_number",
-            "business_account",
-            "page_id",
-            "instagram_account_id",
-            "dm_account",
-        ],
+        ["channels", _, "binding"] => return crate::model::types::is_binding_key(key),
         _ => &[],
     };
     all.contains(&key)

@@ -168,18 +168,18 @@ pub(super) fn pattern_diagnostic(
     at: Loc,
 ) -> Diagnostic {
     let field = name_of(pointer);
+    if let Some(h) = crate::model::types::pattern_help(field) {
+        return cx
+            .diag(
+                "chanctl::schema::format",
+                h.message.to_string(),
+                at,
+                h.label,
+            )
+            .with_help(h.help);
+    }
     let subject = subject(pointer);
     let (message, label, help) = match field {
-        "phone_number" => (
-            "`phone_number` is not an E.164 number".to_string(),
-            "not in E.164 form",
-            "write + and the country code, then the number, digits only: \"+6588001234\"",
-        ),
-        "dm_account" => (
-            "`dm_account` is not an email address".to_string(),
-            "not an email address",
-            "use the DirectMail sender address, e.g. \"notify@mail.example.com\"",
-        ),
         "name" | "previously" => {
             let what = instance
                 .as_str()
@@ -222,22 +222,9 @@ pub(super) fn required_help(property: &str) -> String {
         "name" => {
             "every channel needs a `name`: 1 to 50 characters, unique in the file".to_string()
         }
-        "waba_id" => {
-            "add the WhatsApp Business Account id, quoted: `waba_id: \"102938475610\"`".to_string()
-        }
-        "phone_number" => {
-            "add the number in E.164 form, quoted: `phone_number: \"+6588001234\"`".to_string()
-        }
-        "business_account" => {
-            "add the Viber business account: `business_account: acme-sales`".to_string()
-        }
-        "page_id" => "add the Facebook Page id, quoted: `page_id: \"104857600123\"`".to_string(),
-        "instagram_account_id" => "add the Instagram professional account id, quoted: \
-                                   `instagram_account_id: \"17841400000000001\"`"
-            .to_string(),
-        "dm_account" => {
-            "add the DirectMail sender address: `dm_account: notify@mail.example.com`".to_string()
-        }
-        _ => format!("add `{property}`"),
+        key => match crate::model::types::required_help(key) {
+            Some(help) => help.to_string(),
+            None => format!("add `{property}`"),
+        },
     }
 }

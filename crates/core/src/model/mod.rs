@@ -2,7 +2,18 @@
 //! bindings and the resources a binding claims.
 //!
 //! Both sides of a diff speak these types, so that "the same binding" means exactly one thing
-//! whether it was read from channels.yaml, the sandbox file or the CAMS API.
+//! whether it was read from channels.yaml, the sandbox file or the CAMS API. What is particular
+//! to one channel type (its binding keys and their schema, the resources it holds, how its
+//! keys are explained) lives in that type's file under [`types`].
+
+pub mod types;
+
+use types::ChannelBinding;
+pub use types::email::EmailBinding;
+pub use types::instagram::InstagramBinding;
+pub use types::messenger::MessengerBinding;
+pub use types::viber::ViberBinding;
+pub use types::whatsapp::WhatsappBinding;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -78,67 +89,6 @@ pub enum Binding {
     Email(EmailBinding),
 }
 
-/// A WhatsApp Business account and one of its phone numbers.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(deny_unknown_fields)]
-pub struct WhatsappBinding {
-    /// The WhatsApp Business Account (WABA) id, digits only. Quote it in YAML.
-    #[schemars(regex(pattern = r"^[0-9]{1,32}$"))]
-    pub waba_id: String,
-    /// The phone number in E.164 form, e.g. "+6588001234".
-    #[schemars(regex(pattern = r"^\+[1-9][0-9]{6,14}$"))]
-    pub phone_number: String,
-}
-
-/// A Viber business account.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(deny_unknown_fields)]
-pub struct ViberBinding {
-    /// The Viber business account (service) name or id.
-    #[schemars(length(min = 1, max = 100))]
-    pub business_account: String,
-}
-
-/// A Facebook Page.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(deny_unknown_fields)]
-pub struct MessengerBinding {
-    /// The Facebook Page id, digits only. Quote it in YAML.
-    #[schemars(regex(pattern = r"^[0-9]{1,32}$"))]
-    pub page_id: String,
-}
-
-/// An Instagram professional account and the Facebook Page it is linked to.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(deny_unknown_fields)]
-pub struct InstagramBinding {
-    /// The Facebook Page id the Instagram account is linked to, digits only.
-    #[schemars(regex(pattern = r"^[0-9]{1,32}$"))]
-    pub page_id: String,
-    /// The Instagram professional account id, digits only.
-    #[schemars(regex(pattern = r"^[0-9]{1,32}$"))]
-    pub instagram_account_id: String,
-}
-
-/// A DirectMail sender address.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(deny_unknown_fields)]
-pub struct EmailBinding {
-    /// The DirectMail sender address, e.g. "notify@mail.example.com".
-    #[schemars(regex(pattern = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), length(max = 254))]
-    pub dm_account: String,
-}
-
 /// Something a binding holds exclusively: no two channels may hold the same resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
@@ -211,51 +161,37 @@ impl Binding {
 
     /// [`Binding::resources`] without copying: each resource's kind and id.
     pub fn resource_keys(&self) -> impl Iterator<Item = (ResourceKind, &str)> {
-        let (first, second) = match self {
-            Binding::Whatsapp(b) => ((ResourceKind::WhatsappNumber, &b.phone_number), None),
-            Binding::Viber(b) => ((ResourceKind::ViberAccount, &b.business_account), None),
-            Binding::Messenger(b) => ((ResourceKind::MessengerPage, &b.page_id), None),
-            Binding::Instagram(b) => (
-                (ResourceKind::InstagramPage, &b.page_id),
-                Some((ResourceKind::InstagramAccount, &b.instagram_account_id)),
-            ),
-            Binding::Email(b) => ((ResourceKind::DmAccount, &b.dm_account), None),
-        };
-        std::iter::once(first)
-            .chain(second)
-            .map(|(kind, id)| (kind, id.as_str()))
+        let fields = self.fields();
+        types::info(self.channel_type())
+            .resources
+            .iter()
+            .filter_map(move |(kind, key)| {
+                fields
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, value)| (*kind, *value))
+            })
     }
 
     /// The binding's fields as (key, value) pairs, in file order, for display and diffs.
     pub fn fields(&self) -> Vec<(&'static str, &str)> {
         match self {
-            Binding::Whatsapp(b) => {
-                vec![("waba_id", &b.waba_id), ("phone_number", &b.phone_number)]
-            }
-            Binding::Viber(b) => vec![("business_account", &b.business_account)],
-            Binding::Messenger(b) => vec![("page_id", &b.page_id)],
-            Binding::Instagram(b) => vec![
-                ("page_id", &b.page_id),
-                ("instagram_account_id", &b.instagram_account_id),
-            ],
-            Binding::Email(b) => vec![("dm_account", &b.dm_account)],
+            Binding::Whatsapp(b) => b.fields(),
+            Binding::Viber(b) => b.fields(),
+            Binding::Messenger(b) => b.fields(),
+            Binding::Instagram(b) => b.fields(),
+            Binding::Email(b) => b.fields(),
         }
     }
 
     /// The binding's values, by key, to change in place (e.g. to redact them).
     pub fn fields_mut(&mut self) -> Vec<(&'static str, &mut String)> {
         match self {
-            Binding::Whatsapp(b) => vec![
-                ("waba_id", &mut b.waba_id),
-                ("phone_number", &mut b.phone_number),
-            ],
-            Binding::Viber(b) => vec![("business_account", &mut b.business_account)],
-            Binding::Messenger(b) => vec![("page_id", &mut b.page_id)],
-            Binding::Instagram(b) => vec![
-                ("page_id", &mut b.page_id),
-                ("instagram_account_id", &mut b.instagram_account_id),
-            ],
-            Binding::Email(b) => vec![("dm_account", &mut b.dm_account)],
+            Binding::Whatsapp(b) => b.fields_mut(),
+            Binding::Viber(b) => b.fields_mut(),
+            Binding::Messenger(b) => b.fields_mut(),
+            Binding::Instagram(b) => b.fields_mut(),
+            Binding::Email(b) => b.fields_mut(),
         }
     }
 

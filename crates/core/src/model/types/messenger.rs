@@ -1,0 +1,40 @@
+//! Messenger: a Facebook Page, held exclusively (for Messenger).
+
+use super::{ChannelBinding, TypeInfo};
+use crate::model::{ChannelType, ResourceKind};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A Facebook Page.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct MessengerBinding {
+    /// The Facebook Page id, digits only. Quote it in YAML.
+    #[schemars(regex(pattern = r"^[0-9]{1,32}$"))]
+    pub page_id: String,
+}
+
+pub const INFO: TypeInfo = TypeInfo {
+    channel_type: ChannelType::Messenger,
+    keys: &["page_id"],
+    fields: &["binding.page_id"],
+    schema: Some("MessengerBinding"),
+    resources: &[(ResourceKind::MessengerPage, "page_id")],
+    required_help: &[(
+        "page_id",
+        "add the Facebook Page id, quoted: `page_id: \"104857600123\"`",
+    )],
+    pattern_help: &[],
+};
+
+impl ChannelBinding for MessengerBinding {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("page_id", &self.page_id)]
+    }
+
+    fn fields_mut(&mut self) -> Vec<(&'static str, &mut String)> {
+        vec![("page_id", &mut self.page_id)]
+    }
+}
