@@ -208,7 +208,7 @@ fn a_protected_channel_and_the_threshold_are_both_named() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "! 1 step touches protected channels; apply refuses them without --force:\n  • rebind c0",
+            "! 1 step touches a protected channel; apply refuses it without --force:\n  • rebind c0",
         ))
         .stdout(predicate::str::contains("5 of 10 managed channels (50%)"));
     fails(

@@ -20,3 +20,26 @@ pub fn write_json(plan: &Plan, mut w: impl std::io::Write) -> std::io::Result<()
     serde_json::to_writer_pretty(&mut w, plan)?;
     w.write_all(b"\n")
 }
+
+/// The form of a word that agrees with the count `n`: `one` for exactly 1, else `many`.
+/// Every count shown to a person goes through here (`1 wave`, `2 waves`, `1 channel differs`).
+pub fn plural<'a, N: PartialEq + From<u8>>(n: N, one: &'a str, many: &'a str) -> &'a str {
+    if n == N::from(1) { one } else { many }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        assert_eq!(plural(1usize, "wave", "waves"), "wave");
+        assert_eq!(plural(0usize, "wave", "waves"), "waves");
+        assert_eq!(plural(2usize, "wave", "waves"), "waves");
+        assert_eq!(plural(1u64, "character", "characters"), "character");
+        assert_eq!(plural(11u64, "character", "characters"), "characters");
+        // Verbs agree the other way round.
+        assert_eq!(plural(1usize, "differs", "differ"), "differs");
+        assert_eq!(plural(3usize, "differs", "differ"), "differ");
+    }
+}

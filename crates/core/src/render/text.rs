@@ -2,6 +2,7 @@
 //! as one block), changed fields with before → after, descriptions as inline word diffs,
 //! then unmanaged channels, warnings and the summary line.
 
+use super::plural;
 use super::style::Style;
 use crate::plan::{Action, FieldChange, Plan, Rule, Step};
 use crate::sensitive;
@@ -59,13 +60,13 @@ pub fn render(plan: &Plan, style: Style) -> String {
     } else {
         let _ = writeln!(
             out,
-            "chanctl will run {} step{} on {} {}{environment} ({} wave{}):\n",
+            "chanctl will run {} {} on {} {}{environment} ({} {}):\n",
             plan.steps.len(),
-            plural(plan.steps.len()),
+            plural(plan.steps.len(), "step", "steps"),
             plan.target.backend,
             plan.target.account,
             plan.waves(),
-            plural(plan.waves()),
+            plural(plan.waves(), "wave", "waves"),
         );
         let mut shown_replacements: rustc_hash::FxHashSet<&str> = Default::default();
         for step in &plan.steps {
@@ -82,9 +83,10 @@ pub fn render(plan: &Plan, style: Style) -> String {
     if !plan.unmanaged.is_empty() {
         let _ = writeln!(
             out,
-            "Unmanaged: {} live channel{} not in the file, left alone (--prune deletes them):",
+            "Unmanaged: {} live {} not in the file, left alone (--prune deletes {}):",
             plan.unmanaged.len(),
-            plural(plan.unmanaged.len())
+            plural(plan.unmanaged.len(), "channel", "channels"),
+            plural(plan.unmanaged.len(), "it", "them")
         );
         for u in &plan.unmanaged {
             let _ = writeln!(
@@ -105,11 +107,16 @@ pub fn render(plan: &Plan, style: Style) -> String {
             Rule::Protect => {
                 let _ = writeln!(
                     out,
-                    "{} {} step{} touch{} protected channels; apply refuses them without --force:",
+                    "{} {} {} {}; apply refuses {} without --force:",
                     style.red("!"),
                     steps.len(),
-                    plural(steps.len()),
-                    if steps.len() == 1 { "es" } else { "" }
+                    plural(steps.len(), "step", "steps"),
+                    plural(
+                        steps.len(),
+                        "touches a protected channel",
+                        "touch protected channels"
+                    ),
+                    plural(steps.len(), "it", "them")
                 );
                 for s in steps {
                     let _ = writeln!(out, "  • {} {}", s.action.as_str(), s.channel);
@@ -145,10 +152,6 @@ pub fn render(plan: &Plan, style: Style) -> String {
         let _ = writeln!(out, "{}", style.bold(&plan.summary.line()));
     }
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn block(out: &mut String, step: &Step, style: Style) {
