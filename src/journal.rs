@@ -59,11 +59,11 @@ impl Leftover {
             }
         };
         format!(
-            "an earlier apply (pid {}) was interrupted ({}): {} step{} done; in flight when it stopped: {}; failed: {}. The plan is made from the account as it is now, so changes that went through are not repeated.",
+            "an earlier apply (pid {}) was interrupted ({}): {} {} done; in flight when it stopped: {}; failed: {}. The plan is made from the account as it is now, so changes that went through are not repeated.",
             self.pid,
             path.display(),
             self.done.len(),
-            if self.done.len() == 1 { "" } else { "s" },
+            crate::render::plural(self.done.len(), "step", "steps"),
             list(&self.in_flight),
             list(&self.failed)
         )

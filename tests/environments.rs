@@ -271,7 +271,7 @@ fn prune_and_protect_follow_the_environment() {
             ".chanctl/sandbox-prod.json",
         ],
         3,
-        "blocked by a safety rule: 1 step would delete or rebind protected channels (rebind support-whatsapp)",
+        "blocked by a safety rule: 1 step would delete or rebind a protected channel (rebind support-whatsapp)",
     );
     succeeds(
         tmp.path(),

@@ -215,6 +215,6 @@ fn a_protected_channel_and_the_threshold_are_both_named() {
         tmp.path(),
         &["apply", "--auto-approve"],
         3,
-        "blocked by a safety rule: 1 step would delete or rebind protected channels (rebind c0); and the plan deletes, unbinds, rebinds or replaces 5 of 10",
+        "blocked by a safety rule: 1 step would delete or rebind a protected channel (rebind c0); and the plan deletes, unbinds, rebinds or replaces 5 of 10",
     );
 }

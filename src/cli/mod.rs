@@ -162,9 +162,9 @@ fn report_ops(error: &ops::Error, printer: &Printer) -> Exit {
             let file = report.file_name.clone();
             printer.err(terminal::render((**report).clone(), printer.err_style.color).trim_end());
             printer.err(&format!(
-                "\n{} {n} problem{} in {file}",
+                "\n{} {n} {} in {file}",
                 printer.err_style.red("error:"),
-                if n == 1 { "" } else { "s" },
+                crate::render::plural(n, "problem", "problems"),
             ));
             Exit::Error
         }

@@ -29,9 +29,9 @@ pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
         String::new()
     };
     printer.out(&format!(
-        "{} {what}: {n} channel{}, quota {}{environments}.\n",
+        "{} {what}: {n} {}, quota {}{environments}.\n",
         args.file.file.display(),
-        if n == 1 { "" } else { "s" },
+        crate::render::plural(n, "channel", "channels"),
         desired.quota
     ));
     Ok(Exit::Ok)

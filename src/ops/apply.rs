@@ -59,9 +59,9 @@ impl Failure {
     /// `N steps failed, M done, K not tried.`
     pub fn headline(&self) -> String {
         format!(
-            "{} step{} failed, {} done, {} not tried.",
+            "{} {} failed, {} done, {} not tried.",
             self.failed.len(),
-            if self.failed.len() == 1 { "" } else { "s" },
+            crate::render::plural(self.failed.len(), "step", "steps"),
             self.done,
             self.not_run.len()
         )
@@ -293,10 +293,10 @@ fn restore_sensitive(ctx: &Context, plan: &Plan, live: &LiveState) -> Result<Pla
             Ok(real)
         }
         Err(changed) => Err(refuse(format!(
-            "and {} of them ({}) no longer read{} the same from {}: a `${{VAR}}` or the file changed since the plan was made",
+            "and {} of them ({}) no longer {} the same from {}: a `${{VAR}}` or the file changed since the plan was made",
             changed.len(),
             changed.join(", "),
-            if changed.len() == 1 { "s" } else { "" },
+            crate::render::plural(changed.len(), "reads", "read"),
             plan.source.file
         ))),
     }

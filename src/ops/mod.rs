@@ -84,7 +84,7 @@ pub enum Error {
     #[error("{0}")]
     Read(String),
     /// The channels file was read but is not valid: the diagnostics say why and where.
-    #[error("{} problem{} in {}", .0.diagnostics.len(), if .0.diagnostics.len() == 1 { "" } else { "s" }, .0.file_name)]
+    #[error("{} {} in {}", .0.diagnostics.len(), crate::render::plural(.0.diagnostics.len(), "problem", "problems"), .0.file_name)]
     Invalid(Box<crate::diagnostic::Report>),
     /// The options do not make sense together (an environment name, an endpoint, a scope).
     #[error("{0}")]

@@ -106,9 +106,10 @@ pub async fn all(client: &Client) -> Result<LiveState, ProviderError> {
         all_rows.extend(rows(reply));
     }
     client.log_line(&format!(
-        "read {} channels in {pages} ListInstance call{}",
+        "read {} {} in {pages} ListInstance {}",
         all_rows.len(),
-        if pages == 1 { "" } else { "s" }
+        crate::render::plural(all_rows.len(), "channel", "channels"),
+        crate::render::plural(pages, "call", "calls")
     ));
     let channels: Vec<LiveChannel> = stream::iter(all_rows)
         .map(|row| with_binding(client, row))

@@ -172,7 +172,8 @@ pub fn check_partial(
             Diagnostic::new(
                 "chanctl::semantic::over_quota",
                 format!(
-                    "{count} channels are declared but the account quota is {quota}: {} over",
+                    "{count} {} declared but the account quota is {quota}: {} over",
+                    crate::render::plural(count, "channel is", "channels are"),
                     count - quota
                 ),
                 span,

@@ -44,7 +44,8 @@ pub enum PlanError {
     )]
     AmbiguousLive { name: String, ids: Vec<String> },
     #[error(
-        "the plan needs {needed} channels but the account quota is {quota}: {} over{}",
+        "the plan needs {needed} {} but the account quota is {quota}: {} over{}",
+        crate::render::plural(*needed, "channel", "channels"),
         needed - quota,
         if *unmanaged > 0 { format!(" ({unmanaged} of them unmanaged live channels: --prune would delete them)") } else { String::new() }
     )]

@@ -48,9 +48,10 @@ pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blo
         out.push(Blocked {
             rule: Rule::Protect,
             message: format!(
-                "{} step{} would delete or rebind protected channels ({})",
+                "{} {} would delete or rebind {} ({})",
                 protected.len(),
-                if protected.len() == 1 { "" } else { "s" },
+                crate::render::plural(protected.len(), "step", "steps"),
+                crate::render::plural(protected.len(), "a protected channel", "protected channels"),
                 protected
                     .iter()
                     .map(|s| format!("{} {}", s.action.as_str(), s.channel))
@@ -74,7 +75,8 @@ pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blo
             rule: Rule::MaxChangePercent,
             message: format!(
                 "the plan deletes, unbinds, rebinds or replaces {changed} of {managed} managed \
-                 channels ({}), more than safety.max_change_percent ({limit}%)",
+                 {} ({}), more than safety.max_change_percent ({limit}%)",
+                crate::render::plural(managed, "channel", "channels"),
                 percent(changed, managed)
             ),
             steps: counted.iter().map(|s| s.index).collect(),
@@ -213,7 +215,7 @@ mod tests {
         assert_eq!(rules, [Rule::Protect, Rule::MaxChangePercent]);
         assert_eq!(
             blocked[0].message,
-            "1 step would delete or rebind protected channels (delete c1)"
+            "1 step would delete or rebind a protected channel (delete c1)"
         );
         assert_eq!(blocked[0].steps, [1]);
         assert_eq!(evaluate(&steps[..2], 10, SafetyLimits::default()).len(), 1);

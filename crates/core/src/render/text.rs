@@ -307,10 +307,10 @@ pub fn drift_summary(plan: &Plan) -> String {
         channels.sort_unstable();
         channels.dedup();
         format!(
-            "drift: {} channel{} differ{} from the file ({}): {}",
+            "drift: {} {} {} from the file ({}): {}",
             channels.len(),
-            if channels.len() == 1 { "" } else { "s" },
-            if channels.len() == 1 { "s" } else { "" },
+            super::plural(channels.len(), "channel", "channels"),
+            super::plural(channels.len(), "differs", "differ"),
             plan.summary
                 .line()
                 .trim_start_matches("Plan: ")

@@ -171,8 +171,8 @@ fn push(error: &ValidationError<'_>, cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 format!("{subject} is {n} characters long; at most {limit} are allowed"),
                 at_value,
                 format!(
-                    "{over} character{} too many",
-                    if over == 1 { "" } else { "s" }
+                    "{over} {} too many",
+                    crate::render::plural(over, "character", "characters")
                 ),
             );
             if matches!(field, "name" | "previously") {
