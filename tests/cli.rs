@@ -99,6 +99,37 @@ fn markdown_plan_snapshot() {
     );
 }
 
+/// Values that are Markdown, HTML or backticks are shown as written (src/render/gfm.rs);
+/// tests/markdown/gfm_check.py renders such plans with cmark-gfm.
+#[test]
+fn markdown_plan_of_hostile_values_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("channels.yaml"),
+        r#"version: 1
+channels:
+  - {name: "pipe|name", type: sms, description: "a | b <script>alert(1)</script> `tick` **bold** @team #12"}
+  - {name: html, type: sms, description: "</details> <!-- x"}
+  - {name: "``fence``", type: sms, description: "```\nline two"}
+  - {name: "`tick", type: sms, description: " spaced "}
+"#,
+    )
+    .unwrap();
+    let out = chanctl(tmp.path())
+        .args(["plan", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!(
+        "hostile_markdown_plan",
+        String::from_utf8(out.stdout).unwrap()
+    );
+}
+
 #[test]
 fn text_plan_has_no_colour_when_not_a_terminal() {
     let tmp = example();

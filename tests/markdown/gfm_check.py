@@ -11,7 +11,7 @@ to HTML and checked:
 
   (a) the text a reader sees in each table cell, in the diff block, the warnings and the
       unmanaged list is the value from the plan (a line break shows as U+23CE, other control
-      characters as their control pictures);
+      characters as their control pictures, bidi controls as `<U+202E>`);
   (b) there is exactly one table, with one row per step (none for an empty plan);
   (c) no element is created that the renderer does not create for plain values: a hostile
       scenario's elements are exactly those of the same scenario with plain values, and a
@@ -54,7 +54,8 @@ def to_html(md):
 
 
 def visible(value):
-    """A value as the Markdown shows it: a line break as ⏎, other controls as pictures."""
+    """A value as the Markdown shows it: a line break as ⏎, other controls as pictures, bidi
+    embeddings, overrides and isolates as `<U+202E>`."""
     out = []
     for c in value:
         o = ord(c)
@@ -66,6 +67,8 @@ def visible(value):
             out.append(chr(0x2400 + o))
         elif o == 0x7F:
             out.append("\u2421")
+        elif 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069:
+            out.append(f"<U+{o:04X}>")
         else:
             out.append(c)
     return "".join(out)
@@ -263,7 +266,8 @@ def fixtures(checks, binary):
 NAMES = [
     "pipe|name", "a | b ||", "`tick`", "a``b", "```", "````four````", "`start", "end`",
     "<script>alert(1)</script>", "</details>", "<!-- x", "</td></tr></table>",
-    "🚀 launch 👩‍👩‍👧", "مرحبا بالعالم", "\u202eevil", "@team", "#12", "**bold**", "_em_",
+    "🚀 launch 👩‍👩‍👧", "مرحبا بالعالم", "\u202eevil", "\u2067isolate", "@team", "#12",
+    "**bold**", "_em_",
     "~~gone~~", "[link](https://example.com)", "https://example.com", "www.example.com",
     "trailing\\", "back\\|slash", "&amp; &lt;", "$x$", ":rocket:", "*", "- [ ] task",
 ]

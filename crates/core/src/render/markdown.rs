@@ -1,7 +1,10 @@
 //! The plan as Markdown for a pull-request comment: the summary first, a table of steps,
 //! details in `<details>`, unmanaged channels and warnings. Never longer than a comment may
-//! be: on overflow, rows are left out and a note says how many.
+//! be: on overflow, rows are left out and a note says how many. Every value is shown exactly,
+//! in a code span or the fenced diff block, as [`super::gfm`] writes it.
 
+use super::gfm::{cell_code, code, fence, text, visible};
+use super::plural;
 use crate::plan::{Action, Plan, Rule, Step};
 use crate::sensitive::shown;
 use std::fmt::Write;
@@ -19,28 +22,29 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
     let environment = plan
         .environment
         .as_ref()
-        .map(|e| format!(" · environment `{}`", cell(e)))
+        .map(|e| format!(" · environment {}", code(e)))
         .unwrap_or_default();
     if plan.is_empty() {
         match &plan.environment {
             Some(e) => {
                 let _ = writeln!(
                     head,
-                    "**No changes.** The account matches the file (environment `{}`).",
-                    cell(e)
+                    "**No changes.** The account matches the file (environment {}).",
+                    code(e)
                 );
             }
             None => head.push_str("**No changes.** The account matches the file.\n"),
         }
     } else {
-        let _ = writeln!(head, "**{}**\n", plan.summary.line());
+        let _ = writeln!(head, "**{}**\n", text(&plan.summary.line()));
+        let (steps, waves) = (plan.steps.len(), plan.waves());
         let _ = writeln!(
             head,
-            "Target: `{}` `{}`{environment} · {} steps in {} waves\n",
-            plan.target.backend,
-            cell(&plan.target.account),
-            plan.steps.len(),
-            plan.waves()
+            "Target: {} {}{environment} · {steps} {} in {waves} {}\n",
+            code(&plan.target.backend),
+            code(&plan.target.account),
+            plural(steps, "step", "steps"),
+            plural(waves, "wave", "waves"),
         );
         if let Some(b) = plan.api_budget.as_ref().filter(|b| b.calls > 0) {
             let _ = writeln!(
@@ -63,9 +67,9 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
                     for s in b.steps.iter().filter_map(|i| plan.steps.get(*i)) {
                         let _ = writeln!(
                             tail,
-                            "- :warning: {} `{}` touches a protected channel: apply refuses it without `--force`",
+                            "- :warning: {} {} touches a protected channel: apply refuses it without `--force`",
                             s.action.as_str(),
-                            cell(&s.channel)
+                            code(&s.channel)
                         );
                     }
                 }
@@ -73,28 +77,33 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
                     let _ = writeln!(
                         tail,
                         "- :no_entry: **Blocked by a safety rule:** {}; apply refuses it without `--force`",
-                        cell(&b.message)
+                        text(&b.message)
                     );
                 }
             }
         }
+        // A warning names channels and patterns from the file: shown whole as written.
         for w in &plan.warnings {
-            let _ = writeln!(tail, "- {}", cell(w));
+            let _ = writeln!(tail, "- {}", code(w));
         }
     }
     if !plan.unmanaged.is_empty() {
+        let n = plan.unmanaged.len();
         let _ = writeln!(
             tail,
-            "\n### Unmanaged channels\n\n{} live channels are not in the file and are left alone (`--prune` deletes them):\n",
-            plan.unmanaged.len()
+            "\n### Unmanaged channels\n\n{n} live {} {} not in the file and {} left alone (`--prune` deletes {}):\n",
+            plural(n, "channel", "channels"),
+            plural(n, "is", "are"),
+            plural(n, "is", "are"),
+            plural(n, "it", "them"),
         );
         for u in &plan.unmanaged {
             let _ = writeln!(
                 tail,
-                "- `{}` ({}, `{}`)",
-                cell(&u.name),
+                "- {} ({}, {})",
+                code(&u.name),
                 u.channel_type,
-                u.instance_id
+                code(&u.instance_id)
             );
         }
     }
@@ -121,8 +130,10 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
         budget -= n;
         shown_rows += 1;
     }
-    let details_open = "\n<details><summary>Details</summary>\n\n```diff\n";
-    let details_close = "```\n\n</details>\n";
+    // No line of the diff can close its fence: the fence is longer than any backtick run.
+    let fence = fence(&details.concat());
+    let details_open = format!("\n<details><summary>Details</summary>\n\n{fence}diff\n");
+    let details_close = format!("{fence}\n\n</details>\n");
     let mut shown_details = 0;
     if shown_rows == rows.len() && budget > details_open.len() + details_close.len() {
         budget -= details_open.len() + details_close.len();
@@ -142,26 +153,29 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
         out.push_str(r);
     }
     if shown_rows < rows.len() {
+        let left_out = rows.len() - shown_rows;
         let _ = writeln!(
             out,
-            "\n> **Truncated:** {} of {} steps are not shown (the comment limit is {limit} characters). The full plan is in the JSON plan file (`chanctl plan --out plan.json`).",
-            rows.len() - shown_rows,
-            rows.len()
+            "\n> **Truncated:** {left_out} of {} {} {} not shown (the comment limit is {limit} characters). The full plan is in the JSON plan file (`chanctl plan --out plan.json`).",
+            rows.len(),
+            plural(rows.len(), "step", "steps"),
+            plural(left_out, "is", "are"),
         );
     }
     if shown_details > 0 {
-        out.push_str(details_open);
+        out.push_str(&details_open);
         for d in &details[..shown_details] {
             out.push_str(d);
         }
         if shown_details < details.len() {
+            let left_out = details.len() - shown_details;
             let _ = writeln!(
                 out,
-                "# … details of {} more steps left out",
-                details.len() - shown_details
+                "# … details of {left_out} more {} left out",
+                plural(left_out, "step", "steps")
             );
         }
-        out.push_str(details_close);
+        out.push_str(&details_close);
     }
     out.push_str(&tail);
     fit(out, limit)
@@ -172,26 +186,29 @@ fn row(s: &Step) -> String {
         .changes
         .iter()
         .map(|c| match (&c.before, &c.after) {
-            (None, Some(a)) => format!("{}: `{}`", c.field, cell(shown(a))),
-            (Some(b), None) => format!("{}: ~~`{}`~~", c.field, cell(shown(b))),
-            (Some(b), Some(a)) => {
-                format!("{}: `{}` → `{}`", c.field, cell(shown(b)), cell(shown(a)))
-            }
+            (None, Some(a)) => format!("{}: {}", text(&c.field), cell_code(shown(a))),
+            (Some(b), None) => format!("{}: ~~{}~~", text(&c.field), cell_code(shown(b))),
+            (Some(b), Some(a)) => format!(
+                "{}: {} → {}",
+                text(&c.field),
+                cell_code(shown(b)),
+                cell_code(shown(a))
+            ),
             (None, None) => String::new(),
         })
         .collect();
     format!(
-        "| {} | {} | {}{} | `{}` | {} | {} | {} |\n",
+        "| {} | {} | {}{} | {} | {} | {} | {} |\n",
         s.index + 1,
         emoji(s.action),
         s.action.as_str(),
         if s.replace { " (replace)" } else { "" },
-        cell(&s.channel),
+        cell_code(&s.channel),
         s.channel_type,
         changes.join("<br>"),
         match &s.manual {
-            Some(why) => format!("{} — **manual step:** {}", cell(&s.reason), cell(why)),
-            None => cell(&s.reason),
+            Some(why) => format!("{} — **manual step:** {}", text(&s.reason), text(why)),
+            None => text(&s.reason),
         }
     )
 }
@@ -202,21 +219,22 @@ fn detail(s: &Step) -> String {
         Action::Delete | Action::Unbind => "-",
         Action::Update | Action::Rebind => "!",
     };
+    // One line per value: no value can start a line of the block, so none can close it.
     let mut out = format!(
         "{sign} {} {} ({})\n",
         s.action.as_str(),
-        s.channel.replace('`', "'"),
+        visible(&s.channel),
         s.channel_type
     );
     for c in &s.changes {
         if let Some(b) = &c.before {
-            let _ = writeln!(out, "-     {}: {}", c.field, shown(b));
+            let _ = writeln!(out, "-     {}: {}", c.field, visible(shown(b)));
         }
         if let Some(a) = &c.after {
-            let _ = writeln!(out, "+     {}: {}", c.field, shown(a));
+            let _ = writeln!(out, "+     {}: {}", c.field, visible(shown(a)));
         }
     }
-    out.replace("```", "'''")
+    out
 }
 
 fn emoji(a: Action) -> &'static str {
@@ -228,15 +246,6 @@ fn emoji(a: Action) -> &'static str {
         Action::Unbind => ":scissors:",
         Action::Delete => ":x:",
     }
-}
-
-/// Make text safe inside a table cell or inline code.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace('`', "'")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace(['\n', '\r'], " ")
 }
 
 /// A last guard: cut at a character boundary if the estimate was off.
