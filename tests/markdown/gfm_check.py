@@ -347,7 +347,8 @@ def hostile(checks, binary):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chanctl", default=str(ROOT / "target/debug/chanctl"))
-    binary = parser.parse_args().chanctl
+    # Absolute: the binary runs in a temporary directory.
+    binary = str(Path(parser.parse_args().chanctl).resolve())
     checks = Checks()
     fixtures(checks, binary)
     hostile(checks, binary)
