@@ -131,7 +131,11 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
         shown_rows += 1;
     }
     // No line of the diff can close its fence: the fence is longer than any backtick run.
-    let fence = fence(&details.concat());
+    let fence = details
+        .iter()
+        .map(|d| fence(d))
+        .max_by_key(String::len)
+        .unwrap_or_else(|| fence(""));
     let details_open = format!("\n<details><summary>Details</summary>\n\n{fence}diff\n");
     let details_close = format!("{fence}\n\n</details>\n");
     let mut shown_details = 0;
