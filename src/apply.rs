@@ -156,6 +156,10 @@ pub async fn apply_journaled<P: Provider>(
                     .instance_id
                     .clone()
                     .or_else(|| created.get(&step.channel).cloned());
+                // A manual step is a person's to do: nothing is sent.
+                if let Some(why) = &step.manual {
+                    return (step, Err(ProviderError::Unsupported(why.clone())));
+                }
                 match live {
                     Some(Err(e)) => return (step, Err(ProviderError::Io(e.clone()))),
                     Some(Ok(live)) => {

@@ -11,6 +11,7 @@ const SECRET: &str = "canary-secret-7f3e9a1b";
 
 use crate::common;
 use common::Emulator;
+use common::scenario::Expect;
 
 fn start_emulator(extra: &[&str]) -> Emulator {
     Emulator::spawn(KEY_ID, SECRET, extra)
@@ -65,6 +66,44 @@ fn steps(json: &[u8]) -> Vec<String> {
     common::steps(&plan)
 }
 
+/// A plan of manual steps: every step says why, apply sends nothing and exits 1 naming the
+/// console, and the plan after it is the same one.
+fn manual_steps_are_not_sent(name: &str, dir: &Path, emulator: &Emulator, expect: &Expect) {
+    let plan = |dir: &Path| {
+        let out = chanctl(dir, emulator, "plan")
+            .args(["--format", "json"])
+            .args(&expect.args)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let before = plan(dir);
+    for s in before["steps"].as_array().unwrap() {
+        assert!(
+            s["manual"]
+                .as_str()
+                .is_some_and(|m| m.contains("CAMS console")),
+            "{name}: not manual: {s}"
+        );
+    }
+    let out = chanctl(dir, emulator, "apply")
+        .args(["--auto-approve", "--force"])
+        .args(&expect.args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+    assert!(
+        stderr.contains("unbind it in the CAMS console"),
+        "{name}: {stderr}"
+    );
+    assert_eq!(
+        common::steps(&plan(dir)),
+        common::steps(&before),
+        "{name}: no loop"
+    );
+}
+
 /// Scenarios whose steps the CAMS API can carry out (no WhatsApp or Viber unbind/rebind).
 fn api_scenarios() -> Vec<PathBuf> {
     let mut dirs = common::scenario::scenarios();
@@ -77,7 +116,14 @@ fn api_scenarios() -> Vec<PathBuf> {
 
 fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
     let (name, expect) = common::scenario::expect(fixture);
-    let emulator = start_emulator(&[]);
+    let texts: Vec<String> = ["live.yaml", "channels.yaml"]
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(fixture.join(f)).ok())
+        .collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let meta = common::meta_args(&texts);
+    let meta: Vec<&str> = meta.iter().map(String::as_str).collect();
+    let emulator = start_emulator(&meta);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     if let Ok(live) = std::fs::read_to_string(fixture.join("live.yaml")) {
@@ -114,6 +160,18 @@ fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
         String::from_utf8_lossy(&out.stderr)
     );
     if expect.plan_exit != 0 {
+        return;
+    }
+    if let Some(cams) = &expect.cams {
+        assert_eq!(
+            steps(&out.stdout),
+            cams.steps,
+            "{name}: cams plan ({})",
+            cams.reason
+        );
+        if cams.manual {
+            manual_steps_are_not_sent(name.as_str(), dir, &emulator, &expect);
+        }
         return;
     }
     if let Some(expected) = &expect.steps {
@@ -189,14 +247,18 @@ fn converges_under_injected_faults_with_retries_shown_only_with_verbose() {
     for seed in 1..=4 {
         // 20 % of requests fail: 503, throttling, 200 with an error code, or ambiguous (the
         // change is made, the answer is lost or comes after the client gave up).
-        let emulator = start_emulator(&[
+        let meta = common::meta_args(&[&std::fs::read_to_string(&fixture).unwrap()]);
+        let seed_flag = seed.to_string();
+        let mut flags = vec![
             "--fault-rate",
             "0.2",
             "--seed",
-            &seed.to_string(),
+            &seed_flag,
             "--ambiguous-delay-ms",
             "1500",
-        ]);
+        ];
+        flags.extend(meta.iter().map(String::as_str));
+        let emulator = start_emulator(&flags);
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         std::fs::copy(&fixture, dir.join("channels.yaml")).unwrap();
@@ -296,7 +358,7 @@ fn missing_credentials_name_every_place_looked_at() {
 
 #[test]
 fn viber_audit_shows_as_pending_and_waba_unbind_as_a_manual_step() {
-    let emulator = start_emulator(&["--viber-audit-ms", "600000"]);
+    let emulator = start_emulator(&["--viber-audit-ms", "600000", "--signup", "1=w:+6588001234"]);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let bound = "version: 1\nchannels:\n  - name: v\n    type: viber\n    binding: {business_account: acme}\n  - name: w\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"+6588001234\"}\n";
@@ -345,8 +407,11 @@ fn viber_audit_shows_as_pending_and_waba_unbind_as_a_manual_step() {
 
 #[test]
 fn export_from_the_emulator_round_trips() {
-    let emulator = start_emulator(&[]);
     let tmp = common::example();
+    let example = std::fs::read_to_string(tmp.path().join("channels.yaml")).unwrap();
+    let meta = common::meta_args(&[&example]);
+    let meta: Vec<&str> = meta.iter().map(String::as_str).collect();
+    let emulator = start_emulator(&meta);
     let dir = tmp.path();
     assert!(
         chanctl(dir, &emulator, "apply")
@@ -372,4 +437,111 @@ fn export_from_the_emulator_round_trips() {
         "{}",
         String::from_utf8_lossy(&plan.stdout)
     );
+}
+
+/// `chanctl apply --auto-approve` in `dir`: its exit code and stderr.
+fn apply(dir: &Path, emulator: &Emulator) -> (Option<i32>, String) {
+    let out = chanctl(dir, emulator, "apply")
+        .arg("--auto-approve")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The steps of the plan of the file in `dir`, and its text.
+fn plan_of(dir: &Path, emulator: &Emulator) -> (Vec<String>, String) {
+    let json = chanctl(dir, emulator, "plan")
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let text = chanctl(dir, emulator, "plan").output().unwrap();
+    (
+        steps(&json.stdout),
+        String::from_utf8_lossy(&text.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_waba_that_lands_in_another_space_is_refused_naming_both() {
+    // The person did the embedded signup of WABA 777 from the channel `other`.
+    let emulator = start_emulator(&["--signup", "777=other:+6588001111"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = "version: 1\nchannels:\n  - {name: wa, type: whatsapp, binding: {waba_id: \"777\", phone_number: \"+6588001111\"}}\n  - {name: other, type: whatsapp}\n";
+    std::fs::write(dir.join("channels.yaml"), file).unwrap();
+    let (code, stderr) = apply(dir, &emulator);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is attached to space") && stderr.contains("not to this channel's space"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("redo the embedded signup"), "{stderr}");
+    // The account as it now is, declared: nothing left to do.
+    let settled = "version: 1\nchannels:\n  - {name: wa, type: whatsapp}\n  - {name: other, type: whatsapp, binding: {waba_id: \"777\", phone_number: \"+6588001111\"}}\n";
+    std::fs::write(dir.join("channels.yaml"), settled).unwrap();
+    assert_eq!(plan_of(dir, &emulator).0, Vec::<String>::new());
+}
+
+#[test]
+fn an_instagram_page_linked_to_another_account_is_an_error_then_drift() {
+    let emulator = start_emulator(&["--instagram-link", "555=999"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = "version: 1\nchannels:\n  - {name: ig, type: instagram, binding: {page_id: \"555\", instagram_account_id: \"111\"}}\n";
+    std::fs::write(dir.join("channels.yaml"), file).unwrap();
+    let (code, stderr) = apply(dir, &emulator);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is linked to Instagram account 999, not to 111"),
+        "{stderr}"
+    );
+    // Bound with Meta's account: no step to take (the link is Meta's), a drift warning.
+    let (steps, text) = plan_of(dir, &emulator);
+    assert!(steps.is_empty(), "{steps:?}");
+    assert!(
+        text.contains("is linked to Instagram account 999, not to 111"),
+        "{text}"
+    );
+    std::fs::write(
+        dir.join("channels.yaml"),
+        file.replace("\"111\"", "\"999\""),
+    )
+    .unwrap();
+    let (steps, text) = plan_of(dir, &emulator);
+    assert!(steps.is_empty() && !text.contains("drift"), "{text}");
+}
+
+#[test]
+fn a_messenger_channel_bound_to_an_undeclared_page_is_never_guessed() {
+    let emulator = start_emulator(&[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let bound =
+        "version: 1\nchannels:\n  - {name: fb, type: messenger, binding: {page_id: \"111\"}}\n";
+    std::fs::write(dir.join("channels.yaml"), bound).unwrap();
+    assert_eq!(apply(dir, &emulator).0, Some(0));
+    // The file no longer names the Page: bound, page unknown; a warning, no step, no loop.
+    let unbound = "version: 1\nchannels:\n  - {name: fb, type: messenger}\n";
+    std::fs::write(dir.join("channels.yaml"), unbound).unwrap();
+    let (steps, text) = plan_of(dir, &emulator);
+    assert!(steps.is_empty(), "{steps:?}");
+    assert!(
+        text.contains("bound to something the file does not name"),
+        "{text}"
+    );
+    // A Page swap between two declared channels reads both Pages and converges.
+    let two = "version: 1\nchannels:\n  - {name: fb, type: messenger, binding: {page_id: \"111\"}}\n  - {name: fb2, type: messenger, binding: {page_id: \"222\"}}\n";
+    std::fs::write(dir.join("channels.yaml"), two).unwrap();
+    assert_eq!(apply(dir, &emulator).0, Some(0));
+    let swapped = two
+        .replace("\"111\"", "\"x\"")
+        .replace("\"222\"", "\"111\"")
+        .replace("\"x\"", "\"222\"");
+    std::fs::write(dir.join("channels.yaml"), swapped).unwrap();
+    let (code, stderr) = apply(dir, &emulator);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(plan_of(dir, &emulator).0, Vec::<String>::new());
 }

@@ -6,7 +6,7 @@
 
 use super::{Error, Note, Notes};
 use crate::lock::Key;
-use crate::model::{ChannelType, LiveState};
+use crate::model::{ChannelType, LiveState, ReadHints};
 use crate::plan::{PlanOptions, Target};
 use crate::provider::cams::{self, Cams};
 use crate::provider::sandbox::Sandbox;
@@ -102,7 +102,8 @@ impl Account {
         }
     }
 
-    /// Open the backend; `write` takes the sandbox's lock. CAMS credentials are found here;
+    /// Open the backend (reading the account as a file with `hints` sees it); `write` takes
+    /// the sandbox's lock. CAMS credentials are found here;
     /// with `verbose`, every request and retry is a [`Note::Debug`].
     pub fn open(
         &self,
@@ -110,6 +111,7 @@ impl Account {
         write: bool,
         notes: &Notes,
         verbose: bool,
+        hints: ReadHints,
     ) -> Result<Backend, Error> {
         self.check()?;
         match &self.backend {
@@ -146,7 +148,7 @@ impl Account {
                 };
                 let client = Client::new(spec.endpoint.clone(), resolved.credentials, options)
                     .map_err(Error::Usage)?;
-                Ok(Backend::Cams(Cams::new(client)))
+                Ok(Backend::Cams(Box::new(Cams::with_hints(client, hints))))
             }
         }
     }
@@ -155,7 +157,7 @@ impl Account {
 /// An opened backend: a [`Provider`] that also knows what it cannot do through its API.
 pub enum Backend {
     Sandbox(Sandbox),
-    Cams(Cams),
+    Cams(Box<Cams>),
 }
 
 impl Backend {

@@ -86,7 +86,13 @@ pub fn prepare(ctx: &Context, request: &Request<'_>) -> Result<Prepared, Error> 
             }
             // Before opening anything: the environment decides the sandbox file.
             check_environment(&plan, account.environment.as_deref())?;
-            let backend = account.open(plan.quota, true, &ctx.notes, ctx.verbose)?;
+            // The account is read as the plan's file sees it (the Pages it names); a file that
+            // no longer loads reads as naming none, and a plan that then differs is stale.
+            let hints = ctx
+                .load(Path::new(&plan.source.file), plan.environment.as_deref())
+                .map(|l| l.desired.read_hints())
+                .unwrap_or_default();
+            let backend = account.open(plan.quota, true, &ctx.notes, ctx.verbose, hints)?;
             let live = check_saved(&plan, &backend)?;
             let real = restore_sensitive(ctx, &plan, &live)?;
             (real, plan, backend)

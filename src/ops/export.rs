@@ -31,6 +31,7 @@ pub struct Exported {
 pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
     let account = request.account;
     let env = account.environment.as_deref();
+    let mut hints = crate::model::ReadHints::default();
     let references = match &request.references_from {
         Some(file) => {
             let loaded = ctx.load(file, env).map_err(|e| match e {
@@ -40,11 +41,12 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
                 },
                 other => other,
             })?;
+            hints = loaded.desired.read_hints();
             References::of(&loaded.desired)
         }
         None => References::default(),
     };
-    let backend = account.open(request.quota, false, &ctx.notes, ctx.verbose)?;
+    let backend = account.open(request.quota, false, &ctx.notes, ctx.verbose, hints)?;
     let live = super::runtime()?.block_on(backend.read())?;
     let yaml =
         crate::render::export::to_yaml_with(&live, request.quota, MODELINE_SCHEMA, &references)

@@ -48,7 +48,13 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
     let rt = super::runtime()?;
     let account = request.account;
     let loaded = ctx.load(&account.file, account.environment.as_deref())?;
-    let backend = account.open(loaded.desired.quota, request.write, &ctx.notes, ctx.verbose)?;
+    let backend = account.open(
+        loaded.desired.quota,
+        request.write,
+        &ctx.notes,
+        ctx.verbose,
+        loaded.desired.read_hints(),
+    )?;
     let mut options = backend.plan_options(request.prune);
     options.source = loaded.source.clone();
     let live = rt.block_on(backend.read())?;

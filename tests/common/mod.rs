@@ -41,6 +41,16 @@ impl Emulator {
         .map(Into::into)
         .collect();
         argv.extend(extra.into_iter().map(|a| a.as_ref().to_os_string()));
+        // With CHANCTL_EMULATOR_RECORD=DIR (as .ci/run sets it), the traffic is kept for
+        // tests/sdk/sdk_model_check.py, which checks it against the official SDK's models.
+        if let Some(dir) = std::env::var_os("CHANCTL_EMULATOR_RECORD") {
+            let dir = std::path::PathBuf::from(dir);
+            let _ = std::fs::create_dir_all(&dir);
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let file = dir.join(format!("emulator-{}-{n}.jsonl", std::process::id()));
+            argv.extend(["--record".into(), file.into_os_string()]);
+        }
         let args = cams_emulator::args::Args::try_parse_from(argv)
             .unwrap_or_else(|e| panic!("the emulator's flags: {e}"));
         let (listen, config) =
@@ -195,4 +205,52 @@ pub fn example() -> tempfile::TempDir {
     )
     .expect("copy the example");
     tmp
+}
+
+/// The emulator flags that tell it what Meta knows of the bindings in these channels files
+/// (or live-state lists): each WhatsApp Business account shared through embedded signup for
+/// its channel with its number (`--signup`), each Page linked to its Instagram account
+/// (`--instagram-link`). Values that are `${VAR}` references are left out.
+pub fn meta_args(yaml_texts: &[&str]) -> Vec<String> {
+    let mut args = Vec::new();
+    for text in yaml_texts {
+        let value: serde_json::Value = match serde_saphyr::from_str(text) {
+            Ok(v) => v,
+            Err(_) => continue,
+        };
+        let channels = value
+            .get("channels")
+            .unwrap_or(&value)
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for c in &channels {
+            let b = &c["binding"];
+            let field = |k: &str| {
+                b[k].as_str()
+                    .filter(|v| !v.contains("${"))
+                    .map(str::to_string)
+            };
+            match c["type"].as_str() {
+                Some("whatsapp") => {
+                    if let (Some(waba), Some(number), Some(name)) =
+                        (field("waba_id"), field("phone_number"), c["name"].as_str())
+                    {
+                        args.push("--signup".to_string());
+                        args.push(format!("{waba}={name}:{number}"));
+                    }
+                }
+                Some("instagram") => {
+                    if let (Some(page), Some(account)) =
+                        (field("page_id"), field("instagram_account_id"))
+                    {
+                        args.push("--instagram-link".to_string());
+                        args.push(format!("{page}={account}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    args
 }

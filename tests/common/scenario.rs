@@ -19,6 +19,21 @@ pub struct Expect {
     /// Text stderr must contain when plan or apply fails.
     pub error: Option<String>,
     pub unmanaged: Option<Vec<String>>,
+    /// Where the CAMS backend's plan differs from the sandbox's, and why (`reason`).
+    pub cams: Option<CamsExpect>,
+}
+
+/// A scenario's plan on CAMS where the API cannot do what the sandbox does: a Messenger
+/// channel bound to a Page the file no longer names reads as "bound, page unknown", so moving
+/// it to another Page is a manual step, never sent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CamsExpect {
+    pub reason: String,
+    pub steps: Vec<String>,
+    /// The steps are manual: the plan says so, apply exits 1 naming the console, and the
+    /// next plan is the same (nothing was sent, nothing loops).
+    pub manual: bool,
 }
 
 /// Every scenario folder, sorted.

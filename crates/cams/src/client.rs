@@ -370,9 +370,10 @@ impl Client {
                 .map(|r| format!(", RequestId {r}"))
                 .unwrap_or_default()
         ));
+        // `Code` is the documented verdict: the API's own examples show `"Code": "OK"` with
+        // `"Success": false` on operations that succeeded.
         let ok_code = code.as_deref().is_none_or(|c| c.eq_ignore_ascii_case("OK"));
-        let success_flag = body.get("Success").and_then(Value::as_bool).unwrap_or(true);
-        if (200..300).contains(&status) && body.is_object() && ok_code && success_flag {
+        if (200..300).contains(&status) && body.is_object() && ok_code {
             return Ok(Reply { body, request_id });
         }
         Err(CallError::Api {
@@ -391,8 +392,14 @@ impl Client {
         action: &str,
         params: &[(String, String)],
     ) -> Result<Reply, CallError> {
+        let mut backoff = self.backoff();
+        if is_read(action) {
+            // A read changes nothing: more attempts cost only time, and a plan is not lost
+            // to one unlucky listing.
+            backoff = backoff.with_max_times(self.options.max_attempts + READ_EXTRA_ATTEMPTS - 1);
+        }
         (|| async { self.call_once(action, params).await })
-            .retry(self.backoff())
+            .retry(backoff)
             .when(CallError::retryable)
             .adjust(|e: &CallError, wait| match e {
                 CallError::Api {
@@ -424,6 +431,16 @@ impl Client {
     pub fn log_line(&self, line: &str) {
         self.log(line);
     }
+}
+
+/// Attempts a read gets beyond [`ClientOptions::max_attempts`].
+const READ_EXTRA_ATTEMPTS: usize = 4;
+
+/// Whether `action` only reads (List*, Query*, Get*).
+fn is_read(action: &str) -> bool {
+    ["List", "Query", "Get"]
+        .iter()
+        .any(|p| action.starts_with(p))
 }
 
 /// Gateways may answer errors in XML: read `<Code>`, `<Message>` and `<RequestId>`.

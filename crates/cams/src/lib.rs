@@ -8,6 +8,7 @@
 //! and a rate limit per operation; `credentials` finds the keys; `endpoint` checks the URL.
 pub mod client;
 pub mod credentials;
+pub mod declared;
 pub mod endpoint;
 pub mod sign;
 pub mod verify;

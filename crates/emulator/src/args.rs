@@ -74,6 +74,15 @@ pub struct Args {
     /// How long a `delay` fault holds the answer back, in milliseconds.
     #[arg(long, default_value_t = 30_000)]
     ambiguous_delay_ms: u64,
+    /// An embedded signup a person did: WABA=CHANNEL:+NUMBER[,+NUMBER...] (repeatable).
+    #[arg(long, value_name = "WABA=CHANNEL:NUMBERS")]
+    signup: Vec<String>,
+    /// A Facebook Page linked to an Instagram account: PAGE=ACCOUNT (repeatable).
+    #[arg(long, value_name = "PAGE=ACCOUNT")]
+    instagram_link: Vec<String>,
+    /// Append every request (action, parameter names) and reply to FILE, one JSON line each.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
 }
 
 pub fn config(args: Args) -> Result<(String, Config), String> {
@@ -137,5 +146,13 @@ pub fn config(args: Args) -> Result<(String, Config), String> {
     config.fault_rates = rates;
     config.viber_audit_ms = args.viber_audit_ms;
     config.ambiguous_delay = Duration::from_millis(args.ambiguous_delay_ms);
+    config.record = args.record;
+    for s in &args.signup {
+        config.meta.signups.push(crate::meta::parse_signup(s)?);
+    }
+    for l in &args.instagram_link {
+        let (page, account) = crate::meta::parse_link(l)?;
+        config.meta.instagram.insert(page, account);
+    }
     Ok((args.listen, config))
 }

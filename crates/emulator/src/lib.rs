@@ -89,6 +89,7 @@ pub mod args;
 pub mod auth;
 pub mod envelope;
 pub mod faults;
+pub mod meta;
 pub mod operations;
 pub mod params;
 pub mod server;
@@ -121,6 +122,11 @@ pub struct Config {
     pub fault_rates: Vec<(FaultKind, f64)>,
     pub viber_audit_ms: u64,
     pub ambiguous_delay: Duration,
+    /// Append each request's action and parameter names, and each reply, to this file (one
+    /// JSON object a line), for checking the traffic against the official SDK's models.
+    pub record: Option<PathBuf>,
+    /// What Meta knows: embedded signups and Instagram links.
+    pub meta: meta::Meta,
 }
 
 impl Config {
@@ -138,6 +144,8 @@ impl Config {
             fault_rates: Vec::new(),
             viber_audit_ms: 0,
             ambiguous_delay: Duration::from_secs(30),
+            record: None,
+            meta: meta::Meta::default(),
         }
     }
 }
@@ -148,6 +156,7 @@ pub struct Options {
     pub latency: Duration,
     pub viber_audit_ms: u64,
     pub ambiguous_delay: Duration,
+    pub meta: std::sync::Arc<meta::Meta>,
 }
 
 /// A running emulator's shared state.
@@ -158,13 +167,25 @@ pub struct Emulator {
     throttle: Mutex<Throttle>,
     faults: Mutex<Faults>,
     options: Options,
+    recorder: Option<Mutex<std::fs::File>>,
 }
 
 impl Emulator {
     /// Load the state and get ready to serve.
     pub fn new(config: Config) -> Result<Emulator, String> {
         let store = Store::open(config.state.as_deref(), config.quota)?;
+        let recorder = match &config.record {
+            None => None,
+            Some(path) => Some(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| format!("cannot open {}: {e}", path.display()))?,
+            )),
+        };
         Ok(Emulator {
+            recorder,
             verifier: auth::verifier(&config.credentials),
             store: Mutex::new(store),
             throttle: Mutex::new(Throttle::new(config.qps)),
@@ -177,6 +198,7 @@ impl Emulator {
                 latency: config.latency,
                 viber_audit_ms: config.viber_audit_ms,
                 ambiguous_delay: config.ambiguous_delay,
+                meta: std::sync::Arc::new(config.meta),
             },
         })
     }

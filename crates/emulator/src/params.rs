@@ -14,6 +14,11 @@ impl Params {
         Params(pairs)
     }
 
+    /// The parameters' names, in arrival order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
     /// The first value of `name` (an empty value counts as given).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

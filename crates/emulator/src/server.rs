@@ -21,6 +21,7 @@ use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
 use axum::routing::any;
 use axum::serve::{IncomingStream, Listener};
+use chanctl_cams::declared;
 use chanctl_cams::verify::HttpRequest;
 use std::io;
 use std::pin::Pin;
@@ -51,6 +52,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// What the synchronous part decided.
 struct Decision {
     action: String,
+    /// The names of the parameters the request carried.
+    params: Vec<String>,
     reply: Result<Fields, ApiError>,
     fault: Option<Fault>,
     /// A `late` fault: the operation to run once the answer has been given up on.
@@ -75,7 +78,19 @@ impl Emulator {
             body,
         };
         let mut action = String::from("-");
+        let mut names = Vec::new();
         let reply = self.authorized(&req, &mut action).and_then(|params| {
+            names = params.names().map(str::to_string).collect();
+            if let Some(bad) = declared::undeclared(&action, params.names()) {
+                return Err(ApiError::new(
+                    400,
+                    "InvalidParameter.Undeclared",
+                    format!(
+                        "{action} has no parameter {bad}: the official SDK does not declare it \
+                         (this emulator refuses what the real service is not known to take)"
+                    ),
+                ));
+            }
             if !lock(&self.throttle).admit(&action, Instant::now()) {
                 return Err(ApiError::throttled());
             }
@@ -86,6 +101,7 @@ impl Emulator {
             Err(e) => {
                 return Decision {
                     action,
+                    params: names,
                     reply: Err(e),
                     fault: None,
                     deferred: None,
@@ -97,6 +113,7 @@ impl Emulator {
             let deferred = (f.kind == FaultKind::Late).then_some(params);
             return Decision {
                 action,
+                params: names,
                 reply: Ok(Fields::new()),
                 fault: Some(f),
                 deferred,
@@ -105,16 +122,35 @@ impl Emulator {
         let reply = self.run(&action, &params);
         Decision {
             action,
+            params: names,
             reply,
             fault,
             deferred: None,
         }
     }
 
+    /// Append what the request carried and what its answer holds (before any injected fault)
+    /// to the record file, when there is one.
+    fn record(&self, d: &Decision) {
+        let Some(file) = &self.recorder else { return };
+        let line = match &d.reply {
+            Ok(fields) => serde_json::json!({
+                "action": d.action, "params": d.params, "status": 200, "fields": fields,
+            }),
+            Err(e) => serde_json::json!({
+                "action": d.action, "params": d.params, "status": e.status, "code": e.code,
+            }),
+        };
+        let mut text = line.to_string();
+        text.push('\n');
+        let _ = std::io::Write::write_all(&mut *lock(file), text.as_bytes());
+    }
+
     fn run(&self, action: &str, params: &Params) -> Result<Fields, ApiError> {
         let ctx = Ctx {
             now: jiff::Timestamp::now(),
             viber_audit_ms: self.options.viber_audit_ms,
+            meta: self.options.meta.clone(),
         };
         operations::dispatch(action, params, &mut lock(&self.store), &ctx)
     }
@@ -154,6 +190,7 @@ async fn handle(
         tokio::time::sleep(emu.options.latency).await;
     }
     let d = emu.decide(&method, &uri, &headers, &body);
+    emu.record(&d);
     if let Some(params) = d.deferred {
         // Committed later by a task of its own, whether or not the client is still there.
         let delay = emu.options.ambiguous_delay;

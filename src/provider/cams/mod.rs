@@ -25,7 +25,7 @@ mod retry_tests;
 pub mod types;
 
 use super::{Outcome, Provider, ProviderError};
-use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState};
+use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, ReadHints};
 use crate::plan::Target;
 use crate::rules::Op;
 use backon::BackoffBuilder;
@@ -35,6 +35,11 @@ use types::Unbind;
 /// The CAMS backend.
 pub struct Cams {
     client: Client,
+    /// What to look up besides the listing (the Pages the file declares).
+    hints: ReadHints,
+    /// Each instance's `CustSpaceId`, as its listing row gives it (an ISV sub-customer's space
+    /// is not its instance id).
+    spaces: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 fn p(k: &str, v: impl Into<String>) -> (String, String) {
@@ -43,7 +48,43 @@ fn p(k: &str, v: impl Into<String>) -> (String, String) {
 
 impl Cams {
     pub fn new(client: Client) -> Self {
-        Cams { client }
+        Cams::with_hints(client, ReadHints::default())
+    }
+
+    /// A backend that reads the account as a file with `hints` sees it.
+    pub fn with_hints(client: Client, hints: ReadHints) -> Self {
+        Cams {
+            client,
+            hints,
+            spaces: Default::default(),
+        }
+    }
+
+    fn remember_spaces<'a>(&self, rows: impl IntoIterator<Item = &'a read::Row>) {
+        let mut spaces = self.spaces.lock().unwrap_or_else(|e| e.into_inner());
+        for r in rows {
+            spaces.insert(r.id.clone(), r.cust_space_id.clone());
+        }
+    }
+
+    /// The `CustSpaceId` of instance `id`: from an earlier listing, else listed now.
+    async fn space_of(&self, id: &str) -> Result<String, ProviderError> {
+        if let Some(space) = self
+            .spaces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+        {
+            return Ok(space.clone());
+        }
+        self.listed(id)
+            .await?
+            .map(|r| r.cust_space_id)
+            .ok_or_else(|| ProviderError::Api {
+                code: "NotListed".into(),
+                message: format!("instance {id} is not in the account's listing"),
+                request_id: None,
+            })
     }
 
     /// The client's rate limit, requests per second per operation.
@@ -61,6 +102,27 @@ impl Cams {
 
     /// Read one channel (for looking before a retry).
     async fn read_one(&self, id: &str) -> Result<Option<LiveChannel>, ProviderError> {
+        let Some(row) = self.listed(id).await? else {
+            return Ok(None);
+        };
+        let view = if row.channel_type == Some(ChannelType::Messenger) {
+            read::messenger_view(&self.client, &self.hints).await?
+        } else {
+            read::MessengerView::default()
+        };
+        match read::with_binding(&self.client, row, &view).await {
+            Ok(channel) => Ok(Some(channel)),
+            // Deleted between the listing and the binding read (a delete landing late)? The
+            // listing says so; the API documents no error code for a vanished instance.
+            Err(e) => match self.listed(id).await? {
+                None => Ok(None),
+                Some(_) => Err(e),
+            },
+        }
+    }
+
+    /// Instance `id`'s listing row, if the account lists it.
+    async fn listed(&self, id: &str) -> Result<Option<read::Row>, ProviderError> {
         let reply = self
             .client
             .call(
@@ -74,14 +136,8 @@ impl Cams {
             .await
             .map_err(|e| Self::api_error("ListInstance", &e))?;
         let rows = read::rows(&reply);
-        let Some(row) = rows.into_iter().find(|r| r.id == id) else {
-            return Ok(None);
-        };
-        match read::with_binding(&self.client, row).await {
-            // Deleted between the listing and the binding read (a delete landing late).
-            Err(e) if vanished(&e) => Ok(None),
-            other => other.map(Some),
-        }
+        self.remember_spaces(&rows);
+        Ok(rows.into_iter().find(|r| r.id == id))
     }
 
     /// Whether `op`'s effect is already in place (after an answer that was lost).
@@ -286,29 +342,12 @@ impl Cams {
     }
 
     async fn bind(&self, op: &Op, id: &str, binding: &Binding) -> Result<Outcome, ProviderError> {
-        let (request, state) = (types::of(binding.channel_type()).bind_request)(id, binding);
-        self.change(op, request.action, &request.params).await?;
-        Ok(Outcome::Done(state))
+        types::bind(self, op, id, binding).await
     }
 
     async fn unbind(&self, op: &Op, id: &str, binding: &Binding) -> Result<(), ProviderError> {
-        let t = binding.channel_type();
-        match types::of(t).unbind {
-            Unbind::Api(_) => {
-                let request = (types::of(t).unbind_request)(id, binding);
-                self.change(op, request.action, &request.params).await?;
-                Ok(())
-            }
-            Unbind::Manual(_) | Unbind::Never => {
-                Err(ProviderError::Unsupported(unsupported_unbind(t)))
-            }
-        }
+        types::unbind(self, op, id, binding).await
     }
-}
-
-/// The service says the instance does not exist (any more).
-fn vanished(e: &ProviderError) -> bool {
-    matches!(e, ProviderError::Api { code, .. } if code == "InvalidInstanceId.NotFound")
 }
 
 /// The CAMS operations a plan step makes (without retries or reads), for the plan's budget.
@@ -346,7 +385,12 @@ impl Provider for Cams {
     }
 
     async fn read(&self) -> Result<LiveState, ProviderError> {
-        read::all(&self.client).await
+        let (live, spaces) = read::all(&self.client, &self.hints).await?;
+        self.spaces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(spaces);
+        Ok(live)
     }
 
     async fn execute(&self, op: &Op) -> Result<Outcome, ProviderError> {

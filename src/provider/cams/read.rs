@@ -43,9 +43,15 @@ pub struct Row {
     pub name: String,
     pub channel_type: Option<ChannelType>,
     pub description: String,
-    /// The row's `BindId`: the bound resource, empty when unbound. `None` when the row has
-    /// no `BindId` (the real service's rows) or a null one: the binding is then unknown.
-    pub bind_id: Option<String>,
+}
+
+/// What the ListInstance filters say of the Messenger channels (no field of a row does): the
+/// channels that are bound (`IsBind=true`), and which channel holds each Page the file
+/// declares (`BindId=PAGE`).
+#[derive(Debug, Default)]
+pub struct MessengerView {
+    pub bound: std::collections::HashSet<String>,
+    pub page_of: std::collections::HashMap<String, String>,
 }
 
 pub fn rows(reply: &Reply) -> Vec<Row> {
@@ -65,10 +71,6 @@ pub fn rows(reply: &Reply) -> Vec<Row> {
                         .into_iter()
                         .find(|t| t.as_str().eq_ignore_ascii_case(&s(r, "ChannelType"))),
                     description: s(r, "InstanceDescription"),
-                    bind_id: r
-                        .get("BindId")
-                        .filter(|v| v.is_string() || v.is_number())
-                        .map(|_| s(r, "BindId")),
                 })
                 .collect()
         })
@@ -79,8 +81,72 @@ pub(super) fn err(action: &str, e: chanctl_cams::client::CallError) -> ProviderE
     Cams::api_error(action, &e)
 }
 
-/// Every channel of the account with its binding.
-pub async fn all(client: &Client) -> Result<LiveState, ProviderError> {
+/// The ids of every channel the listing with `filters` returns, all pages.
+async fn ids_where(
+    client: &Client,
+    filters: &[(String, String)],
+) -> Result<Vec<String>, ProviderError> {
+    let mut ids = Vec::new();
+    let mut page = 1usize;
+    loop {
+        let mut params = filters.to_vec();
+        params.push(p("PageIndex", page.to_string()));
+        params.push(p("PageSize", PAGE_SIZE.to_string()));
+        let reply = client
+            .call("ListInstance", &params)
+            .await
+            .map_err(|e| err("ListInstance", e))?;
+        let rows = rows(&reply);
+        let listed = rows.len();
+        ids.extend(rows.into_iter().map(|r| r.id));
+        let total = reply.body["TotalCount"].as_u64().unwrap_or(0) as usize;
+        if listed == 0 || page.saturating_mul(PAGE_SIZE) >= total {
+            return Ok(ids);
+        }
+        page += 1;
+    }
+}
+
+/// Which Messenger channels are bound, and to which of the Pages in `hints`.
+pub async fn messenger_view(
+    client: &Client,
+    hints: &ReadHints,
+) -> Result<MessengerView, ProviderError> {
+    let messenger = p("ChannelType", ChannelType::Messenger.as_str());
+    let bound: std::collections::HashSet<String> =
+        ids_where(client, &[messenger.clone(), p("IsBind", "true")])
+            .await?
+            .into_iter()
+            .collect();
+    let mut view = MessengerView {
+        bound,
+        ..MessengerView::default()
+    };
+    if view.bound.is_empty() {
+        return Ok(view);
+    }
+    let holders: Vec<(String, Vec<String>)> = stream::iter(hints.messenger_pages.iter())
+        .map(|page| {
+            let filters = [messenger.clone(), p("BindId", page)];
+            async move { Ok::<_, ProviderError>((page.clone(), ids_where(client, &filters).await?)) }
+        })
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    for (page, ids) in holders {
+        for id in ids.into_iter().filter(|id| view.bound.contains(id)) {
+            view.page_of.insert(id, page.clone());
+        }
+    }
+    Ok(view)
+}
+
+/// Every channel of the account with its binding (`hints` names the Pages to look up), and
+/// each instance's `CustSpaceId`.
+pub async fn all(
+    client: &Client,
+    hints: &ReadHints,
+) -> Result<(LiveState, Vec<(String, String)>), ProviderError> {
     let page = |n: usize| async move {
         client
             .call(
@@ -111,12 +177,25 @@ pub async fn all(client: &Client) -> Result<LiveState, ProviderError> {
         crate::render::plural(all_rows.len(), "channel", "channels"),
         crate::render::plural(pages, "call", "calls")
     ));
+    let view = if all_rows
+        .iter()
+        .any(|r| r.channel_type == Some(ChannelType::Messenger))
+    {
+        messenger_view(client, hints).await?
+    } else {
+        MessengerView::default()
+    };
+    let view = &view;
+    let spaces = all_rows
+        .iter()
+        .map(|r| (r.id.clone(), r.cust_space_id.clone()))
+        .collect();
     let channels: Vec<LiveChannel> = stream::iter(all_rows)
-        .map(|row| with_binding(client, row))
+        .map(|row| with_binding(client, row, view))
         .buffered(CONCURRENCY)
         .try_collect()
         .await?;
-    Ok(LiveState::new(channels))
+    Ok((LiveState::new(channels), spaces))
 }
 
 /// Every channel of exact name and type, oldest first (after a create whose answer was lost).
@@ -159,9 +238,13 @@ pub async fn find_all_by_name(
     }
 }
 
-/// Add the binding to a row: from the row's `BindId` where it says enough (unbound, or a
-/// Messenger page), else with the read operation of its type.
-pub async fn with_binding(client: &Client, row: Row) -> Result<LiveChannel, ProviderError> {
+/// Add the binding to a row, with the read operation of its type (for Messenger, from what the
+/// listing filters said).
+pub async fn with_binding(
+    client: &Client,
+    row: Row,
+    messenger: &MessengerView,
+) -> Result<LiveChannel, ProviderError> {
     let Some(t) = row.channel_type else {
         return Err(ProviderError::Api {
             code: "UnknownChannelType".into(),
@@ -172,12 +255,7 @@ pub async fn with_binding(client: &Client, row: Row) -> Result<LiveChannel, Prov
             request_id: None,
         });
     };
-    let listed_unbound = row.bind_id.as_deref() == Some("");
-    let (binding, bind_state) = if listed_unbound {
-        (None, BindState::Bound)
-    } else {
-        super::types::read(t, client, &row).await?
-    };
+    let (binding, bind_state) = super::types::read(t, client, &row, messenger).await?;
     Ok(LiveChannel {
         id: row.id,
         name: row.name,

@@ -54,6 +54,24 @@ async fn emulator_counting(calls: &Calls) -> Client {
     let creds = Credentials::new("id".to_string(), "secret".to_string());
     let mut config = Config::new(creds.clone());
     config.quota = Some(300);
+    // What Meta knows about the bindings `binding` makes: each WABA shared for its channel
+    // with its number, each Page linked to its Instagram account.
+    for i in 0..20 {
+        if let Some(Binding::Whatsapp(w)) = binding(ChannelType::Whatsapp, i) {
+            let name = format!("{}-{i:03}", ChannelType::Whatsapp);
+            config.meta.signups.push(cams_emulator::meta::Signup {
+                waba: w.waba_id,
+                channel: name,
+                numbers: vec![w.phone_number],
+            });
+        }
+        if let Some(Binding::Instagram(b)) = binding(ChannelType::Instagram, i) {
+            config
+                .meta
+                .instagram
+                .insert(b.page_id, b.instagram_account_id);
+        }
+    }
     let emu = Arc::new(Emulator::new(config).unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -114,11 +132,7 @@ async fn bind(client: &Client, id: &str, b: &Binding) -> BindState {
         ),
         Binding::Instagram(b) => (
             "BindInstagramPage",
-            vec![
-                p("InstanceId", id),
-                p("PageId", &b.page_id),
-                p("AccountId", &b.instagram_account_id),
-            ],
+            vec![p("InstanceId", id), p("PageId", &b.page_id)],
         ),
         Binding::Email(b) => (
             "BindDmAccount",
@@ -132,14 +146,7 @@ async fn bind(client: &Client, id: &str, b: &Binding) -> BindState {
                 ),
             ],
         ),
-        Binding::Whatsapp(b) => (
-            "ChatappBindWaba",
-            vec![
-                p("WabaId", &b.waba_id),
-                p("CustSpaceId", id),
-                p("PhoneNumber", &b.phone_number),
-            ],
-        ),
+        Binding::Whatsapp(b) => ("ChatappBindWaba", vec![p("WabaId", &b.waba_id)]),
         Binding::Viber(b) => (
             "AddAuditViberOpen",
             vec![
@@ -185,92 +192,66 @@ async fn mixed_account(client: &Client, per_type: usize) -> Vec<LiveChannel> {
     expected
 }
 
+/// The hints a file declaring `channels`' bindings gives: their Messenger pages.
+fn hints_of(channels: &[LiveChannel]) -> ReadHints {
+    ReadHints {
+        messenger_pages: channels
+            .iter()
+            .filter_map(|c| match &c.binding {
+                Some(Binding::Messenger(m)) => Some(m.page_id.clone()),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
 #[test]
-fn the_listing_s_bind_id_spares_the_binding_reads_of_unbound_channels() {
+fn each_type_reads_its_binding_and_messenger_pages_come_from_the_listing_filters() {
     runtime().block_on(async {
         let calls = Calls::default();
         let client = emulator_counting(&calls).await;
         // 60 channels, 10 of each type, 5 of each bound (SMS has nothing to bind).
         let expected = mixed_account(&client, 10).await;
         calls.take();
-        let live = all(&client).await.unwrap();
+        let (live, spaces) = all(&client, &hints_of(&expected)).await.unwrap();
         assert_eq!(live.channels, expected);
-        // Only the bound channels of the types whose binding is not all in the row are read
-        // (before BindId was trusted: 10 of each but WhatsApp's number, 45 reads in all).
+        assert_eq!(spaces.len(), 60);
+        // The listing, the bound Messenger channels (IsBind), then one BindId look-up per
+        // Page the file declares; every other channel is read with its type's operation.
         let want = counts(&[
-            ("ListInstance", 1),
-            ("ListInstagramPage", 5),
-            ("ListBindDmAccount", 5),
-            ("QueryChatappBindWaba", 5),
+            ("ListInstance", 1 + 1 + 5),
+            ("ListInstagramPage", 10),
+            ("ListBindDmAccount", 10),
+            ("QueryChatappBindWaba", 10),
             ("QueryChatappPhoneNumbers", 5),
-            ("ListViberServiceMessage", 5),
+            ("ListViberServiceMessage", 10),
         ]);
         assert_eq!(calls.take(), want);
     });
 }
 
 #[test]
-fn rows_tell_a_missing_bind_id_from_an_empty_one() {
-    let reply = Reply {
-        body: serde_json::json!({"Data": [
-            // As the real service lists it: no BindId.
-            {"InstanceId": "a", "CustSpaceId": "a", "ChannelType": "whatsapp", "State": "published"},
-            {"InstanceId": "b", "ChannelType": "whatsapp", "BindId": ""},
-            {"InstanceId": "c", "ChannelType": "whatsapp", "BindId": "w1"},
-            {"InstanceId": "d", "ChannelType": "whatsapp", "BindId": null},
-        ]}),
-        request_id: None,
-    };
-    let bind_ids: Vec<Option<String>> = rows(&reply).into_iter().map(|r| r.bind_id).collect();
-    assert_eq!(
-        bind_ids,
-        [None, Some(String::new()), Some("w1".into()), None]
-    );
-}
-
-#[test]
-fn a_row_without_bind_id_reads_each_binding_with_its_operation() {
+fn a_messenger_page_the_file_does_not_name_reads_as_bound_to_an_unknown_page() {
     runtime().block_on(async {
-        let calls = Calls::default();
-        let client = emulator_counting(&calls).await;
-        // One bound and one unbound channel of each type.
+        let client = emulator().await;
         let expected = mixed_account(&client, 2).await;
-        let listed = client
-            .call("ListInstance", &[p("PageSize", "100")])
-            .await
-            .unwrap();
-        calls.take();
-        for row in rows(&listed) {
-            assert!(row.bind_id.is_some(), "the emulator lists BindId");
-            // As the real service would list it.
-            let row = Row {
-                bind_id: None,
-                ..row
-            };
-            let got = with_binding(&client, row).await.unwrap();
-            let mut want = expected.iter().find(|c| c.id == got.id).unwrap().clone();
-            if want.channel_type == ChannelType::Messenger {
-                // No operation reads a Messenger page: unbound, as before BindId was read.
-                want.binding = None;
+        // The file names no Page: the bound Messenger channel is bound, page unknown.
+        let (live, _) = all(&client, &ReadHints::default()).await.unwrap();
+        for (got, want) in live.channels.iter().zip(&expected) {
+            if want.channel_type == ChannelType::Messenger && want.binding.is_some() {
+                assert_eq!(got.binding, None);
+                assert_eq!(got.bind_state, BindState::Unknown);
+            } else {
+                assert_eq!(got, want);
             }
-            assert_eq!(got, want);
         }
-        // Every channel but SMS and Messenger is read, bound or not; a bound WABA twice.
-        let want = counts(&[
-            ("ListInstagramPage", 2),
-            ("ListBindDmAccount", 2),
-            ("QueryChatappBindWaba", 2),
-            ("QueryChatappPhoneNumbers", 1),
-            ("ListViberServiceMessage", 2),
-        ]);
-        assert_eq!(calls.take(), want);
     });
 }
 
 #[test]
 fn an_email_address_other_than_its_account_code_reads_the_account_code() {
-    // BindId shows the address (ExtendAttr.AccountName) but the binding is the AccountCode
-    // that ListBindDmAccount returns: the two can differ, so a bound email is still read.
+    // The binding is the AccountCode that ListBindDmAccount returns, which may differ from
+    // the address (ExtendAttr.AccountName).
     runtime().block_on(async {
         let client = emulator().await;
         let id = create(&client, ChannelType::Email, "mail").await;
@@ -286,7 +267,7 @@ fn an_email_address_other_than_its_account_code_reads_the_account_code() {
             )
             .await
             .unwrap();
-        let live = all(&client).await.unwrap();
+        let (live, _) = all(&client, &ReadHints::default()).await.unwrap();
         assert_eq!(
             live.channels[0].binding,
             Some(Binding::Email(EmailBinding {

@@ -280,6 +280,21 @@ pub struct SensitiveField {
 }
 
 impl Desired {
+    /// What a backend should look up to read the account as this file sees it.
+    pub fn read_hints(&self) -> crate::model::ReadHints {
+        let mut messenger_pages: Vec<String> = self
+            .channels
+            .iter()
+            .filter_map(|c| match &c.binding {
+                Some(Binding::Messenger(m)) => Some(m.page_id.clone()),
+                _ => None,
+            })
+            .collect();
+        messenger_pages.sort_unstable();
+        messenger_pages.dedup();
+        crate::model::ReadHints { messenger_pages }
+    }
+
     /// The real values of the sensitive fields.
     pub fn sensitive_values(&self) -> Vec<String> {
         self.sensitive

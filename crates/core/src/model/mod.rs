@@ -195,6 +195,16 @@ impl Binding {
         }
     }
 
+    /// Whether `other` binds the same thing as far as a caller chooses it: an Instagram
+    /// binding's account is the one Meta links to its Page, not a choice, so only the Page
+    /// counts (a different account is drift to report, not a step to take).
+    pub fn same_choice(&self, other: &Binding) -> bool {
+        match (self, other) {
+            (Binding::Instagram(a), Binding::Instagram(b)) => a.page_id == b.page_id,
+            (a, b) => a == b,
+        }
+    }
+
     /// A one-line rendering such as `page_id=123`.
     pub fn summary(&self) -> String {
         self.fields()
@@ -239,6 +249,19 @@ pub enum BindState {
     Bound,
     /// Submitted and waiting on an asynchronous review (Viber's audit).
     Pending,
+    /// Bound to something the backend cannot name: a CAMS Messenger channel bound to a Page
+    /// the file does not declare (the API says only that it is bound). The binding reads as
+    /// none; a step that would change it is manual.
+    Unknown,
+}
+
+/// What a backend may look up besides listing the account, taken from the file: the
+/// resources it names. CAMS tells which Messenger Page a channel holds only through
+/// ListInstance's `BindId` filter, so its reader asks about each Page the file declares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadHints {
+    /// The Facebook Pages the file binds Messenger channels to.
+    pub messenger_pages: Vec<String>,
 }
 
 /// A channel as it exists in the live account.

@@ -6,7 +6,9 @@
 use super::order::{self, ChanKey, Draft};
 use super::{Action, Attrs, FORMAT_VERSION, Plan, Source, Summary, Target, Unmanaged};
 use crate::config::{Desired, DesiredChannel};
-use crate::model::{BindState, ChannelType, LiveChannel, LiveState, Resource, ResourceKind};
+use crate::model::{
+    BindState, Binding, ChannelType, LiveChannel, LiveState, Resource, ResourceKind,
+};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use thiserror::Error;
@@ -72,6 +74,14 @@ pub enum PlanError {
     },
 }
 
+/// What a channel of type `t` whose binding cannot be read is bound to, in words.
+fn unknown_binding(t: ChannelType) -> &'static str {
+    match t {
+        ChannelType::Messenger => "a Facebook Page the file does not declare",
+        _ => "something the file does not declare",
+    }
+}
+
 /// Compute the plan that takes `live` to `desired`.
 pub fn build(
     desired: &Desired,
@@ -99,6 +109,27 @@ pub fn build(
                     warnings.push(format!(
                         "the binding of `{}` is pending review: it is submitted, not yet bound",
                         d.name
+                    ));
+                }
+                if let (Some(Binding::Instagram(live)), Some(Binding::Instagram(file))) =
+                    (&l.binding, &d.binding)
+                    && live.page_id == file.page_id
+                    && live.instagram_account_id != file.instagram_account_id
+                {
+                    warnings.push(format!(
+                        "drift: the Page {} of `{}` is linked to Instagram account {}, not to {} as \
+                         the file says; Meta decides the link: correct `instagram_account_id`, or \
+                         relink the Page in Meta Business Suite",
+                        file.page_id, d.name, live.instagram_account_id, file.instagram_account_id
+                    ));
+                }
+                if l.bind_state == BindState::Unknown && d.binding.is_none() {
+                    warnings.push(format!(
+                        "`{}` is bound to something the file does not name ({}), and the API does \
+                         not say what: chanctl cannot release it without its id. Unbind it in the \
+                         CAMS console, or declare its binding in the file",
+                        d.name,
+                        unknown_binding(l.channel_type)
                     ));
                 }
                 if l.channel_type != d.channel_type {
@@ -142,6 +173,28 @@ pub fn build(
 
     let mut steps = order::schedule(drafts, live, desired.quota as usize);
     for step in &mut steps {
+        // A channel bound to what the backend cannot name cannot be released first.
+        let unknown = step.action == Action::Bind
+            && step.instance_id.as_deref().is_some_and(|id| {
+                live.channels
+                    .iter()
+                    .any(|l| l.id == id && l.bind_state == BindState::Unknown)
+            });
+        if unknown {
+            let why = format!(
+                "`{}` is bound to {}; the API does not say which, and releasing it needs its id: \
+                 unbind it in the CAMS console, then run apply again",
+                step.channel,
+                unknown_binding(step.channel_type)
+            );
+            warnings.push(format!(
+                "manual step: {} `{}`: {why}",
+                step.action.as_str(),
+                step.channel
+            ));
+            step.manual = Some(why);
+            continue;
+        }
         if !matches!(step.action, Action::Unbind | Action::Rebind) {
             continue;
         }
@@ -327,7 +380,7 @@ fn update_channel(li: usize, d: &DesiredChannel, l: &LiveChannel, drafts: &mut V
     let (action, reason, protected) = match (&l.binding, &d.binding) {
         (None, Some(_)) => (Action::Bind, "the file binds the channel", false),
         (Some(_), None) => (Action::Unbind, "the file declares no binding", d.protect),
-        (Some(a), Some(b)) if a != b => (
+        (Some(a), Some(b)) if !a.same_choice(b) => (
             Action::Rebind,
             "the file binds the channel to something else",
             d.protect,

@@ -74,10 +74,16 @@ pub fn delete_messenger_page(p: &Params, st: &mut State) -> Result<Fields, ApiEr
 }
 
 /// BindInstagramPage with the extension parameter AccountId (the Instagram account id).
-pub fn bind_instagram_page(p: &Params, st: &mut State) -> Result<Fields, ApiError> {
+pub fn bind_instagram_page(p: &Params, st: &mut State, ctx: &Ctx) -> Result<Fields, ApiError> {
     let id = p.required("InstanceId")?;
     let page = p.required("PageId")?;
-    let account = p.required("AccountId")?;
+    let account = ctx.meta.instagram.get(page).ok_or_else(|| {
+        ApiError::new(
+            400,
+            "ERR-FB-001",
+            format!("Facebook Page {page} is not linked to an Instagram professional account the app may use."),
+        )
+    })?;
     bind(
         st,
         id,
@@ -188,30 +194,42 @@ pub fn list_bind_dm_account(p: &Params, st: &State) -> Result<Fields, ApiError> 
     Ok(data(Value::Array(rows)))
 }
 
-fn is_e164(s: &str) -> bool {
-    let digits = s.strip_prefix('+').unwrap_or_default();
-    (7..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0')
-}
-
 /// ChatappBindWaba with the extension parameters CustSpaceId and PhoneNumber (E.164).
-pub fn chatapp_bind_waba(p: &Params, st: &mut State) -> Result<Fields, ApiError> {
+pub fn chatapp_bind_waba(p: &Params, st: &mut State, ctx: &Ctx) -> Result<Fields, ApiError> {
     let waba = p.required("WabaId")?;
-    let id = p.required("CustSpaceId")?;
-    let phone = p.required("PhoneNumber")?;
-    if !is_e164(phone) {
-        return Err(ApiError::invalid(
-            "PhoneNumber",
-            format!("`{phone}` is not in E.164 form, e.g. +6588001234"),
-        ));
+    let not_shared = |why: String| ApiError::new(400, "ERR-FB-001", why);
+    if ctx.meta.signups_of(waba).next().is_none() {
+        return Err(not_shared(format!(
+            "WhatsApp Business account {waba} was not shared through embedded signup."
+        )));
     }
+    // The WABA lands in the space of the channel its signup was made for (the latest signup
+    // whose channel exists): the caller cannot choose it.
+    let (id, signup) = ctx
+        .meta
+        .signups_of(waba)
+        .filter_map(|s| {
+            st.account
+                .channels()
+                .find(|c| {
+                    c.name == s.channel
+                        && c.channel_type == chanctl_core::model::ChannelType::Whatsapp
+                })
+                .map(|c| (c.id.clone(), s))
+        })
+        .last()
+        .ok_or_else(|| {
+            not_shared(format!(
+                "the embedded signup of {waba} was made for a channel that does not exist."
+            ))
+        })?;
+    let phone = signup.numbers.first().cloned().unwrap_or_default();
     bind(
         st,
-        id,
+        &id,
         Binding::Whatsapp(WhatsappBinding {
             waba_id: waba.to_string(),
-            phone_number: phone.to_string(),
+            phone_number: phone,
         }),
     )?;
     Ok(data(json!({"CustSpaceId": id, "WabaId": waba})))
@@ -250,15 +268,24 @@ pub fn query_chatapp_bind_waba(p: &Params, st: &State) -> Result<Fields, ApiErro
 }
 
 /// QueryChatappPhoneNumbers: the bound number (E.164, as bound) at top level.
-pub fn query_chatapp_phone_numbers(p: &Params, st: &State) -> Result<Fields, ApiError> {
+pub fn query_chatapp_phone_numbers(p: &Params, st: &State, ctx: &Ctx) -> Result<Fields, ApiError> {
     let id = p.required("CustSpaceId")?;
     let name = channel(st, id)?.name.clone();
     let status = p.optional("Status");
-    let numbers: Vec<Value> = waba(st, id)?
+    // Every number registered on the WABA, as country code and number, digits only.
+    let numbers: Vec<String> = match waba(st, id)? {
+        None => Vec::new(),
+        Some(w) => match ctx.meta.signups_of(&w.waba_id).last() {
+            Some(s) => s.numbers.clone(),
+            None => vec![w.phone_number],
+        },
+    };
+    let numbers: Vec<Value> = numbers
+        .into_iter()
         .filter(|_| status.is_none_or(|s| s.eq_ignore_ascii_case("CONNECTED")))
-        .map(|w| {
+        .map(|number| {
             json!({
-                "PhoneNumber": w.phone_number,
+                "PhoneNumber": number.trim_start_matches('+'),
                 "Status": "CONNECTED",
                 "VerifiedName": name,
                 "NameStatus": "APPROVED",
@@ -269,7 +296,6 @@ pub fn query_chatapp_phone_numbers(p: &Params, st: &State) -> Result<Fields, Api
                 "IsOfficial": "false",
             })
         })
-        .into_iter()
         .collect();
     Ok(fields([("PhoneNumbers", Value::Array(numbers))]))
 }

@@ -1,7 +1,7 @@
 //! Channel instances: ListInstance, QueryInstance, CreateInstance, UpdateInstance,
 //! DeleteInstance (rules::Op Create / Update / Delete).
 
-use super::{Ctx, Fields, REGION, bind_id, channel, data, fields, time};
+use super::{Ctx, Fields, REGION, channel, data, fields, time};
 use crate::envelope::ApiError;
 use crate::params::Params;
 use crate::state::{InstanceMeta, State};
@@ -75,7 +75,7 @@ fn row(c: &LiveChannel, m: &InstanceMeta) -> Value {
             "SubmitTime": m.submit_time,
         }),
         m,
-        json!({"BindId": c.binding.as_ref().map(bind_id).unwrap_or_default()}),
+        json!({}),
     )
 }
 
@@ -108,11 +108,7 @@ pub fn list(p: &Params, st: &State) -> Result<Fields, ApiError> {
                 && name.is_none_or(|n| c.name.contains(n))
                 && id.is_none_or(|i| c.id == i)
                 && is_bind.is_none_or(|b| c.binding.is_some() == b)
-                && bind.is_none_or(|b| {
-                    c.binding
-                        .as_ref()
-                        .is_some_and(|x| x.fields().iter().any(|(_, v)| *v == b))
-                })
+                && bind.is_none_or(|b| c.binding.as_ref().is_some_and(|x| super::bound_to(x, b)))
                 && filter.is_none_or(|f| c.name.contains(f) || c.id.contains(f))
                 && group.is_none_or(|g| m.resource_group_id == g)
         })

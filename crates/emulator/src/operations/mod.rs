@@ -52,11 +52,13 @@ pub fn is_known(action: &str) -> bool {
 pub type Fields = Map<String, Value>;
 
 /// What an operation may depend on besides its parameters.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Ctx {
     pub now: jiff::Timestamp,
     /// How long a Viber audit takes; 0 approves it on the first GetViberByRequestNo.
     pub viber_audit_ms: u64,
+    /// What Meta knows (embedded signups, Instagram links).
+    pub meta: std::sync::Arc<crate::meta::Meta>,
 }
 
 /// Carry out `action`.
@@ -76,15 +78,15 @@ pub fn dispatch(
         "DeleteInstance" => store.change(|st| i::delete(p, st)),
         "BindMessengerPage" => store.change(|st| b::bind_messenger_page(p, st)),
         "DeleteMessengerPage" => store.change(|st| b::delete_messenger_page(p, st)),
-        "BindInstagramPage" => store.change(|st| b::bind_instagram_page(p, st)),
+        "BindInstagramPage" => store.change(|st| b::bind_instagram_page(p, st, ctx)),
         "DeleteInstagramPage" => store.change(|st| b::delete_instagram_page(p, st)),
         "ListInstagramPage" => b::list_instagram_page(p, store.state()),
         "BindDmAccount" => store.change(|st| b::bind_dm_account(p, st)),
         "UnbindDmAccount" => store.change(|st| b::unbind_dm_account(p, st)),
         "ListBindDmAccount" => b::list_bind_dm_account(p, store.state()),
-        "ChatappBindWaba" => store.change(|st| b::chatapp_bind_waba(p, st)),
+        "ChatappBindWaba" => store.change(|st| b::chatapp_bind_waba(p, st, ctx)),
         "QueryChatappBindWaba" => b::query_chatapp_bind_waba(p, store.state()),
-        "QueryChatappPhoneNumbers" => b::query_chatapp_phone_numbers(p, store.state()),
+        "QueryChatappPhoneNumbers" => b::query_chatapp_phone_numbers(p, store.state(), ctx),
         "AddAuditViberOpen" => store.change(|st| b::add_audit_viber_open(p, st, ctx)),
         "GetViberByRequestNo" => b::get_viber_by_request_no(p, store, ctx),
         "ListViberServiceMessage" => b::list_viber_service_message(p, store.state()),
@@ -114,15 +116,10 @@ pub fn channel<'a>(st: &'a State, id: &str) -> Result<&'a LiveChannel, ApiError>
         .ok_or_else(|| RuleError::NotFound { id: id.to_string() }.into())
 }
 
-/// The id of the resource a binding is "bound to", as ListInstance's `BindId` shows it.
-pub fn bind_id(binding: &Binding) -> &str {
-    match binding {
-        Binding::Whatsapp(b) => &b.waba_id,
-        Binding::Instagram(b) => &b.page_id,
-        Binding::Messenger(b) => &b.page_id,
-        Binding::Viber(b) => &b.business_account,
-        Binding::Email(b) => &b.dm_account,
-    }
+/// Whether `binding` is bound to `id`, as ListInstance's `BindId` filter matches it (assumed:
+/// the filter is documented by its name only): the bound resource, whichever key names it.
+pub fn bound_to(binding: &Binding, id: &str) -> bool {
+    binding.fields().iter().any(|(_, v)| *v == id)
 }
 
 /// Time in the format the emulator reports (`SubmitTime`, `AuditTime`).

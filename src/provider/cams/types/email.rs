@@ -1,42 +1,41 @@
-//! Email: a DirectMail account, bound with `BindDmAccount` and released with
-//! `UnbindDmAccount`.
+//! Email: a DirectMail sender address, bound with `BindDmAccount` and released with
+//! `UnbindDmAccount`, both on the channel's `CustSpaceId`.
 
+use super::super::Cams;
 use super::super::read::{Row, err, s};
-use super::{Request, TypeOps, Unbind, mismatch, p};
-use crate::model::EmailBinding;
-use crate::model::{BindState, Binding, ChannelType};
-use crate::provider::ProviderError;
+use super::{TypeOps, Unbind, p};
+use crate::model::{BindState, Binding, EmailBinding};
+use crate::provider::{Outcome, ProviderError};
+use crate::rules::Op;
 use chanctl_cams::client::Client;
 
 pub const OPS: TypeOps = TypeOps {
     bind: Some("BindDmAccount"),
     unbind: Unbind::Api("UnbindDmAccount"),
-    bind_request: bind,
-    unbind_request: unbind,
 };
 
-fn bind(id: &str, binding: &Binding) -> (Request, BindState) {
-    let account = match binding {
-        Binding::Email(b) => &b.dm_account,
-        other => mismatch(ChannelType::Email, other),
-    };
-    let extend = serde_json::json!({"AccountName": account, "SendType": "batch"}).to_string();
-    let request = Request {
-        action: "BindDmAccount",
-        params: vec![
-            p("CustSpaceId", id),
-            p("AccountCode", account),
-            p("ExtendAttr", extend),
-        ],
-    };
-    (request, BindState::Bound)
+pub(super) async fn bind(
+    cams: &Cams,
+    op: &Op,
+    id: &str,
+    b: &EmailBinding,
+) -> Result<Outcome, ProviderError> {
+    let space = cams.space_of(id).await?;
+    let extend = serde_json::json!({"AccountName": b.dm_account, "SendType": "batch"}).to_string();
+    let params = [
+        p("CustSpaceId", space),
+        p("AccountCode", &b.dm_account),
+        p("ExtendAttr", extend),
+    ];
+    cams.change(op, "BindDmAccount", &params).await?;
+    Ok(Outcome::Done(BindState::Bound))
 }
 
-fn unbind(id: &str, _binding: &Binding) -> Request {
-    Request {
-        action: "UnbindDmAccount",
-        params: vec![p("CustSpaceId", id)],
-    }
+pub(super) async fn unbind(cams: &Cams, op: &Op, id: &str) -> Result<(), ProviderError> {
+    let space = cams.space_of(id).await?;
+    cams.change(op, "UnbindDmAccount", &[p("CustSpaceId", space)])
+        .await?;
+    Ok(())
 }
 
 /// The bound DirectMail account, from `ListBindDmAccount`.

@@ -1,47 +1,53 @@
-//! Messenger: a Facebook Page, bound with `BindMessengerPage` and released with
-//! `DeleteMessengerPage`.
+//! Messenger: a Facebook Page, bound with `BindMessengerPage(InstanceId, PageId)` and released
+//! with `DeleteMessengerPage(InstanceId, PageId)`. No field of any reply says which Page a
+//! channel holds: the listing's `IsBind` and `BindId` filters are the only route (see
+//! [`read`]).
 
-use super::super::read::Row;
-use super::{Request, TypeOps, Unbind, mismatch, p};
-use crate::model::MessengerBinding;
-use crate::model::{BindState, Binding, ChannelType};
+use super::super::Cams;
+use super::super::read::{MessengerView, Row};
+use super::{TypeOps, Unbind, p};
+use crate::model::{BindState, Binding, MessengerBinding};
+use crate::provider::{Outcome, ProviderError};
+use crate::rules::Op;
 
 pub const OPS: TypeOps = TypeOps {
     bind: Some("BindMessengerPage"),
     unbind: Unbind::Api("DeleteMessengerPage"),
-    bind_request: bind,
-    unbind_request: unbind,
 };
 
-fn page(binding: &Binding) -> &str {
-    match binding {
-        Binding::Messenger(b) => &b.page_id,
-        other => mismatch(ChannelType::Messenger, other),
+pub(super) async fn bind(
+    cams: &Cams,
+    op: &Op,
+    id: &str,
+    b: &MessengerBinding,
+) -> Result<Outcome, ProviderError> {
+    let params = [p("InstanceId", id), p("PageId", &b.page_id)];
+    cams.change(op, "BindMessengerPage", &params).await?;
+    Ok(Outcome::Done(BindState::Bound))
+}
+
+pub(super) async fn unbind(
+    cams: &Cams,
+    op: &Op,
+    id: &str,
+    b: &MessengerBinding,
+) -> Result<(), ProviderError> {
+    let params = [p("InstanceId", id), p("PageId", &b.page_id)];
+    cams.change(op, "DeleteMessengerPage", &params).await?;
+    Ok(())
+}
+
+/// The bound Page: known when the listing's `BindId` filter found this channel holding a Page
+/// the file declares; bound to an unknown Page when only `IsBind` says it is bound.
+pub(super) fn read(row: &Row, view: &MessengerView) -> (Option<Binding>, BindState) {
+    match view.page_of.get(&row.id) {
+        Some(page_id) => (
+            Some(Binding::Messenger(MessengerBinding {
+                page_id: page_id.clone(),
+            })),
+            BindState::Bound,
+        ),
+        None if view.bound.contains(&row.id) => (None, BindState::Unknown),
+        None => (None, BindState::Bound),
     }
-}
-
-fn bind(id: &str, binding: &Binding) -> (Request, BindState) {
-    let params = vec![p("InstanceId", id), p("PageId", page(binding))];
-    let request = Request {
-        action: "BindMessengerPage",
-        params,
-    };
-    (request, BindState::Bound)
-}
-
-fn unbind(id: &str, binding: &Binding) -> Request {
-    Request {
-        action: "DeleteMessengerPage",
-        params: vec![p("InstanceId", id), p("PageId", page(binding))],
-    }
-}
-
-/// The bound Page, from the listing's `BindId`.
-pub(super) fn read(row: &Row) -> (Option<Binding>, BindState) {
-    (
-        row.bind_id
-            .clone()
-            .map(|page_id| Binding::Messenger(MessengerBinding { page_id })),
-        BindState::Bound,
-    )
 }

@@ -10,16 +10,13 @@ mod sms;
 mod viber;
 mod whatsapp;
 
-use super::read::Row;
+use super::Cams;
+use super::read::{MessengerView, Row};
 use crate::model::{BindState, Binding, ChannelType};
+use crate::provider::Outcome;
 use crate::provider::ProviderError;
+use crate::rules::Op;
 use chanctl_cams::client::Client;
-
-/// One CAMS request: the action and its parameters.
-pub struct Request {
-    pub action: &'static str,
-    pub params: Vec<(String, String)>,
-}
 
 /// A parameter.
 pub(super) fn p(k: &str, v: impl Into<String>) -> (String, String) {
@@ -36,16 +33,45 @@ pub enum Unbind {
     Never,
 }
 
-/// What the CAMS backend does for one channel type.
+/// The CAMS operations of one channel type, by name (for plans' API-call budgets and
+/// manual steps).
 pub struct TypeOps {
     /// The operation that binds (none for a type without bindings).
     pub bind: Option<&'static str>,
     pub unbind: Unbind,
-    /// The request that binds instance `id` to `binding`, and how far a successful answer
-    /// gets (a Viber audit stays pending).
-    pub bind_request: fn(id: &str, binding: &Binding) -> (Request, BindState),
-    /// The request that releases `binding` from instance `id` (for [`Unbind::Api`]).
-    pub unbind_request: fn(id: &str, binding: &Binding) -> Request,
+}
+
+/// Bind instance `id` to `binding` with the calls of its type.
+pub async fn bind(
+    cams: &Cams,
+    op: &Op,
+    id: &str,
+    binding: &Binding,
+) -> Result<Outcome, ProviderError> {
+    match binding {
+        Binding::Whatsapp(b) => whatsapp::bind(cams, op, id, b).await,
+        Binding::Viber(b) => viber::bind(cams, op, id, b).await,
+        Binding::Messenger(b) => messenger::bind(cams, op, id, b).await,
+        Binding::Instagram(b) => instagram::bind(cams, op, id, b).await,
+        Binding::Email(b) => email::bind(cams, op, id, b).await,
+    }
+}
+
+/// Release `binding` from instance `id`, or say why the API cannot.
+pub async fn unbind(
+    cams: &Cams,
+    op: &Op,
+    id: &str,
+    binding: &Binding,
+) -> Result<(), ProviderError> {
+    match binding {
+        Binding::Messenger(b) => messenger::unbind(cams, op, id, b).await,
+        Binding::Instagram(b) => instagram::unbind(cams, op, id, b).await,
+        Binding::Email(_) => email::unbind(cams, op, id).await,
+        Binding::Whatsapp(_) | Binding::Viber(_) => Err(ProviderError::Unsupported(
+            super::unsupported_unbind(binding.channel_type()),
+        )),
+    }
 }
 
 /// The CAMS calls of channel type `t`.
@@ -65,20 +91,16 @@ pub async fn read(
     t: ChannelType,
     client: &Client,
     row: &Row,
+    messenger: &MessengerView,
 ) -> Result<(Option<Binding>, BindState), ProviderError> {
     match t {
         ChannelType::Sms => Ok((None, BindState::Bound)),
-        ChannelType::Messenger => Ok(messenger::read(row)),
+        ChannelType::Messenger => Ok(messenger::read(row, messenger)),
         ChannelType::Instagram => instagram::read(client, row).await,
         ChannelType::Email => email::read(client, row).await,
         ChannelType::Whatsapp => whatsapp::read(client, row).await,
         ChannelType::Viber => viber::read(client, row).await,
     }
-}
-
-/// For the arms a type's own binding cannot reach (the binding always matches its type).
-fn mismatch(t: ChannelType, binding: &Binding) -> ! {
-    unreachable!("a {t} channel with a {} binding", binding.channel_type())
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
-//! Viber: a business account, applied for with `AddAuditViberOpen`: an audit that stays
-//! pending until the service approves it. The API has no operation that releases one.
+//! Viber: a business account, applied for with `AddAuditViberOpen` on the channel's
+//! `CustSpaceId`: an audit that stays pending until the service approves it. The API has no
+//! operation that releases one.
 
+use super::super::Cams;
 use super::super::read::{Row, err, s};
-use super::{Request, TypeOps, Unbind, mismatch, p};
-use crate::model::ViberBinding;
-use crate::model::{BindState, Binding, ChannelType};
-use crate::provider::ProviderError;
+use super::{TypeOps, Unbind, p};
+use crate::model::{BindState, Binding, ViberBinding};
+use crate::provider::{Outcome, ProviderError};
+use crate::rules::Op;
 use chanctl_cams::client::Client;
 
 pub const OPS: TypeOps = TypeOps {
@@ -13,21 +15,19 @@ pub const OPS: TypeOps = TypeOps {
     unbind: Unbind::Manual(
         "the CAMS API has no operation to unbind a Viber business account: release it in the CAMS console, then run apply again",
     ),
-    bind_request: bind,
-    unbind_request: |_, binding| mismatch(ChannelType::Viber, binding),
 };
 
-fn bind(id: &str, binding: &Binding) -> (Request, BindState) {
-    let account = match binding {
-        Binding::Viber(b) => &b.business_account,
-        other => mismatch(ChannelType::Viber, other),
-    };
-    let record = serde_json::json!({"BusinessAccountName": account}).to_string();
-    let request = Request {
-        action: "AddAuditViberOpen",
-        params: vec![p("CustSpaceId", id), p("AuditRecord", record)],
-    };
-    (request, BindState::Pending)
+pub(super) async fn bind(
+    cams: &Cams,
+    op: &Op,
+    id: &str,
+    b: &ViberBinding,
+) -> Result<Outcome, ProviderError> {
+    let space = cams.space_of(id).await?;
+    let record = serde_json::json!({"BusinessAccountName": b.business_account}).to_string();
+    let params = [p("CustSpaceId", space), p("AuditRecord", record)];
+    cams.change(op, "AddAuditViberOpen", &params).await?;
+    Ok(Outcome::Done(BindState::Pending))
 }
 
 /// The business account and its audit state, from `ListViberServiceMessage`.

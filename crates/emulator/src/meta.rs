@@ -1,0 +1,77 @@
+//! What Meta knows and CAMS does not let a caller choose: which WhatsApp Business account a
+//! person shared through embedded signup, for which channel and with which numbers; which
+//! Instagram professional account each Facebook Page is linked to. The real service learns
+//! these from Meta; the emulator is told them (`--signup`, `--instagram-link`), so that it
+//! invents nothing a client could come to rely on. Without such a fact, binding fails as the
+//! service would for a WABA or Page that was never shared (`ERR-FB-001`, assumed).
+
+use std::collections::BTreeMap;
+
+/// One embedded signup: WABA `waba` was shared for the channel named `channel`, with these
+/// numbers (E.164) registered on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signup {
+    pub waba: String,
+    pub channel: String,
+    pub numbers: Vec<String>,
+}
+
+/// The facts from Meta's side.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub signups: Vec<Signup>,
+    /// Facebook Page id → the Instagram account linked to it.
+    pub instagram: BTreeMap<String, String>,
+}
+
+impl Meta {
+    /// The signups that shared `waba` (a person may have redone one for another channel).
+    pub fn signups_of<'a>(&'a self, waba: &'a str) -> impl Iterator<Item = &'a Signup> {
+        self.signups.iter().filter(move |s| s.waba == waba)
+    }
+}
+
+/// `WABA=CHANNEL:+NUMBER[,+NUMBER...]`.
+pub fn parse_signup(text: &str) -> Result<Signup, String> {
+    let bad = || format!("--signup takes WABA=CHANNEL:+NUMBER[,+NUMBER...], not `{text}`");
+    let (waba, rest) = text.split_once('=').ok_or_else(bad)?;
+    let (channel, numbers) = rest.rsplit_once(':').ok_or_else(bad)?;
+    let numbers: Vec<String> = numbers.split(',').map(str::to_string).collect();
+    if waba.is_empty() || channel.is_empty() || numbers.iter().any(|n| !n.starts_with('+')) {
+        return Err(bad());
+    }
+    Ok(Signup {
+        waba: waba.to_string(),
+        channel: channel.to_string(),
+        numbers,
+    })
+}
+
+/// `PAGE=ACCOUNT`.
+pub fn parse_link(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((page, account)) if !page.is_empty() && !account.is_empty() => {
+            Ok((page.to_string(), account.to_string()))
+        }
+        _ => Err(format!("--instagram-link takes PAGE=ACCOUNT, not `{text}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_parse_or_say_what_they_take() {
+        let s = parse_signup("1029=support-wa:+6588001234,+6588001235").unwrap();
+        assert_eq!(s.channel, "support-wa");
+        assert_eq!(s.numbers.len(), 2);
+        assert!(parse_signup("1029=support-wa").is_err());
+        assert!(parse_signup("1029=wa:6588").is_err());
+        assert_eq!(
+            parse_link("104=178").unwrap(),
+            ("104".to_string(), "178".to_string())
+        );
+        assert!(parse_link("104").is_err());
+    }
+}
