@@ -167,3 +167,47 @@ fn a_control_character_is_named() {
         "`name` contains the control character U+009B"
     );
 }
+
+#[test]
+fn a_yaml_1_1_boolean_where_a_boolean_is_expected_names_the_fix() {
+    for (word, fix) in [
+        ("yes", "true"),
+        ("Yes", "true"),
+        ("ON", "true"),
+        ("on", "true"),
+        ("no", "false"),
+        ("NO", "false"),
+        ("Off", "false"),
+    ] {
+        let src = channel(&format!("    type: sms\n    protect: {word}\n"));
+        let d = only(&src);
+        assert_eq!(d.code, "chanctl::schema::yaml11_boolean", "{word}");
+        assert_eq!(
+            d.message,
+            format!("`protect` must be true or false, found `{word}`")
+        );
+        let at = d.labels[0].span;
+        assert_eq!(&src[at.offset..at.offset + at.len], word);
+        assert_eq!(d.labels[0].text, format!("write `{fix}`"));
+        assert!(d.help.unwrap().ends_with(&format!("write `{fix}`")));
+    }
+    let d = only("version: 1\nprune: off\nchannels: []\n");
+    assert_eq!(d.message, "`prune` must be true or false, found `off`");
+}
+
+#[test]
+fn yes_no_on_off_are_text_where_text_is_expected() {
+    let src = "version: 1\nchannels:\n  - name: on\n    type: sms\n    description: yes\n";
+    let desired = crate::config::load(src).expect("valid");
+    assert_eq!(desired.channels[0].name, "on");
+    assert_eq!(desired.channels[0].description, "yes");
+    // Quoted, it is text the reader cannot mistake: the usual help.
+    let d = only(&channel("    type: sms\n    protect: \"yes\"\n"));
+    assert_eq!(d.code, "chanctl::schema::type");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write `true` or `false`, without quotes")
+    );
+    // `true` and `false` only, in YAML 1.2's spellings.
+    assert!(crate::config::load("version: 1\nprune: True\nchannels: []\n").is_ok());
+}

@@ -94,6 +94,21 @@ pub(super) fn type_error(
     );
     let text = cx.text(at.span).trim();
     let field = name_of(pointer);
+    if expected == "true or false"
+        && let Some(fix) = yaml11_boolean(text)
+    {
+        return cx
+            .diag(
+                "chanctl::schema::yaml11_boolean",
+                format!("{subject} must be true or false, found `{text}`"),
+                at,
+                format!("write `{fix}`"),
+            )
+            .with_help(format!(
+                "chanctl reads YAML 1.2, where only `true` and `false` are booleans: `{text}` \
+                 is text here, though YAML 1.1 tools read it as {fix}; write `{fix}`"
+            ));
+    }
     let help = match (expected, instance) {
         ("a list", _) if field == "channels" && empty => {
             Some("for a file without channels, write `channels: []`".to_string())
@@ -124,6 +139,16 @@ pub(super) fn type_error(
     match help {
         Some(help) => d.with_help(help),
         None => d,
+    }
+}
+
+/// The boolean a YAML 1.1 reader would see in the plain word `text` (`yes`, `no`, `on`,
+/// `off`, in any case), as the YAML 1.2 word to write instead.
+pub(super) fn yaml11_boolean(text: &str) -> Option<&'static str> {
+    match text.to_ascii_lowercase().as_str() {
+        "yes" | "on" => Some("true"),
+        "no" | "off" => Some("false"),
+        _ => None,
     }
 }
 

@@ -109,6 +109,9 @@ fn options() -> Options {
     options.alias_limits.max_replay_stack_depth = MAX_ALIAS_NESTING;
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
     options.reject_unsupported_tags = true;
+    // YAML 1.2: only `true` and `false` are booleans; `yes`, `on`, `no` and `off` are text
+    // (and, where a boolean is expected, a diagnostic that names the fix).
+    options.strict_booleans = true;
     // Comments are checked but not kept: nothing reads them, and kept they would count.
     options.emit_comments = false;
     options
