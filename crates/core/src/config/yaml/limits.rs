@@ -5,21 +5,12 @@
 //! terms; this module names the limit in words a user can act on, and points at the alias
 //! that reached it when there is one.
 
+use super::build::Limit;
 use super::scan::alias_at;
 use super::{
     MAX_ALIAS_ITEMS, MAX_ALIAS_NESTING, MAX_DEPTH, MAX_EVENTS, MAX_NODES, MAX_TEXT_BYTES, Span,
     SyntaxError,
 };
-use serde_saphyr::Error as YamlError;
-use serde_saphyr::budget::BudgetBreach;
-
-/// The error under the wrappers that only add context.
-fn innermost(mut err: &YamlError) -> &YamlError {
-    while let YamlError::WithSnippet { error, .. } | YamlError::AliasError { error, .. } = err {
-        err = error;
-    }
-    err
-}
 
 /// `n` with a comma between groups of three digits.
 pub(super) fn grouped(n: usize) -> String {
@@ -35,12 +26,7 @@ pub(super) fn grouped(n: usize) -> String {
 }
 
 /// The diagnostic for an input that ran into one of the parser's limits, naming the limit.
-pub(super) fn limit_error(
-    source: &str,
-    err: &YamlError,
-    message: &str,
-    span: Span,
-) -> Option<SyntaxError> {
+pub(super) fn limit_error(source: &str, limit: Limit, span: Span) -> SyntaxError {
     let nesting = || {
         (
             format!(
@@ -63,91 +49,52 @@ pub(super) fn limit_error(
                 .to_string(),
         )
     };
-    let (message, label, help) = match innermost(err) {
-        YamlError::Budget { breach, .. } => match breach {
-            BudgetBreach::Depth { .. } => nesting(),
-            BudgetBreach::Events { .. } => (
-                format!(
-                    "the file is too large to be a channels file: more than {} YAML items; \
-                     chanctl stops there",
-                    grouped(MAX_EVENTS)
-                ),
-                "the limit is reached here".to_string(),
-                "every value, alias and end of a list or mapping counts".to_string(),
+    let (message, label, help) = match limit {
+        Limit::Depth => nesting(),
+        Limit::Events => (
+            format!(
+                "the file is too large to be a channels file: more than {} YAML items; \
+                 chanctl stops there",
+                grouped(MAX_EVENTS)
             ),
-            BudgetBreach::Nodes { .. } => (
-                format!(
-                    "the file holds more than {} values; chanctl stops there",
-                    grouped(MAX_NODES)
-                ),
-                "the limit is reached here".to_string(),
-                "every key, value, list and mapping counts, each time it is used through an \
-                 alias; 10,000 channels are about 120,000"
-                    .to_string(),
+            "the limit is reached here".to_string(),
+            "every value, alias and end of a list or mapping counts".to_string(),
+        ),
+        Limit::Nodes => (
+            format!(
+                "the file holds more than {} values; chanctl stops there",
+                grouped(MAX_NODES)
             ),
-            BudgetBreach::ScalarBytes { .. } => (
-                format!(
-                    "the values of the file hold more than {} MiB of text; chanctl stops there",
-                    MAX_TEXT_BYTES / (1024 * 1024)
-                ),
-                "the limit is reached here".to_string(),
-                "a value used through an alias counts each time it is used: check for a huge \
-                 value, or one repeated through many aliases"
-                    .to_string(),
+            "the limit is reached here".to_string(),
+            "every key, value, list and mapping counts, each time it is used through an \
+             alias; 10,000 channels are about 120,000"
+                .to_string(),
+        ),
+        Limit::TextBytes => (
+            format!(
+                "the values of the file hold more than {} MiB of text; chanctl stops there",
+                MAX_TEXT_BYTES / (1024 * 1024)
             ),
-            BudgetBreach::Aliases { aliases } => aliases_limit(format!(
-                "the file uses more than {} aliases; chanctl stops there",
-                grouped(aliases.saturating_sub(1))
-            )),
-            BudgetBreach::Anchors { anchors } => aliases_limit(format!(
-                "the file defines more than {} anchors; chanctl stops there",
-                grouped(anchors.saturating_sub(1))
-            )),
-            BudgetBreach::RecordedAnchorEvents { .. }
-            | BudgetBreach::RecordedAnchorBytes { .. } => expansion(
-                "the anchored values of the file are too large to keep for their aliases; \
-                 chanctl stops there"
-                    .to_string(),
-            ),
-            BudgetBreach::MergeKeys { merge_keys } => expansion(format!(
-                "the file uses more than {} merge keys (`<<`); chanctl stops there",
-                grouped(merge_keys.saturating_sub(1))
-            )),
-            other => (
-                format!("the file exceeds a parser limit ({other:?}); chanctl stops there"),
-                "the limit is reached here".to_string(),
-                "no channels file comes near this limit: check that this is the file you meant"
-                    .to_string(),
-            ),
-        },
-        YamlError::AliasReplayLimitExceeded { .. }
-        | YamlError::AliasExpansionLimitExceeded { .. }
-        | YamlError::AliasReplayCounterOverflow { .. } => expansion(format!(
+            "the limit is reached here".to_string(),
+            "a value used through an alias counts each time it is used: check for a huge \
+             value, or one repeated through many aliases"
+                .to_string(),
+        ),
+        Limit::AliasItems => expansion(format!(
             "aliases expand to more than {} YAML items; chanctl stops there",
             grouped(MAX_ALIAS_ITEMS)
         )),
-        YamlError::AliasReplayStackDepthExceeded { .. } => expansion(format!(
+        Limit::AliasNesting => expansion(format!(
             "aliases nest more than {MAX_ALIAS_NESTING} levels deep (an alias in an anchored \
              value used through an alias, and so on); chanctl stops there"
         )),
-        _ if message.contains("recursion limit exceeded") => nesting(),
-        _ => return None,
     };
-    Some(SyntaxError {
+    SyntaxError {
         message,
         // The alias whose expansion reached the limit, when it is one.
         span: alias_at(source, span).unwrap_or(span),
         label,
         help: Some(help),
         related: Vec::new(),
-    })
-}
-
-/// [`limit_error`]'s words for a count of aliases or anchors.
-fn aliases_limit(message: String) -> (String, String, String) {
-    (
-        message,
-        "the limit is reached here".to_string(),
-        "no channels file needs this many: check that this is the file you meant".to_string(),
-    )
+    }
 }

@@ -2,21 +2,21 @@
 //!
 //! Validation needs two things a plain deserializer does not give: the byte span of every
 //! value (to underline it in a diagnostic) and every repeated mapping key (to report them all
-//! at once instead of stopping at the first). This module parses once with serde-saphyr into
-//! such a tree; everything downstream works on the tree or on the JSON value made from it.
+//! at once instead of stopping at the first). This module builds such a tree in one pass
+//! from the events of granit-parser (see [`build`]); everything downstream works on the tree
+//! or on the JSON value made from it.
 
+mod build;
 mod limits;
+mod resolve;
 mod scan;
 mod syntax;
 #[cfg(test)]
 mod tests;
 
+use build::Stop;
 use limits::limit_error;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::budget::Budget;
-use serde_saphyr::{DuplicateKeyPolicy, Location, Options, Spanned};
-use std::fmt;
-use syntax::{alias_use, explain, first_line};
+use syntax::explain;
 
 pub use crate::diagnostic::Span;
 
@@ -90,107 +90,57 @@ pub const MAX_ALIAS_NESTING: usize = 16;
 /// again (the input itself is at most 16 MiB).
 pub const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;
 
-/// The parser's options: duplicate keys kept (to report them all), tags refused (a channels
-/// file has no use for them, and an ignored `!env NAME` would silently be the text `NAME`),
-/// and the limits above, so that no input makes the parser work or allocate without bound.
-fn options() -> Options {
-    let mut budget = Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    budget.flow_nesting_limit = MAX_DEPTH;
-    budget.max_nodes = MAX_NODES;
-    budget.max_events = MAX_EVENTS;
-    budget.max_total_scalar_bytes = MAX_TEXT_BYTES;
-    // The alias/anchor ratio heuristic refuses a file that merges one `&defaults` anchor into
-    // a hundred channels; the hard limits on alias expansion bound the cost instead.
-    budget.enforce_alias_anchor_ratio = false;
-    let mut options = Options::default();
-    options.budget = Some(budget);
-    options.alias_limits.max_total_replayed_events = MAX_ALIAS_ITEMS;
-    options.alias_limits.max_replay_stack_depth = MAX_ALIAS_NESTING;
-    options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
-    options.reject_unsupported_tags = true;
-    // YAML 1.2: only `true` and `false` are booleans; `yes`, `on`, `no` and `off` are text
-    // (and, where a boolean is expected, a diagnostic that names the fix).
-    options.strict_booleans = true;
-    // Comments are checked but not kept: nothing reads them, and kept they would count.
-    options.emit_comments = false;
-    options
-}
-
 /// Parse `source` into a node tree. Duplicate keys are kept; anchors, aliases and `<<` merges
-/// are resolved by the parser, within the limits above.
+/// are resolved, within the limits above. Tags are refused (a channels file has no use for
+/// them, and an ignored `!env NAME` would silently be the text `NAME`), but for the core
+/// schema's own; only `true` and `false` are booleans (YAML 1.2).
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
-    let parsed: Result<Spanned<Value>, _> = serde_saphyr::from_str_with_options(source, options());
-    match parsed {
-        Ok(spanned) => {
-            let mut root = node(spanned);
-            fix_collection_spans(&mut root, source);
-            Ok(root)
+    build::build(source).map_err(|stop| match stop {
+        Stop::Scan(err) => {
+            let mark = err.marker();
+            let span = match mark.byte_offset() {
+                Some(b) => one_char_at(source, b),
+                None => match source.char_indices().nth(mark.index()) {
+                    Some((b, _)) => one_char_at(source, b),
+                    None => span_at_line_col(source, mark.line(), mark.col() + 1),
+                },
+            };
+            let message = match err.kind() {
+                granit_parser::ErrorKind::UnknownAnchor => {
+                    "alias references unknown anchor".to_string()
+                }
+                _ if err.info().contains("recursion limit") => {
+                    return limit_error(source, build::Limit::Depth, span);
+                }
+                _ => first_line(&err.info()),
+            };
+            explain(source, &message, span)
         }
-        Err(err) => {
-            let span = err
-                .location()
-                .map(|loc| location_span(source, loc))
-                .unwrap_or_default();
-            let message = first_line(&err.to_string());
-            let mut e = limit_error(source, &err, &message, span)
-                .unwrap_or_else(|| explain(source, &message, span));
+        Stop::Limit(limit, at) => limit_error(source, limit, one_char_at(source, at.offset)),
+        Stop::Message { message, at, used } => {
+            let mut e = explain(source, &message, one_char_at(source, at.offset));
             // An error in an anchored value used through an alias: show the alias too.
-            if let Some(used) = alias_use(&err).map(|loc| location_span(source, loc))
+            if let Some(used) = used
                 && used != e.span
-                && used != span
                 && !e.related.iter().any(|(s, _)| *s == used)
             {
                 e.related
                     .push((used, "used here, through an alias".to_string()));
             }
-            Err(e)
+            e
         }
-    }
+    })
 }
 
-/// The span of a parser location.
-fn location_span(source: &str, loc: Location) -> Span {
-    match loc.span().byte_offset() {
-        Some(b) => one_char_at(source, b as usize),
-        // Errors carry a character offset (a byte order mark counts as one) and a line and
-        // column (where it does not): the offset is the reliable one.
-        None => match source.char_indices().nth(loc.span().offset() as usize) {
-            Some((b, _)) => one_char_at(source, b),
-            None => span_at_line_col(source, loc.line() as usize, loc.column() as usize),
-        },
-    }
-}
-
-/// Block collections come from the parser with an empty span at their start. Give them the
-/// span of their first entry (a mapping's first key; a list's first item, from its `-` when
-/// on one line) so that a message about the whole collection underlines something.
-fn fix_collection_spans(node: &mut Node, source: &str) {
-    let first = match &mut node.value {
-        Value::Map(entries) => {
-            for (k, v) in entries.iter_mut() {
-                fix_collection_spans(k, source);
-                fix_collection_spans(v, source);
-            }
-            entries.first().map(|(k, _)| (k.span, k.defined, false))
-        }
-        Value::Seq(items) => {
-            for item in items.iter_mut() {
-                fix_collection_spans(item, source);
-            }
-            items.first().map(|i| (i.span, i.defined, true))
-        }
-        _ => None,
-    };
-    if let Some((span, defined, from_start)) = first {
-        node.span = widen(node.span, span, from_start, source);
-        node.defined = widen(node.defined, defined, from_start, source);
-    }
+/// The parser's message without its position (we render that ourselves).
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or("invalid YAML").trim();
+    line.trim_end_matches(':').to_string()
 }
 
 /// `own` if it is not empty, else `first` (from `own`'s start when `from_start` and both are on
 /// one line).
-fn widen(own: Span, first: Span, from_start: bool, source: &str) -> Span {
+pub(super) fn widen(own: Span, first: Span, from_start: bool, source: &str) -> Span {
     if own.len != 0 || first.offset < own.offset {
         return own;
     }
@@ -240,84 +190,4 @@ fn one_char_at(source: &str, offset: usize) -> Span {
         .filter(|c| *c != '\n' && *c != '\r')
         .map_or(0, char::len_utf8);
     Span { offset, len }
-}
-
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Int(v.into()))
-    }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
-        Ok(Value::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Int(v.into()))
-    }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
-        Ok(i128::try_from(v).map_or_else(|_| Value::Str(v.to_string()), Value::Int))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Float(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(v.to_string()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(v))
-    }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
-        Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Value>>()? {
-            items.push(item);
-        }
-        Ok(Value::Seq(items.into_iter().map(node).collect()))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((k, v)) = map.next_entry::<Spanned<Value>, Spanned<Value>>()? {
-            entries.push((node(k), node(v)));
-        }
-        Ok(Value::Map(entries))
-    }
-}
-
-/// Input is always a string, so serde-saphyr knows byte offsets; where an alias is used, the
-/// span is the alias (the place the user wrote), not the anchor.
-fn node(spanned: Spanned<Value>) -> Node {
-    let span = |s: serde_saphyr::Span| Span {
-        offset: s.byte_offset().unwrap_or(0) as usize,
-        len: s.byte_len().unwrap_or(0) as usize,
-    };
-    Node {
-        value: spanned.value,
-        span: span(spanned.referenced.span()),
-        defined: span(spanned.defined.span()),
-    }
 }

@@ -10,21 +10,6 @@ use super::scan::{
     tag_before, unclosed_flow_bracket, unprintable_from,
 };
 use super::{Span, SyntaxError, one_char_at};
-use serde_saphyr::{Error as YamlError, Location};
-
-/// Where the anchored value an error is in was used, when it was reached through an alias.
-pub(super) fn alias_use(mut err: &YamlError) -> Option<Location> {
-    loop {
-        match err {
-            YamlError::WithSnippet { error, .. } => err = error,
-            YamlError::AliasError { locations, .. } => {
-                let used = locations.reference_location;
-                return (used != locations.defined_location && used.line() > 0).then_some(used);
-            }
-            _ => return None,
-        }
-    }
-}
 
 /// Turn the parser's message into one a person can act on: name the real culprit (the
 /// unclosed bracket, the tab, the second document) and say how to fix it.
@@ -363,19 +348,4 @@ pub(super) fn explain(source: &str, message: &str, span: Span) -> SyntaxError {
         );
     }
     plain("here", None)
-}
-
-/// serde-saphyr prefixes its own location and may append a snippet; we render those ourselves.
-/// Hints about serde-saphyr's API (`use from_str_multiple`) mean nothing to a user: dropped.
-pub(super) fn first_line(message: &str) -> String {
-    let mut line = message.lines().next().unwrap_or("invalid YAML").trim();
-    line = line.strip_prefix("error: ").unwrap_or(line);
-    if line.starts_with("line ")
-        && let Some((_, rest)) = line.split_once(": ")
-    {
-        line = rest;
-    }
-    line = line.split(" at line ").next().unwrap_or(line);
-    line = line.split("; use from_str").next().unwrap_or(line);
-    line.trim_end_matches(':').to_string()
 }

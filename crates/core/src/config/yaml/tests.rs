@@ -329,3 +329,39 @@ fn helpers_find_tags_escapes_and_groups() {
     );
     assert_eq!(leading_tab("a: \tb\n", 4), None);
 }
+
+#[test]
+fn scalars_resolve_by_yaml_1_2_core_schema() {
+    let src = "a: yes\nb: True\nc: ~\nd: 0x1F\ne: 1_000\nf: 1.5\ng: '12'\nh: 012\ni: 0X1F\nj:\n";
+    let root = parse(src).unwrap();
+    let values: Vec<&Value> = entries(&root).iter().map(|(_, v)| &v.value).collect();
+    assert_eq!(
+        values,
+        [
+            &Value::Str("yes".into()),
+            &Value::Bool(true),
+            &Value::Null,
+            &Value::Int(31),
+            &Value::Int(1000),
+            &Value::Float(1.5),
+            &Value::Str("12".into()),
+            &Value::Float(12.0),
+            &Value::Str("0X1F".into()),
+            &Value::Null,
+        ]
+    );
+}
+
+#[test]
+fn merged_keys_come_after_the_mappings_own_and_the_first_merge_wins() {
+    let src = "a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nc:\n  <<: [*a, *b]\n  x: 0\n  x: 5\n";
+    let root = parse(src).unwrap();
+    let c = &entries(&root)[2].1;
+    let keys: Vec<String> = entries(c)
+        .iter()
+        .map(|(k, v)| format!("{}={}", text(src, k.defined), text(src, v.defined)))
+        .collect();
+    assert_eq!(keys, ["x=0", "x=5", "y=2", "z=4"], "own repeats kept");
+    let (y_key, _) = &entries(c)[2];
+    assert_eq!(text(src, y_key.span), "*a", "used where it is merged");
+}
