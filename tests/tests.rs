@@ -11,6 +11,7 @@ mod environments;
 mod fault_matrix;
 mod invalid_fixtures;
 mod lock_cli;
+mod packaging;
 mod plan_props;
 mod plan_scenarios;
 mod safety;

@@ -1,11 +1,14 @@
 //! The JSON Schema of channels.yaml: generated from the Rust types, committed at
-//! schemas/channels.schema.json, and used (the committed copy) to validate every file.
+//! crates/core/schemas/channels.schema.json (inside this crate, so that it is packaged with
+//! it), and used (the committed copy) to validate every file. The repository's
+//! schemas/channels.schema.json is the copy editors read; a test in the chanctl crate checks
+//! that the two are equal.
 
 use super::file::ChannelsFile;
 use std::sync::OnceLock;
 
 /// The committed schema, as shipped in the binary.
-pub const COMMITTED: &str = include_str!("../../../../schemas/channels.schema.json");
+pub const COMMITTED: &str = include_str!("../../schemas/channels.schema.json");
 
 /// The schema generated from the current Rust types, pretty-printed with a final newline.
 pub fn generate() -> String {
@@ -25,24 +28,33 @@ pub fn validator() -> &'static jsonschema::Validator {
     })
 }
 
+/// Write a regenerated schema to crates/core/schemas/NAME and to the repository's
+/// schemas/NAME (when this crate sits in the repository). For the tests that regenerate them.
+#[cfg(test)]
+pub(crate) fn write_committed(name: &str, text: &str) {
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::write(crate_dir.join("schemas").join(name), text).expect("the schema is writable");
+    let published = crate_dir.join("../../schemas");
+    if published.is_dir() {
+        std::fs::write(published.join(name), text).expect("the published schema is writable");
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    /// `CHANCTL_UPDATE_SCHEMA=1 cargo test committed_schema` rewrites the committed file.
+    /// `CHANCTL_UPDATE_SCHEMA=1 cargo test committed_schema` rewrites the committed file
+    /// and its published copy.
     /// (`chanctl schema` prints the committed copy, so it cannot regenerate it.)
     #[test]
     fn committed_schema_matches_the_types() {
         let generated = super::generate();
         if std::env::var_os("CHANCTL_UPDATE_SCHEMA").is_some() {
-            let path = concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../schemas/channels.schema.json"
-            );
-            std::fs::write(path, &generated).expect("the schema file is writable");
+            crate::config::schema::write_committed("channels.schema.json", &generated);
             return;
         }
         assert!(
             generated == super::COMMITTED,
-            "schemas/channels.schema.json is out of date: run \
+            "crates/core/schemas/channels.schema.json is out of date: run \
              `CHANCTL_UPDATE_SCHEMA=1 cargo test committed_schema` and review the diff"
         );
     }

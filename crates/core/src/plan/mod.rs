@@ -391,7 +391,7 @@ pub(crate) fn plan_from_nothing(desired: &crate::config::Desired) -> Plan {
 }
 
 /// The JSON Schema of the plan value (`--format json`, `plan --out`), committed at
-/// schemas/plan.schema.json.
+/// crates/core/schemas/plan.schema.json (published as schemas/plan.schema.json).
 pub fn schema() -> String {
     let schema = schemars::schema_for!(Plan);
     let mut schema = serde_json::to_value(&schema).unwrap_or_default();
@@ -403,25 +403,18 @@ pub fn schema() -> String {
 
 #[cfg(test)]
 mod schema_tests {
-    const COMMITTED: &str = include_str!("../../../../schemas/plan.schema.json");
+    const COMMITTED: &str = include_str!("../../schemas/plan.schema.json");
 
     #[test]
     fn committed_plan_schema_matches_the_types() {
         let generated = super::schema();
         if std::env::var_os("CHANCTL_UPDATE_SCHEMA").is_some() {
-            std::fs::write(
-                concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/../../schemas/plan.schema.json"
-                ),
-                &generated,
-            )
-            .unwrap();
+            crate::config::schema::write_committed("plan.schema.json", &generated);
             return;
         }
         assert!(
             generated == COMMITTED,
-            "schemas/plan.schema.json is out of date: run `CHANCTL_UPDATE_SCHEMA=1 cargo test committed_plan_schema`"
+            "crates/core/schemas/plan.schema.json is out of date: run `CHANCTL_UPDATE_SCHEMA=1 cargo test committed_plan_schema`"
         );
     }
 
