@@ -129,7 +129,11 @@ fn an_install_builds_no_emulator_nor_http_server() {
 #[test]
 fn the_published_schemas_are_the_ones_compiled_in() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for name in ["channels.schema.json", "plan.schema.json"] {
+    for name in [
+        "channels.schema.json",
+        "plan.schema.json",
+        "diagnostics.schema.json",
+    ] {
         let read = |p: &Path| {
             std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
         };

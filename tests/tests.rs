@@ -17,4 +17,5 @@ mod plan_scenarios;
 mod safety;
 mod saved_plan;
 mod sensitive;
+mod validate_formats;
 mod workflow_example;

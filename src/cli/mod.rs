@@ -12,7 +12,7 @@ mod plan;
 mod schema;
 mod validate;
 
-use crate::diagnostic::terminal;
+use crate::diagnostic::{Report, github, json, sarif, terminal};
 use crate::ops::{self, Note};
 use crate::printer::Printer;
 use clap::{Parser, Subcommand};
@@ -51,6 +51,13 @@ pub enum Error {
     /// The person at the terminal did not answer `yes`.
     #[error("Apply cancelled; nothing was changed.")]
     Cancelled,
+    /// `validate --format json|github|sarif` found problems: they are the output.
+    #[error("{} {} in {}", report.diagnostics.len(), crate::render::plural(report.diagnostics.len(), "problem", "problems"), report.file_name)]
+    Diagnostics {
+        report: Box<Report>,
+        format: validate::Format,
+        environment: Option<String>,
+    },
 }
 
 /// What a command returns: its exit status, or why it failed.
@@ -151,6 +158,31 @@ pub fn report(error: &Error, printer: &Printer) -> Exit {
             printer.err(&error.to_string());
             Exit::Error
         }
+        Error::Diagnostics {
+            report,
+            format,
+            environment,
+        } => {
+            printer.out(&match format {
+                validate::Format::Json => {
+                    json::render(&json::invalid(report, environment.as_deref()))
+                }
+                validate::Format::Github => github::render(report),
+                validate::Format::Sarif => sarif::render(report, sarif_tool()),
+                validate::Format::Text => terminal::render((**report).clone(), false),
+            });
+            printer.error(&error.to_string());
+            Exit::Error
+        }
+    }
+}
+
+/// chanctl as a SARIF log names it.
+pub fn sarif_tool() -> sarif::Tool<'static> {
+    sarif::Tool {
+        name: "chanctl",
+        version: env!("CARGO_PKG_VERSION"),
+        information_uri: env!("CARGO_PKG_REPOSITORY"),
     }
 }
 

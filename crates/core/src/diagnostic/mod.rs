@@ -1,8 +1,14 @@
 //! Diagnostics about an input file: what is wrong, where (a byte span in the source), and
 //! what to do about it. Rendered with miette as `FILE:LINE:COL` plus the underlined snippet.
 //!
-//! The pure core produces [`Diagnostic`] values; [`terminal`] renders them for a terminal.
+//! The pure core produces [`Diagnostic`] values; each output format renders them in a module
+//! of its own: [`terminal`] for a person, [`json`] for programs, [`github`] for GitHub
+//! Actions annotations and [`sarif`] for code scanning. [`codes`] registers every code.
 
+pub mod codes;
+pub mod github;
+pub mod json;
+pub mod sarif;
 pub mod terminal;
 
 use miette::{
@@ -71,6 +77,35 @@ impl Diagnostic {
     /// Where the primary label starts, for sorting.
     pub fn offset(&self) -> usize {
         self.labels.first().map_or(0, |l| l.span.offset)
+    }
+
+    /// The primary label's span (empty at the start of the file when there is none).
+    pub fn span(&self) -> Span {
+        self.labels.first().map_or(Span::default(), |l| l.span)
+    }
+}
+
+/// Where a span starts and ends as editors count: 1-based lines and columns in characters,
+/// the end being the position just after the span's last character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Region {
+    /// The region of `span` in `source` (clamped to the source).
+    pub fn of(source: &str, span: Span) -> Region {
+        let (line, column) = line_col(source, span.offset);
+        let (end_line, end_column) = line_col(source, span.offset.saturating_add(span.len));
+        Region {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
     }
 }
 

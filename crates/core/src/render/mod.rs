@@ -22,6 +22,29 @@ pub fn write_json(plan: &Plan, mut w: impl std::io::Write) -> std::io::Result<()
     w.write_all(b"\n")
 }
 
+/// `FILE is valid: N channels, quota Q.`, with the environment checked, or the ones the
+/// file defines when none was: what `chanctl validate` says of a valid file.
+pub fn validated(file: &str, desired: &crate::config::Desired) -> String {
+    let n = desired.channels.len();
+    let what = match &desired.environment {
+        Some(env) => format!("is valid for environment {env}"),
+        None => "is valid".to_string(),
+    };
+    let environments = if desired.environment.is_none() && !desired.environments.is_empty() {
+        format!(
+            "; environments: {} (check each with --env)",
+            desired.environments.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{file} {what}: {n} {}, quota {}{environments}.\n",
+        plural(n, "channel", "channels"),
+        desired.quota
+    )
+}
+
 /// The form of a word that agrees with the count `n`: `one` for exactly 1, else `many`.
 /// Every count shown to a person goes through here (`1 wave`, `2 waves`, `1 channel differs`).
 pub fn plural<'a, N: PartialEq + From<u8>>(n: N, one: &'a str, many: &'a str) -> &'a str {

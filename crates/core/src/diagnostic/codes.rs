@@ -1,0 +1,405 @@
+//! Every diagnostic code chanctl emits, in one place: its severity, a one-line summary and
+//! the long explanation that `chanctl explain CODE` prints and the SARIF output carries as
+//! the rule's help. A test in the chanctl crate checks that every code written in the
+//! sources is here, and that a fixture in fixtures/invalid produces it.
+
+use crate::config::fuzzy;
+
+/// How serious a diagnostic is. Every code chanctl has today is an error (the file is not
+/// loaded); warnings are for later codes that let the file load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One diagnostic code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    /// `chanctl::AREA::NAME`.
+    pub code: &'static str,
+    pub severity: Severity,
+    /// One line: what the problem is.
+    pub summary: &'static str,
+    /// Paragraphs: why it is a problem and how to fix it.
+    pub explanation: &'static str,
+    /// Why no file in fixtures/invalid produces it, for the codes `chanctl validate` cannot
+    /// reach on a file alone; `None` for the others (their fixture is checked).
+    pub no_fixture: Option<&'static str>,
+}
+
+const fn error(code: &'static str, summary: &'static str, explanation: &'static str) -> Code {
+    Code {
+        code,
+        severity: Severity::Error,
+        summary,
+        explanation,
+        no_fixture: None,
+    }
+}
+
+const fn unreachable_by_fixture(code: Code, why: &'static str) -> Code {
+    Code {
+        no_fixture: Some(why),
+        ..code
+    }
+}
+
+/// Every code, grouped by the stage that finds it (input, YAML, schema, variables,
+/// environments, semantic rules).
+pub const ALL: &[Code] = &[
+    unreachable_by_fixture(
+        error(
+            "chanctl::input::too_large",
+            "the file is larger than chanctl reads",
+            "chanctl reads channels files of at most 16 MiB, so that a mistaken path (a log, a \
+             disk image) cannot exhaust memory. A channels file is a few kilobytes per hundred \
+             channels; split nothing, but check that -f names the channels file.",
+        ),
+        "the command line refuses such a file before parsing it (a read error, not a \
+         diagnostic); tests/invalid_fixtures.rs writes a 20 MB file to check it",
+    ),
+    error(
+        "chanctl::yaml::syntax",
+        "the file is not valid YAML",
+        "The YAML parser stopped here: an unclosed quote or bracket, a tab used for \
+         indentation, a key without a value, a truncated file, or a construct chanctl refuses \
+         for safety (custom tags, more than 32 levels of nesting, aliases that expand too \
+         much). The label says what the parser expected. Fix the first such problem: the \
+         ones after it are often consequences.",
+    ),
+    error(
+        "chanctl::yaml::duplicate_key",
+        "a mapping has the same key twice",
+        "YAML parsers disagree on which of two equal keys wins (most keep the last silently), \
+         so chanctl refuses the file instead of guessing. The second label shows the first \
+         use. Remove one of them, or merge their values.",
+    ),
+    error(
+        "chanctl::yaml::complex_key",
+        "a mapping key is a list or a mapping",
+        "Every key in a channels file is a plain word (`name`, `type`, a channel's name under \
+         `environments`). A `? ` complex key or a flow collection used as a key cannot name \
+         anything chanctl reads. Write the key as a plain scalar.",
+    ),
+    error(
+        "chanctl::schema::root",
+        "the file is not a mapping with `version` and `channels`",
+        "A channels file is a YAML mapping that starts with `version: 1` and has a \
+         `channels:` list. The file is empty, holds only comments, or its top level is a \
+         list or a scalar. `chanctl init` writes a commented starter file.",
+    ),
+    error(
+        "chanctl::schema::version",
+        "the file's `version` is not one this chanctl reads",
+        "`version` says which format the file is written in; this chanctl reads version 1. \
+         A file written for a newer chanctl needs that chanctl; otherwise write `version: 1`.",
+    ),
+    error(
+        "chanctl::schema::type",
+        "a value has the wrong type",
+        "The schema wants another kind of value here: a string, a number, a list or a \
+         mapping. A common cause is an unquoted id: `page_id: 102938475610` is a number in \
+         YAML, and ids are strings, so quote it (`\"102938475610\"`). Likewise `yes`, `no`, \
+         `on` and `null` are not strings unless quoted.",
+    ),
+    error(
+        "chanctl::schema::missing_key",
+        "a required key is missing",
+        "Each channel needs `name` and `type`, a binding needs every key of its type (see the \
+         table in the README), and the file needs `version` and `channels`. The help names \
+         the missing key and what it holds.",
+    ),
+    error(
+        "chanctl::schema::unknown_key",
+        "a key the schema does not know",
+        "Unknown keys are errors everywhere, so that a misspelt key (`descripton`) is never \
+         silently ignored. The help suggests the nearest known key and lists the keys \
+         allowed here.",
+    ),
+    error(
+        "chanctl::schema::channel",
+        "a channel is not a mapping, or matches no channel type",
+        "Each item of `channels:` is a mapping with at least `name` and `type`. A bare \
+         string, a null (`- `) or a list there is not a channel.",
+    ),
+    error(
+        "chanctl::schema::channel_type",
+        "the channel's `type` is empty or not a channel type",
+        "`type` is one of whatsapp, viber, messenger, instagram, sms and email, in lower \
+         case. The help suggests the nearest type when the value looks like a typo.",
+    ),
+    error(
+        "chanctl::schema::binding_type",
+        "the binding's keys belong to another channel type",
+        "A binding takes the keys of its channel's type (a whatsapp channel takes `waba_id` \
+         and `phone_number`, a messenger channel `page_id`, ...). Keys of another type's \
+         binding usually mean the `type` or the binding was copied from another channel.",
+    ),
+    error(
+        "chanctl::schema::sms_binding",
+        "an sms channel has a binding",
+        "SMS channels are not bound to any external account in CAMS, so an sms channel \
+         takes no `binding`. Remove it.",
+    ),
+    error(
+        "chanctl::schema::too_long",
+        "a string is longer than CAMS allows",
+        "CAMS limits channel names to 50 characters and descriptions to 150. chanctl counts \
+         characters as Unicode scalar values, as the service does: an emoji counts once, \
+         whatever its size in bytes.",
+    ),
+    error(
+        "chanctl::schema::empty",
+        "a string that must not be empty is empty",
+        "A channel's name, and every binding value, must hold at least one character.",
+    ),
+    error(
+        "chanctl::schema::range",
+        "a number is out of its range",
+        "`account.quota` is between 1 and 1,000,000, `safety.max_change_percent` between 0 \
+         and 100, and `safety.min_managed` between 0 and 1,000,000. The message gives the \
+         bound that was crossed.",
+    ),
+    error(
+        "chanctl::schema::format",
+        "a value does not have the form its key needs",
+        "Ids (`waba_id`, `page_id`, `instagram_account_id`) are digits, `phone_number` is \
+         E.164 (`+` then the country code and number, no spaces), `dm_account` is an \
+         address, and names have no line breaks or control characters. The help shows the \
+         expected form.",
+    ),
+    unreachable_by_fixture(
+        error(
+            "chanctl::schema::invalid",
+            "the file breaks a schema rule chanctl has no wording for",
+            "A JSON Schema rule failed that chanctl does not describe in its own words; the \
+             message is the validator's. Please report it, with the file, so that it gets a \
+             clearer message.",
+        ),
+        "a fallback for schema errors without a wording of their own; every rule of the \
+         committed schema has one today",
+    ),
+    unreachable_by_fixture(
+        error(
+            "chanctl::schema::typing",
+            "the file passes the schema but does not fit chanctl's model",
+            "The schema and chanctl's types are generated from the same definitions, so a \
+             file that passes one fits the other. This diagnostic means they disagree: \
+             please report it, with the file.",
+        ),
+        "the schema is generated from the types, so a file cannot pass one and fail the other",
+    ),
+    error(
+        "chanctl::vars::missing",
+        "a `${VAR}` reference names a variable that is not set",
+        "String values may take `${VAR}` from the environment chanctl runs in (binding \
+         values that do are sensitive: never shown nor saved). The variable is not set. Set \
+         it, or write a literal `${` as `$${`. `validate` without --env needs the variables \
+         of the file as written; with --env NAME those of NAME's overrides.",
+    ),
+    error(
+        "chanctl::vars::bad_name",
+        "`${...}` holds something that is not a variable name",
+        "A variable name is letters, digits and `_`, not starting with a digit. To write a \
+         literal `${`, double the dollar: `$${`.",
+    ),
+    error(
+        "chanctl::vars::unterminated",
+        "`${` without a closing `}`",
+        "A reference is `${NAME}`. To write a literal `${`, double the dollar: `$${`.",
+    ),
+    error(
+        "chanctl::env::name",
+        "an environment's name cannot be used",
+        "Environment names become part of the sandbox file's name (.chanctl/sandbox-NAME.json) \
+         and of lock files, so they are letters, digits, `-`, `_` and `.`, starting with a \
+         letter or digit, at most 64 characters.",
+    ),
+    error(
+        "chanctl::env::unknown",
+        "--env names an environment the file does not define",
+        "`--env NAME` (or CHANCTL_ENV) chooses one of the file's `environments:`. The file \
+         does not define that one; the message lists those it does. Add it under \
+         `environments:` (it may be empty: `prod: {}`) or choose another.",
+    ),
+    error(
+        "chanctl::env::unknown_channel",
+        "an environment overrides a channel the file does not declare",
+        "Overrides under `environments.NAME.channels` are keyed by the channel's name as \
+         declared under `channels:` (before any override renames it). The key names no \
+         channel: it is misspelt, or the channel was renamed or removed.",
+    ),
+    error(
+        "chanctl::semantic::duplicate_name",
+        "two channels have the same name",
+        "A channel's name is how chanctl finds it in the account, so names are unique. \
+         To rename a channel, change its name and list the old one under `previously`.",
+    ),
+    error(
+        "chanctl::semantic::resource_claimed_twice",
+        "one external resource is bound to two channels",
+        "A phone number, a Viber business account, a Facebook Page (for Messenger, and \
+         for Instagram), an Instagram account or a DirectMail account can be bound to one \
+         channel at a time in CAMS. Two channels of the file claim the same one; the second \
+         label shows the first.",
+    ),
+    error(
+        "chanctl::semantic::previously_is_current",
+        "an old name in `previously` is also a current name",
+        "`previously` lists a channel's old names, so that renaming it is an update rather \
+         than a delete and a create. A name there that another channel still has would \
+         make the two the same channel.",
+    ),
+    error(
+        "chanctl::semantic::previously_twice",
+        "two channels claim the same old name",
+        "An old name in `previously` says which live channel becomes this one; two channels \
+         cannot both become it. Keep it under one of them.",
+    ),
+    error(
+        "chanctl::semantic::over_quota",
+        "more channels than the account's quota",
+        "CAMS limits how many channels an account holds, all types together (100 unless \
+         raised). The file declares more than `account.quota`; the message says by how \
+         many. Remove channels, or raise the quota with Alibaba Cloud and set \
+         `account.quota`.",
+    ),
+];
+
+/// The code `code` (`chanctl::schema::type`), or its short form without `chanctl::`.
+pub fn lookup(code: &str) -> Option<&'static Code> {
+    let code = code.trim();
+    ALL.iter()
+        .find(|c| c.code == code || c.code.strip_prefix("chanctl::") == Some(code))
+}
+
+/// The severity of `code`: an error for a code that is not registered.
+pub fn severity(code: &str) -> Severity {
+    lookup(code).map_or(Severity::Error, |c| c.severity)
+}
+
+/// The long help of `code`, as `chanctl explain` prints it; or, for a code that does not
+/// exist, why not with the nearest codes.
+pub fn explain(code: &str) -> Result<String, String> {
+    let Some(c) = lookup(code) else {
+        return Err(unknown(code));
+    };
+    let mut out = format!("{} ({})\n\n{}\n\n", c.code, c.severity.as_str(), c.summary);
+    out.push_str(&wrap(c.explanation, 90));
+    Ok(out)
+}
+
+fn unknown(code: &str) -> String {
+    let short = |c: &Code| c.code.strip_prefix("chanctl::").unwrap_or(c.code);
+    let wanted = code.trim().strip_prefix("chanctl::").unwrap_or(code.trim());
+    let mut near: Vec<(usize, &str)> = ALL
+        .iter()
+        .filter(|c| {
+            fuzzy::similar(short(c), wanted)
+                || short(c).rsplit("::").next() == wanted.rsplit("::").next()
+        })
+        .map(|c| (fuzzy::edit_distance(short(c), wanted), c.code))
+        .collect();
+    near.sort();
+    let mut message = format!("`{code}` is not a chanctl diagnostic code");
+    if near.is_empty() {
+        message.push_str("; the codes are:");
+        for c in ALL {
+            message.push_str(&format!("\n  {}", c.code));
+        }
+    } else {
+        message.push_str("; did you mean ");
+        let names: Vec<String> = near.iter().take(3).map(|(_, c)| format!("`{c}`")).collect();
+        message.push_str(&names.join(" or "));
+        message.push('?');
+    }
+    message
+}
+
+/// `text` broken into lines of at most `width` characters (a word longer than that stands
+/// alone), ending with a newline.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in ALL {
+            assert!(seen.insert(c.code), "{} twice", c.code);
+            let parts: Vec<&str> = c.code.split("::").collect();
+            assert!(
+                parts.len() == 3
+                    && parts[0] == "chanctl"
+                    && parts[1..].iter().all(|p| !p.is_empty()
+                        && p.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')),
+                "{}",
+                c.code
+            );
+            assert!(
+                !c.summary.is_empty() && c.explanation.len() > 40,
+                "{}",
+                c.code
+            );
+        }
+    }
+
+    #[test]
+    fn explain_takes_the_full_or_the_short_code() {
+        let full = explain("chanctl::schema::type").unwrap();
+        assert_eq!(explain("schema::type").unwrap(), full);
+        assert!(
+            full.starts_with("chanctl::schema::type (error)\n\na value has the wrong type\n\n")
+        );
+        assert!(full.contains("quote it"), "{full}");
+        assert!(full.lines().all(|l| l.chars().count() <= 90), "{full}");
+    }
+
+    #[test]
+    fn an_unknown_code_suggests_the_nearest() {
+        let e = explain("schema::typo").unwrap_err();
+        assert!(e.contains("did you mean `chanctl::schema::type`"), "{e}");
+        let e = explain("chanctl::yaml::duplicate").unwrap_err();
+        assert!(e.contains("`chanctl::yaml::duplicate_key`"), "{e}");
+        let e = explain("nothing-like-it").unwrap_err();
+        assert!(
+            e.contains("the codes are:\n  chanctl::input::too_large"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unregistered_codes_are_errors() {
+        assert_eq!(severity("chanctl::yaml::syntax"), Severity::Error);
+        assert_eq!(severity("made::up"), Severity::Error);
+    }
+}
