@@ -17,5 +17,6 @@ mod plan_scenarios;
 mod safety;
 mod saved_plan;
 mod sensitive;
+mod show_plan;
 mod validate_formats;
 mod workflow_example;

@@ -10,6 +10,7 @@ mod init;
 mod lock;
 mod plan;
 mod schema;
+mod show;
 mod validate;
 
 use crate::diagnostic::{Report, github, json, sarif, terminal};
@@ -83,6 +84,8 @@ pub enum Command {
     Plan(plan::Args),
     /// Change the account to match the file.
     Apply(apply::Args),
+    /// Show a plan saved with `plan --out`, without touching the account.
+    Show(show::Args),
     /// Print the JSON Schema of channels.yaml.
     Schema,
     /// Write the live account as a channels file.
@@ -116,6 +119,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::exec(&args, &ctx, &printer),
         Command::Plan(args) => plan::exec(&args, &ctx, &printer),
         Command::Apply(args) => apply::exec(&args, explicit_file, &ctx, &printer),
+        Command::Show(args) => show::exec(&args, &printer),
         Command::Schema => schema::exec(&printer),
         Command::Export(args) => export::exec(&args, &ctx, &printer),
         Command::Init(args) => init::exec(&args, &printer),

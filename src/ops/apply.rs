@@ -7,7 +7,7 @@ use super::lock::ApplyLock;
 use super::{Account, Backend, Context, Error};
 use crate::apply::{self, ApplyOptions, ApplyReport, Event};
 use crate::model::LiveState;
-use crate::plan::{FORMAT_VERSION, Plan, Scope, redact, staleness};
+use crate::plan::{Plan, Scope, redact, staleness};
 use crate::provider::Provider;
 use crate::sensitive::Secrets;
 use std::path::{Path, PathBuf};
@@ -76,7 +76,7 @@ pub fn prepare(ctx: &Context, request: &Request<'_>) -> Result<Prepared, Error> 
     let concurrency = request.qps.clamp(8, 64) as usize;
     let (plan, shown, backend) = match &request.saved {
         Some(path) => {
-            let plan = read_saved(path)?;
+            let plan = super::saved::read(path)?;
             let given = account.file.display().to_string();
             if request.file_explicit && given != plan.source.file {
                 return Err(Error::WrongFile {
@@ -188,41 +188,6 @@ impl Prepared {
             not_run: report.not_run.iter().map(|i| step(*i)).collect(),
         })))
     }
-}
-
-fn read_saved(path: &Path) -> Result<Plan, Error> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::NotAPlan(format!("cannot read {}: {e}", path.display())))?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        Error::NotAPlan(format!(
-            "{} is not a plan file (not JSON: {e})",
-            path.display()
-        ))
-    })?;
-    match value.get("format_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(FORMAT_VERSION) => {}
-        Some(v) if v < u64::from(FORMAT_VERSION) => {
-            return Err(Error::NotAPlan(format!(
-                "{} is a plan of format version {v}, made by an older chanctl; this chanctl applies version {FORMAT_VERSION}. Nothing was changed: run `chanctl plan --out {}` again and apply the new plan.",
-                path.display(),
-                path.display()
-            )));
-        }
-        Some(v) => {
-            return Err(Error::NotAPlan(format!(
-                "{} is a plan of format version {v}; this chanctl applies version {FORMAT_VERSION}",
-                path.display()
-            )));
-        }
-        None => {
-            return Err(Error::NotAPlan(format!(
-                "{} is not a plan file (no format_version)",
-                path.display()
-            )));
-        }
-    }
-    serde_json::from_value(value)
-        .map_err(|e| Error::NotAPlan(format!("{} is not a valid plan: {e}", path.display())))
 }
 
 /// Refuse a saved plan made for another environment than the one given now (`--env`, or

@@ -1,7 +1,7 @@
-//! What chanctl does, as a library: load a file, plan, apply (fresh or saved), export, and see
-//! or clear the apply lock. Each operation takes an options value and returns a value or an
-//! [`Error`]; none prints or knows the command line (the `cli` module does both), so the same
-//! operations serve tests, and later other front ends, unchanged.
+//! What chanctl does, as a library: load a file, plan, apply (fresh or saved), read a saved
+//! plan, export, and see or clear the apply lock. Each operation takes an options value and
+//! returns a value or an [`Error`]; none prints or knows the command line (the `cli` module
+//! does both), so the same operations serve tests, and later other front ends, unchanged.
 //!
 //! Progress that a front end may show while an operation runs (a `-v` line, a warning about a
 //! lock taken over) goes through a [`Notes`] callback; secrets met on the way are added to
@@ -13,6 +13,7 @@ pub mod export;
 pub mod load;
 pub mod lock;
 pub mod plan;
+pub mod saved;
 
 use crate::plan::PlanError;
 use crate::provider::ProviderError;
