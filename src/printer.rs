@@ -1,5 +1,6 @@
 //! The one place that writes to the terminal: stdout for results, stderr for progress and
-//! errors, each coloured only when it is a terminal and NO_COLOR is not set. Everything
+//! errors, each coloured as `--color` says; with `auto`, anstream decides per stream (a
+//! terminal, NO_COLOR, CLICOLOR, CLICOLOR_FORCE). Everything
 //! written is scrubbed with the process's [`Scrubber`], to which `ops` adds the sensitive
 //! values of the channels file once it is loaded: a last guard behind the redacted plans (a
 //! provider's error or a -v log line may quote a value).
@@ -21,14 +22,17 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn from_env(verbose: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    /// A printer for this process: `color` is `--color` (`Auto`: anstream's choice for each
+    /// stream, from the environment and whether it is a terminal).
+    pub fn from_env(verbose: bool, color: anstream::ColorChoice) -> Self {
+        color.write_global();
+        let colored = |choice: anstream::ColorChoice| choice != anstream::ColorChoice::Never;
         Printer {
             out_style: Style {
-                color: !no_color && std::io::stdout().is_terminal(),
+                color: colored(anstream::AutoStream::choice(&std::io::stdout())),
             },
             err_style: Style {
-                color: !no_color && std::io::stderr().is_terminal(),
+                color: colored(anstream::AutoStream::choice(&std::io::stderr())),
             },
             verbose,
             secrets: Scrubber::leaked(),

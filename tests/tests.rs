@@ -9,6 +9,7 @@ mod crash_safety;
 mod emulator;
 mod environments;
 mod fault_matrix;
+mod flags_env;
 mod invalid_fixtures;
 mod lock_cli;
 mod packaging;

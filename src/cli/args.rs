@@ -18,6 +18,7 @@ pub struct FileArgs {
     #[arg(
         short = 'f',
         long = "file",
+        env = "CHANCTL_FILE",
         default_value = "channels.yaml",
         value_name = "FILE"
     )]
@@ -62,13 +63,18 @@ pub struct BackendArgs {
     #[arg(long, env = "CHANCTL_ENDPOINT", value_name = "URL", default_value = endpoint::DEFAULT_ENDPOINT)]
     pub endpoint: String,
     /// The aliyun CLI profile to take credentials from (default: the environment, then its current profile).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, env = "CHANCTL_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
     /// Requests per second per CAMS operation (client-side limit).
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    #[arg(long, env = "CHANCTL_QPS", default_value_t = 10, value_name = "N")]
     pub qps: u32,
     /// Seconds to wait for one CAMS response before treating it as lost.
-    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "CHANCTL_TIMEOUT",
+        default_value_t = 10,
+        value_name = "SECS"
+    )]
     pub timeout: u64,
 }
 

@@ -14,7 +14,7 @@ pub struct Args {
     pub output: Option<PathBuf>,
     /// The channels file whose `${VAR}` references to keep (default: channels.yaml, when it
     /// exists); the default sandbox sits beside it.
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    #[arg(short = 'f', long = "file", env = "CHANCTL_FILE", value_name = "FILE")]
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub env: EnvArgs,

@@ -68,12 +68,31 @@ pub type Result<T = Exit> = std::result::Result<T, Error>;
 #[derive(Debug, Parser)]
 #[command(name = "chanctl", version, about, long_about = None)]
 pub struct Cli {
-    /// Print more detail (to stderr).
-    #[arg(short, long, global = true)]
+    /// Print more detail (to stderr): every API call and retry.
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "CHANCTL_LOG",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
     pub verbose: bool,
+
+    /// When to colour output: auto (a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it),
+    /// always or never.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color WHEN`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,12 +127,20 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    // Whether `apply` was given -f explicitly (a saved plan is then checked against it).
-    let explicit_file = matches
-        .subcommand_matches("apply")
-        .and_then(|m| m.value_source("file"))
-        == Some(clap::parser::ValueSource::CommandLine);
-    let printer = Printer::from_env(cli.verbose);
+    // Whether `apply` was given -f (or CHANCTL_FILE) explicitly: a saved plan is then
+    // checked against it.
+    let explicit_file = matches!(
+        matches
+            .subcommand_matches("apply")
+            .and_then(|m| m.value_source("file")),
+        Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable)
+    );
+    let color = match cli.color {
+        Color::Auto => anstream::ColorChoice::Auto,
+        Color::Always => anstream::ColorChoice::AlwaysAnsi,
+        Color::Never => anstream::ColorChoice::Never,
+    };
+    let printer = Printer::from_env(cli.verbose, color);
     let ctx = context(&printer);
     let result = match cli.command {
         Command::Validate(args) => validate::exec(&args, &ctx, &printer),

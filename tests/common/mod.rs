@@ -130,15 +130,28 @@ pub fn steps(plan: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The environment variables that stand in for chanctl's flags: a test leaves them unset
+/// unless it sets one on purpose.
+pub const FLAG_VARIABLES: &[&str] = &[
+    "CHANCTL_SANDBOX",
+    "CHANCTL_ENV",
+    "CHANCTL_BACKEND",
+    "CHANCTL_FILE",
+    "CHANCTL_QPS",
+    "CHANCTL_TIMEOUT",
+    "CHANCTL_PROFILE",
+    "CHANCTL_LOG",
+    "CLICOLOR_FORCE",
+];
+
 /// `chanctl` run in `dir`, without colour and without the environment variables that would
-/// choose another backend, sandbox or environment.
+/// choose another backend, sandbox, environment, file or flag.
 pub fn chanctl(dir: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("chanctl").expect("the chanctl binary");
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CHANCTL_SANDBOX")
-        .env_remove("CHANCTL_ENV")
-        .env_remove("CHANCTL_BACKEND");
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    for name in FLAG_VARIABLES {
+        cmd.env_remove(name);
+    }
     cmd
 }
 
