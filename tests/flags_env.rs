@@ -1,8 +1,8 @@
 //! The flags every command shares, as a pipeline sets them: `--color` against NO_COLOR and
 //! CLICOLOR_FORCE; the environment fallbacks CHANCTL_FILE, CHANCTL_QPS, CHANCTL_TIMEOUT,
-//! CHANCTL_PROFILE and CHANCTL_LOG.
+//! CHANCTL_PROFILE and CHANCTL_LOG; and `--target`/`--exclude` patterns that match nothing.
 
-use crate::common::{chanctl, example, fails};
+use crate::common::{chanctl, example, fails, succeeds};
 use predicates::prelude::*;
 
 fn has_escape(out: &std::process::Output) -> bool {
@@ -122,4 +122,35 @@ fn chanctl_log_turns_on_verbose_output() {
     assert!(said(Some("1")).contains("plan saved to plan.json"));
     assert!(!said(Some("0")).contains("plan saved to"));
     assert!(!said(None).contains("plan saved to"));
+}
+
+#[test]
+fn a_pattern_that_matches_nothing_names_the_nearest_channels() {
+    let tmp = example();
+    fails(
+        tmp.path(),
+        &["plan", "--target", "suport-whatsapp"],
+        1,
+        "--target `suport-whatsapp` matches no channel (nearest: `support-whatsapp`)",
+    );
+    fails(
+        tmp.path(),
+        &["apply", "--auto-approve", "--exclude", "recipts"],
+        1,
+        "--exclude `recipts` matches no channel (nearest: `receipts`)",
+    );
+    // Nothing was applied.
+    succeeds(
+        tmp.path(),
+        &["plan"],
+        "support-whatsapp (whatsapp) will be created",
+    );
+    // A channel only the account has is a name too.
+    succeeds(tmp.path(), &["apply", "--auto-approve"], "Apply complete");
+    std::fs::write(
+        tmp.path().join("channels.yaml"),
+        "version: 1\nchannels: []\n",
+    )
+    .unwrap();
+    succeeds(tmp.path(), &["plan", "--target", "receipts"], "");
 }

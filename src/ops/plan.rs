@@ -58,6 +58,13 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
     let mut options = backend.plan_options(request.prune);
     options.source = loaded.source.clone();
     let live = rt.block_on(backend.read())?;
+    let names = loaded
+        .desired
+        .channels
+        .iter()
+        .flat_map(|c| std::iter::once(&c.name).chain(&c.previously))
+        .chain(live.channels.iter().map(|c| &c.name));
+    plan::check_matches(&request.scope, names.map(String::as_str)).map_err(Error::Usage)?;
     let plan = plan::build(&loaded.desired, &live, &options)?;
     let mut plan = plan::narrow(plan, &request.scope).map_err(Error::Usage)?;
     plan.api_budget = backend.budget(&plan);

@@ -15,7 +15,7 @@ mod stale;
 pub use budget::{ApiBudget, estimate};
 pub use diff::{PlanError, PlanOptions, build};
 pub use safety::{Blocked, Rule};
-pub use scope::{Scope, narrow};
+pub use scope::{Scope, check_matches, narrow};
 pub use stale::{LiveDigest, digests, staleness};
 
 use crate::model::{Binding, ChannelType, SafetyLimits};
