@@ -33,7 +33,8 @@ fn stem(path: &Path) -> String {
         .to_string()
 }
 
-/// Run `chanctl validate -f fixtures/<dir>/<file>` from the crate root.
+/// Run `chanctl validate -f fixtures/<dir>/<file>` from the crate root, with the flags its
+/// first line names (`# validate-args: --env prod`), and CHANCTL_FIXTURE_UNSET unset.
 fn validate(dir: &str, path: &Path) -> std::process::Output {
     let name = path
         .file_name()
@@ -43,8 +44,11 @@ fn validate(dir: &str, path: &Path) -> std::process::Output {
         .expect("the chanctl binary is built")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["validate", "-f", &format!("fixtures/{dir}/{name}")])
+        .args(common::fixture_args(path))
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("CHANCTL_ENV")
+        .env_remove("CHANCTL_FIXTURE_UNSET")
         .output()
         .expect("chanctl runs")
 }
@@ -91,7 +95,10 @@ fn every_invalid_fixture_fails_with_its_snapshotted_diagnostics() {
         insta::with_settings!({
             prepend_module_to_snapshot => false,
             snapshot_path => "snapshots/invalid",
-            description => format!("chanctl validate -f fixtures/invalid/{name}.yaml"),
+            description => format!(
+                "chanctl validate -f fixtures/invalid/{name}.yaml{}",
+                common::fixture_args(path).iter().map(|a| format!(" {a}")).collect::<String>()
+            ),
             omit_expression => true,
         }, {
             insta::assert_snapshot!(name.as_str(), stderr);

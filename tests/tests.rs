@@ -4,6 +4,7 @@
 
 mod cams_backend;
 mod cli;
+mod codes;
 mod common;
 mod crash_safety;
 mod emulator;

@@ -5,6 +5,7 @@
 
 mod apply;
 pub mod args;
+mod explain;
 mod export;
 mod init;
 mod lock;
@@ -105,6 +106,8 @@ pub enum Command {
     Apply(apply::Args),
     /// Show a plan saved with `plan --out`, without touching the account.
     Show(show::Args),
+    /// Explain a diagnostic code.
+    Explain(explain::Args),
     /// Print the JSON Schema of channels.yaml.
     Schema,
     /// Write the live account as a channels file.
@@ -147,6 +150,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::exec(&args, &ctx, &printer),
         Command::Apply(args) => apply::exec(&args, explicit_file, &ctx, &printer),
         Command::Show(args) => show::exec(&args, &printer),
+        Command::Explain(args) => explain::exec(&args, &printer),
         Command::Schema => schema::exec(&printer),
         Command::Export(args) => export::exec(&args, &ctx, &printer),
         Command::Init(args) => init::exec(&args, &printer),

@@ -267,3 +267,14 @@ pub fn meta_args(yaml_texts: &[&str]) -> Vec<String> {
     }
     args
 }
+
+/// The first line of a fixture may hold `# validate-args: …`: the flags it is validated with.
+pub fn fixture_args(path: &Path) -> Vec<String> {
+    let text = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# validate-args:"))
+        .map(|a| a.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
