@@ -12,6 +12,7 @@ use crate::plan::{Action, Plan, Step};
 use crate::provider::{Outcome, Provider, ProviderError};
 use futures_util::stream::{self, StreamExt};
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 /// How apply runs.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +57,10 @@ pub struct ApplyReport {
     pub not_run: Vec<usize>,
     /// Instance ids of the channels created, by name.
     pub created: HashMap<String, String>,
+    /// What each completed step produced, by index.
+    pub outcomes: HashMap<usize, Outcome>,
+    /// How long each step that was tried took, by index (the provider's retries included).
+    pub durations: HashMap<usize, Duration>,
 }
 
 impl ApplyReport {
@@ -150,8 +155,9 @@ pub async fn apply_journaled<P: Provider>(
         };
         let created = &report.created;
         let live = &live;
-        let results: Vec<(&Step, Result<Outcome, ProviderError>)> = stream::iter(steps)
+        let results: Vec<(&Step, Result<Outcome, ProviderError>, Duration)> = stream::iter(steps)
             .map(|step| async move {
+                let started = Instant::now();
                 let id = step
                     .instance_id
                     .clone()
@@ -161,16 +167,19 @@ pub async fn apply_journaled<P: Provider>(
                     return (step, Err(ProviderError::Unsupported(why.clone())));
                 }
                 match live {
-                    Some(Err(e)) => return (step, Err(ProviderError::Io(e.clone()))),
+                    Some(Err(e)) => {
+                        return (step, Err(ProviderError::Io(e.clone())), started.elapsed());
+                    }
                     Some(Ok(live)) => {
                         if let Err(why) = precondition(step, id.as_deref(), live) {
-                            return (step, Err(ProviderError::Io(format!("not run: {why}"))));
+                            let error = ProviderError::Io(format!("not run: {why}"));
+                            return (step, Err(error), started.elapsed());
                         }
                     }
                     None => {}
                 }
                 if let Some(Err(e)) = journal.map(|j| j.pending(step)) {
-                    return (step, Err(ProviderError::Io(e)));
+                    return (step, Err(ProviderError::Io(e)), started.elapsed());
                 }
                 let result = match step.op(id.as_deref()) {
                     Some(op) => provider.execute(&op).await,
@@ -189,14 +198,15 @@ pub async fn apply_journaled<P: Provider>(
                     };
                     j.finished(step, result.is_ok(), detail);
                 }
-                (step, result)
+                (step, result, started.elapsed())
             })
             .buffer_unordered(options.concurrency.max(1))
             .collect()
             .await;
         let mut results = results;
-        results.sort_by_key(|(s, _)| s.index);
-        for (step, result) in results {
+        results.sort_by_key(|(s, _, _)| s.index);
+        for (step, result, took) in results {
+            report.durations.insert(step.index, took);
             match result {
                 Ok(outcome) => {
                     on_event(Event::Done {
@@ -207,6 +217,7 @@ pub async fn apply_journaled<P: Provider>(
                         report.created.insert(step.channel.clone(), id.clone());
                     }
                     report.done.push(step.index);
+                    report.outcomes.insert(step.index, outcome);
                 }
                 Err(error) => {
                     on_event(Event::Failed {

@@ -31,6 +31,10 @@ pub struct Args {
     /// or more changes than `safety.max_change_percent` allows.
     #[arg(long)]
     pub force: bool,
+    /// Also write the result as JSON to this file: each step with its outcome, created
+    /// instance id, error and duration (written whether the steps succeed or fail).
+    #[arg(long, visible_alias = "json", value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) -> Result {
@@ -47,6 +51,16 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
     )?;
     printer.out(&render::text::render(&prepared.shown, printer.out_style));
     if prepared.settle_if_empty() {
+        if let Some(path) = &args.report {
+            let none = crate::apply::ApplyReport::default();
+            let result = ops::report::build(
+                &prepared.shown,
+                &none,
+                prepared.is_saved(),
+                Default::default(),
+            );
+            ops::report::write(ctx, path, &result)?;
+        }
         return Ok(Exit::Ok);
     }
     prepared.check_safety(args.force)?;
@@ -82,6 +96,18 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if let Some(path) = &args.report {
+        match &applied {
+            Ok(done) => ops::report::write(ctx, path, &done.result)?,
+            // The failure is the error to report; a report that cannot be written is a warning.
+            Err(ops::Error::ApplyFailed(failure)) => {
+                if let Err(e) = ops::report::write(ctx, path, &failure.result) {
+                    printer.err(&format!("warning: {e}"));
+                }
+            }
+            Err(_) => {}
+        }
     }
     let applied = applied?;
     printer.out(&format!(

@@ -42,6 +42,8 @@ pub struct Prepared {
 pub struct Applied {
     pub plan: Plan,
     pub report: ApplyReport,
+    /// The same, for `apply --report FILE`.
+    pub result: super::report::ApplyResult,
 }
 
 /// Steps failed: the plan and what became of each step.
@@ -53,6 +55,8 @@ pub struct Failure {
     pub done: usize,
     /// `(action, channel)` of each step not tried.
     pub not_run: Vec<(String, String)>,
+    /// Each step with its outcome, for `apply --report FILE`.
+    pub result: super::report::ApplyResult,
 }
 
 impl Failure {
@@ -157,6 +161,7 @@ impl Prepared {
             recheck: self.saved,
         };
         let journal = self.lock.start_journal()?;
+        let started = std::time::Instant::now();
         let report = rt.block_on(apply::apply_journaled(
             &self.plan,
             &self.backend,
@@ -165,10 +170,12 @@ impl Prepared {
             on_event,
         ));
         journal.close();
+        let result = super::report::build(&self.shown, &report, self.saved, started.elapsed());
         if report.succeeded() {
             return Ok(Applied {
                 plan: self.shown,
                 report,
+                result,
             });
         }
         let step = |i: usize| {
@@ -186,6 +193,7 @@ impl Prepared {
                 .collect(),
             done: report.done.len(),
             not_run: report.not_run.iter().map(|i| step(*i)).collect(),
+            result,
         })))
     }
 }

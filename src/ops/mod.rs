@@ -13,6 +13,7 @@ pub mod export;
 pub mod load;
 pub mod lock;
 pub mod plan;
+pub mod report;
 pub mod saved;
 
 use crate::plan::PlanError;
