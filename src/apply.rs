@@ -164,7 +164,8 @@ pub async fn apply_journaled<P: Provider>(
                     .or_else(|| created.get(&step.channel).cloned());
                 // A manual step is a person's to do: nothing is sent.
                 if let Some(why) = &step.manual {
-                    return (step, Err(ProviderError::Unsupported(why.clone())));
+                    let error = ProviderError::Unsupported(why.clone());
+                    return (step, Err(error), started.elapsed());
                 }
                 match live {
                     Some(Err(e)) => {

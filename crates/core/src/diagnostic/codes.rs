@@ -171,6 +171,14 @@ pub const ALL: &[Code] = &[
          bound that was crossed.",
     ),
     error(
+        "chanctl::schema::yaml11_boolean",
+        "`yes`, `no`, `on` or `off` where a boolean is expected",
+        "The channels file is YAML 1.2: only `true` and `false` are booleans. YAML 1.1 also \
+         read `yes`, `no`, `on` and `off` (in any case) as booleans, a trap in a file people \
+         review; chanctl refuses them where a boolean is expected (`protect`, `prune`) and \
+         names the fix, and reads them as text everywhere else.",
+    ),
+    error(
         "chanctl::schema::format",
         "a value does not have the form its key needs",
         "Ids (`waba_id`, `page_id`, `instagram_account_id`) are digits, `phone_number` is \
