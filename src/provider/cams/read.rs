@@ -81,6 +81,18 @@ pub(super) fn err(action: &str, e: chanctl_cams::client::CallError) -> ProviderE
     Cams::api_error(action, &e)
 }
 
+/// A read (retried as reads are) whose failure names its action.
+pub(super) async fn read_call(
+    client: &Client,
+    action: &str,
+    params: &[(String, String)],
+) -> Result<Reply, ProviderError> {
+    client
+        .call(action, params)
+        .await
+        .map_err(|e| err(action, e))
+}
+
 /// The ids of every channel the listing with `filters` returns, all pages.
 async fn ids_where(
     client: &Client,

@@ -2,7 +2,7 @@
 //! `UnbindDmAccount`, both on the channel's `CustSpaceId`.
 
 use super::super::Cams;
-use super::super::read::{Row, err, s};
+use super::super::read::{Row, read_call, s};
 use super::{TypeOps, Unbind, p};
 use crate::model::{BindState, Binding, EmailBinding};
 use crate::provider::{Outcome, ProviderError};
@@ -43,10 +43,12 @@ pub(super) async fn read(
     client: &Client,
     row: &Row,
 ) -> Result<(Option<Binding>, BindState), ProviderError> {
-    let r = client
-        .call("ListBindDmAccount", &[p("CustSpaceId", &row.cust_space_id)])
-        .await
-        .map_err(|e| err("ListBindDmAccount", e))?;
+    let r = read_call(
+        client,
+        "ListBindDmAccount",
+        &[p("CustSpaceId", &row.cust_space_id)],
+    )
+    .await?;
     let code = r
         .data()
         .as_array()

@@ -4,7 +4,7 @@
 //! answers with and `ListInstagramPage` reads.
 
 use super::super::Cams;
-use super::super::read::{Row, err, s};
+use super::super::read::{Row, read_call, s};
 use super::{TypeOps, Unbind, p};
 use crate::model::{BindState, Binding, InstagramBinding};
 use crate::provider::{Outcome, ProviderError};
@@ -62,10 +62,7 @@ pub(super) async fn read(
     client: &Client,
     row: &Row,
 ) -> Result<(Option<Binding>, BindState), ProviderError> {
-    let r = client
-        .call("ListInstagramPage", &[p("InstanceId", &row.id)])
-        .await
-        .map_err(|e| err("ListInstagramPage", e))?;
+    let r = read_call(client, "ListInstagramPage", &[p("InstanceId", &row.id)]).await?;
     let info = &r.data()["InstagramInfo"];
     let (page, account) = (s(info, "PageId"), s(info, "AccountId"));
     let binding = (!page.is_empty()).then_some(Binding::Instagram(InstagramBinding {

@@ -3,7 +3,7 @@
 //! operation that releases one.
 
 use super::super::Cams;
-use super::super::read::{Row, err, s};
+use super::super::read::{Row, read_call, s};
 use super::{TypeOps, Unbind, p};
 use crate::model::{BindState, Binding, ViberBinding};
 use crate::provider::{Outcome, ProviderError};
@@ -35,13 +35,8 @@ pub(super) async fn read(
     client: &Client,
     row: &Row,
 ) -> Result<(Option<Binding>, BindState), ProviderError> {
-    let r = client
-        .call(
-            "ListViberServiceMessage",
-            &[p("CustSpaceId", &row.cust_space_id)],
-        )
-        .await
-        .map_err(|e| err("ListViberServiceMessage", e))?;
+    let params = [p("CustSpaceId", &row.cust_space_id)];
+    let r = read_call(client, "ListViberServiceMessage", &params).await?;
     Ok(match r.data().as_array().and_then(|a| a.first()) {
         Some(d) if !s(d, "BusinessAccountName").is_empty() => {
             let state = s(d, "State");

@@ -6,7 +6,7 @@
 //! manual.
 
 use super::super::Cams;
-use super::super::read::{Row, err, s};
+use super::super::read::{Row, err, read_call, s};
 use super::{TypeOps, Unbind, p};
 use crate::model::{BindState, Binding, WhatsappBinding};
 use crate::provider::{Outcome, ProviderError};
@@ -75,10 +75,12 @@ pub(super) async fn bind(
 /// Every number registered on the space's WABA, in E.164 form (the API answers with the
 /// country code and number, digits only).
 async fn numbers(client: &Client, space: &str) -> Result<Vec<String>, ProviderError> {
-    let n = client
-        .call("QueryChatappPhoneNumbers", &[p("CustSpaceId", space)])
-        .await
-        .map_err(|e| err("QueryChatappPhoneNumbers", e))?;
+    let n = read_call(
+        client,
+        "QueryChatappPhoneNumbers",
+        &[p("CustSpaceId", space)],
+    )
+    .await?;
     Ok(n.body["PhoneNumbers"]
         .as_array()
         .map(|a| a.iter().map(|d| e164(&s(d, "PhoneNumber"))).collect())
