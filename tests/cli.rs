@@ -175,6 +175,12 @@ fn missing_file_and_directory_are_clear_errors() {
         1,
         "cannot read nope.yaml",
     );
+    fails(
+        tmp.path(),
+        &["plan", "-f", "nope.yaml"],
+        1,
+        "`chanctl init -f nope.yaml` writes a commented starter file",
+    );
     std::fs::create_dir(tmp.path().join("dir.yaml")).unwrap();
     fails(tmp.path(), &["plan", "-f", "dir.yaml"], 1, "is a directory");
 }
@@ -245,6 +251,19 @@ fn init_writes_a_valid_starter_and_refuses_to_overwrite() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("already exists"));
+    // Another file, in folders that do not exist yet: they are made, and the next command
+    // names the file.
+    succeeds(
+        tmp.path(),
+        &["init", "-f", "sub/dir/x.yaml"],
+        "Next: edit it, then `chanctl plan -f sub/dir/x.yaml`.",
+    );
+    assert!(tmp.path().join("sub/dir/channels.schema.json").exists());
+    succeeds(
+        tmp.path(),
+        &["validate", "-f", "sub/dir/x.yaml"],
+        "is valid",
+    );
 }
 
 #[test]

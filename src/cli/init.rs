@@ -59,14 +59,26 @@ pub fn exec(args: &Args, printer: &Printer) -> Result {
             source,
         })
     };
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| ops::Error::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
     write(file, STARTER)?;
     let schema = file
         .parent()
         .unwrap_or(std::path::Path::new(""))
         .join("channels.schema.json");
     write(&schema, crate::config::schema::COMMITTED)?;
+    // The next command names the file unless it is the default one.
+    let next = if *file == std::path::Path::new("channels.yaml") {
+        "chanctl plan".to_string()
+    } else {
+        format!("chanctl plan -f {}", file.display())
+    };
     printer.out(&format!(
-        "Wrote {} and {}. Next: edit it, then `chanctl plan`.\n",
+        "Wrote {} and {}. Next: edit it, then `{next}`.\n",
         file.display(),
         schema.display()
     ));

@@ -81,7 +81,17 @@ fn read_source(path: &Path) -> Result<String, Error> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
-        .map_err(|e| Error::Read(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    ". `chanctl init -f {}` writes a commented starter file",
+                    path.display()
+                )
+            } else {
+                String::new()
+            };
+            Error::Read(format!("cannot read {}: {e}{hint}", path.display()))
+        })?;
     if bytes.len() as u64 > limit {
         return Err(Error::Read(format!(
             "{} is larger than {limit} bytes; chanctl reads at most {limit} bytes",

@@ -64,6 +64,11 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// Find credentials, or say every place that was looked at.
 pub fn resolve(sources: &Sources<'_>) -> Result<Resolved, String> {
     let get = |k: &str| (sources.env)(k).filter(|v| !v.trim().is_empty());
+    // "not set" and "set but empty" are different mistakes: say which.
+    let state = |k: &str| match (sources.env)(k) {
+        None => "is not set",
+        Some(_) => "is empty",
+    };
     let mut looked = Vec::new();
     if sources.profile.is_none() {
         match (get(ENV_ID), get(ENV_SECRET)) {
@@ -78,14 +83,19 @@ pub fn resolve(sources: &Sources<'_>) -> Result<Resolved, String> {
                 });
             }
             (Some(_), None) => looked.push(format!(
-                "environment: {ENV_ID} is set but {ENV_SECRET} is not"
+                "environment: {ENV_ID} is set but {ENV_SECRET} {}",
+                state(ENV_SECRET)
             )),
             (None, Some(_)) => looked.push(format!(
-                "environment: {ENV_SECRET} is set but {ENV_ID} is not"
+                "environment: {ENV_SECRET} is set but {ENV_ID} {}",
+                state(ENV_ID)
             )),
-            (None, None) => looked.push(format!(
-                "environment: {ENV_ID} and {ENV_SECRET} are not set"
-            )),
+            (None, None) => looked.push(match (state(ENV_ID), state(ENV_SECRET)) {
+                ("is not set", "is not set") => {
+                    format!("environment: {ENV_ID} and {ENV_SECRET} are not set")
+                }
+                (id, secret) => format!("environment: {ENV_ID} {id}, {ENV_SECRET} {secret}"),
+            }),
         }
     } else {
         looked.push("environment: skipped because --profile was given".to_string());
@@ -239,6 +249,18 @@ mod tests {
         assert!(err.contains(ENV_SECRET), "{err}");
         assert!(
             err.contains("/nonexistent/.aliyun/config.json: not found"),
+            "{err}"
+        );
+        // An empty secret is not a missing one.
+        let e = env(&[(ENV_ID, "id"), (ENV_SECRET, "")]);
+        let err = resolve(&Sources {
+            env: &e,
+            config_path: None,
+            profile: None,
+        })
+        .unwrap_err();
+        assert!(
+            err.contains(&format!("{ENV_ID} is set but {ENV_SECRET} is empty")),
             "{err}"
         );
     }
