@@ -171,7 +171,7 @@ pub const ALL: &[Code] = &[
          bound that was crossed.",
     ),
     error(
-        "chanctl::schema::yaml11_boolean",
+        "chanctl::schema::yes_no_boolean",
         "`yes`, `no`, `on` or `off` where a boolean is expected",
         "The channels file is YAML 1.2: only `true` and `false` are booleans. YAML 1.1 also \
          read `yes`, `no`, `on` and `off` (in any case) as booleans, a trap in a file people \

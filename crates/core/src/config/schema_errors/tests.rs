@@ -181,7 +181,7 @@ fn a_yaml_1_1_boolean_where_a_boolean_is_expected_names_the_fix() {
     ] {
         let src = channel(&format!("    type: sms\n    protect: {word}\n"));
         let d = only(&src);
-        assert_eq!(d.code, "chanctl::schema::yaml11_boolean", "{word}");
+        assert_eq!(d.code, "chanctl::schema::yes_no_boolean", "{word}");
         assert_eq!(
             d.message,
             format!("`protect` must be true or false, found `{word}`")

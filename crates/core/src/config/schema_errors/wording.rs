@@ -95,11 +95,11 @@ pub(super) fn type_error(
     let text = cx.text(at.span).trim();
     let field = name_of(pointer);
     if expected == "true or false"
-        && let Some(fix) = yaml11_boolean(text)
+        && let Some(fix) = yes_no_boolean(text)
     {
         return cx
             .diag(
-                "chanctl::schema::yaml11_boolean",
+                "chanctl::schema::yes_no_boolean",
                 format!("{subject} must be true or false, found `{text}`"),
                 at,
                 format!("write `{fix}`"),
@@ -144,7 +144,7 @@ pub(super) fn type_error(
 
 /// The boolean a YAML 1.1 reader would see in the plain word `text` (`yes`, `no`, `on`,
 /// `off`, in any case), as the YAML 1.2 word to write instead.
-pub(super) fn yaml11_boolean(text: &str) -> Option<&'static str> {
+pub(super) fn yes_no_boolean(text: &str) -> Option<&'static str> {
     match text.to_ascii_lowercase().as_str() {
         "yes" | "on" => Some("true"),
         "no" | "off" => Some("false"),
