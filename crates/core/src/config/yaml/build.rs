@@ -353,6 +353,8 @@ impl Builder<'_> {
         if self.replayed > MAX_ALIAS_ITEMS {
             return Err(Stop::Limit(Limit::AliasItems, at));
         }
+        // Checked before the copy (the alias budget exists to refuse it); `count` cannot be
+        // called while `anchored` borrows the anchors, hence the same checks written here.
         self.events += 1;
         self.nodes += size.nodes;
         self.text += size.text;
