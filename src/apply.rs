@@ -44,6 +44,8 @@ pub enum Event<'a> {
         step: &'a Step,
         error: &'a ProviderError,
     },
+    /// Creates whose answer was lost: apply waits `wait`, then looks for twins they left.
+    Settling { creates: usize, wait: Duration },
 }
 
 /// The result of an apply.
@@ -61,6 +63,9 @@ pub struct ApplyReport {
     pub outcomes: HashMap<usize, Outcome>,
     /// How long each step that was tried took, by index (the provider's retries included).
     pub durations: HashMap<usize, Duration>,
+    /// Steps apply added after the plan's (numbered after them): the removal of twins that
+    /// lost answers left (see [`crate::settle`]).
+    pub extra: Vec<Step>,
 }
 
 impl ApplyReport {
@@ -239,6 +244,7 @@ pub async fn apply_journaled<P: Provider>(
             break;
         }
     }
+    crate::settle::settle(plan, provider, journal, &mut report, &mut on_event).await;
     report
 }
 

@@ -113,6 +113,34 @@ pub fn leftover(path: &Path) -> Option<Leftover> {
     Some(out)
 }
 
+/// The creates an interrupted apply's journal at `path` records, each with the instance id
+/// its answer gave (if it was answered): the evidence that a twin of that name is chanctl's
+/// own doing (a create whose answer was lost can land a second copy). Empty without a
+/// journal.
+pub fn recorded_creates(path: &Path) -> Vec<crate::plan::Recorded> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let mut out: Vec<crate::plan::Recorded> = Vec::new();
+    for e in text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Entry>(l).ok())
+    {
+        if e.action != "create" {
+            continue;
+        }
+        let id = (e.state == "done").then_some(e.detail).flatten();
+        match out.iter_mut().find(|r| r.name == e.channel) {
+            Some(r) => r.id = r.id.take().or(id),
+            None => out.push(crate::plan::Recorded {
+                name: e.channel,
+                id,
+            }),
+        }
+    }
+    out
+}
+
 impl Journal {
     /// Start a new journal at `path` (replacing one left by an earlier apply).
     pub fn start(path: &Path) -> Result<Journal, String> {
@@ -216,6 +244,12 @@ mod tests {
         assert_eq!(left.done, vec!["create a"]);
         assert_eq!(left.in_flight, vec!["create b"]);
         assert_eq!(left.failed, vec!["create c"]);
+        let recorded = recorded_creates(&path);
+        let names: Vec<(&str, Option<&str>)> = recorded
+            .iter()
+            .map(|r| (r.name.as_str(), r.id.as_deref()))
+            .collect();
+        assert_eq!(names, [("a", Some("id-1")), ("b", None), ("c", None)]);
         assert!(
             left.describe(&path)
                 .contains("in flight when it stopped: create b")

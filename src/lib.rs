@@ -17,3 +17,4 @@ pub mod ops;
 pub mod printer;
 pub mod provider;
 pub mod scrub;
+pub mod settle;

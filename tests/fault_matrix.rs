@@ -2,8 +2,12 @@
 //! binds, rebinds, swaps of pages between channels, unbinds, renames, deletes with --prune)
 //! through `chanctl --backend cams` against the emulator injecting 5xx, throttling, business
 //! errors and ambiguous failures (the change is made, the answer is lost or comes after the
-//! client's timeout). Every run must converge through apply's own retries, with no channel
-//! created twice and none deleted that the file declares. The counts are printed.
+//! client's timeout, or the change commits late, after the client has looked). Every run must
+//! converge through apply's own retries, with no channel created twice (no twin left: apply's
+//! settle pass removes those late commits leave) and none deleted that the file declares.
+//! After every apply the names are counted in the emulator's state and, when
+//! `CHANCTL_SDK_PYTHON` names a Python with the official SDK (as `.ci/run` sets it), through
+//! the SDK's ListInstance. The counts are printed.
 //!
 //! Seeds run concurrently, each with its own emulator (`FAULT_MATRIX_PARALLEL`, default 10;
 //! `FAULT_MATRIX_SEEDS` narrows the seeds for a quick local run, e.g. `3` or `1-4`).
@@ -40,7 +44,7 @@ fn start_emulator(state: &Path, seed: u64) -> Emulator {
         "--fault-ambiguous",
         "0.02",
         "--fault-late",
-        "0.01",
+        "0.03",
         "--ambiguous-delay-ms",
         "1500",
         "--seed",
@@ -72,7 +76,7 @@ fn chanctl(dir: &Path, emulator: &Emulator, args: &[&str]) -> Output {
     common::chanctl_with_keys(dir, KEY_ID, SECRET)
         .args(args)
         .args(["--backend", "cams", "--endpoint", &emulator.url])
-        .args(["--timeout", "1", "--qps", "25"])
+        .args(["--timeout", "1", "--qps", "25", "--settle-window", "3"])
         .output()
         .expect("run chanctl")
 }
@@ -195,6 +199,10 @@ struct Run {
     /// Second copies made by a create whose answer was lost, found and deleted by apply.
     twins_removed: usize,
     reapplies: usize,
+    /// Counts taken through the official SDK, and those that found a twin, listed other
+    /// channels than the state holds, or failed.
+    sdk_counts: usize,
+    sdk_disagrees: usize,
     problems: Vec<String>,
     seconds: u64,
 }
@@ -211,7 +219,7 @@ fn apply(dir: &Path, emu: &Emulator, file: &str, prune: bool, run: &mut Run) -> 
         let stderr = String::from_utf8_lossy(&out.stderr);
         run.retries += stderr.matches("retrying").count();
         run.settled += stderr.matches("had gone through").count();
-        run.twins_removed += stderr.matches("a second copy created by").count();
+        run.twins_removed += stderr.matches("removed a duplicate of").count();
         if stderr.contains(SECRET) {
             run.problems.push("the secret leaked".into());
         }
@@ -259,9 +267,51 @@ fn plan_is_empty(dir: &Path, emu: &Emulator, file: &str, run: &mut Run) -> bool 
     false
 }
 
-/// Duplicates and missing channels, against the names the file declares.
-fn count_live(state: &Path, declared: &[String], run: &mut Run) {
+/// Channel names as the official SDK lists them (`tests/sdk/count_names.py`), when
+/// `CHANCTL_SDK_PYTHON` names a Python with the SDK installed (as `.ci/run` sets it).
+fn sdk_names(emu: &Emulator) -> Option<Result<BTreeMap<String, usize>, String>> {
+    let python = std::env::var_os("CHANCTL_SDK_PYTHON")?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/count_names.py");
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .args(["--endpoint", emu.host(), "--key-id", KEY_ID, "--secret", SECRET])
+        .output();
+    Some(match out {
+        Ok(o) if o.status.success() => {
+            serde_json::from_slice(&o.stdout).map_err(|e| format!("count_names.py: {e}"))
+        }
+        Ok(o) => Err(format!(
+            "count_names.py: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )),
+        Err(e) => Err(format!("count_names.py: {e}")),
+    })
+}
+
+/// Duplicates and missing channels, against the names the file declares: in the emulator's
+/// state, and as the official SDK lists them when it is at hand.
+fn count_live(state: &Path, emu: &Emulator, declared: &[String], run: &mut Run) {
     let live = live_names(state);
+    match sdk_names(emu) {
+        None => {}
+        Some(Ok(listed)) => {
+            run.sdk_counts += 1;
+            if listed != live {
+                run.sdk_disagrees += 1;
+                run.problems
+                    .push("the official SDK lists other channels than the state holds".into());
+            }
+            for (name, n) in listed.iter().filter(|(_, n)| **n > 1) {
+                run.sdk_disagrees += 1;
+                run.problems
+                    .push(format!("the official SDK lists `{name}` {n} times"));
+            }
+        }
+        Some(Err(e)) => {
+            run.sdk_disagrees += 1;
+            run.problems.push(e);
+        }
+    }
     for (name, n) in &live {
         if *n > 1 {
             run.duplicates += n - 1;
@@ -293,10 +343,10 @@ fn run_seed(seed: u64) -> Run {
 
     let mut converged = apply(dir, &emu, "setup.yaml", false, &mut run)
         && plan_is_empty(dir, &emu, "setup.yaml", &mut run);
-    count_live(&state, &setup_names, &mut run);
+    count_live(&state, &emu, &setup_names, &mut run);
     converged &= apply(dir, &emu, "channels.yaml", true, &mut run)
         && plan_is_empty(dir, &emu, "channels.yaml", &mut run);
-    count_live(&state, &declared, &mut run);
+    count_live(&state, &emu, &declared, &mut run);
     let live = live_names(&state);
     let extra: Vec<&String> = live.keys().filter(|n| !declared.contains(n)).collect();
     if !extra.is_empty() {
@@ -356,7 +406,7 @@ fn every_seed_converges_without_duplicates_or_lost_channels() {
     let sum = |f: fn(&Run) -> usize| runs.iter().map(f).sum::<usize>();
     let converged = runs.iter().filter(|r| r.converged).count();
     println!(
-        "fault matrix: runs {}, converged {converged}, duplicates {}, unintended deletes {}, retries seen {}, ambiguous changes settled by looking {}, second copies removed {}, re-applies {} ({} s)",
+        "fault matrix: runs {}, converged {converged}, duplicates {}, unintended deletes {}, retries seen {}, ambiguous changes settled by looking {}, second copies removed {}, re-applies {}, counts through the official SDK {} ({} s)",
         runs.len(),
         sum(|r| r.duplicates),
         sum(|r| r.unintended_deletes),
@@ -364,6 +414,7 @@ fn every_seed_converges_without_duplicates_or_lost_channels() {
         sum(|r| r.settled),
         sum(|r| r.twins_removed),
         sum(|r| r.reapplies),
+        sum(|r| r.sdk_counts),
         started.elapsed().as_secs()
     );
     for r in &runs {
@@ -376,6 +427,10 @@ fn every_seed_converges_without_duplicates_or_lost_channels() {
         }
     }
     assert_eq!(converged, runs.len(), "every run converges");
+    if std::env::var_os("CHANCTL_SDK_PYTHON").is_some() {
+        assert_eq!(sum(|r| r.sdk_counts), 2 * runs.len(), "counted through the SDK");
+        assert_eq!(sum(|r| r.sdk_disagrees), 0, "the SDK sees no twin");
+    }
     assert_eq!(sum(|r| r.duplicates), 0, "no channel is created twice");
     assert_eq!(
         sum(|r| r.unintended_deletes),

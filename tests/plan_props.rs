@@ -95,6 +95,7 @@ fn run(
             description,
             binding,
             bind_state: BindState::Bound,
+            created: None,
         })
         .collect();
     let mut account =
@@ -138,7 +139,6 @@ fn run(
             prop_assert!(!desired.channels.iter().any(|d| d.name == holder));
             return Ok(());
         }
-        Err(e) => return Err(TestCaseError::fail(format!("unexpected plan error: {e}"))),
     };
 
     let mut created: HashMap<String, String> = HashMap::new();

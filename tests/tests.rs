@@ -21,5 +21,6 @@ mod safety;
 mod saved_plan;
 mod sensitive;
 mod show_plan;
+mod twins;
 mod validate_formats;
 mod workflow_example;

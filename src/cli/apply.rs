@@ -79,6 +79,9 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
         bar
     });
     let applied = prepared.run(|event| match &bar {
+        Some(bar) if matches!(event, Event::Settling { .. }) => {
+            bar.suspend(|| print_event(printer, event));
+        }
         Some(bar) => {
             bar.inc(1);
             let quiet = matches!(
@@ -138,6 +141,20 @@ fn confirm(auto_approve: bool, printer: &Printer) -> Result<()> {
 fn print_event(printer: &Printer, event: Event<'_>) {
     let style = printer.err_style;
     let (mark, step, what) = match event {
+        Event::Settling { creates, wait } => {
+            printer.err(&format!(
+                "  {} {creates} {} had a lost answer: waiting {} s (--settle-window) for any \
+                 attempt still on its way, then looking for duplicates it left",
+                style.yellow("…"),
+                crate::render::plural(creates, "create", "creates"),
+                crate::settle::seconds(wait)
+            ));
+            return;
+        }
+        Event::Done { step, .. } if step.twin.is_some() => {
+            printer.err(&format!("  {} {}", style.green("✓"), step.reason));
+            return;
+        }
         Event::Done { step, outcome } => match outcome {
             Outcome::Created(id) => (style.green("✓"), step, format!("done ({id})")),
             Outcome::Done(BindState::Pending) => (

@@ -76,6 +76,15 @@ pub struct BackendArgs {
         value_name = "SECS"
     )]
     pub timeout: u64,
+    /// After a create whose answer was lost, seconds apply waits (from the last such send)
+    /// before it looks for a second copy that landed late and removes it.
+    #[arg(
+        long,
+        env = "CHANCTL_SETTLE_WINDOW",
+        default_value_t = 60,
+        value_name = "SECS"
+    )]
+    pub settle_window: u64,
 }
 
 impl BackendArgs {
@@ -94,6 +103,7 @@ impl BackendArgs {
                 profile: self.profile.clone(),
                 qps: self.qps,
                 timeout: Duration::from_secs(self.timeout.max(1)),
+                settle_window: Duration::from_secs(self.settle_window),
             }),
         };
         Ok(Account {

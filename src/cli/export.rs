@@ -47,6 +47,12 @@ pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
             quota: args.quota,
         },
     )?;
+    for (name, n) in &exported.twins {
+        printer.err(&format!(
+            "warning: {n} live channels are named `{name}` (twins); the file holds one copy \
+             (its comment names the others), and `chanctl plan` on it deletes the others"
+        ));
+    }
     match &args.output {
         None => printer.out(&exported.yaml),
         Some(path) => printer.err(&format!(

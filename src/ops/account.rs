@@ -38,6 +38,9 @@ pub struct CamsSpec {
     pub qps: u32,
     /// How long one answer may take.
     pub timeout: Duration,
+    /// How long after a create whose answer was lost apply waits, before it looks for a
+    /// second copy that landed late.
+    pub settle_window: Duration,
 }
 
 /// A channels file, its environment, and the account they go to.
@@ -148,7 +151,9 @@ impl Account {
                 };
                 let client = Client::new(spec.endpoint.clone(), resolved.credentials, options)
                     .map_err(Error::Usage)?;
-                Ok(Backend::Cams(Box::new(Cams::with_hints(client, hints))))
+                Ok(Backend::Cams(Box::new(
+                    Cams::with_hints(client, hints).settle_window(spec.settle_window),
+                )))
             }
         }
     }
@@ -204,6 +209,24 @@ impl Provider for Backend {
         match self {
             Backend::Sandbox(s) => s.execute(op).await,
             Backend::Cams(c) => c.execute(op).await,
+        }
+    }
+
+    fn lost_creates(&self) -> Vec<crate::provider::LostCreate> {
+        match self {
+            Backend::Sandbox(s) => s.lost_creates(),
+            Backend::Cams(c) => c.lost_creates(),
+        }
+    }
+
+    async fn copies(
+        &self,
+        name: &str,
+        t: crate::model::ChannelType,
+    ) -> Result<Vec<crate::model::LiveChannel>, ProviderError> {
+        match self {
+            Backend::Sandbox(s) => s.copies(name, t).await,
+            Backend::Cams(c) => c.copies(name, t).await,
         }
     }
 }

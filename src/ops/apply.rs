@@ -178,9 +178,14 @@ impl Prepared {
                 result,
             });
         }
-        let step = |i: usize| {
-            let s = &self.shown.steps[i];
-            (s.action.as_str().to_string(), s.channel.clone())
+        let step = |i: usize| match self
+            .shown
+            .steps
+            .get(i)
+            .or_else(|| report.extra.iter().find(|s| s.index == i))
+        {
+            Some(s) => (s.action.as_str().to_string(), s.channel.clone()),
+            None => (String::from("step"), i.to_string()),
         };
         Err(Error::ApplyFailed(Box::new(Failure {
             failed: report

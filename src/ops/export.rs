@@ -25,6 +25,9 @@ pub struct Request<'a> {
 pub struct Exported {
     pub yaml: String,
     pub channels: usize,
+    /// Names several live channels share (twins), with how many each: the file holds one
+    /// copy of each.
+    pub twins: Vec<(String, usize)>,
 }
 
 /// Read the account and write it as a channels file (to `request.output` when given).
@@ -60,6 +63,7 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
     Ok(Exported {
         yaml,
         channels: live.channels.len(),
+        twins: crate::render::export::twin_names(&live),
     })
 }
 

@@ -57,6 +57,7 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
     )?;
     let mut options = backend.plan_options(request.prune);
     options.source = loaded.source.clone();
+    options.recorded = crate::journal::recorded_creates(&account.journal_path());
     let live = rt.block_on(backend.read())?;
     let names = loaded
         .desired

@@ -101,6 +101,7 @@ pub fn build(plan: &Plan, report: &ApplyReport, saved: bool, took: Duration) -> 
     let steps = plan
         .steps
         .iter()
+        .chain(&report.extra)
         .map(|s| {
             let outcome = match (report.outcomes.get(&s.index), failed.contains_key(&s.index)) {
                 (Some(Outcome::Created(_)), _) => StepOutcome::Created,

@@ -172,6 +172,7 @@ fn a_held_cams_lock_is_its_own_refusal() {
         profile: None,
         qps: 10,
         timeout: std::time::Duration::from_secs(1),
+        settle_window: std::time::Duration::from_secs(1),
     });
     let _held = super::lock::for_apply(&ctx, &account).unwrap();
     match super::lock::for_apply(&ctx, &account) {

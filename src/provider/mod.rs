@@ -6,7 +6,7 @@
 pub mod cams;
 pub mod sandbox;
 
-use crate::model::{BindState, LiveState};
+use crate::model::{BindState, ChannelType, LiveChannel, LiveState};
 use crate::plan::Target;
 use crate::rules::{Op, RuleError};
 use std::future::Future;
@@ -57,6 +57,19 @@ impl From<RuleError> for ProviderError {
     }
 }
 
+/// A create whose answer was lost: the service may still commit an attempt after chanctl
+/// looked, and leave a second channel of the name (a twin).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostCreate {
+    pub name: String,
+    pub channel_type: ChannelType,
+    /// The copy the create went on with (none when the step failed).
+    pub kept: Option<String>,
+    /// When no attempt sent then can land any more: the last attempt whose answer was lost,
+    /// plus the backend's settle window.
+    pub settled_at: std::time::Instant,
+}
+
 /// A place where channels live.
 pub trait Provider {
     /// What this provider manages, for plans and messages.
@@ -67,4 +80,26 @@ pub trait Provider {
 
     /// Carry out one operation.
     fn execute(&self, op: &Op) -> impl Future<Output = Result<Outcome, ProviderError>>;
+
+    /// The creates of this process whose answer was lost, for apply to settle (none for a
+    /// backend that cannot lose one).
+    fn lost_creates(&self) -> Vec<LostCreate> {
+        Vec::new()
+    }
+
+    /// Every channel named `name` of type `t`, with its binding.
+    fn copies(
+        &self,
+        name: &str,
+        t: ChannelType,
+    ) -> impl Future<Output = Result<Vec<LiveChannel>, ProviderError>> {
+        async move {
+            let live = self.read().await?;
+            Ok(live
+                .channels
+                .into_iter()
+                .filter(|c| c.name == name && c.channel_type == t)
+                .collect())
+        }
+    }
 }

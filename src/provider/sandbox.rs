@@ -127,6 +127,9 @@ impl Provider for Sandbox {
         let mut account = self.account.lock().map_err(|_| poisoned())?;
         let mut next = account.clone();
         let created = next.apply(op)?;
+        if let Some(id) = &created {
+            next.set_created(id, jiff::Timestamp::now().as_second())?;
+        }
         self.persist(&next)?;
         *account = next;
         Ok(match created {

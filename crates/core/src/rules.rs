@@ -198,6 +198,7 @@ impl Account {
                         description: description.clone(),
                         binding: None,
                         bind_state: BindState::Bound,
+                        created: None,
                     },
                 );
                 Ok(Some(id))
@@ -245,6 +246,12 @@ impl Account {
                 Ok(None)
             }
         }
+    }
+
+    /// Record when a channel was created (Unix seconds, from the caller's clock).
+    pub fn set_created(&mut self, id: &str, at: i64) -> Result<(), RuleError> {
+        self.channel_mut(id)?.created = Some(at);
+        Ok(())
     }
 
     /// Record how far a channel's binding has got, e.g. a Viber audit that is pending and

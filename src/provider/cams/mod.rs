@@ -24,7 +24,7 @@ mod read;
 mod retry_tests;
 pub mod types;
 
-use super::{Outcome, Provider, ProviderError};
+use super::{LostCreate, Outcome, Provider, ProviderError};
 use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, ReadHints};
 use crate::plan::Target;
 use crate::rules::Op;
@@ -40,6 +40,10 @@ pub struct Cams {
     /// Each instance's `CustSpaceId`, as its listing row gives it (an ISV sub-customer's space
     /// is not its instance id).
     spaces: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    /// Creates whose answer was lost, for apply's settle pass.
+    lost: std::sync::Mutex<Vec<LostCreate>>,
+    /// How long a request whose answer was lost may still land (see [`LostCreate`]).
+    settle_window: std::time::Duration,
 }
 
 fn p(k: &str, v: impl Into<String>) -> (String, String) {
@@ -57,6 +61,33 @@ impl Cams {
             client,
             hints,
             spaces: Default::default(),
+            lost: Default::default(),
+            settle_window: std::time::Duration::from_secs(60),
+        }
+    }
+
+    /// This backend, waiting `window` after a create whose answer was lost before looking
+    /// for a copy that landed late.
+    pub fn settle_window(mut self, window: std::time::Duration) -> Self {
+        self.settle_window = window;
+        self
+    }
+
+    /// Remember that a create of `name` had an attempt sent at `sent` whose answer was lost.
+    fn lost_create(
+        &self,
+        name: &str,
+        t: ChannelType,
+        kept: Option<&str>,
+        sent: std::time::Instant,
+    ) {
+        if let Ok(mut lost) = self.lost.lock() {
+            lost.push(LostCreate {
+                name: name.to_string(),
+                channel_type: t,
+                kept: kept.map(str::to_string),
+                settled_at: sent + self.settle_window,
+            });
         }
     }
 
@@ -242,11 +273,34 @@ impl Cams {
         }
     }
 
+    /// CreateInstance, retried. A create with an attempt whose answer was lost is
+    /// remembered for apply's settle pass (see [`LostCreate`]), whether it ends well or not.
     async fn create(
         &self,
         name: &str,
         channel_type: ChannelType,
         description: &str,
+    ) -> Result<Outcome, ProviderError> {
+        let mut lost_send = None;
+        let result = self
+            .create_attempts(name, channel_type, description, &mut lost_send)
+            .await;
+        if let Some(sent) = lost_send {
+            let kept = match &result {
+                Ok(Outcome::Created(id)) => Some(id.as_str()),
+                _ => None,
+            };
+            self.lost_create(name, channel_type, kept, sent);
+        }
+        result
+    }
+
+    async fn create_attempts(
+        &self,
+        name: &str,
+        channel_type: ChannelType,
+        description: &str,
+        lost_send: &mut Option<std::time::Instant>,
     ) -> Result<Outcome, ProviderError> {
         let params = vec![
             p("ChannelType", channel_type.as_str()),
@@ -256,16 +310,15 @@ impl Cams {
         let mut delays = self.client.backoff().build();
         let mut unsure = false;
         let mut in_flight = false;
-        let mut ever_in_flight = false;
         loop {
             if unsure {
                 // An earlier attempt may have created it: look by name before sending again.
                 // A request that timed out may still be on its way, so look twice, a client
                 // timeout apart, before deciding that it did not go through.
-                let mut seen = self.settle_create(name, channel_type, None).await?;
+                let mut seen = self.found_by_name(name, channel_type).await?;
                 if seen.is_none() && in_flight {
                     tokio::time::sleep(self.client.timeout()).await;
-                    seen = self.settle_create(name, channel_type, None).await?;
+                    seen = self.found_by_name(name, channel_type).await?;
                 }
                 if let Some(id) = seen {
                     self.client.log_line(&format!(
@@ -274,20 +327,14 @@ impl Cams {
                     return Ok(Outcome::Created(id));
                 }
             }
+            let sent = std::time::Instant::now();
             let error = match self.client.call_once("CreateInstance", &params).await {
                 Ok(reply) => {
-                    let answered = reply.data()["InstanceId"].as_str().map(str::to_string);
-                    if let (false, Some(id)) = (unsure, &answered) {
-                        return Ok(Outcome::Created(id.clone()));
+                    if let Some(id) = reply.data()["InstanceId"].as_str() {
+                        return Ok(Outcome::Created(id.to_string()));
                     }
-                    // An earlier attempt whose answer was lost may have created a twin; one
-                    // that never answered may still land: look again a timeout later.
-                    let mut kept = self.settle_create(name, channel_type, answered).await?;
-                    if ever_in_flight {
-                        tokio::time::sleep(self.client.timeout()).await;
-                        kept = self.settle_create(name, channel_type, kept).await?;
-                    }
-                    return match kept {
+                    // Answered without an id: the channel of this name, if there is one.
+                    return match self.found_by_name(name, channel_type).await? {
                         Some(id) => Ok(Outcome::Created(id)),
                         None => Err(ProviderError::Api {
                             code: "MissingInstanceId".into(),
@@ -298,12 +345,14 @@ impl Cams {
                 }
                 Err(e) => e,
             };
+            if error.maybe_done() {
+                *lost_send = Some(sent);
+            }
             if !error.retryable() {
                 return Err(Self::api_error("CreateInstance", &error));
             }
             unsure |= error.maybe_done();
             in_flight = error.in_flight();
-            ever_in_flight |= in_flight;
             let Some(wait) = delays.next() else {
                 return Err(Self::api_error("CreateInstance", &error));
             };
@@ -316,29 +365,39 @@ impl Cams {
         }
     }
 
-    /// After a create whose answer was lost: the channels of this name and type. Keep
-    /// `keep` (the id an answered attempt returned), else the oldest; delete the others,
-    /// which only this step's own attempts can have created (the plan found none of that
-    /// name, and the account lock keeps other applies out).
-    async fn settle_create(
+    /// After a create whose answer was lost: the channel of this name and type that an
+    /// earlier attempt made, if any (the oldest listed, when there are several: apply's
+    /// settle pass removes the others).
+    async fn found_by_name(
         &self,
         name: &str,
         channel_type: ChannelType,
-        keep: Option<String>,
     ) -> Result<Option<String>, ProviderError> {
         let found = read::find_all_by_name(&self.client, name, channel_type).await?;
-        let Some(kept) = keep.or_else(|| found.first().cloned()) else {
-            return Ok(None);
-        };
-        for twin in found.iter().filter(|id| **id != kept) {
-            self.client.log_line(&format!(
-                "  {name}: deleting {twin}, a second copy created by an attempt whose answer was lost"
-            ));
-            let op = Op::Delete { id: twin.clone() };
-            self.change(&op, "DeleteInstance", &[p("InstanceId", twin)])
-                .await?;
+        Ok(found.into_iter().next().map(|row| row.id))
+    }
+
+    /// Every channel named `name` of type `t`, with its binding as its type's read gives it.
+    /// A Messenger channel's Page shows only through the account-wide listing filters, so a
+    /// copy reads here as not bound; the settle pass then keeps the copy the create returned.
+    pub async fn copies(
+        &self,
+        name: &str,
+        t: ChannelType,
+    ) -> Result<Vec<LiveChannel>, ProviderError> {
+        let rows = read::find_all_by_name(&self.client, name, t).await?;
+        self.remember_spaces(&rows);
+        let view = read::MessengerView::default();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(read::with_binding(&self.client, row, &view).await?);
         }
-        Ok(Some(kept))
+        Ok(out)
+    }
+
+    /// The creates of this process whose answer was lost.
+    pub fn lost_creates(&self) -> Vec<LostCreate> {
+        self.lost.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     async fn bind(&self, op: &Op, id: &str, binding: &Binding) -> Result<Outcome, ProviderError> {

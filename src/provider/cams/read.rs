@@ -43,6 +43,27 @@ pub struct Row {
     pub name: String,
     pub channel_type: Option<ChannelType>,
     pub description: String,
+    /// `SubmitTime`, as Unix seconds, when it reads as a time (see [`submit_time`]).
+    pub created: Option<i64>,
+}
+
+/// A row's `SubmitTime` as Unix seconds. Its format is not documented (assumed, in the
+/// README's table): RFC 3339, `YYYY-MM-DD HH:MM:SS` (taken as UTC: only the order of two
+/// copies matters), or Unix seconds or milliseconds. Anything else is no time at all.
+pub fn submit_time(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = text.parse().ok()?;
+        return Some(if n > 100_000_000_000 { n / 1000 } else { n });
+    }
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Some(t.as_second());
+    }
+    let civil: jiff::civil::DateTime = text.parse().ok()?;
+    jiff::tz::TimeZone::UTC
+        .to_timestamp(civil)
+        .ok()
+        .map(|t| t.as_second())
 }
 
 /// What the ListInstance filters say of the Messenger channels (no field of a row does): the
@@ -71,6 +92,7 @@ pub fn rows(reply: &Reply) -> Vec<Row> {
                         .into_iter()
                         .find(|t| t.as_str().eq_ignore_ascii_case(&s(r, "ChannelType"))),
                     description: s(r, "InstanceDescription"),
+                    created: submit_time(&s(r, "SubmitTime")),
                 })
                 .collect()
         })
@@ -210,7 +232,8 @@ pub async fn all(
     Ok((LiveState::new(channels), spaces))
 }
 
-/// Every channel of exact name and type, oldest first (after a create whose answer was lost).
+/// The rows of every channel of exact name and type, in the listing's order (after a create
+/// whose answer was lost).
 ///
 /// `InstanceName` filters by substring, so a short name can match more than a page of other
 /// channels: every page is read, or a channel that an earlier attempt did create would be
@@ -219,7 +242,7 @@ pub async fn find_all_by_name(
     client: &Client,
     name: &str,
     t: ChannelType,
-) -> Result<Vec<String>, ProviderError> {
+) -> Result<Vec<Row>, ProviderError> {
     let mut found = Vec::new();
     let mut page = 1usize;
     loop {
@@ -239,8 +262,7 @@ pub async fn find_all_by_name(
         let listed = rows.len();
         found.extend(
             rows.into_iter()
-                .filter(|r| r.name == name && r.channel_type == Some(t))
-                .map(|r| r.id),
+                .filter(|r| r.name == name && r.channel_type == Some(t)),
         );
         let total = reply.body["TotalCount"].as_u64().unwrap_or(0) as usize;
         if listed == 0 || page.saturating_mul(PAGE_SIZE) >= total {
@@ -275,6 +297,7 @@ pub async fn with_binding(
         description: row.description,
         binding,
         bind_state,
+        created: row.created,
     })
 }
 

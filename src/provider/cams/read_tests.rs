@@ -185,11 +185,20 @@ async fn mixed_account(client: &Client, per_type: usize) -> Vec<LiveChannel> {
                 description: String::new(),
                 binding: b,
                 bind_state,
+                created: None,
             });
         }
     }
     expected.sort_by(|a, b| a.id.cmp(&b.id));
     expected
+}
+
+/// `channels` without the creation times the listing gives (the expected ones have none).
+fn without_times(channels: Vec<LiveChannel>) -> Vec<LiveChannel> {
+    channels
+        .into_iter()
+        .map(|c| LiveChannel { created: None, ..c })
+        .collect()
 }
 
 /// The hints a file declaring `channels`' bindings gives: their Messenger pages.
@@ -214,7 +223,11 @@ fn each_type_reads_its_binding_and_messenger_pages_come_from_the_listing_filters
         let expected = mixed_account(&client, 10).await;
         calls.take();
         let (live, spaces) = all(&client, &hints_of(&expected)).await.unwrap();
-        assert_eq!(live.channels, expected);
+        assert!(
+            live.channels.iter().all(|c| c.created.is_some()),
+            "SubmitTime read"
+        );
+        assert_eq!(without_times(live.channels), expected);
         assert_eq!(spaces.len(), 60);
         // The listing, the bound Messenger channels (IsBind), then one BindId look-up per
         // Page the file declares; every other channel is read with its type's operation.
@@ -237,7 +250,7 @@ fn a_messenger_page_the_file_does_not_name_reads_as_bound_to_an_unknown_page() {
         let expected = mixed_account(&client, 2).await;
         // The file names no Page: the bound Messenger channel is bound, page unknown.
         let (live, _) = all(&client, &ReadHints::default()).await.unwrap();
-        for (got, want) in live.channels.iter().zip(&expected) {
+        for (got, want) in without_times(live.channels).iter().zip(&expected) {
             if want.channel_type == ChannelType::Messenger && want.binding.is_some() {
                 assert_eq!(got.binding, None);
                 assert_eq!(got.bind_state, BindState::Unknown);
@@ -305,7 +318,7 @@ fn a_name_listed_after_a_page_of_substring_matches_is_found() {
 }
 
 #[test]
-fn twins_left_by_lost_create_answers_are_deleted_keeping_the_answered_one() {
+fn every_copy_of_a_name_is_read_with_its_creation_time() {
     runtime().block_on(async {
         let client = emulator().await;
         let mut ids = Vec::new();
@@ -313,19 +326,25 @@ fn twins_left_by_lost_create_answers_are_deleted_keeping_the_answered_one() {
             ids.push(create(&client, ChannelType::Sms, "twin").await);
         }
         let cams = Cams::new(client);
-        let kept = cams
-            .settle_create("twin", ChannelType::Sms, Some(ids[1].clone()))
-            .await
-            .unwrap();
-        assert_eq!(kept.as_deref(), Some(ids[1].as_str()));
-        let left = find_all_by_name(&cams.client, "twin", ChannelType::Sms)
-            .await
-            .unwrap();
-        assert_eq!(left, vec![ids[1].clone()], "the answered one is kept");
-        // Without an answer, the oldest is adopted; nothing of the name: none.
-        let adopted = cams.settle_create("twin", ChannelType::Sms, None).await;
-        assert_eq!(adopted.unwrap().as_deref(), Some(ids[1].as_str()));
-        let none = cams.settle_create("nope", ChannelType::Sms, None).await;
+        let copies = cams.copies("twin", ChannelType::Sms).await.unwrap();
+        let got: Vec<&str> = copies.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(got, ids.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(copies.iter().all(|c| c.created.is_some()), "{copies:?}");
+        // After a lost answer the create adopts the first copy listed; nothing of the
+        // name: none.
+        let adopted = cams.found_by_name("twin", ChannelType::Sms).await;
+        assert_eq!(adopted.unwrap().as_deref(), Some(ids[0].as_str()));
+        let none = cams.found_by_name("nope", ChannelType::Sms).await;
         assert_eq!(none.unwrap(), None);
     });
+}
+
+#[test]
+fn submit_time_reads_the_forms_a_time_may_take() {
+    assert_eq!(submit_time("2026-11-29T08:00:00Z"), Some(1_795_939_200));
+    assert_eq!(submit_time("2026-11-29 08:00:00"), Some(1_795_939_200));
+    assert_eq!(submit_time("1795939200000"), Some(1_795_939_200));
+    assert_eq!(submit_time("1795939200"), Some(1_795_939_200));
+    assert_eq!(submit_time(""), None);
+    assert_eq!(submit_time("yesterday"), None);
 }

@@ -278,6 +278,10 @@ pub struct LiveChannel {
     pub binding: Option<Binding>,
     #[serde(default, skip_serializing_if = "is_bound")]
     pub bind_state: BindState,
+    /// When the service says the channel was created (Unix seconds), where it says so: it
+    /// tells the older of two channels with the same name apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
 }
 
 fn is_bound(s: &BindState) -> bool {
@@ -329,6 +333,7 @@ impl LiveChannel {
             description: String::new(),
             binding: None,
             bind_state: BindState::Bound,
+            created: None,
         }
     }
 
@@ -383,6 +388,7 @@ mod tests {
             description: String::new(),
             binding: None,
             bind_state: BindState::Bound,
+            created: None,
         };
         let mut b = a.clone();
         b.id = "b".into();

@@ -4,7 +4,8 @@
 //! The steps found here are unordered drafts; [`super::order`] schedules them.
 
 use super::order::{self, ChanKey, Draft};
-use super::{Action, Attrs, FORMAT_VERSION, Plan, Source, Summary, Target, Unmanaged};
+use super::twins::{self, Recorded, TwinGroup};
+use super::{Action, Attrs, FORMAT_VERSION, Plan, Source, Summary, Target, TwinDelete, Unmanaged};
 use crate::config::{Desired, DesiredChannel};
 use crate::model::{
     BindState, Binding, ChannelType, LiveChannel, LiveState, Resource, ResourceKind,
@@ -24,6 +25,9 @@ pub struct PlanOptions {
     pub manual_unbind: Vec<(ChannelType, String)>,
     /// The file the desired state was read from.
     pub source: Source,
+    /// Creates an interrupted apply's journal records: evidence that a twin of that name is
+    /// chanctl's own doing.
+    pub recorded: Vec<Recorded>,
 }
 
 impl PlanOptions {
@@ -33,6 +37,7 @@ impl PlanOptions {
             target,
             manual_unbind: Vec::new(),
             source: Source::default(),
+            recorded: Vec::new(),
         }
     }
 }
@@ -40,11 +45,6 @@ impl PlanOptions {
 /// Why no plan can reach the desired state.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PlanError {
-    #[error(
-        "the live account has {} channels named `{name}` ({}); chanctl cannot tell which one the file means",
-        ids.len(), ids.join(", ")
-    )]
-    AmbiguousLive { name: String, ids: Vec<String> },
     #[error(
         "the plan needs {needed} {} but the account quota is {quota}: {} over{}",
         crate::render::plural(*needed, "channel", "channels"),
@@ -89,7 +89,7 @@ pub fn build(
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
     let prune = options.prune || desired.prune;
-    let matched = match_channels(desired, live)?;
+    let (matched, twins) = match_channels(desired, live, &options.recorded);
 
     // At most a create and a bind per desired channel (or a delete, create and bind for a
     // replacement, rare), and a delete per live channel.
@@ -151,6 +151,26 @@ pub fn build(
         }
     }
 
+    // The other copies of a twin the file declares: deleted, whatever prune says.
+    let mut extra: HashMap<&str, &TwinGroup> = HashMap::default();
+    for g in &twins {
+        for c in g.copies.iter().filter(|c| c.instance_id != g.kept) {
+            let li = live.channels.iter().position(|l| l.id == c.instance_id);
+            if let Some(li) = li {
+                let l = &live.channels[li];
+                managed.insert(&l.id);
+                extra.insert(&l.id, g);
+                let reason = format!(
+                    "a twin of `{}`: the plan keeps {} ({})",
+                    g.name,
+                    g.kept,
+                    g.keep_because.describe()
+                );
+                drafts.push(delete_draft(li, l, reason));
+            }
+        }
+    }
+
     let mut unmanaged = Vec::new();
     for (li, l) in live.channels.iter().enumerate() {
         if managed.contains(l.id.as_str()) {
@@ -172,6 +192,16 @@ pub fn build(
     check_resources(desired, live, &drafts, &managed)?;
 
     let mut steps = order::schedule(drafts, live, desired.quota as usize);
+    for step in &mut steps {
+        if step.action == Action::Delete
+            && let Some(g) = step.instance_id.as_deref().and_then(|id| extra.get(id))
+        {
+            step.twin = Some(TwinDelete {
+                kept: g.kept.clone(),
+                evidence: g.evidence,
+            });
+        }
+    }
     for step in &mut steps {
         // A channel bound to what the backend cannot name cannot be released first.
         let unknown = step.action == Action::Bind
@@ -238,6 +268,7 @@ pub fn build(
         managed: managed_count,
         blocked_by,
         api_budget: None,
+        twins,
     })
 }
 
@@ -406,8 +437,13 @@ fn update_channel(li: usize, d: &DesiredChannel, l: &LiveChannel, drafts: &mut V
 }
 
 /// For each desired channel, the live channel it manages (its index in the live state): by
-/// name first, then by an old name.
-fn match_channels(desired: &Desired, live: &LiveState) -> Result<Vec<Option<usize>>, PlanError> {
+/// name first, then by an old name. A name that several live channels share (twins) is
+/// matched to the copy [`twins::group`] keeps; the groups come back beside the matches.
+fn match_channels(
+    desired: &Desired,
+    live: &LiveState,
+    recorded: &[Recorded],
+) -> (Vec<Option<usize>>, Vec<TwinGroup>) {
     // Each live name's first channel, and whether another has the same name.
     let mut by_name: HashMap<&str, (usize, bool)> =
         HashMap::with_capacity_and_hasher(live.channels.len(), Default::default());
@@ -417,25 +453,35 @@ fn match_channels(desired: &Desired, live: &LiveState) -> Result<Vec<Option<usiz
             .and_modify(|(_, repeated)| *repeated = true)
             .or_insert((li, false));
     }
-    let lookup = |name: &str| -> Result<Option<usize>, PlanError> {
+    let mut groups: Vec<TwinGroup> = Vec::new();
+    let mut kept_of: HashMap<&str, usize> = HashMap::default();
+    let mut lookup = |name: &str, wanted: Option<&Binding>| -> Option<usize> {
         match by_name.get(name) {
-            None => Ok(None),
-            Some(&(li, false)) => Ok(Some(li)),
-            Some(_) => Err(PlanError::AmbiguousLive {
-                name: name.to_string(),
-                ids: live
+            None => None,
+            Some(&(li, false)) => Some(li),
+            Some(_) => {
+                if let Some(&k) = kept_of.get(name) {
+                    return Some(k);
+                }
+                let copies: Vec<usize> = live
                     .channels
                     .iter()
-                    .filter(|l| l.name == name)
-                    .map(|l| l.id.clone())
-                    .collect(),
-            }),
+                    .enumerate()
+                    .filter(|(_, l)| l.name == name)
+                    .map(|(i, _)| i)
+                    .collect();
+                let evidence = recorded.iter().find(|r| r.name == name);
+                let (k, group) = twins::group(&live.channels, &copies, wanted, evidence);
+                kept_of.insert(live.channels[k].name.as_str(), k);
+                groups.push(group);
+                Some(k)
+            }
         }
     };
     let mut taken = vec![false; live.channels.len()];
     let mut out = vec![None; desired.channels.len()];
     for (i, d) in desired.channels.iter().enumerate() {
-        if let Some(li) = lookup(&d.name)? {
+        if let Some(li) = lookup(&d.name, d.binding.as_ref()) {
             taken[li] = true;
             out[i] = Some(li);
         }
@@ -445,7 +491,7 @@ fn match_channels(desired: &Desired, live: &LiveState) -> Result<Vec<Option<usiz
             continue;
         }
         for old in &d.previously {
-            if let Some(li) = lookup(old)?
+            if let Some(li) = lookup(old, d.binding.as_ref())
                 && !std::mem::replace(&mut taken[li], true)
             {
                 out[i] = Some(li);
@@ -453,7 +499,7 @@ fn match_channels(desired: &Desired, live: &LiveState) -> Result<Vec<Option<usiz
             }
         }
     }
-    Ok(out)
+    (out, groups)
 }
 
 fn check_quota(

@@ -11,12 +11,14 @@ pub mod redact;
 pub mod safety;
 mod scope;
 mod stale;
+pub mod twins;
 
 pub use budget::{ApiBudget, estimate};
 pub use diff::{PlanError, PlanOptions, build};
 pub use safety::{Blocked, Rule};
 pub use scope::{Scope, check_matches, narrow};
 pub use stale::{LiveDigest, digests, staleness};
+pub use twins::{Keep, Recorded, TwinCopy, TwinGroup};
 
 use crate::model::{Binding, ChannelType, SafetyLimits};
 use crate::rules::Op;
@@ -166,6 +168,18 @@ pub struct Step {
     /// says how). Apply reports it as not done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual: Option<String>,
+    /// Deletes an extra copy of a channel that has twins (live channels of one name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twin: Option<TwinDelete>,
+}
+
+/// A delete that removes an extra copy of a twin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TwinDelete {
+    /// The copy kept.
+    pub kept: String,
+    /// Whether a journal shows that chanctl made the copies; without it apply needs --force.
+    pub evidence: bool,
 }
 
 impl Step {
@@ -352,6 +366,10 @@ pub struct Plan {
     /// The API calls apply will make (absent for the sandbox, which makes none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_budget: Option<ApiBudget>,
+    /// Names the file declares that several live channels share: each copy side by side,
+    /// the one kept and why (the others are deleted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub twins: Vec<TwinGroup>,
 }
 
 impl Plan {
@@ -433,6 +451,7 @@ mod schema_tests {
                 page_id: "1".into(),
             })),
             bind_state: BindState::Bound,
+            created: None,
         }]);
         let desired = Desired {
             quota: 10,

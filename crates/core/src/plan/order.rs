@@ -401,6 +401,7 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
             replace: d.replace,
             protected: d.protected,
             manual: None,
+            twin: None,
         });
     }
     steps

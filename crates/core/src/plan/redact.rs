@@ -11,9 +11,16 @@ use crate::model::Binding;
 use crate::sensitive::{self, Secrets};
 use std::collections::BTreeSet;
 
-/// Visit every binding value of `plan` (the bindings before and after each step, and the
-/// `binding.*` changes).
+/// Visit every binding value of `plan` (the bindings before and after each step, the
+/// `binding.*` changes, and each copy of a twin).
 fn for_each_value(plan: &mut Plan, mut f: impl FnMut(&str, &str, &mut String)) {
+    for group in &mut plan.twins {
+        for copy in &mut group.copies {
+            for (field, value) in copy.attrs.binding.iter_mut().flat_map(Binding::fields_mut) {
+                f(&group.name, field, value);
+            }
+        }
+    }
     for step in &mut plan.steps {
         let channel = step.channel.clone();
         for attrs in [&mut step.before, &mut step.after].into_iter().flatten() {

@@ -1,11 +1,13 @@
-//! Safety rules: what makes apply refuse a plan without --force (exit 3). Both rules live
+//! Safety rules: what makes apply refuse a plan without --force (exit 3). The rules live
 //! in [`evaluate`], which the plan uses to fill `blocked_by`, the renderers use to show what
 //! would block, and apply uses to refuse.
 //!
 //! - **protect**: a step deletes, unbinds or rebinds a channel marked `protect: true`;
 //! - **max_change_percent** (after octoDNS's thresholds): the plan deletes, unbinds, rebinds
 //!   or replaces more than `safety.max_change_percent` % of the managed channels, and at
-//!   least `safety.min_managed` channels are managed.
+//!   least `safety.min_managed` channels are managed;
+//! - **unproven_twin**: a step deletes an extra copy of a channel that has twins (see
+//!   [`super::twins`]) and no journal shows that chanctl made it.
 
 use super::{Action, Step};
 use crate::model::SafetyLimits;
@@ -21,6 +23,8 @@ pub enum Rule {
     Protect,
     /// Too large a share of the managed channels is deleted, unbound, rebound or replaced.
     MaxChangePercent,
+    /// Steps delete extra copies of twins that nothing shows chanctl made.
+    UnprovenTwin,
 }
 
 /// A safety rule that blocks the plan: apply refuses it without --force.
@@ -59,6 +63,32 @@ pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blo
                     .join(", ")
             ),
             steps: protected.iter().map(|s| s.index).collect(),
+        });
+    }
+
+    let unproven: Vec<&Step> = steps
+        .iter()
+        .filter(|s| s.twin.as_ref().is_some_and(|t| !t.evidence))
+        .collect();
+    if !unproven.is_empty() {
+        out.push(Blocked {
+            rule: Rule::UnprovenTwin,
+            message: format!(
+                "{} {} would delete a copy of a channel that has a twin ({}), and no journal \
+                 shows that chanctl made it: deleting is permanent, so compare the copies first",
+                unproven.len(),
+                crate::render::plural(unproven.len(), "step", "steps"),
+                unproven
+                    .iter()
+                    .map(|s| format!(
+                        "{} ({})",
+                        s.channel,
+                        s.instance_id.as_deref().unwrap_or_default()
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            steps: unproven.iter().map(|s| s.index).collect(),
         });
     }
 
@@ -116,6 +146,7 @@ mod tests {
             replace: false,
             protected: false,
             manual: None,
+            twin: None,
         }
     }
 

@@ -3,7 +3,7 @@
 //! takes from `${VAR}` references) are written as those references, never as values.
 
 use crate::model::{Binding, LiveState};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 
 /// Quote a string as a YAML double-quoted scalar (JSON's escapes are YAML's), with `${`
@@ -17,8 +17,8 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-/// The channels file for `live`, or an error when the account cannot be written as one (two
-/// live channels with one name).
+/// The channels file for `live`. Of twins (live channels with one name) the file holds the
+/// copy a plan keeps, with a comment naming the others.
 pub fn to_yaml(live: &LiveState, quota: u32, modeline: &str) -> Result<String, String> {
     to_yaml_with(live, quota, modeline, &References::default())
 }
@@ -54,6 +54,52 @@ impl References {
     }
 }
 
+/// The ids of the twin copies a plan would delete, and for each copy kept a comment naming
+/// them.
+fn twins(live: &LiveState) -> (HashSet<&str>, BTreeMap<&str, String>) {
+    let mut by_name: BTreeMap<&str, Vec<&crate::model::LiveChannel>> = BTreeMap::new();
+    for c in &live.channels {
+        by_name.entry(c.name.as_str()).or_default().push(c);
+    }
+    let mut skipped = HashSet::new();
+    let mut notes = BTreeMap::new();
+    for copies in by_name.values().filter(|c| c.len() > 1) {
+        let (k, why) = crate::plan::twins::keeper(copies, None, None);
+        let others: Vec<&str> = copies
+            .iter()
+            .filter(|c| c.id != copies[k].id)
+            .map(|c| c.id.as_str())
+            .collect();
+        skipped.extend(others.iter().copied());
+        notes.insert(
+            copies[k].id.as_str(),
+            format!(
+                "twins: {} also {} this name and {} not written here ({} is: {}); `chanctl plan` deletes {}",
+                others.join(", "),
+                if others.len() == 1 { "has" } else { "have" },
+                if others.len() == 1 { "is" } else { "are" },
+                copies[k].id,
+                why.describe(),
+                if others.len() == 1 { "it" } else { "them" }
+            ),
+        );
+    }
+    (skipped, notes)
+}
+
+/// The names that several live channels share, with how many each.
+pub fn twin_names(live: &LiveState) -> Vec<(String, usize)> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &live.channels {
+        *counts.entry(c.name.as_str()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(name, n)| (name.to_string(), n))
+        .collect()
+}
+
 /// Like [`to_yaml`], writing sensitive values as the `references` they come from.
 pub fn to_yaml_with(
     live: &LiveState,
@@ -61,15 +107,7 @@ pub fn to_yaml_with(
     modeline: &str,
     references: &References,
 ) -> Result<String, String> {
-    let mut names = std::collections::HashSet::new();
-    for c in &live.channels {
-        if !names.insert(c.name.as_str()) {
-            return Err(format!(
-                "the account has two channels named `{}`; a channels file needs unique names: rename one first",
-                c.name
-            ));
-        }
-    }
+    let (skipped, twin_notes) = twins(live);
     let mut out = String::new();
     let _ = writeln!(out, "# yaml-language-server: $schema={modeline}");
     let _ = writeln!(out, "# Exported by chanctl from the live account.");
@@ -79,10 +117,17 @@ pub fn to_yaml_with(
         return Ok(out);
     }
     out.push_str("channels:\n");
-    let mut channels: Vec<_> = live.channels.iter().collect();
+    let mut channels: Vec<_> = live
+        .channels
+        .iter()
+        .filter(|c| !skipped.contains(c.id.as_str()))
+        .collect();
     channels.sort_by(|a, b| a.name.cmp(&b.name));
     for c in channels {
         let _ = writeln!(out, "  - name: {}", q(&c.name));
+        if let Some(note) = twin_notes.get(c.id.as_str()) {
+            let _ = writeln!(out, "    # {note}");
+        }
         let _ = writeln!(out, "    type: {}", c.channel_type);
         if !c.description.is_empty() {
             let _ = writeln!(out, "    description: {}", q(&c.description));
@@ -136,6 +181,7 @@ mod tests {
                     page_id: format!("{i}"),
                 })),
                 bind_state: BindState::Bound,
+                created: None,
             })
             .filter(|c| !c.name.contains('\t'))
             .collect();
@@ -166,6 +212,7 @@ mod tests {
                 phone_number: "+6588001234".into(),
             })),
             bind_state: BindState::Bound,
+            created: None,
         }]);
         let references = References {
             values: BTreeMap::from([("+6588001234".to_string(), "+65${LOCAL_NUMBER}".to_string())]),
@@ -199,16 +246,26 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_live_names_cannot_be_exported() {
-        let ch = |id: &str| LiveChannel {
+    fn of_twins_the_copy_a_plan_keeps_is_written_with_the_others_named() {
+        let ch = |id: &str, created: i64| LiveChannel {
             id: id.into(),
             name: "same".into(),
             channel_type: ChannelType::Sms,
             description: String::new(),
             binding: None,
             bind_state: BindState::Bound,
+            created: Some(created),
         };
-        let err = to_yaml(&LiveState::new(vec![ch("1"), ch("2")]), 100, "x").unwrap_err();
-        assert!(err.contains("two channels named `same`"));
+        let live = LiveState::new(vec![ch("1", 20), ch("2", 10)]);
+        let yaml = to_yaml(&live, 100, "x").unwrap();
+        assert_eq!(yaml.matches("- name:").count(), 1, "{yaml}");
+        assert!(
+            yaml.contains(
+                "# twins: 1 also has this name and is not written here (2 is: it is the older copy)"
+            ),
+            "{yaml}"
+        );
+        assert!(crate::config::load(&yaml).is_ok(), "{yaml}");
+        assert_eq!(twin_names(&live), [("same".to_string(), 2)]);
     }
 }

@@ -73,7 +73,7 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
                         );
                     }
                 }
-                Rule::MaxChangePercent => {
+                Rule::MaxChangePercent | Rule::UnprovenTwin => {
                     let _ = writeln!(
                         tail,
                         "- :no_entry: **Blocked by a safety rule:** {}; apply refuses it without `--force`",
@@ -87,6 +87,7 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
             let _ = writeln!(tail, "- {}", code(w));
         }
     }
+    tail.push_str(&super::twins::markdown(plan));
     if !plan.unmanaged.is_empty() {
         let n = plan.unmanaged.len();
         let _ = writeln!(

@@ -5,6 +5,7 @@ pub mod gfm;
 pub mod markdown;
 pub mod style;
 pub mod text;
+mod twins;
 
 use crate::plan::Plan;
 

@@ -122,7 +122,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
                     let _ = writeln!(out, "  • {} {}", s.action.as_str(), s.channel);
                 }
             }
-            Rule::MaxChangePercent => {
+            Rule::MaxChangePercent | Rule::UnprovenTwin => {
                 let _ = writeln!(
                     out,
                     "{} Blocked by a safety rule: {}; apply refuses it without --force.",
@@ -133,6 +133,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&super::twins::terminal(plan, style));
     for w in &plan.warnings {
         let _ = writeln!(out, "{} {w}", style.yellow("Note:"));
     }
@@ -318,6 +319,18 @@ pub fn drift_summary(plan: &Plan) -> String {
             channels.join(", ")
         )
     };
+    for g in &plan.twins {
+        out.push_str(&format!(
+            "\ntwins: {} live channels are named {} ({})",
+            g.copies.len(),
+            g.name,
+            g.copies
+                .iter()
+                .map(|c| c.instance_id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     if !plan.unmanaged.is_empty() {
         let names: Vec<&str> = plan.unmanaged.iter().map(|u| u.name.as_str()).collect();
         out.push_str(&format!(
