@@ -583,3 +583,95 @@ async fn injected_faults_keep_or_drop_the_change_as_documented() {
     let names: Vec<&str> = rows.filter_map(|r| r["InstanceName"].as_str()).collect();
     assert_eq!(names, ["ambiguous", "late"]);
 }
+
+/// The template review is driven by flags: held reviews stay `auditing` (and may be
+/// modified), a name given to --template-reject fails with its reason (and may be modified,
+/// which starts a new review), an approved template is not modified in place.
+#[tokio::test]
+async fn template_reviews_follow_the_flags_and_gate_modify() {
+    let emu = start(&[
+        "--template-review",
+        "hold",
+        "--template-reject",
+        "promo=Promotional content in a utility template",
+    ]);
+    let c = client(&emu);
+    let space = create(&c, "tpl", "whatsapp").await;
+    let body = r#"[{"Type":"BODY","Text":"Hi {{1}}"}]"#;
+    let make = |name: &str| {
+        format!(
+            "CustSpaceId={space}&TemplateType=WHATSAPP&Name={name}&Language=en&Category=UTILITY&Components={body}"
+        )
+    };
+    let held = c.ok("CreateChatappTemplate", &make("held")).await;
+    let held_code = held["Data"]["TemplateCode"].as_str().unwrap().to_string();
+    c.ok("CreateChatappTemplate", &make("promo")).await;
+    let list = c
+        .ok("ListChatappTemplate", &format!("CustSpaceId={space}"))
+        .await;
+    let status = |name: &str| {
+        let rows = list["ListTemplate"].as_array().unwrap();
+        let row = rows.iter().find(|r| r["TemplateName"] == name).unwrap();
+        (
+            row["AuditStatus"].as_str().unwrap().to_string(),
+            row["Reason"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(status("held").0, "auditing");
+    assert_eq!(
+        status("promo"),
+        (
+            "fail".into(),
+            "Promotional content in a utility template".into()
+        )
+    );
+    let modify = |code_or_name: &str| {
+        format!(
+            "CustSpaceId={space}&TemplateType=WHATSAPP&{code_or_name}&Language=en&Components={body}"
+        )
+    };
+    c.ok(
+        "ModifyChatappTemplate",
+        &modify(&format!("TemplateCode={held_code}")),
+    )
+    .await;
+    c.ok("ModifyChatappTemplate", &modify("TemplateName=promo"))
+        .await;
+    c.no(
+        "CreateChatappTemplate",
+        &make("held"),
+        "400 InvalidParameter.TemplateNameExist",
+    )
+    .await;
+    c.no(
+        "DeleteChatappTemplate",
+        &format!("CustSpaceId={space}&TemplateType=WHATSAPP&TemplateName=nothing"),
+        "404 DelError.TemplateNotExist",
+    )
+    .await;
+
+    // Approved at once: modify is refused.
+    let emu = start(&[]);
+    let c = client(&emu);
+    let space = create(&c, "tpl", "whatsapp").await;
+    let made = c
+        .ok(
+            "CreateChatappTemplate",
+            &format!("CustSpaceId={space}&TemplateType=WHATSAPP&Name=ok&Language=en&Category=UTILITY&Components={body}"),
+        )
+        .await;
+    let code = made["Data"]["TemplateCode"].as_str().unwrap().to_string();
+    let detail = c
+        .ok(
+            "GetChatappTemplateDetail",
+            &format!("CustSpaceId={space}&Language=en&TemplateCode={code}"),
+        )
+        .await;
+    assert_eq!(detail["Data"]["AuditStatus"], "pass");
+    c.no(
+        "ModifyChatappTemplate",
+        &format!("CustSpaceId={space}&TemplateType=WHATSAPP&TemplateCode={code}&Language=en&Components={body}"),
+        "400 OperationDenied.TemplateApproved",
+    )
+    .await;
+}

@@ -274,7 +274,14 @@ fn sdk_names(emu: &Emulator) -> Option<Result<BTreeMap<String, usize>, String>> 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/count_names.py");
     let out = std::process::Command::new(python)
         .arg(script)
-        .args(["--endpoint", emu.host(), "--key-id", KEY_ID, "--secret", SECRET])
+        .args([
+            "--endpoint",
+            emu.host(),
+            "--key-id",
+            KEY_ID,
+            "--secret",
+            SECRET,
+        ])
         .output();
     Some(match out {
         Ok(o) if o.status.success() => {
@@ -428,7 +435,11 @@ fn every_seed_converges_without_duplicates_or_lost_channels() {
     }
     assert_eq!(converged, runs.len(), "every run converges");
     if std::env::var_os("CHANCTL_SDK_PYTHON").is_some() {
-        assert_eq!(sum(|r| r.sdk_counts), 2 * runs.len(), "counted through the SDK");
+        assert_eq!(
+            sum(|r| r.sdk_counts),
+            2 * runs.len(),
+            "counted through the SDK"
+        );
         assert_eq!(sum(|r| r.sdk_disagrees), 0, "the SDK sees no twin");
     }
     assert_eq!(sum(|r| r.duplicates), 0, "no channel is created twice");

@@ -194,6 +194,68 @@ def viber(emu):
 
 
 @check
+def templates(emu):
+    c = emu.client()
+    iid = create(c, "sdk templates", "whatsapp")
+    body_text = "Your code is {{1}}"
+    req = m.CreateChatappTemplateRequest(
+        cust_space_id=iid, template_type="WHATSAPP", name="sdk_otp", language="en",
+        category="AUTHENTICATION", message_send_ttl_seconds=300, example={"1": "123456"},
+        components=[
+            m.CreateChatappTemplateRequestComponents(type="BODY", text=body_text),
+            m.CreateChatappTemplateRequestComponents(type="BUTTONS", buttons=[
+                m.CreateChatappTemplateRequestComponentsButtons(type="COPY_CODE", text="Copy")]),
+        ])
+    created = ok(c.create_chatapp_template(req))
+    code = created.data.template_code
+    assert created.data.template_name == "sdk_otp"
+    refused(lambda: c.create_chatapp_template(req), "InvalidParameter.TemplateNameExist")
+    page = m.ListChatappTemplateRequestPage(index=1, size=10)
+    listed = ok(c.list_chatapp_template(m.ListChatappTemplateRequest(cust_space_id=iid, page=page)))
+    assert listed.total == 1, listed.total
+    row = listed.list_template[0]
+    assert (row.template_code, row.language, row.category) == (code, "en", "AUTHENTICATION")
+    assert row.audit_status == "pass" and isinstance(row.last_update_time, int), row.audit_status
+    detail = ok(c.get_chatapp_template_detail(m.GetChatappTemplateDetailRequest(
+        cust_space_id=iid, language="en", template_code=code)))
+    assert detail.data.components[0].text == body_text
+    assert detail.data.example == {"1": "123456"} and detail.data.quality_score == "GREEN"
+    assert detail.data.message_send_ttl_seconds == 300
+    # Approved: not modified in place.
+    modify = m.ModifyChatappTemplateRequest(
+        cust_space_id=iid, template_code=code, language="en", template_type="WHATSAPP",
+        components=[m.ModifyChatappTemplateRequestComponents(type="BODY", text="New {{1}}")])
+    refused(lambda: c.modify_chatapp_template(modify), "OperationDenied.TemplateApproved")
+    footer = m.CreateChatappTemplateRequest(
+        cust_space_id=iid, template_type="WHATSAPP", name="sdk_footer", language="en",
+        category="MARKETING", components=[
+            m.CreateChatappTemplateRequestComponents(type="BODY", text="Hello"),
+            m.CreateChatappTemplateRequestComponents(type="FOOTER", text="bye {{1}}")])
+    refused(lambda: c.create_chatapp_template(footer), "InvalidParameter.FooterHaveVariable")
+    ok(c.modify_chatapp_template_properties(m.ModifyChatappTemplatePropertiesRequest(
+        cust_space_id=iid, language="en", template_code=code, template_type="WHATSAPP",
+        allow_send=False)))
+    detail = ok(c.get_chatapp_template_detail(m.GetChatappTemplateDetailRequest(
+        cust_space_id=iid, language="en", template_code=code)))
+    assert detail.data.allow_send is False
+    ok(c.delete_chatapp_template(m.DeleteChatappTemplateRequest(
+        cust_space_id=iid, template_type="WHATSAPP", template_code=code, language="en")))
+    refused(lambda: c.get_chatapp_template_detail(m.GetChatappTemplateDetailRequest(
+        cust_space_id=iid, language="en", template_code=code)), "DetailError.TemplateNotExist", status=404)
+    # The documented 5/s of ListChatappTemplate, whatever --qps says.
+    throttled = 0
+    for _ in range(12):
+        try:
+            c.list_chatapp_template(m.ListChatappTemplateRequest(cust_space_id=iid, page=page))
+        except ThrottlingException:
+            throttled += 1
+        except ClientException as e:
+            assert e.code == "Throttling.User", e.code
+            throttled += 1
+    assert throttled > 0, "12 calls at once were all admitted"
+
+
+@check
 def legacy_signature_and_sts(emu):
     ok(emu.client(signature_algorithm="v2").list_instance(m.ListInstanceRequest(page_size=5)))
     ok(emu.client(security_token="sts-token").list_instance(m.ListInstanceRequest(page_size=5)))

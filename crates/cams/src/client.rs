@@ -11,7 +11,7 @@
 use crate::endpoint::Endpoint;
 use crate::sign;
 use backon::{ExponentialBuilder, Retryable};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -227,6 +227,9 @@ pub struct Client {
     endpoint: Endpoint,
     creds: sign::Credentials,
     limiter: DefaultKeyedRateLimiter<String>,
+    /// Operations whose documented rate is below `--qps`, each with a bucket at that rate
+    /// (see [`crate::limits`]).
+    documented: Vec<(&'static str, DefaultDirectRateLimiter)>,
     options: ClientOptions,
 }
 
@@ -243,11 +246,19 @@ impl Client {
             .build()
             .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
         let qps = NonZeroU32::new(options.qps.max(1)).unwrap_or(NonZeroU32::MIN);
+        let documented = crate::limits::DOCUMENTED
+            .iter()
+            .filter(|(_, rate)| *rate < qps.get())
+            .filter_map(|(action, rate)| {
+                NonZeroU32::new(*rate).map(|r| (*action, RateLimiter::direct(Quota::per_second(r))))
+            })
+            .collect();
         Ok(Client {
             http,
             endpoint,
             creds,
             limiter: RateLimiter::keyed(Quota::per_second(qps)),
+            documented,
             options,
         })
     }
@@ -278,7 +289,10 @@ impl Client {
         action: &str,
         params: &[(String, String)],
     ) -> Result<Reply, CallError> {
-        self.limiter.until_key_ready(&action.to_string()).await;
+        match self.documented.iter().find(|(a, _)| *a == action) {
+            Some((_, bucket)) => bucket.until_ready().await,
+            None => self.limiter.until_key_ready(&action.to_string()).await,
+        }
         let date = sign::format_date(jiff::Timestamp::now());
         let nonce = sign::new_nonce();
         let headers = sign::sign_v3(

@@ -10,6 +10,7 @@ pub mod client;
 pub mod credentials;
 pub mod declared;
 pub mod endpoint;
+pub mod limits;
 pub mod sign;
 pub mod verify;
 pub mod wire;

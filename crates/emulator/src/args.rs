@@ -83,6 +83,15 @@ pub struct Args {
     /// Append every request (action, parameter names) and reply to FILE, one JSON line each.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
+    /// How template reviews end: approve, reject or hold (never end).
+    #[arg(long, default_value = "approve", value_name = "MODE")]
+    template_review: String,
+    /// How long a template review takes, in milliseconds; 0 decides it on the first read.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    template_review_ms: u64,
+    /// A template name whose reviews fail, with the reason given: NAME=REASON (repeatable).
+    #[arg(long, value_name = "NAME=REASON")]
+    template_reject: Vec<String>,
 }
 
 pub fn config(args: Args) -> Result<(String, Config), String> {
@@ -149,6 +158,17 @@ pub fn config(args: Args) -> Result<(String, Config), String> {
     config.record = args.record;
     for s in &args.signup {
         config.meta.signups.push(crate::meta::parse_signup(s)?);
+    }
+    config.review.mode = crate::operations::templates::ReviewMode::parse(&args.template_review)?;
+    config.review.after_ms = args.template_review_ms;
+    for r in &args.template_reject {
+        let (name, reason) = r
+            .split_once('=')
+            .ok_or_else(|| format!("--template-reject takes NAME=REASON, not `{r}`"))?;
+        config
+            .review
+            .reject
+            .push((name.to_string(), reason.to_string()));
     }
     for l in &args.instagram_link {
         let (page, account) = crate::meta::parse_link(l)?;

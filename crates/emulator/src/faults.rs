@@ -26,12 +26,14 @@ impl Throttle {
         }
     }
 
-    /// Take a token for `action`; false when its bucket is empty.
+    /// Take a token for `action`; false when its bucket is empty. The rate is `--qps`, or the
+    /// operation's documented rate when it is lower (or `--qps` is 0).
     pub fn admit(&mut self, action: &str, now: Instant) -> bool {
-        if self.qps == 0 {
+        let qps = chanctl_cams::limits::pace(action, self.qps);
+        if qps == 0 {
             return true;
         }
-        let rate = f64::from(self.qps);
+        let rate = f64::from(qps);
         let (tokens, last) = self
             .buckets
             .entry(action.to_string())

@@ -42,6 +42,13 @@
 //! | QueryChatappBindWaba on a channel without a WABA | `ERR-OPERATION-MAAP-0060` (a documented CAMS code) |
 //! | GetViberByRequestNo with an unknown RequestNo | `InvalidRequestNo.NotFound` |
 //!
+//! **Templates** (see [`operations::templates`]): the six template operations with the SDK's
+//! parameters and fields; a review state machine (`--template-review approve|reject|hold`,
+//! `--template-review-ms`, `--template-reject NAME=REASON`); `InvalidParameter.TemplateNameExist`;
+//! modify only before approval (`OperationDenied.TemplateApproved`, a code chosen here); the
+//! documented content rules and rates (5/s for List, Detail and Delete, 50/s for Create and
+//! Modify, whatever `--qps` says: `chanctl_cams::limits`).
+//!
 //! **Binding semantics.** Bind on an unbound channel is `rules::Op::Bind`; repeating the
 //! binding the channel already has succeeds without change (safe to retry); a different
 //! binding on a bound channel is refused (`OperationDenied.AlreadyBound`), as in the sandbox.
@@ -127,6 +134,8 @@ pub struct Config {
     pub record: Option<PathBuf>,
     /// What Meta knows: embedded signups and Instagram links.
     pub meta: meta::Meta,
+    /// How template reviews end.
+    pub review: operations::templates::Review,
 }
 
 impl Config {
@@ -146,6 +155,7 @@ impl Config {
             ambiguous_delay: Duration::from_secs(30),
             record: None,
             meta: meta::Meta::default(),
+            review: operations::templates::Review::default(),
         }
     }
 }
@@ -157,6 +167,7 @@ pub struct Options {
     pub viber_audit_ms: u64,
     pub ambiguous_delay: Duration,
     pub meta: std::sync::Arc<meta::Meta>,
+    pub review: std::sync::Arc<operations::templates::Review>,
 }
 
 /// A running emulator's shared state.
@@ -199,6 +210,7 @@ impl Emulator {
                 viber_audit_ms: config.viber_audit_ms,
                 ambiguous_delay: config.ambiguous_delay,
                 meta: std::sync::Arc::new(config.meta),
+                review: std::sync::Arc::new(config.review),
             },
         })
     }

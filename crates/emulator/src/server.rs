@@ -151,6 +151,7 @@ impl Emulator {
             now: jiff::Timestamp::now(),
             viber_audit_ms: self.options.viber_audit_ms,
             meta: self.options.meta.clone(),
+            review: self.options.review.clone(),
         };
         operations::dispatch(action, params, &mut lock(&self.store), &ctx)
     }

@@ -52,6 +52,33 @@ pub struct ViberAudit {
     pub audit_time: String,
 }
 
+/// A message template (CreateChatappTemplate), with its review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    pub code: String,
+    /// The space it belongs to (`CustSpaceId`, or `CustWabaId`; empty: the account's own).
+    pub space: String,
+    /// WHATSAPP or VIBER.
+    pub template_type: String,
+    pub name: String,
+    pub language: String,
+    pub category: String,
+    /// `Components` and `Example` as sent.
+    pub components: Value,
+    pub example: Value,
+    pub message_send_ttl_seconds: Option<i64>,
+    pub category_change_paused: bool,
+    pub allow_send: bool,
+    /// pass, fail, auditing or unaudit.
+    pub audit_status: String,
+    pub reason: String,
+    /// RED, YELLOW, GREEN or UNKNOWN.
+    pub quality_score: String,
+    /// When the current review started (Unix milliseconds).
+    pub submitted_ms: i64,
+    pub last_update_ms: i64,
+}
+
 /// Everything the emulator persists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
@@ -61,6 +88,9 @@ pub struct State {
     pub instances: BTreeMap<String, InstanceMeta>,
     #[serde(default)]
     pub audits: BTreeMap<String, ViberAudit>,
+    /// Message templates, by TemplateCode.
+    #[serde(default)]
+    pub templates: BTreeMap<String, Template>,
     /// Counter behind instance creation order and audit numbers.
     #[serde(default)]
     pub serial: u64,
@@ -73,6 +103,7 @@ impl State {
             account: Account::new(quota),
             instances: BTreeMap::new(),
             audits: BTreeMap::new(),
+            templates: BTreeMap::new(),
             serial: 0,
         }
     }

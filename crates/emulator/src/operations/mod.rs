@@ -7,6 +7,8 @@
 
 mod bindings;
 mod instances;
+mod template_rules;
+pub mod templates;
 
 use super::envelope::ApiError;
 use super::params::Params;
@@ -21,7 +23,7 @@ pub const VERSION: &str = "2020-06-06";
 pub const REGION: &str = "ap-southeast-1";
 
 /// Every action the emulator serves.
-pub const ACTIONS: [&str; 20] = [
+pub const ACTIONS: [&str; 26] = [
     "ListInstance",
     "QueryInstance",
     "CreateInstance",
@@ -42,6 +44,12 @@ pub const ACTIONS: [&str; 20] = [
     "GetViberByRequestNo",
     "ListViberServiceMessage",
     "GetChatappOpenStatus",
+    "CreateChatappTemplate",
+    "ModifyChatappTemplate",
+    "DeleteChatappTemplate",
+    "ListChatappTemplate",
+    "GetChatappTemplateDetail",
+    "ModifyChatappTemplateProperties",
 ];
 
 pub fn is_known(action: &str) -> bool {
@@ -59,6 +67,8 @@ pub struct Ctx {
     pub viber_audit_ms: u64,
     /// What Meta knows (embedded signups, Instagram links).
     pub meta: std::sync::Arc<crate::meta::Meta>,
+    /// How template reviews end.
+    pub review: std::sync::Arc<templates::Review>,
 }
 
 /// Carry out `action`.
@@ -70,6 +80,7 @@ pub fn dispatch(
 ) -> Result<Fields, ApiError> {
     use bindings as b;
     use instances as i;
+    use templates as t;
     match action {
         "ListInstance" => i::list(p, store.state()),
         "QueryInstance" => i::query(p, store.state()),
@@ -91,6 +102,12 @@ pub fn dispatch(
         "GetViberByRequestNo" => b::get_viber_by_request_no(p, store, ctx),
         "ListViberServiceMessage" => b::list_viber_service_message(p, store.state()),
         "GetChatappOpenStatus" => Ok(fields([("OpenStatus", Value::Bool(true))])),
+        "CreateChatappTemplate" => store.change(|st| t::create(p, st, ctx)),
+        "ModifyChatappTemplate" => store.change(|st| t::modify(p, st, ctx)),
+        "DeleteChatappTemplate" => store.change(|st| t::delete(p, st)),
+        "ListChatappTemplate" => t::list(p, store, ctx),
+        "GetChatappTemplateDetail" => t::detail(p, store, ctx),
+        "ModifyChatappTemplateProperties" => store.change(|st| t::properties(p, st, ctx)),
         other => Err(ApiError::new(
             404,
             "InvalidApi.NotFound",
