@@ -181,45 +181,7 @@ impl CallError {
     }
 }
 
-/// Codes for a passing fault on the service's side, whatever the HTTP status.
-fn is_system_error(code: &str) -> bool {
-    matches!(
-        code,
-        "InternalError" | "ServiceUnavailable" | "ERR-COMMON-001" | "CHAT.APIError" | "999999"
-    ) || code.starts_with("InternalError.")
-        || code.starts_with("ServiceUnavailable")
-}
-
-fn is_throttling(code: &str) -> bool {
-    matches!(
-        code,
-        "Throttling" | "Throttling.User" | "Throttling.Api" | "System.LimitControl"
-    ) || code.starts_with("Throttling.")
-}
-
-/// What to check for the errors a retry cannot fix.
-fn hint(code: &str, action: &str) -> Option<String> {
-    Some(if code.starts_with("InvalidAccessKeyId") {
-        "Check the AccessKey id (ALIBABA_CLOUD_ACCESS_KEY_ID or the aliyun profile) and that the key is enabled".to_string()
-    } else if code == "SignatureDoesNotMatch" || code == "IncompleteSignature" {
-        "Check the AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET or the aliyun profile)"
-            .to_string()
-    } else if code.starts_with("InvalidTimeStamp") {
-        "Check this machine's clock: requests must be within 15 minutes of the service's time"
-            .to_string()
-    } else if code.starts_with("Forbidden")
-        || code == "NoPermission"
-        || code == "Ram.PermissionDeny"
-    {
-        format!("The RAM identity lacks permission for cams:{action}; grant it in the RAM console")
-    } else if code == "Product.Unsubscript" {
-        "Activate Chat App Message Service for this account in the console".to_string()
-    } else if code == "SignatureNonceUsed" {
-        "A request was replayed; run the command again".to_string()
-    } else {
-        return None;
-    })
-}
+use crate::codes::{hint, is_system_error, is_throttling};
 
 /// The CAMS client.
 pub struct Client {

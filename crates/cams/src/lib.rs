@@ -7,6 +7,7 @@
 //! against the captured vectors in `testdata/vectors.json`. `client` sends signed RPC requests with retries
 //! and a rate limit per operation; `credentials` finds the keys; `endpoint` checks the URL.
 pub mod client;
+pub mod codes;
 pub mod credentials;
 pub mod declared;
 pub mod endpoint;

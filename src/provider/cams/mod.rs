@@ -142,7 +142,7 @@ impl Cams {
             read::MessengerView::default()
         };
         match read::with_binding(&self.client, row, &view).await {
-            Ok(channel) => Ok(Some(channel)),
+            Ok((channel, _)) => Ok(Some(channel)),
             // Deleted between the listing and the binding read (a delete landing late)? The
             // listing says so; the API documents no error code for a vanished instance.
             Err(e) => match self.listed(id).await? {
@@ -390,7 +390,7 @@ impl Cams {
         let view = read::MessengerView::default();
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            out.push(read::with_binding(&self.client, row, &view).await?);
+            out.push(read::with_binding(&self.client, row, &view).await?.0);
         }
         Ok(out)
     }

@@ -224,12 +224,15 @@ pub async fn all(
         .iter()
         .map(|r| (r.id.clone(), r.cust_space_id.clone()))
         .collect();
-    let channels: Vec<LiveChannel> = stream::iter(all_rows)
+    let read: Vec<(LiveChannel, Option<String>)> = stream::iter(all_rows)
         .map(|row| with_binding(client, row, view))
         .buffered(CONCURRENCY)
         .try_collect()
         .await?;
-    Ok((LiveState::new(channels), spaces))
+    let (channels, notes): (Vec<LiveChannel>, Vec<Option<String>>) = read.into_iter().unzip();
+    let mut live = LiveState::new(channels);
+    live.notes = notes.into_iter().flatten().collect();
+    Ok((live, spaces))
 }
 
 /// The rows of every channel of exact name and type, in the listing's order (after a create
@@ -278,7 +281,7 @@ pub async fn with_binding(
     client: &Client,
     row: Row,
     messenger: &MessengerView,
-) -> Result<LiveChannel, ProviderError> {
+) -> Result<(LiveChannel, Option<String>), ProviderError> {
     let Some(t) = row.channel_type else {
         return Err(ProviderError::Api {
             code: "UnknownChannelType".into(),
@@ -289,16 +292,17 @@ pub async fn with_binding(
             request_id: None,
         });
     };
-    let (binding, bind_state) = super::types::read(t, client, &row, messenger).await?;
-    Ok(LiveChannel {
+    let read = super::types::read(t, client, &row, messenger).await?;
+    let channel = LiveChannel {
         id: row.id,
         name: row.name,
         channel_type: t,
         description: row.description,
-        binding,
-        bind_state,
+        binding: read.binding,
+        bind_state: read.state,
         created: row.created,
-    })
+    };
+    Ok((channel, read.note))
 }
 
 #[cfg(test)]

@@ -293,12 +293,19 @@ fn is_bound(s: &BindState) -> bool {
 pub struct LiveState {
     /// Channels, sorted by instance id.
     pub channels: Vec<LiveChannel>,
+    /// What the reader found that a person should know and the channels cannot say (e.g.
+    /// more DirectMail accounts bound than a channel's binding holds); the plan shows them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl LiveState {
     pub fn new(mut channels: Vec<LiveChannel>) -> Self {
         channels.sort_by(|a, b| a.id.cmp(&b.id));
-        LiveState { channels }
+        LiveState {
+            channels,
+            notes: Vec::new(),
+        }
     }
 
     /// A stable digest of the state: plans record it so that a saved plan can tell whether

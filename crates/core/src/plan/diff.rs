@@ -95,7 +95,7 @@ pub fn build(
     // replacement, rare), and a delete per live channel.
     let mut drafts: Vec<Draft> =
         Vec::with_capacity(2 * desired.channels.len() + live.channels.len());
-    let mut warnings = Vec::new();
+    let mut warnings = live.notes.clone();
     let mut managed: HashSet<&str> =
         HashSet::with_capacity_and_hasher(desired.channels.len(), Default::default());
 

@@ -38,23 +38,62 @@ pub(super) async fn unbind(cams: &Cams, op: &Op, id: &str) -> Result<(), Provide
     Ok(())
 }
 
-/// The bound DirectMail account, from `ListBindDmAccount`.
-pub(super) async fn read(
-    client: &Client,
-    row: &Row,
-) -> Result<(Option<Binding>, BindState), ProviderError> {
+/// The bound DirectMail account, from `ListBindDmAccount`. The reply is a list: when it
+/// holds more than one account, the first is the channel's binding and a note says so.
+pub(super) async fn read(client: &Client, row: &Row) -> Result<super::Reading, ProviderError> {
     let r = read_call(
         client,
         "ListBindDmAccount",
         &[p("CustSpaceId", &row.cust_space_id)],
     )
     .await?;
-    let code = r
+    let codes: Vec<String> = r
         .data()
         .as_array()
-        .and_then(|a| a.first())
-        .map(|d| s(d, "AccountCode"))
+        .map(|a| a.iter().map(|d| s(d, "AccountCode")).collect())
         .unwrap_or_default();
+    let code = codes.first().cloned().unwrap_or_default();
+    let note = several(row, &codes);
     let binding = (!code.is_empty()).then_some(Binding::Email(EmailBinding { dm_account: code }));
-    Ok((binding, BindState::Bound))
+    Ok(super::Reading {
+        binding,
+        state: BindState::Bound,
+        note,
+    })
+}
+
+/// What to say when `ListBindDmAccount` lists more than one account for `row`'s space.
+fn several(row: &Row, codes: &[String]) -> Option<String> {
+    (codes.len() > 1).then(|| {
+        format!(
+            "email channel `{}` ({}) has {} DirectMail accounts bound ({}): chanctl manages the first; unbind the others in the CAMS console, or keep them knowingly",
+            row.name,
+            row.id,
+            codes.len(),
+            codes.join(", ")
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_than_one_bound_account_is_said() {
+        let row = Row {
+            id: "i-1".into(),
+            cust_space_id: "i-1".into(),
+            name: "mail".into(),
+            channel_type: None,
+            description: String::new(),
+            created: None,
+        };
+        assert_eq!(several(&row, &["a".into()]), None);
+        let note = several(&row, &["a".into(), "b".into()]).unwrap();
+        assert!(
+            note.contains("has 2 DirectMail accounts bound (a, b)"),
+            "{note}"
+        );
+    }
 }

@@ -92,14 +92,32 @@ pub async fn read(
     client: &Client,
     row: &Row,
     messenger: &MessengerView,
-) -> Result<(Option<Binding>, BindState), ProviderError> {
-    match t {
-        ChannelType::Sms => Ok((None, BindState::Bound)),
-        ChannelType::Messenger => Ok(messenger::read(row, messenger)),
-        ChannelType::Instagram => instagram::read(client, row).await,
-        ChannelType::Email => email::read(client, row).await,
-        ChannelType::Whatsapp => whatsapp::read(client, row).await,
-        ChannelType::Viber => viber::read(client, row).await,
+) -> Result<Reading, ProviderError> {
+    Ok(match t {
+        ChannelType::Sms => (None, BindState::Bound).into(),
+        ChannelType::Messenger => messenger::read(row, messenger).into(),
+        ChannelType::Instagram => instagram::read(client, row).await?.into(),
+        ChannelType::Email => email::read(client, row).await?,
+        ChannelType::Whatsapp => whatsapp::read(client, row).await?.into(),
+        ChannelType::Viber => viber::read(client, row).await?.into(),
+    })
+}
+
+/// A channel's binding as its type's read gives it, with what a person should know beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    pub binding: Option<Binding>,
+    pub state: BindState,
+    pub note: Option<String>,
+}
+
+impl From<(Option<Binding>, BindState)> for Reading {
+    fn from((binding, state): (Option<Binding>, BindState)) -> Self {
+        Reading {
+            binding,
+            state,
+            note: None,
+        }
     }
 }
 
