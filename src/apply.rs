@@ -10,6 +10,7 @@ use crate::journal::Journal;
 use crate::model::LiveState;
 use crate::plan::{Action, Plan, Step};
 use crate::provider::{Outcome, Provider, ProviderError};
+use chanctl_cams::usage::Usage;
 use futures_util::stream::{self, StreamExt};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -66,6 +67,8 @@ pub struct ApplyReport {
     /// Steps apply added after the plan's (numbered after them): the removal of twins that
     /// lost answers left (see [`crate::settle`]).
     pub extra: Vec<Step>,
+    /// The requests each step sent and the retries it made, by index.
+    pub usage: HashMap<usize, Usage>,
 }
 
 impl ApplyReport {
@@ -150,6 +153,7 @@ pub async fn apply_journaled<P: Provider>(
     mut on_event: impl FnMut(Event<'_>),
 ) -> ApplyReport {
     let mut report = ApplyReport::default();
+    let usage_of: std::sync::Mutex<HashMap<usize, Usage>> = Default::default();
     let waves = plan.waves();
     for wave in 0..waves {
         let steps: Vec<&Step> = plan.steps.iter().filter(|s| s.wave == wave).collect();
@@ -160,6 +164,7 @@ pub async fn apply_journaled<P: Provider>(
         };
         let created = &report.created;
         let live = &live;
+        let usage_of = &usage_of;
         let results: Vec<(&Step, Result<Outcome, ProviderError>, Duration)> = stream::iter(steps)
             .map(|step| async move {
                 let started = Instant::now();
@@ -188,7 +193,14 @@ pub async fn apply_journaled<P: Provider>(
                     return (step, Err(ProviderError::Io(e)), started.elapsed());
                 }
                 let result = match step.op(id.as_deref()) {
-                    Some(op) => provider.execute(&op).await,
+                    Some(op) => {
+                        let (result, usage) =
+                            chanctl_cams::usage::counted(provider.execute(&op)).await;
+                        if let Ok(mut all) = usage_of.lock() {
+                            all.insert(step.index, usage);
+                        }
+                        result
+                    }
                     None => Err(ProviderError::Io(format!(
                         "step {} ({} {}) is incomplete: no instance id for the channel",
                         step.index,
@@ -244,6 +256,7 @@ pub async fn apply_journaled<P: Provider>(
             break;
         }
     }
+    report.usage = usage_of.into_inner().unwrap_or_default();
     crate::settle::settle(plan, provider, journal, &mut report, &mut on_event).await;
     report
 }

@@ -106,11 +106,11 @@ async fn settle_name<P: Provider>(
             return Err(ProviderError::Io(e));
         }
         let started = Instant::now();
-        let result = provider
-            .execute(&Op::Delete {
-                id: twin.id.clone(),
-            })
-            .await;
+        let op = Op::Delete {
+            id: twin.id.clone(),
+        };
+        let (result, usage) = chanctl_cams::usage::counted(provider.execute(&op)).await;
+        report.usage.insert(step.index, usage);
         if let Some(j) = journal {
             j.finished(
                 &step,

@@ -1,8 +1,9 @@
 //! `apply --report FILE` (alias `--json`): the result of an apply as JSON, through the real
 //! binary on the sandbox: every step with its outcome, the created ids and durations; and a
-//! report for an apply with nothing to do.
+//! report for an apply with nothing to do. On CAMS (the emulator) each step's API calls and
+//! retries too.
 
-use crate::common::{chanctl, example, succeeds};
+use crate::common::{self, chanctl, example, succeeds};
 use serde_json::Value;
 
 fn read(path: &std::path::Path) -> Value {
@@ -66,4 +67,58 @@ fn a_saved_plan_applied_says_so() {
     let report = read(&tmp.path().join("report.json"));
     assert_eq!(report["saved_plan"], true);
     assert_eq!(report["source"]["file"], "channels.yaml");
+}
+
+/// On CAMS each step counts the requests it sent and its retries, and the totals add up;
+/// the sandbox, which sends none, has null there.
+#[test]
+fn on_cams_each_step_counts_its_calls_and_retries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let emu = common::Emulator::spawn(
+        "report-key",
+        "report-secret",
+        ["--fault-5xx", "0.3", "--seed", "5"],
+    );
+    let names: String = (0..8)
+        .map(|i| format!("  - {{name: r-{i}, type: sms}}\n"))
+        .collect();
+    std::fs::write(
+        dir.join("channels.yaml"),
+        format!("version: 1\nchannels:\n{names}"),
+    )
+    .unwrap();
+    let out = common::chanctl_with_keys(dir, "report-key", "report-secret")
+        .args(["apply", "--auto-approve", "--report", "report.json"])
+        .args(["--backend", "cams", "--endpoint", &emu.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", common::text(&out));
+    let report = read(&dir.join("report.json"));
+    let steps = report["steps"].as_array().unwrap();
+    let calls: u64 = steps.iter().map(|s| s["api_calls"].as_u64().unwrap()).sum();
+    let retries: u64 = steps.iter().map(|s| s["retries"].as_u64().unwrap()).sum();
+    assert!(steps.iter().all(|s| s["api_calls"].as_u64().unwrap() >= 1));
+    assert_eq!(report["api_calls_made"].as_u64(), Some(calls));
+    assert_eq!(report["retries"].as_u64(), Some(retries));
+    assert!(
+        retries > 0,
+        "a 30 % fault rate over 8 creates retries: {report}"
+    );
+    assert!(calls >= 8 + retries, "{report}");
+
+    let sandbox = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        dir.join("channels.yaml"),
+        sandbox.path().join("channels.yaml"),
+    )
+    .unwrap();
+    common::succeeded(
+        common::chanctl(sandbox.path())
+            .args(["apply", "--auto-approve", "--report", "report.json"])
+            .output()
+            .unwrap(),
+    );
+    let report = read(&sandbox.path().join("report.json"));
+    assert!(report["api_calls_made"].is_null() && report["steps"][0]["api_calls"].is_null());
 }

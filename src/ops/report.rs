@@ -54,6 +54,10 @@ pub struct StepResult {
     pub error: Option<String>,
     /// How long the step took, retries included; null for a step not tried.
     pub duration_ms: Option<u64>,
+    /// The API requests the step sent (every attempt) and the retries among them; null for the
+    /// sandbox and for a step not sent.
+    pub api_calls: Option<usize>,
+    pub retries: Option<usize>,
 }
 
 /// Steps by outcome.
@@ -83,6 +87,10 @@ pub struct ApplyResult {
     pub created: BTreeMap<String, String>,
     /// The API calls the plan expected to make, without retries (null for the sandbox).
     pub api_calls_planned: Option<usize>,
+    /// The API requests apply sent, every attempt counted, and the retries among them
+    /// (null for the sandbox).
+    pub api_calls_made: Option<usize>,
+    pub retries: Option<usize>,
     pub steps: Vec<StepResult>,
 }
 
@@ -98,6 +106,8 @@ pub fn build(plan: &Plan, report: &ApplyReport, saved: bool, took: Duration) -> 
         .map(|(i, e)| (*i, e.to_string()))
         .collect();
     let mut counts = Counts::default();
+    let api = plan.target.backend != "sandbox";
+    let usage = |i: usize| report.usage.get(&i).filter(|_| api);
     let steps = plan
         .steps
         .iter()
@@ -133,6 +143,8 @@ pub fn build(plan: &Plan, report: &ApplyReport, saved: bool, took: Duration) -> 
                 instance_id,
                 error: failed.get(&s.index).cloned(),
                 duration_ms: report.durations.get(&s.index).copied().map(millis),
+                api_calls: usage(s.index).map(|u| u.calls),
+                retries: usage(s.index).map(|u| u.retries),
             }
         })
         .collect();
@@ -155,6 +167,8 @@ pub fn build(plan: &Plan, report: &ApplyReport, saved: bool, took: Duration) -> 
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         api_calls_planned: plan.api_budget.as_ref().map(|b| b.calls),
+        api_calls_made: api.then(|| report.usage.values().map(|u| u.calls).sum()),
+        retries: api.then(|| report.usage.values().map(|u| u.retries).sum()),
         steps,
     }
 }

@@ -255,6 +255,7 @@ impl Client {
             Some((_, bucket)) => bucket.until_ready().await,
             None => self.limiter.until_key_ready(&action.to_string()).await,
         }
+        crate::usage::call();
         let date = sign::format_date(jiff::Timestamp::now());
         let nonce = sign::new_nonce();
         let headers = sign::sign_v3(
@@ -385,6 +386,7 @@ impl Client {
                 _ => wait,
             })
             .notify(|e: &CallError, wait: Duration| {
+                crate::usage::retry();
                 self.log(&format!(
                     "  retrying {action} in {} ms: {}",
                     wait.as_millis(),

@@ -13,6 +13,7 @@ pub mod declared;
 pub mod endpoint;
 pub mod limits;
 pub mod sign;
+pub mod usage;
 pub mod verify;
 pub mod wire;
 

@@ -243,6 +243,7 @@ impl Cams {
                 } => *after,
                 _ => wait,
             };
+            chanctl_cams::usage::retry();
             self.client.log_line(&format!(
                 "  retrying {action} in {} ms: {}",
                 wait.as_millis(),
@@ -345,7 +346,9 @@ impl Cams {
                 }
                 Err(e) => e,
             };
-            if error.maybe_done() {
+            // An answer, even an error, means the request has finished; only one that never
+            // answered may still be on its way and commit after chanctl has looked.
+            if error.in_flight() {
                 *lost_send = Some(sent);
             }
             if !error.retryable() {
@@ -356,6 +359,7 @@ impl Cams {
             let Some(wait) = delays.next() else {
                 return Err(Self::api_error("CreateInstance", &error));
             };
+            chanctl_cams::usage::retry();
             self.client.log_line(&format!(
                 "  retrying CreateInstance in {} ms: {}",
                 wait.as_millis(),
