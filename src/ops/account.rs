@@ -12,6 +12,8 @@ use crate::provider::cams::{self, Cams};
 use crate::provider::sandbox::Sandbox;
 use crate::provider::{Outcome, Provider, ProviderError};
 use crate::rules::Op;
+use crate::scrub::Scrubber;
+use crate::sensitive::Secrets;
 use chanctl_cams::client::{Client, ClientOptions, Log};
 use chanctl_cams::credentials;
 use chanctl_cams::endpoint::Endpoint;
@@ -106,14 +108,15 @@ impl Account {
     }
 
     /// Open the backend (reading the account as a file with `hints` sees it); `write` takes
-    /// the sandbox's lock. CAMS credentials are found here;
-    /// with `verbose`, every request and retry is a [`Note::Debug`].
+    /// the sandbox's lock. CAMS credentials are found here (every secret met on the way goes
+    /// to `scrubber`); with `verbose`, every request and retry is a [`Note::Debug`].
     pub fn open(
         &self,
         quota: u32,
         write: bool,
         notes: &Notes,
         verbose: bool,
+        scrubber: &'static Scrubber,
         hints: ReadHints,
     ) -> Result<Backend, Error> {
         self.check()?;
@@ -127,17 +130,10 @@ impl Account {
                 Ok(Backend::Sandbox(sandbox?))
             }
             BackendSpec::Cams(spec) => {
-                let env = |k: &str| std::env::var(k).ok();
-                let resolved = credentials::resolve(&credentials::Sources {
-                    env: &env,
-                    config_path: credentials::default_config_path(),
-                    profile: spec.profile.clone(),
-                })
-                .map_err(Error::Credentials)?;
-                let creds = &resolved.credentials;
+                let resolved = credentials(spec, notes, verbose, scrubber)?;
                 notes(Note::Debug(format!(
                     "credentials: access key {} from {}",
-                    creds.access_key_id, resolved.source
+                    resolved.credentials.access_key_id, resolved.source
                 )));
                 let log: Option<Log> = verbose.then(|| {
                     let notes = notes.clone();
@@ -149,7 +145,7 @@ impl Account {
                     log,
                     ..ClientOptions::default()
                 };
-                let client = Client::new(spec.endpoint.clone(), resolved.credentials, options)
+                let client = Client::new(spec.endpoint.clone(), resolved.provider, options)
                     .map_err(Error::Usage)?;
                 Ok(Backend::Cams(Box::new(
                     Cams::with_hints(client, hints).settle_window(spec.settle_window),
@@ -157,6 +153,36 @@ impl Account {
             }
         }
     }
+}
+
+/// The default credential chain (see [`credentials`]), run now so that a missing or refused
+/// credential is an error before anything is read; the provider it gives renews temporary
+/// credentials during the run.
+fn credentials(
+    spec: &CamsSpec,
+    notes: &Notes,
+    verbose: bool,
+    scrubber: &'static Scrubber,
+) -> Result<credentials::Resolved, Error> {
+    let env = |k: &str| std::env::var(k).ok();
+    let hooks = credentials::Hooks {
+        secrets: Some(Arc::new(move |secret: &str| {
+            scrubber.add(&Secrets::new([secret.to_string()]))
+        })),
+        log: verbose.then(|| {
+            let notes = notes.clone();
+            Arc::new(move |line: &str| notes(Note::Debug(line.to_string()))) as Log
+        }),
+    };
+    let sources = credentials::Sources {
+        env: &env,
+        config_path: credentials::default_config_path(&env),
+        profile: spec.profile.clone(),
+        hooks,
+    };
+    super::runtime()?
+        .block_on(credentials::resolve(&sources))
+        .map_err(Error::Credentials)
 }
 
 /// An opened backend: a [`Provider`] that also knows what it cannot do through its API.

@@ -49,7 +49,14 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
         }
         None => References::default(),
     };
-    let backend = account.open(request.quota, false, &ctx.notes, ctx.verbose, hints)?;
+    let backend = account.open(
+        request.quota,
+        false,
+        &ctx.notes,
+        ctx.verbose,
+        ctx.scrubber,
+        hints,
+    )?;
     let live = super::runtime()?.block_on(backend.read())?;
     let yaml =
         crate::render::export::to_yaml_with(&live, request.quota, MODELINE_SCHEMA, &references)

@@ -53,6 +53,7 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
         request.write,
         &ctx.notes,
         ctx.verbose,
+        ctx.scrubber,
         loaded.desired.read_hints(),
     )?;
     let mut options = backend.plan_options(request.prune);

@@ -8,6 +8,7 @@
 //! timeout or reset after sending) is reported, so that callers of non-idempotent
 //! operations can look before they retry.
 
+use crate::credentials::Provider;
 use crate::endpoint::Endpoint;
 use crate::sign;
 use backon::{ExponentialBuilder, Retryable};
@@ -81,6 +82,8 @@ pub enum CallError {
     /// No usable answer. `maybe_done`: the request may have been carried out (sent, then the
     /// connection failed or timed out).
     Transport { message: String, maybe_done: bool },
+    /// No credentials to sign with: renewing temporary ones failed. Nothing was sent.
+    Credentials { message: String },
 }
 
 impl CallError {
@@ -88,6 +91,7 @@ impl CallError {
     pub fn retryable(&self) -> bool {
         match self {
             CallError::Transport { .. } => true,
+            CallError::Credentials { .. } => false,
             CallError::Api {
                 status,
                 code,
@@ -105,6 +109,7 @@ impl CallError {
     pub fn maybe_done(&self) -> bool {
         match self {
             CallError::Transport { maybe_done, .. } => *maybe_done,
+            CallError::Credentials { .. } => false,
             // A 5xx or a system error may come after the backend acted.
             CallError::Api { status, code, .. } => *status >= 500 || is_system_error(code),
         }
@@ -125,14 +130,14 @@ impl CallError {
     pub fn code(&self) -> Option<&str> {
         match self {
             CallError::Api { code, .. } => Some(code),
-            CallError::Transport { .. } => None,
+            CallError::Transport { .. } | CallError::Credentials { .. } => None,
         }
     }
 
     pub fn request_id(&self) -> Option<&str> {
         match self {
             CallError::Api { request_id, .. } => request_id.as_deref(),
-            CallError::Transport { .. } => None,
+            CallError::Transport { .. } | CallError::Credentials { .. } => None,
         }
     }
 
@@ -152,6 +157,9 @@ impl CallError {
     fn text(&self, action: &str, with_ids: bool) -> String {
         match self {
             CallError::Transport { message, .. } => format!("{action}: {message}"),
+            CallError::Credentials { message } => {
+                format!("{action}: not sent, no credentials: {message}")
+            }
             CallError::Api {
                 status,
                 code,
@@ -187,7 +195,7 @@ use crate::codes::{hint, is_system_error, is_throttling};
 pub struct Client {
     http: reqwest::Client,
     endpoint: Endpoint,
-    creds: sign::Credentials,
+    creds: Provider,
     limiter: DefaultKeyedRateLimiter<String>,
     /// Operations whose documented rate is below `--qps`, each with a bucket at that rate
     /// (see [`crate::limits`]).
@@ -196,9 +204,11 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client that signs with what `creds` gives before each request: fixed keys
+    /// (`Credentials` converts), or a provider that renews temporary ones.
     pub fn new(
         endpoint: Endpoint,
-        creds: sign::Credentials,
+        creds: impl Into<Provider>,
         options: ClientOptions,
     ) -> Result<Self, String> {
         let http = reqwest::Client::builder()
@@ -218,7 +228,7 @@ impl Client {
         Ok(Client {
             http,
             endpoint,
-            creds,
+            creds: creds.into(),
             limiter: RateLimiter::keyed(Quota::per_second(qps)),
             documented,
             options,
@@ -256,6 +266,11 @@ impl Client {
             None => self.limiter.until_key_ready(&action.to_string()).await,
         }
         crate::usage::call();
+        let creds = self
+            .creds
+            .current()
+            .await
+            .map_err(|message| CallError::Credentials { message })?;
         let date = sign::format_date(jiff::Timestamp::now());
         let nonce = sign::new_nonce();
         let headers = sign::sign_v3(
@@ -267,7 +282,7 @@ impl Client {
             b"",
             &date,
             &nonce,
-            &self.creds,
+            &creds,
         );
         let query = sign::canonical_query(params);
         let url = if query.is_empty() {

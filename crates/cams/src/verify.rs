@@ -15,7 +15,7 @@ use super::sign::{
 pub use super::wire::{constant_time_eq, header, is_form, parse_date, parse_form};
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 use thiserror::Error;
 
 /// The default allowed clock skew (`x-acs-date` / `Timestamp`), both directions.
@@ -96,6 +96,8 @@ pub enum AuthError {
     NonceUsed,
     #[error("The security token does not match the AccessKeyId.")]
     SecurityTokenMismatch,
+    #[error("Specified SecurityToken is expired.")]
+    SecurityTokenExpired,
 }
 
 impl AuthError {
@@ -111,6 +113,7 @@ impl AuthError {
             AuthError::TimestampExpired(_) => "InvalidTimeStamp.Expired",
             AuthError::NonceUsed => "SignatureNonceUsed",
             AuthError::SecurityTokenMismatch => "InvalidSecurityToken.MismatchWithAccessKey",
+            AuthError::SecurityTokenExpired => "InvalidSecurityToken.Expired",
         }
     }
 
@@ -124,15 +127,19 @@ impl AuthError {
     }
 }
 
+#[derive(Clone)]
 struct Key {
     secret: String,
     /// When set, requests must carry exactly this STS token.
     security_token: Option<String>,
+    /// A temporary key (from STS) is refused from this second on.
+    expires: Option<i64>,
 }
 
-/// Verifies v3 and legacy signatures against a set of AccessKeys.
+/// Verifies v3 and legacy signatures against a set of AccessKeys: fixed ones, and temporary
+/// ones added while it runs (an STS emulator issues them).
 pub struct Verifier {
-    keys: HashMap<String, Key>,
+    keys: RwLock<HashMap<String, Key>>,
     check_clock: bool,
     check_nonce: bool,
     window_secs: i64,
@@ -142,7 +149,8 @@ pub struct Verifier {
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut ids: Vec<&String> = self.keys.keys().collect();
+        let keys = self.keys.read().unwrap_or_else(|e| e.into_inner());
+        let mut ids: Vec<&String> = keys.keys().collect();
         ids.sort();
         f.debug_struct("Verifier")
             .field("access_key_ids", &ids)
@@ -163,7 +171,7 @@ impl Verifier {
     /// No keys yet; clock and nonce checks on.
     pub fn new() -> Self {
         Verifier {
-            keys: HashMap::new(),
+            keys: RwLock::new(HashMap::new()),
             check_clock: true,
             check_nonce: true,
             window_secs: DEFAULT_WINDOW_SECS,
@@ -173,15 +181,32 @@ impl Verifier {
 
     /// Accept `creds`. With a security token, requests must carry exactly that token; without
     /// one, any token (or none) is accepted for this key.
-    pub fn with_key(mut self, creds: &Credentials) -> Self {
-        self.keys.insert(
+    pub fn with_key(self, creds: &Credentials) -> Self {
+        self.insert(creds, None);
+        self
+    }
+
+    /// Accept `creds` (whose token requests must carry) until `expires`; from then on they
+    /// are refused with `InvalidSecurityToken.Expired`.
+    pub fn add_temporary(&self, creds: &Credentials, expires: jiff::Timestamp) {
+        self.insert(creds, Some(expires.as_second()));
+    }
+
+    fn insert(&self, creds: &Credentials, expires: Option<i64>) {
+        let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
+        keys.insert(
             creds.access_key_id.clone(),
             Key {
                 secret: creds.access_key_secret.clone(),
                 security_token: creds.security_token.clone(),
+                expires,
             },
         );
-        self
+    }
+
+    fn key(&self, id: &str) -> Result<Key, AuthError> {
+        let keys = self.keys.read().unwrap_or_else(|e| e.into_inner());
+        keys.get(id).cloned().ok_or(AuthError::AccessKeyNotFound)
     }
 
     /// Enforce the ±window on `x-acs-date` / `Timestamp`.
@@ -221,10 +246,7 @@ impl Verifier {
         now: jiff::Timestamp,
     ) -> Result<Verified, AuthError> {
         let parsed = parse_authorization(auth)?;
-        let key = self
-            .keys
-            .get(&parsed.credential)
-            .ok_or(AuthError::AccessKeyNotFound)?;
+        let key = self.key(&parsed.credential)?;
         let mut required = HashMap::new();
         for name in [
             "x-acs-date",
@@ -254,7 +276,7 @@ impl Verifier {
                 )));
             }
         }
-        check_token(key, header(req.headers, "x-acs-security-token"))?;
+        check_token(&key, header(req.headers, "x-acs-security-token"), now)?;
         let query = parse_form(req.raw_query);
         let claimed = required["x-acs-content-sha256"];
         let actual = hex_sha256(req.body);
@@ -330,12 +352,9 @@ impl Verifier {
                 required["SignatureVersion"]
             )));
         }
-        let key = self
-            .keys
-            .get(access_key_id)
-            .ok_or(AuthError::AccessKeyNotFound)?;
+        let key = self.key(access_key_id)?;
         self.check_time(required["Timestamp"], now)?;
-        check_token(key, get("SecurityToken"))?;
+        check_token(&key, get("SecurityToken"), now)?;
         let string_to_sign = string_to_sign_v1(req.method, &params);
         let expected = signature_v1(&key.secret, &string_to_sign);
         if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
@@ -388,9 +407,12 @@ impl Verifier {
     }
 }
 
-fn check_token(key: &Key, sent: Option<&str>) -> Result<(), AuthError> {
+fn check_token(key: &Key, sent: Option<&str>, now: jiff::Timestamp) -> Result<(), AuthError> {
     match &key.security_token {
         Some(expected) if sent != Some(expected.as_str()) => Err(AuthError::SecurityTokenMismatch),
+        _ if key.expires.is_some_and(|end| now.as_second() >= end) => {
+            Err(AuthError::SecurityTokenExpired)
+        }
         _ => Ok(()),
     }
 }
@@ -467,5 +489,44 @@ mod tests {
         let v = Verifier::new().with_key(&Credentials::new("kid", "very-secret"));
         let dbg = format!("{v:?}");
         assert!(dbg.contains("kid") && !dbg.contains("very-secret"));
+    }
+
+    #[test]
+    fn a_temporary_key_needs_its_token_and_expires() {
+        let v = Verifier::new();
+        let mut creds = Credentials::new("STS.tmp", "tmp-secret");
+        creds.security_token = Some("tok".into());
+        let start = jiff::Timestamp::from_second(1_800_000_000).unwrap_or_default();
+        v.add_temporary(&creds, start + jiff::SignedDuration::from_secs(60));
+        let sign = |c: &Credentials, at: jiff::Timestamp| {
+            let headers = crate::sign::sign_v3(
+                "POST",
+                "h",
+                "ListInstance",
+                "2020-06-06",
+                &[],
+                b"",
+                &crate::sign::format_date(at),
+                &crate::sign::new_nonce(),
+                c,
+            );
+            let req = HttpRequest {
+                method: "POST",
+                raw_query: "",
+                headers: &headers,
+                body: b"",
+            };
+            v.verify_at(&req, at).map(|_| ())
+        };
+        assert_eq!(sign(&creds, start), Ok(()));
+        let late = start + jiff::SignedDuration::from_secs(60);
+        assert_eq!(sign(&creds, late), Err(AuthError::SecurityTokenExpired));
+        assert_eq!(
+            AuthError::SecurityTokenExpired.code(),
+            "InvalidSecurityToken.Expired"
+        );
+        let mut other = creds.clone();
+        other.security_token = Some("another".into());
+        assert_eq!(sign(&other, start), Err(AuthError::SecurityTokenMismatch));
     }
 }
