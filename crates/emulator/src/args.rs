@@ -92,6 +92,15 @@ pub struct Args {
     /// A template name whose reviews fail, with the reason given: NAME=REASON (repeatable).
     #[arg(long, value_name = "NAME=REASON")]
     template_reject: Vec<String>,
+    /// Every temporary key (STS, instance role) lasts this many seconds, whatever was asked.
+    #[arg(long, value_name = "SECS")]
+    sts_lifetime_secs: Option<u64>,
+    /// An OIDC token STS AssumeRoleWithOIDC accepts (repeatable).
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    oidc_token: Vec<String>,
+    /// Serve this RAM role on the instance metadata routes (/latest/...).
+    #[arg(long, value_name = "NAME")]
+    ecs_role: Option<String>,
 }
 
 pub fn config(args: Args) -> Result<(String, Config), String> {
@@ -156,6 +165,12 @@ pub fn config(args: Args) -> Result<(String, Config), String> {
     config.viber_audit_ms = args.viber_audit_ms;
     config.ambiguous_delay = Duration::from_millis(args.ambiguous_delay_ms);
     config.record = args.record;
+    config.sts.lifetime = match args.sts_lifetime_secs {
+        Some(0) => return Err("--sts-lifetime-secs must be at least 1".to_string()),
+        secs => secs.map(Duration::from_secs),
+    };
+    config.sts.oidc_tokens = args.oidc_token;
+    config.sts.ecs_role = args.ecs_role;
     for s in &args.signup {
         config.meta.signups.push(crate::meta::parse_signup(s)?);
     }

@@ -110,7 +110,8 @@ pub fn request_id() -> String {
     uuid::Uuid::new_v4().hyphenated().to_string().to_uppercase()
 }
 
-fn json_response(status: u16, request_id: &str, body: &Value) -> Response {
+/// A JSON reply with the RequestId header.
+pub fn json_response(status: u16, request_id: &str, body: &Value) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = (status, body.to_string()).into_response();
     let headers = resp.headers_mut();

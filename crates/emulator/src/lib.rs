@@ -6,6 +6,7 @@
 //! ([`chanctl_core::rules::Account`]).
 //!
 //! Modules: [`server`] (HTTP and routing), [`auth`] (action, version, signature),
+//! [`sts`] (STS role assumption: temporary keys), [`imds`] (the instance metadata service),
 //! [`envelope`] (replies and errors), [`operations`] (the CAMS operations), [`params`]
 //! (parameter decoding), [`faults`] (flow control and fault injection), [`state`]
 //! (the account and its file).
@@ -96,18 +97,21 @@ pub mod args;
 pub mod auth;
 pub mod envelope;
 pub mod faults;
+pub mod imds;
 pub mod meta;
 pub mod operations;
 pub mod params;
 pub mod server;
 pub mod state;
+pub mod sts;
 
 use chanctl_cams::sign::Credentials;
 use chanctl_cams::verify::Verifier;
 use faults::{FaultKind, Faults, Throttle};
 use state::Store;
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How to run an emulator.
@@ -136,6 +140,8 @@ pub struct Config {
     pub meta: meta::Meta,
     /// How template reviews end.
     pub review: operations::templates::Review,
+    /// STS and the instance metadata service.
+    pub sts: sts::StsConfig,
 }
 
 impl Config {
@@ -156,6 +162,7 @@ impl Config {
             record: None,
             meta: meta::Meta::default(),
             review: operations::templates::Review::default(),
+            sts: sts::StsConfig::default(),
         }
     }
 }
@@ -179,6 +186,13 @@ pub struct Emulator {
     faults: Mutex<Faults>,
     options: Options,
     recorder: Option<Mutex<std::fs::File>>,
+    sts_config: sts::StsConfig,
+    /// Instance metadata tokens given out, with when each expires.
+    metadata_tokens: Mutex<HashMap<String, jiff::Timestamp>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Emulator {
@@ -212,6 +226,8 @@ impl Emulator {
                 meta: std::sync::Arc::new(config.meta),
                 review: std::sync::Arc::new(config.review),
             },
+            sts_config: config.sts,
+            metadata_tokens: Mutex::new(HashMap::new()),
         })
     }
 }

@@ -13,20 +13,21 @@ use super::envelope::{self, ApiError, DEFAULT_HOST};
 use super::faults::{Fault, FaultKind};
 use super::operations::{self, Ctx, Fields};
 use super::params::Params;
+use super::{imds, sts};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::connect_info::Connected;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
-use axum::routing::any;
+use axum::routing::{any, get, put};
 use axum::serve::{IncomingStream, Listener};
 use chanctl_cams::declared;
 use chanctl_cams::verify::HttpRequest;
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -36,6 +37,15 @@ use tokio::net::{TcpListener, TcpStream};
 pub async fn serve(listener: TcpListener, emulator: Arc<Emulator>) -> io::Result<()> {
     let app = Router::new()
         .route("/", any(handle))
+        .route("/latest/api/token", put(imds::token))
+        .route(
+            "/latest/meta-data/ram/security-credentials/",
+            get(imds::role),
+        )
+        .route(
+            "/latest/meta-data/ram/security-credentials/{role}",
+            get(imds::credentials),
+        )
         .fallback(unknown_path)
         .with_state(emulator);
     axum::serve(
@@ -45,9 +55,7 @@ pub async fn serve(listener: TcpListener, emulator: Arc<Emulator>) -> io::Result
     .await
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use super::lock;
 
 /// What the synchronous part decided.
 struct Decision {
@@ -62,15 +70,7 @@ struct Decision {
 
 impl Emulator {
     fn decide(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Decision {
-        let headers: Vec<(String, String)> = headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = header_pairs(headers);
         let req = HttpRequest {
             method: method.as_str(),
             raw_query: uri.query().unwrap_or_default(),
@@ -127,6 +127,33 @@ impl Emulator {
             fault,
             deferred: None,
         }
+    }
+
+    /// The answer to an STS request (none for a CAMS one). STS is neither throttled nor
+    /// faulted, nor recorded: the record is checked against the CAMS SDK's models.
+    fn sts_answer(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &[u8],
+        request_id: &str,
+    ) -> Option<Response> {
+        let headers = header_pairs(headers);
+        let req = HttpRequest {
+            method: method.as_str(),
+            raw_query: uri.query().unwrap_or_default(),
+            headers: &headers,
+            body,
+        };
+        let action = sts::action(&req)?;
+        Some(match self.sts(&action, &req) {
+            Ok(reply) => envelope::json_response(200, request_id, &reply),
+            Err(e) => {
+                eprintln!("cams-emulator: {action} -> {} {}", e.status, e.code);
+                envelope::error(request_id, sts_host(), &e)
+            }
+        })
     }
 
     /// Append what the request carried and what its answer holds (before any injected fault)
@@ -190,6 +217,9 @@ async fn handle(
     if !emu.options.latency.is_zero() {
         tokio::time::sleep(emu.options.latency).await;
     }
+    if let Some(response) = emu.sts_answer(&method, &uri, &headers, &body, &request_id) {
+        return response;
+    }
     let d = emu.decide(&method, &uri, &headers, &body);
     emu.record(&d);
     if let Some(params) = d.deferred {
@@ -250,6 +280,24 @@ async fn handle(
         _ => {}
     }
     response
+}
+
+/// The headers as (name, value) pairs.
+fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The host id STS errors name.
+fn sts_host() -> &'static str {
+    chanctl_cams::credentials::sts::DEFAULT_HOST
 }
 
 async fn unknown_path(uri: Uri) -> Response {
