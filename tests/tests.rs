@@ -8,6 +8,7 @@ mod cli;
 mod codes;
 mod common;
 mod crash_safety;
+mod credentials;
 mod emulator;
 mod environments;
 mod fault_matrix;

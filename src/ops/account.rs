@@ -131,10 +131,13 @@ impl Account {
             }
             BackendSpec::Cams(spec) => {
                 let resolved = credentials(spec, notes, verbose, scrubber)?;
-                notes(Note::Debug(format!(
-                    "credentials: access key {} from {}",
-                    resolved.credentials.access_key_id, resolved.source
-                )));
+                // Temporary credentials said where they came from as they were obtained.
+                if !resolved.provider.renews() {
+                    notes(Note::Debug(format!(
+                        "credentials: access key {} from {}",
+                        resolved.credentials.access_key_id, resolved.source
+                    )));
+                }
                 let log: Option<Log> = verbose.then(|| {
                     let notes = notes.clone();
                     Arc::new(move |line: &str| notes(Note::Debug(line.to_string()))) as Log
