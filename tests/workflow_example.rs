@@ -139,6 +139,75 @@ fn the_pull_request_workflow_plans_with_the_action_and_applies_the_reviewed_plan
     assert!(n >= 3, "found {n} chanctl commands");
 }
 
+/// The workflow's jobs get credentials from an OIDC token, never a stored key: read-only
+/// role for plans, the write role only behind the environment's approval.
+#[test]
+fn the_workflows_use_oidc_with_a_read_only_role_to_plan_and_a_write_role_to_apply() {
+    for (path, roles) in [
+        (
+            "examples/github-actions/chanctl.yml",
+            &[
+                ("plan", "CHANCTL_PLAN_ROLE_ARN"),
+                ("replan", "CHANCTL_PLAN_ROLE_ARN"),
+                ("apply", "CHANCTL_APPLY_ROLE_ARN"),
+                ("apply-replanned", "CHANCTL_APPLY_ROLE_ARN"),
+            ][..],
+        ),
+        (
+            "examples/github-actions/drift.yml",
+            &[("drift", "CHANCTL_PLAN_ROLE_ARN")][..],
+        ),
+    ] {
+        let text = std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
+        assert!(!text.contains("ACCESS_KEY"), "{path} uses a stored key");
+        let w = yaml(path);
+        assert_eq!(w["permissions"]["id-token"], "write", "{path}");
+        assert!(
+            w["env"]["ALIBABA_CLOUD_OIDC_PROVIDER_ARN"]
+                .as_str()
+                .is_some_and(|v| v.contains("vars.")),
+            "{path}"
+        );
+        for (job, role) in roles {
+            let job_value = &w["jobs"][*job];
+            let arn = job_value["env"]["ALIBABA_CLOUD_ROLE_ARN"]
+                .as_str()
+                .or_else(|| w["env"]["ALIBABA_CLOUD_ROLE_ARN"].as_str())
+                .unwrap_or_default();
+            assert!(arn.contains(role), "{path} {job}: {arn}");
+            // The token is written to a file before chanctl runs, and the file named.
+            let first = steps(job_value)
+                .iter()
+                .position(|s| {
+                    s["run"].as_str().is_some_and(|r| r.contains("chanctl "))
+                        || s["uses"]
+                            .as_str()
+                            .is_some_and(|u| u.starts_with("chanctl/chanctl@"))
+                })
+                .unwrap_or_else(|| panic!("{path} {job} runs no chanctl"));
+            let token = steps(job_value).iter().position(|s| {
+                s["run"].as_str().is_some_and(|r| {
+                    r.contains("ACTIONS_ID_TOKEN_REQUEST_URL")
+                        && r.contains("ALIBABA_CLOUD_OIDC_TOKEN_FILE=")
+                })
+            });
+            assert!(
+                token.is_some_and(|t| t < first),
+                "{path} {job}: no OIDC token before chanctl"
+            );
+        }
+        // Only jobs behind the production environment take the write role.
+        for (name, job) in w["jobs"].as_object().unwrap() {
+            if job["env"]["ALIBABA_CLOUD_ROLE_ARN"]
+                .as_str()
+                .is_some_and(|a| a.contains("APPLY"))
+            {
+                assert_eq!(job["environment"], "production", "{path} {name}");
+            }
+        }
+    }
+}
+
 #[test]
 fn the_drift_check_runs_on_a_schedule_and_keeps_one_issue() {
     let w = yaml("examples/github-actions/drift.yml");
