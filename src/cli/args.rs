@@ -62,7 +62,9 @@ pub struct BackendArgs {
     /// The CAMS endpoint (https; plain http only to a loopback address).
     #[arg(long, env = "CHANCTL_ENDPOINT", value_name = "URL", default_value = endpoint::DEFAULT_ENDPOINT)]
     pub endpoint: String,
-    /// The aliyun CLI profile to take credentials from (default: the environment, then its current profile).
+    /// The aliyun CLI profile to take credentials from (default: the credential chain:
+    /// environment keys, ALIBABA_CLOUD_PROFILE, OIDC, the CLI's current profile, the
+    /// instance's RAM role).
     #[arg(long, env = "CHANCTL_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
     /// Requests per second per CAMS operation (client-side limit).

@@ -83,6 +83,13 @@
 //! of range is `InvalidParameter.PageIndex` / `.PageSize`. Rows are in creation order;
 //! `TotalCount` counts every match.
 //!
+//! **STS and instance metadata** ([`sts`], [`imds`]). `AssumeRole` (signed) and
+//! `AssumeRoleWithOIDC` (anonymous; `--oidc-token`), version 2015-04-01, on the same address,
+//! issue temporary keys; the instance metadata routes serve `--ecs-role`'s. CAMS accepts a
+//! temporary key with its exact SecurityToken (403
+//! `InvalidSecurityToken.MismatchWithAccessKey` otherwise) until it expires (400
+//! `InvalidSecurityToken.Expired` after). `--sts-lifetime-secs` sets every key's lifetime.
+//!
 //! **Faults** (`--fault-rate F --seed S`, kinds via `--faults`; or a rate per kind with
 //! `--fault-5xx`, `--fault-throttle`, `--fault-business`, `--fault-drop`, `--fault-delay`,
 //! and `--fault-ambiguous` split evenly between drop and delay; `--fault-late`: the request is
