@@ -213,10 +213,8 @@ fn ram_role_arn_and_chainable_profiles_assume_roles() {
     );
     // A chain from an AccessKey, and a chain from a role assumed before (temporary keys
     // sign the second AssumeRole).
-    let chain = format!(
-        r#"{{"name": "chain", "mode": "ChainableRamRoleArn", "source_profile": "base",
-            "ram_role_arn": "acs:ram::1234567890:role/chanctl-apply"}}"#
-    );
+    let chain = r#"{"name": "chain", "mode": "ChainableRamRoleArn", "source_profile": "base",
+            "ram_role_arn": "acs:ram::1234567890:role/chanctl-apply"}"#;
     let chain2 = r#"{"name": "chain2", "mode": "ChainableRamRoleArn", "source_profile": "ram",
             "ram_role_arn": "acs:ram::1234567890:role/second"}"#;
     write_config(

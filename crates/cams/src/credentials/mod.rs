@@ -62,14 +62,14 @@ pub fn default_config_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathB
 
 /// What the chain chose before any request: a provider, or nothing but the instance's role.
 enum Choice {
-    Chosen(Provider),
+    Chosen(Box<Provider>),
     Metadata { looked: Vec<String> },
 }
 
 /// Find credentials and obtain the first ones, or say every place that was looked at.
 pub async fn resolve(sources: &Sources<'_>) -> Result<Resolved, String> {
     let provider = match choose(sources)? {
-        Choice::Chosen(p) => p,
+        Choice::Chosen(p) => *p,
         Choice::Metadata { mut looked } => {
             let p = Provider::new(
                 Fetch::Imds(imds::Imds::new(sources.env, None)?),
@@ -128,7 +128,7 @@ fn choose(sources: &Sources<'_>) -> Result<Choice, String> {
     if let Some(name) = &sources.profile {
         looked.push("environment: skipped because --profile was given".to_string());
         return match cli(Some(name), &mut looked)? {
-            Some(p) => Ok(Choice::Chosen(p)),
+            Some(p) => Ok(Choice::Chosen(Box::new(p))),
             None => Err(nothing_found(&looked)),
         };
     }
@@ -141,11 +141,11 @@ fn choose(sources: &Sources<'_>) -> Result<Choice, String> {
             } else {
                 format!("environment ({ENV_ID})")
             };
-            return Ok(Choice::Chosen(Provider::new(
+            return Ok(Choice::Chosen(Box::new(Provider::new(
                 Fetch::Fixed(c),
                 describe,
                 hooks.clone(),
-            )));
+            ))));
         }
         (Some(_), None) => looked.push(format!(
             "environment: {ENV_ID} is set but {ENV_SECRET} {}",
@@ -164,7 +164,7 @@ fn choose(sources: &Sources<'_>) -> Result<Choice, String> {
     }
     if let Some(name) = get(ENV_PROFILE) {
         return match cli(Some(&name), &mut looked)? {
-            Some(p) => Ok(Choice::Chosen(p)),
+            Some(p) => Ok(Choice::Chosen(Box::new(p))),
             None => Err(format!(
                 "{ENV_PROFILE} names profile `{name}`, but there is no aliyun CLI config to take it from:\n  - {}",
                 looked.join("\n  - ")
@@ -186,11 +186,11 @@ fn choose(sources: &Sources<'_>) -> Result<Choice, String> {
                 token_file,
                 session: sts::Session::from_env(env),
             });
-            return Ok(Choice::Chosen(Provider::new(
+            return Ok(Choice::Chosen(Box::new(Provider::new(
                 fetch,
                 describe,
                 hooks.clone(),
-            )));
+            ))));
         }
         Some(Err(why)) => return Err(why),
         None => looked.push(format!(
@@ -200,7 +200,7 @@ fn choose(sources: &Sources<'_>) -> Result<Choice, String> {
         )),
     }
     if let Some(p) = cli(None, &mut looked)? {
-        return Ok(Choice::Chosen(p));
+        return Ok(Choice::Chosen(Box::new(p)));
     }
     if imds::Imds::disabled(env) {
         looked.push(format!(
