@@ -39,6 +39,7 @@ impl Imds {
     pub fn new(env: &dyn Fn(&str) -> Option<String>, role: Option<&str>) -> Result<Imds, String> {
         let set = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
         let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
             .connect_timeout(TIMEOUT)
             .timeout(TIMEOUT * 2)
             .build()
