@@ -140,6 +140,10 @@ impl Provider {
 
     /// [`Provider::current`] with the expiration.
     pub async fn current_temporary(&self) -> Result<Temporary, String> {
+        if let Fetch::Fixed(c) = &self.fetch {
+            // Nothing to renew, nothing to wait for.
+            return Ok(Temporary::fixed(c.clone()));
+        }
         let mut cache = self.cache.lock().await;
         if let Some(held) = cache.as_ref()
             && held.fresh_at(jiff::Timestamp::now())
