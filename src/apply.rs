@@ -10,7 +10,6 @@ use crate::journal::Journal;
 use crate::model::LiveState;
 use crate::plan::{Action, Plan, Step};
 use crate::provider::{Outcome, Provider, ProviderError};
-use chanctl_cams::usage::Usage;
 use futures_util::stream::{self, StreamExt};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -45,8 +44,6 @@ pub enum Event<'a> {
         step: &'a Step,
         error: &'a ProviderError,
     },
-    /// Creates whose answer was lost: apply waits `wait`, then looks for twins they left.
-    Settling { creates: usize, wait: Duration },
 }
 
 /// The result of an apply.
@@ -56,19 +53,17 @@ pub struct ApplyReport {
     pub done: Vec<usize>,
     /// Steps that failed, with the error.
     pub failed: Vec<(usize, ProviderError)>,
-    /// Steps that were not tried because an earlier one failed.
+    /// Steps that were not tried because an earlier one failed, or (creates) because the
+    /// service refused one for the account's quota.
     pub not_run: Vec<usize>,
+    /// The quota refusal after which no further create was sent, when there was one.
+    pub quota_full: Option<String>,
     /// Instance ids of the channels created, by name.
     pub created: HashMap<String, String>,
     /// What each completed step produced, by index.
     pub outcomes: HashMap<usize, Outcome>,
     /// How long each step that was tried took, by index (the provider's retries included).
     pub durations: HashMap<usize, Duration>,
-    /// Steps apply added after the plan's (numbered after them): the removal of twins that
-    /// lost answers left (see [`crate::settle`]).
-    pub extra: Vec<Step>,
-    /// The requests each step sent and the retries it made, by index.
-    pub usage: HashMap<usize, Usage>,
 }
 
 impl ApplyReport {
@@ -153,7 +148,7 @@ pub async fn apply_journaled<P: Provider>(
     mut on_event: impl FnMut(Event<'_>),
 ) -> ApplyReport {
     let mut report = ApplyReport::default();
-    let usage_of: std::sync::Mutex<HashMap<usize, Usage>> = Default::default();
+    let quota_full = std::cell::RefCell::new(None::<String>);
     let waves = plan.waves();
     for wave in 0..waves {
         let steps: Vec<&Step> = plan.steps.iter().filter(|s| s.wave == wave).collect();
@@ -164,59 +159,23 @@ pub async fn apply_journaled<P: Provider>(
         };
         let created = &report.created;
         let live = &live;
-        let usage_of = &usage_of;
-        let results: Vec<(&Step, Result<Outcome, ProviderError>, Duration)> = stream::iter(steps)
+        let quota_full = &quota_full;
+        // `None` for a create not sent because the account's quota is full.
+        type Ran = Option<Result<Outcome, ProviderError>>;
+        let results: Vec<(&Step, Ran, Duration)> = stream::iter(steps)
             .map(|step| async move {
                 let started = Instant::now();
-                let id = step
-                    .instance_id
-                    .clone()
-                    .or_else(|| created.get(&step.channel).cloned());
-                // A manual step is a person's to do: nothing is sent.
-                if let Some(why) = &step.manual {
-                    let error = ProviderError::Unsupported(why.clone());
-                    return (step, Err(error), started.elapsed());
+                if step.action == Action::Create && quota_full.borrow().is_some() {
+                    return (step, None, started.elapsed());
                 }
-                match live {
-                    Some(Err(e)) => {
-                        return (step, Err(ProviderError::Io(e.clone())), started.elapsed());
-                    }
-                    Some(Ok(live)) => {
-                        if let Err(why) = precondition(step, id.as_deref(), live) {
-                            let error = ProviderError::Io(format!("not run: {why}"));
-                            return (step, Err(error), started.elapsed());
-                        }
-                    }
-                    None => {}
+                let (step, result, took) = run_step(step, provider, created, live, journal).await;
+                if let Err(e) = &result
+                    && e.is_quota_full()
+                    && quota_full.borrow().is_none()
+                {
+                    *quota_full.borrow_mut() = Some(e.to_string());
                 }
-                if let Some(Err(e)) = journal.map(|j| j.pending(step)) {
-                    return (step, Err(ProviderError::Io(e)), started.elapsed());
-                }
-                let result = match step.op(id.as_deref()) {
-                    Some(op) => {
-                        let (result, usage) =
-                            chanctl_cams::usage::counted(provider.execute(&op)).await;
-                        if let Ok(mut all) = usage_of.lock() {
-                            all.insert(step.index, usage);
-                        }
-                        result
-                    }
-                    None => Err(ProviderError::Io(format!(
-                        "step {} ({} {}) is incomplete: no instance id for the channel",
-                        step.index,
-                        step.action.as_str(),
-                        step.channel
-                    ))),
-                };
-                if let Some(j) = journal {
-                    let detail = match &result {
-                        Ok(Outcome::Created(id)) => Some(id.clone()),
-                        Ok(_) => None,
-                        Err(e) => Some(e.to_string()),
-                    };
-                    j.finished(step, result.is_ok(), detail);
-                }
-                (step, result, started.elapsed())
+                (step, Some(result), took)
             })
             .buffer_unordered(options.concurrency.max(1))
             .collect()
@@ -224,6 +183,10 @@ pub async fn apply_journaled<P: Provider>(
         let mut results = results;
         results.sort_by_key(|(s, _, _)| s.index);
         for (step, result, took) in results {
+            let Some(result) = result else {
+                report.not_run.push(step.index);
+                continue;
+            };
             report.durations.insert(step.index, took);
             match result {
                 Ok(outcome) => {
@@ -247,18 +210,68 @@ pub async fn apply_journaled<P: Provider>(
             }
         }
         if !report.failed.is_empty() {
-            report.not_run = plan
-                .steps
-                .iter()
-                .filter(|s| s.wave > wave)
-                .map(|s| s.index)
-                .collect();
+            report
+                .not_run
+                .extend(plan.steps.iter().filter(|s| s.wave > wave).map(|s| s.index));
             break;
         }
     }
-    report.usage = usage_of.into_inner().unwrap_or_default();
-    crate::settle::settle(plan, provider, journal, &mut report, &mut on_event).await;
+    report.quota_full = quota_full.into_inner();
     report
+}
+
+/// Run one step: check it against a re-read account when there is one, record it in the
+/// journal, send it and record how it ended. A manual step sends nothing and fails.
+async fn run_step<'a, P: Provider>(
+    step: &'a Step,
+    provider: &P,
+    created: &HashMap<String, String>,
+    live: &Option<Result<LiveState, String>>,
+    journal: Option<&Journal>,
+) -> (&'a Step, Result<Outcome, ProviderError>, Duration) {
+    let started = Instant::now();
+    let id = step
+        .instance_id
+        .clone()
+        .or_else(|| created.get(&step.channel).cloned());
+    // A manual step is a person's to do: nothing is sent.
+    if let Some(why) = &step.manual {
+        let error = ProviderError::Unsupported(why.clone());
+        return (step, Err(error), started.elapsed());
+    }
+    match live {
+        Some(Err(e)) => {
+            return (step, Err(ProviderError::Io(e.clone())), started.elapsed());
+        }
+        Some(Ok(live)) => {
+            if let Err(why) = precondition(step, id.as_deref(), live) {
+                let error = ProviderError::Io(format!("not run: {why}"));
+                return (step, Err(error), started.elapsed());
+            }
+        }
+        None => {}
+    }
+    if let Some(Err(e)) = journal.map(|j| j.pending(step)) {
+        return (step, Err(ProviderError::Io(e)), started.elapsed());
+    }
+    let result = match step.op(id.as_deref()) {
+        Some(op) => provider.execute(&op).await,
+        None => Err(ProviderError::Io(format!(
+            "step {} ({} {}) is incomplete: no instance id for the channel",
+            step.index,
+            step.action.as_str(),
+            step.channel
+        ))),
+    };
+    if let Some(j) = journal {
+        let detail = match &result {
+            Ok(Outcome::Created(id)) => Some(id.clone()),
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        j.finished(step, result.is_ok(), detail);
+    }
+    (step, result, started.elapsed())
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! CAMS backend against the emulator over HTTP on 127.0.0.1, and the planner's properties.
 //! `common` holds what they share.
 
+mod apply_output;
 mod apply_report;
 mod cams_backend;
 mod cli;

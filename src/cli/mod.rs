@@ -244,9 +244,10 @@ fn report_ops(error: &ops::Error, printer: &Printer) -> Exit {
             Exit::Error
         }
         E::ApplyFailed(failure) => {
+            // Each failure was printed as its step finished; it is not printed again.
             printer.error(&error.to_string());
-            for (action, channel, e) in &failure.failed {
-                printer.err(&format!("  failed: {action} {channel}: {e}"));
+            if let Some(why) = &failure.quota_full {
+                printer.err(&format!("Creates not tried: {why}."));
             }
             for (action, channel) in &failure.not_run {
                 printer.err(&format!("  not tried: {action} {channel}"));

@@ -55,6 +55,8 @@ pub struct Failure {
     pub done: usize,
     /// `(action, channel)` of each step not tried.
     pub not_run: Vec<(String, String)>,
+    /// Why creates were not tried when the service refused one for the account's quota.
+    pub quota_full: Option<String>,
     /// Each step with its outcome, for `apply --report FILE`.
     pub result: super::report::ApplyResult,
 }
@@ -205,6 +207,12 @@ impl Prepared {
                 .collect(),
             done: report.done.len(),
             not_run: report.not_run.iter().map(|i| step(*i)).collect(),
+            quota_full: report.quota_full.as_ref().map(|e| {
+                format!(
+                    "the service refused a create because the account's channel quota is full ({e}); no further create was sent. The file's `account.quota` ({}) is above the account's own quota: lower it to what the account allows, or ask Alibaba Cloud to raise the account's quota",
+                    self.shown.quota
+                )
+            }),
             result,
         })))
     }

@@ -48,6 +48,18 @@ pub enum ProviderError {
     Locked(String),
 }
 
+impl ProviderError {
+    /// Whether the service refused because the account's channel quota is full: the
+    /// sandbox's rule, or CAMS's `QuotaExceeded.*` code.
+    pub fn is_quota_full(&self) -> bool {
+        match self {
+            ProviderError::Rule { error, .. } => matches!(error, RuleError::QuotaExceeded { .. }),
+            ProviderError::Api { code, .. } => code.starts_with("QuotaExceeded"),
+            _ => false,
+        }
+    }
+}
+
 impl From<RuleError> for ProviderError {
     fn from(error: RuleError) -> Self {
         ProviderError::Rule {

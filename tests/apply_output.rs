@@ -1,0 +1,65 @@
+//! What apply says while it runs and when it stops, through the real binary against the
+//! emulator: a quota refusal stops the creates behind it, and each is reported once.
+
+use crate::common::{Emulator, chanctl_with_keys, text};
+use std::path::Path;
+
+const KEY_ID: &str = "apply-output-key";
+const SECRET: &str = "apply-output-secret-41c2";
+
+/// A channels file of `n` SMS channels that declares `quota`.
+fn sms_file(dir: &Path, quota: u32, n: usize) {
+    let mut text = format!("version: 1\naccount:\n  quota: {quota}\nchannels:\n");
+    for i in 0..n {
+        text.push_str(&format!("  - name: sms-{i:02}\n    type: sms\n"));
+    }
+    std::fs::write(dir.join("channels.yaml"), text).unwrap();
+}
+
+fn apply(dir: &Path, emulator: &Emulator, extra: &[&str]) -> std::process::Output {
+    chanctl_with_keys(dir, KEY_ID, SECRET)
+        .args(["apply", "--auto-approve", "--backend", "cams"])
+        .args(["--endpoint", &emulator.url])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_quota_refusal_stops_the_creates_behind_it_and_each_line_is_printed_once() {
+    // The file says 40, the account holds 3: the fourth create is refused.
+    let emulator = Emulator::spawn(KEY_ID, SECRET, ["--quota", "3"]);
+    let tmp = tempfile::tempdir().unwrap();
+    sms_file(tmp.path(), 40, 30);
+    // At 8 requests/s, 8 steps run at once.
+    let out = apply(tmp.path(), &emulator, &["--qps", "8"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let failed = stderr.lines().filter(|l| l.contains("✗ create")).count();
+    let created = stderr.lines().filter(|l| l.contains("✓ create")).count();
+    let not_tried = stderr
+        .lines()
+        .filter(|l| l.starts_with("  not tried: create sms-"))
+        .count();
+    assert_eq!(created, 3, "{stderr}");
+    // Only the creates already in flight (at most 8 at a time) were sent after the refusal.
+    assert!((1..=8).contains(&failed), "{stderr}");
+    assert_eq!(created + failed + not_tried, 30, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "apply stopped: {failed} steps failed, 3 done, {not_tried} not tried."
+        )) || stderr.contains("1 step failed"),
+        "{stderr}"
+    );
+    // The reason is given once, naming the file's quota.
+    assert_eq!(stderr.matches("Creates not tried:").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("The file's `account.quota` (40) is above the account's own quota"),
+        "{stderr}"
+    );
+    // No line is printed twice.
+    let mut seen = std::collections::HashSet::new();
+    for line in stderr.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(seen.insert(line), "printed twice: {line}\n{stderr}");
+    }
+}
