@@ -63,3 +63,60 @@ fn a_quota_refusal_stops_the_creates_behind_it_and_each_line_is_printed_once() {
         assert!(seen.insert(line), "printed twice: {line}\n{stderr}");
     }
 }
+
+/// Two Viber channels and one Messenger channel, each bound.
+const REVIEWED: &str = "version: 1
+channels:
+  - name: viber-a
+    type: viber
+    binding: {business_account: acme-a}
+  - name: viber-b
+    type: viber
+    binding: {business_account: acme-b}
+  - name: page
+    type: messenger
+    binding: {page_id: \"111\"}
+";
+
+#[test]
+fn binds_pending_review_are_counted_apart_and_are_not_a_failure() {
+    let emulator = Emulator::spawn(KEY_ID, SECRET, std::iter::empty::<&str>());
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("channels.yaml"), REVIEWED).unwrap();
+    let plan = |format: &str| {
+        let out = chanctl_with_keys(tmp.path(), KEY_ID, SECRET)
+            .args(["plan", "--backend", "cams", "--endpoint", &emulator.url])
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let pending = "Plan: 3 to create, 0 to update, 3 to bind, 0 to rebind, 0 to unbind, 0 to delete; 2 binds will stay pending review.";
+    assert!(plan("text").contains(pending), "{}", plan("text"));
+    assert!(plan("markdown").contains(pending), "{}", plan("markdown"));
+    let json: serde_json::Value = serde_json::from_str(&plan("json")).unwrap();
+    assert_eq!(json["summary"]["pending_review"], 2);
+    assert_eq!(json["summary"]["bind"], 3);
+
+    let out = apply(tmp.path(), &emulator, &["--report", "report.json"]);
+    // Pending is not a failure.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Apply complete: 3 created, 1 bound, 2 pending review."),
+        "{stdout}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["status"], "succeeded");
+    assert_eq!(report["counts"]["pending"], 2);
+    assert_eq!(report["counts"]["done"], 1);
+    // The account, pending review, is what the file asks for: no drift.
+    let again = chanctl_with_keys(tmp.path(), KEY_ID, SECRET)
+        .args(["plan", "--detailed-exitcode", "--backend", "cams"])
+        .args(["--endpoint", &emulator.url])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(text(&again).contains("pending review"), "{}", text(&again));
+}

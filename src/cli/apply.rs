@@ -115,7 +115,7 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
     let applied = applied?;
     printer.out(&format!(
         "\nApply complete: {}.\n",
-        applied.plan.summary.done_line()
+        applied.done.done_line()
     ));
     Ok(Exit::Ok)
 }

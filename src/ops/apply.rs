@@ -41,6 +41,9 @@ pub struct Prepared {
 /// What a successful apply did.
 pub struct Applied {
     pub plan: Plan,
+    /// What was done, by action; the binds pending review apart (`pending_review`), not
+    /// counted as bound.
+    pub done: crate::plan::Summary,
     pub report: ApplyReport,
     /// The same, for `apply --report FILE`.
     pub result: super::report::ApplyResult,
@@ -182,6 +185,7 @@ impl Prepared {
         let result = super::report::build(&self.shown, &report, self.saved, started.elapsed());
         if report.succeeded() {
             return Ok(Applied {
+                done: done_summary(&self.shown, &report),
                 plan: self.shown,
                 report,
                 result,
@@ -216,6 +220,27 @@ impl Prepared {
             result,
         })))
     }
+}
+
+/// The steps done, by action, with those left pending review counted apart.
+fn done_summary(plan: &Plan, report: &ApplyReport) -> crate::plan::Summary {
+    use crate::model::BindState;
+    use crate::provider::Outcome;
+    let pending = |i: &usize| {
+        matches!(
+            report.outcomes.get(i),
+            Some(Outcome::Done(BindState::Pending))
+        )
+    };
+    let done: Vec<_> = report
+        .done
+        .iter()
+        .filter(|i| !pending(i))
+        .map(|&i| plan.steps[i].clone())
+        .collect();
+    let mut summary = crate::plan::Summary::of(&done, 0);
+    summary.pending_review = report.done.iter().filter(|i| pending(i)).count();
+    summary
 }
 
 /// Refuse a saved plan made for another environment than the one given now (`--env`, or

@@ -68,6 +68,12 @@ impl ChannelType {
     pub fn takes_binding(self) -> bool {
         self != ChannelType::Sms
     }
+
+    /// Whether a bind of this type is submitted for the service's review and stays pending
+    /// until it passes (Viber's audit), rather than taking effect at once.
+    pub fn bind_is_reviewed(self) -> bool {
+        self == ChannelType::Viber
+    }
 }
 
 impl fmt::Display for ChannelType {

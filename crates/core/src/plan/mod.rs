@@ -239,6 +239,12 @@ pub struct Summary {
     /// Channels replaced because their type changed (each counts one delete and one create).
     pub replace: usize,
     pub unmanaged: usize,
+    /// Binds and rebinds that the service reviews before they take effect (Viber audits),
+    /// also counted in `bind` and `rebind`: apply leaves them pending review, which is not a
+    /// failure. In the summary of an apply, the steps that ended pending (and are then not
+    /// counted as bound).
+    #[serde(default)]
+    pub pending_review: usize,
 }
 
 impl Summary {
@@ -258,6 +264,13 @@ impl Summary {
                 Action::Delete => summary.delete += 1,
             }
         }
+        summary.pending_review = steps
+            .iter()
+            .filter(|s| {
+                matches!(s.action, Action::Bind | Action::Rebind)
+                    && s.channel_type.bind_is_reviewed()
+            })
+            .count();
         // A replacement is one delete and one create of the same channel.
         summary.replace = steps
             .iter()
@@ -281,7 +294,9 @@ impl Summary {
         Action::ALL.iter().map(|a| self.count(*a)).sum()
     }
 
-    /// `2 created, 1 updated, ...` for the end of an apply (actions with no steps left out).
+    /// `2 created, 1 updated, 1 pending review` for the end of an apply, from the summary of
+    /// the steps done (those pending review counted apart from those bound; actions with no
+    /// steps left out).
     pub fn done_line(&self) -> String {
         let parts: Vec<String> = Action::ALL
             .iter()
@@ -295,6 +310,10 @@ impl Summary {
                 };
                 format!("{} {verb}", self.count(*a))
             })
+            .chain(
+                (self.pending_review > 0)
+                    .then(|| format!("{} pending review", self.pending_review)),
+            )
             .collect();
         parts.join(", ")
     }
@@ -305,7 +324,12 @@ impl Summary {
             .iter()
             .map(|a| format!("{} to {}", self.count(*a), a.as_str()))
             .collect();
-        format!("Plan: {}.", parts.join(", "))
+        let pending = match self.pending_review {
+            0 => String::new(),
+            1 => "; 1 bind will stay pending review".to_string(),
+            n => format!("; {n} binds will stay pending review"),
+        };
+        format!("Plan: {}{pending}.", parts.join(", "))
     }
 }
 
