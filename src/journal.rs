@@ -47,7 +47,13 @@ pub struct Leftover {
 }
 
 impl Leftover {
-    /// One paragraph for people.
+    /// Whether the apply that wrote the journal is still running (its process is alive on
+    /// this host, and is not this one).
+    pub fn running(&self) -> bool {
+        self.pid != std::process::id() && crate::lock::pid_alive(self.pid)
+    }
+
+    /// One paragraph for people: a running apply's progress, or what an interrupted one left.
     pub fn describe(&self, path: &Path) -> String {
         let list = |v: &[String]| {
             if v.is_empty() {
@@ -58,6 +64,17 @@ impl Leftover {
                 v.join(", ")
             }
         };
+        if self.running() {
+            return format!(
+                "an apply (pid {}) is running ({}): {} {} done so far; in flight now: {}; failed: {}.",
+                self.pid,
+                path.display(),
+                self.done.len(),
+                crate::render::plural(self.done.len(), "step", "steps"),
+                list(&self.in_flight),
+                list(&self.failed)
+            );
+        }
         format!(
             "an earlier apply (pid {}) was interrupted ({}): {} {} done; in flight when it stopped: {}; failed: {}. The plan is made from the account as it is now, so changes that went through are not repeated.",
             self.pid,

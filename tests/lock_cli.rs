@@ -86,11 +86,25 @@ fn a_second_apply_fails_fast_naming_the_holder_and_status_shows_it() {
     assert!(err.contains(&format!("(pid {pid})")), "{err}");
     assert!(err.contains("apply since"), "{err}");
 
+    // Once it has sent a step, its journal shows its progress: a live holder is a running
+    // apply, not an interrupted one.
+    let journal = lock_files(dir)[0].with_extension("lock.journal");
+    let start = Instant::now();
+    while std::fs::metadata(&journal).map_or(true, |m| m.len() == 0) {
+        assert!(start.elapsed() < Duration::from_secs(10), "no journal");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let status = cams(dir, &emu, &["lock", "status"]);
     assert!(status.status.success());
     let out = text(&status);
     assert!(out.contains("locked by"), "{out}");
     assert!(out.contains(&format!("(pid {pid})")), "{out}");
+    assert!(
+        out.contains(&format!("an apply (pid {pid}) is running")),
+        "{out}"
+    );
+    assert!(out.contains("done so far; in flight now: "), "{out}");
+    assert!(!out.contains("interrupted"), "{out}");
     // Another environment of the same account is another lock.
     let other = cams(dir, &emu, &["lock", "status", "--env", "staging"]);
     assert!(text(&other).contains("not locked"), "{}", text(&other));
