@@ -120,3 +120,21 @@ fn binds_pending_review_are_counted_apart_and_are_not_a_failure() {
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
     assert!(text(&again).contains("pending review"), "{}", text(&again));
 }
+
+#[test]
+fn apply_help_says_that_a_saved_plan_is_applied_without_asking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = crate::common::chanctl(tmp.path())
+        .args(["apply", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("A saved plan never asks for confirmation"),
+        "{help}"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains("`apply PLAN` never asks"));
+}

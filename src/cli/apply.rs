@@ -15,6 +15,8 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A plan saved with `chanctl plan --out FILE`: apply exactly it, without re-planning.
+    /// A saved plan never asks for confirmation (it was reviewed when it was made, as with
+    /// `terraform apply PLANFILE`); a fresh plan asks on a terminal unless --auto-approve.
     #[arg(value_name = "PLAN")]
     pub plan: Option<PathBuf>,
     #[command(flatten)]
