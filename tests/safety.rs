@@ -85,11 +85,16 @@ fn deleting_four_of_ten_is_shown_blocked_and_refused_without_force() {
             "blocked by a safety rule: {message}; nothing was changed. Re-run with --force"
         )));
     assert_eq!(pending_steps(tmp.path()), 4, "nothing was deleted");
-    succeeds(
-        tmp.path(),
-        &["apply", "--auto-approve", "--force"],
-        "Apply complete: 4 deleted.",
-    );
+    // With --force the plan it shows says that the steps run.
+    chanctl(tmp.path())
+        .args(["apply", "--auto-approve", "--force"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Apply complete: 4 deleted."))
+        .stdout(predicate::str::contains(format!(
+            "! Blocked by a safety rule: {message}; --force is given, so apply runs it."
+        )))
+        .stdout(predicate::str::contains("without --force").not());
     assert_eq!(pending_steps(tmp.path()), 0);
 }
 

@@ -51,7 +51,11 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
             qps: args.account.backend.qps,
         },
     )?;
-    printer.out(&render::text::render(&prepared.shown, printer.out_style));
+    printer.out(&render::text::render_forced(
+        &prepared.shown,
+        printer.out_style,
+        args.force,
+    ));
     if prepared.settle_if_empty() {
         if let Some(path) = &args.report {
             let none = crate::apply::ApplyReport::default();

@@ -41,6 +41,17 @@ fn verb(action: Action) -> &'static str {
 
 /// Render `plan` as text.
 pub fn render(plan: &Plan, style: Style) -> String {
+    render_forced(plan, style, false)
+}
+
+/// Render `plan` as text for an apply given `--force` when `forced`: the steps a safety rule
+/// blocks are then said to run, not to be refused.
+pub fn render_forced(plan: &Plan, style: Style, forced: bool) -> String {
+    let refuses = if forced {
+        "--force is given, so apply runs"
+    } else {
+        "apply refuses"
+    };
     // A step's block is a few lines: reserve for them once instead of growing (and copying)
     // the text of a large plan many times.
     let mut out = String::with_capacity(256 * (plan.steps.len() + 1));
@@ -107,7 +118,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
             Rule::Protect => {
                 let _ = writeln!(
                     out,
-                    "{} {} {} {}; apply refuses {} without --force:",
+                    "{} {} {} {}; {refuses} {}{}:",
                     style.red("!"),
                     steps.len(),
                     plural(steps.len(), "step", "steps"),
@@ -116,7 +127,8 @@ pub fn render(plan: &Plan, style: Style) -> String {
                         "touches a protected channel",
                         "touch protected channels"
                     ),
-                    plural(steps.len(), "it", "them")
+                    plural(steps.len(), "it", "them"),
+                    if forced { "" } else { " without --force" }
                 );
                 for s in steps {
                     let _ = writeln!(out, "  • {} {}", s.action.as_str(), s.channel);
@@ -125,9 +137,10 @@ pub fn render(plan: &Plan, style: Style) -> String {
             Rule::MaxChangePercent | Rule::UnprovenTwin => {
                 let _ = writeln!(
                     out,
-                    "{} Blocked by a safety rule: {}; apply refuses it without --force.",
+                    "{} Blocked by a safety rule: {}; {refuses} it{}.",
                     style.red("!"),
-                    blocked.message
+                    blocked.message,
+                    if forced { "" } else { " without --force" }
                 );
             }
         }
