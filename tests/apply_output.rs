@@ -138,3 +138,32 @@ fn apply_help_says_that_a_saved_plan_is_applied_without_asking() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     assert!(readme.contains("`apply PLAN` never asks"));
 }
+
+#[test]
+fn a_manual_step_gives_its_reason_once_and_counts_no_api_call() {
+    let emulator = Emulator::spawn(KEY_ID, SECRET, ["--signup", "1=w:+6588001234"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let bound = "version: 1\nchannels:\n  - name: w\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"+6588001234\"}\n  - name: s\n    type: sms\n";
+    std::fs::write(tmp.path().join("channels.yaml"), bound).unwrap();
+    let out = apply(tmp.path(), &emulator, &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    // The API cannot unbind a WhatsApp Business account; the description's update is a call.
+    let unbound = "version: 1\nchannels:\n  - name: w\n    type: whatsapp\n  - name: s\n    type: sms\n    description: codes\n";
+    std::fs::write(tmp.path().join("channels.yaml"), unbound).unwrap();
+    let out = chanctl_with_keys(tmp.path(), KEY_ID, SECRET)
+        .args(["plan", "--backend", "cams", "--endpoint", &emulator.url])
+        .output()
+        .unwrap();
+    let plan = String::from_utf8_lossy(&out.stdout);
+    let reason = "the CAMS API has no operation to unbind a WhatsApp Business account";
+    assert_eq!(plan.matches(reason).count(), 1, "{plan}");
+    assert!(plan.contains("API calls: 1 "), "{plan}");
+    let out = apply(tmp.path(), &emulator, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(text(&out).matches(reason).count(), 1, "{}", text(&out));
+    assert!(
+        text(&out).contains("✗ unbind w: manual step, nothing sent"),
+        "{}",
+        text(&out)
+    );
+}

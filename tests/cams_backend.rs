@@ -93,8 +93,13 @@ fn manual_steps_are_not_sent(name: &str, dir: &Path, emulator: &Emulator, expect
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+    // The plan shown says why; each step's line says that nothing was sent.
     assert!(
-        stderr.contains("unbind it in the CAMS console"),
+        String::from_utf8_lossy(&out.stdout).contains("unbind it in the CAMS console"),
+        "{name}: {stderr}"
+    );
+    assert!(
+        stderr.contains("manual step, nothing sent"),
         "{name}: {stderr}"
     );
     assert_eq!(
@@ -397,9 +402,15 @@ fn viber_audit_shows_as_pending_and_waba_unbind_as_a_manual_step() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
+    // The plan shown gives the reason; the step's line says that nothing was sent.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("no operation to unbind a WhatsApp Business account"),
+        "{stdout}"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("no operation to unbind a WhatsApp Business account"),
+        stderr.contains("unbind w: manual step, nothing sent"),
         "{stderr}"
     );
     assert!(!stderr.contains(SECRET));

@@ -170,6 +170,12 @@ fn print_event(printer: &Printer, event: Event<'_>) {
             ),
             Outcome::Done(_) => (style.green("✓"), step, "done".to_string()),
         },
+        // The plan above gave a manual step's reason; it is not repeated.
+        Event::Failed { step, .. } if step.manual.is_some() => (
+            style.red("✗"),
+            step,
+            "manual step, nothing sent: do it in the CAMS console as the plan says".to_string(),
+        ),
         Event::Failed { step, error } => (style.red("✗"), step, error.to_string()),
     };
     printer.err(&format!(

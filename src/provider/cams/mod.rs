@@ -416,6 +416,10 @@ impl Cams {
 /// The CAMS operations a plan step makes (without retries or reads), for the plan's budget.
 pub fn operations(step: &crate::plan::Step) -> Vec<&'static str> {
     use crate::plan::Action;
+    // A manual step is a person's to do in the console: apply sends nothing for it.
+    if step.manual.is_some() {
+        return Vec::new();
+    }
     let ops = types::of(step.channel_type);
     let unbind = match ops.unbind {
         Unbind::Api(action) => Some(action),

@@ -217,11 +217,7 @@ pub fn build(
                 step.channel,
                 unknown_binding(step.channel_type)
             );
-            warnings.push(format!(
-                "manual step: {} `{}`: {why}",
-                step.action.as_str(),
-                step.channel
-            ));
+            // The step says why, in every rendering; not repeated among the warnings.
             step.manual = Some(why);
             continue;
         }
@@ -234,11 +230,6 @@ pub fn build(
             .find(|(t, _)| *t == step.channel_type)
         {
             step.manual = Some(why.clone());
-            warnings.push(format!(
-                "manual step: {} `{}`: {why}",
-                step.action.as_str(),
-                step.channel
-            ));
         }
     }
     let summary = Summary::of(&steps, unmanaged.len());
