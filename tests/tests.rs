@@ -12,6 +12,7 @@ mod crash_safety;
 mod credentials;
 mod emulator;
 mod environments;
+mod export_kept;
 mod fault_matrix;
 mod flags_env;
 mod invalid_fixtures;

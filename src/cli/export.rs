@@ -2,7 +2,6 @@
 
 use super::args::{BackendArgs, EnvArgs};
 use super::{Exit, Result};
-use crate::config::file::DEFAULT_QUOTA;
 use crate::ops::{self, Context};
 use crate::printer::Printer;
 use std::path::PathBuf;
@@ -20,9 +19,10 @@ pub struct Args {
     pub env: EnvArgs,
     #[command(flatten)]
     pub backend: BackendArgs,
-    /// The quota to write in the file (the API does not tell it).
-    #[arg(long, default_value_t = DEFAULT_QUOTA)]
-    pub quota: u32,
+    /// The quota to write in the file (the API does not tell it; default: the channels
+    /// file's `account.quota`, else 100).
+    #[arg(long)]
+    pub quota: Option<u32>,
 }
 
 pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
@@ -51,6 +51,12 @@ pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
         printer.err(&format!(
             "warning: {n} live channels are named `{name}` (twins); the file holds one copy \
              (its comment names the others), and `chanctl plan` on it deletes the others"
+        ));
+    }
+    if exported.defaults {
+        printer.err(&format!(
+            "note: no channels file read (none given, no channels.yaml here): the quota ({}), prune, safety limits and environments written are chanctl's defaults, since the API does not tell them; pass -f FILE to keep a file's",
+            args.quota.unwrap_or(crate::config::file::DEFAULT_QUOTA)
         ));
     }
     match &args.output {

@@ -1,11 +1,13 @@
 //! `export`: the live account as a channels file. When a channels file is at hand, its
 //! sensitive values are written as the `${VAR}` references it takes them from, never as
-//! values.
+//! values, and what the account cannot hold (quota, prune, safety, environments, protect,
+//! previously) is kept from it.
 
 use super::{Account, Context, Error};
 use crate::files::write_atomically;
 use crate::provider::Provider;
 use crate::render::export::References;
+use crate::render::export_kept::Kept;
 use std::path::PathBuf;
 
 /// What to export.
@@ -17,8 +19,9 @@ pub struct Request<'a> {
     pub references_from: Option<PathBuf>,
     /// Write here instead of returning the text only.
     pub output: Option<PathBuf>,
-    /// The quota to write (the API does not tell it).
-    pub quota: u32,
+    /// The quota to write (the API does not tell it); else the channels file's, else the
+    /// default.
+    pub quota: Option<u32>,
 }
 
 /// The exported file.
@@ -28,6 +31,9 @@ pub struct Exported {
     /// Names several live channels share (twins), with how many each: the file holds one
     /// copy of each.
     pub twins: Vec<(String, usize)>,
+    /// No channels file was read: the quota, prune, safety limits, environments, protect and
+    /// previously written are chanctl's defaults.
+    pub defaults: bool,
 }
 
 /// Read the account and write it as a channels file (to `request.output` when given).
@@ -35,6 +41,7 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
     let account = request.account;
     let env = account.environment.as_deref();
     let mut hints = crate::model::ReadHints::default();
+    let mut kept = None;
     let references = match &request.references_from {
         Some(file) => {
             let loaded = ctx.load(file, env).map_err(|e| match e {
@@ -45,12 +52,23 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
                 other => other,
             })?;
             hints = loaded.desired.read_hints();
+            // What the account cannot hold is kept from the file as it is written.
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| Error::Read(format!("cannot read {}: {e}", file.display())))?;
+            kept = Some(match env {
+                None => Kept::of(&text),
+                Some(_) => Kept::of(&text).for_environment(&loaded.desired),
+            });
             References::of(&loaded.desired)
         }
         None => References::default(),
     };
+    let quota = request
+        .quota
+        .or(kept.as_ref().and_then(|k| k.quota))
+        .unwrap_or(crate::config::file::DEFAULT_QUOTA);
     let backend = account.open(
-        request.quota,
+        quota,
         false,
         &ctx.notes,
         ctx.verbose,
@@ -58,9 +76,14 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
         hints,
     )?;
     let live = super::runtime()?.block_on(backend.read())?;
-    let yaml =
-        crate::render::export::to_yaml_with(&live, request.quota, MODELINE_SCHEMA, &references)
-            .map_err(Error::Export)?;
+    let yaml = crate::render::export::to_yaml_kept(
+        &live,
+        quota,
+        MODELINE_SCHEMA,
+        &references,
+        kept.as_ref(),
+    )
+    .map_err(Error::Export)?;
     if let Some(path) = &request.output {
         write_atomically(path, yaml.as_bytes()).map_err(|source| Error::Write {
             path: path.clone(),
@@ -71,6 +94,7 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
         yaml,
         channels: live.channels.len(),
         twins: crate::render::export::twin_names(&live),
+        defaults: kept.is_none(),
     })
 }
 

@@ -107,13 +107,36 @@ pub fn to_yaml_with(
     modeline: &str,
     references: &References,
 ) -> Result<String, String> {
+    to_yaml_kept(live, quota, modeline, references, None)
+}
+
+/// Like [`to_yaml_with`], keeping what the account cannot hold from a channels file
+/// (`kept`); without one, `prune: false`, no safety limits nor environments, and a comment
+/// saying that these are defaults.
+pub fn to_yaml_kept(
+    live: &LiveState,
+    quota: u32,
+    modeline: &str,
+    references: &References,
+    kept: Option<&super::export_kept::Kept>,
+) -> Result<String, String> {
     let (skipped, twin_notes) = twins(live);
     let mut out = String::new();
     let _ = writeln!(out, "# yaml-language-server: $schema={modeline}");
     let _ = writeln!(out, "# Exported by chanctl from the live account.");
-    let _ = writeln!(out, "version: 1\naccount:\n  quota: {quota}\nprune: false");
+    let default = super::export_kept::Kept::default();
+    if kept.is_none() {
+        out.push_str(
+            "# The API does not tell the quota, prune, safety limits, environments, protect or\n\
+             # previously: these are chanctl's defaults. Export with -f FILE to keep a file's.\n",
+        );
+    }
+    let kept = kept.unwrap_or(&default);
+    let _ = writeln!(out, "version: 1\naccount:\n  quota: {quota}");
+    kept.write_head(&mut out);
     if live.channels.is_empty() {
         out.push_str("channels: []\n");
+        kept.write_tail(&mut out);
         return Ok(out);
     }
     out.push_str("channels:\n");
@@ -132,6 +155,7 @@ pub fn to_yaml_with(
         if !c.description.is_empty() {
             let _ = writeln!(out, "    description: {}", q(&c.description));
         }
+        kept.write_channel(&mut out, &c.name);
         if let Some(b) = &c.binding {
             out.push_str("    binding:\n");
             for (k, v) in b.fields() {
@@ -148,6 +172,7 @@ pub fn to_yaml_with(
             }
         }
     }
+    kept.write_tail(&mut out);
     Ok(out)
 }
 

@@ -1,6 +1,7 @@
 //! Renderers: one per output format, each reading only the plan value.
 
 pub mod export;
+pub mod export_kept;
 pub mod gfm;
 pub mod markdown;
 pub mod style;
