@@ -18,6 +18,7 @@ mod flags_env;
 mod invalid_fixtures;
 mod lock_cli;
 mod packaging;
+mod plan_output;
 mod plan_props;
 mod plan_scenarios;
 mod safety;

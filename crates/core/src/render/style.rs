@@ -39,4 +39,12 @@ impl Style {
     pub fn dim(self, s: &str) -> String {
         self.paint("2", s)
     }
+    /// Red, bold and underlined: removed words within a changed line.
+    pub fn strong_red(self, s: &str) -> String {
+        self.paint("1;4;31", s)
+    }
+    /// Green, bold and underlined: added words within a changed line.
+    pub fn strong_green(self, s: &str) -> String {
+        self.paint("1;4;32", s)
+    }
 }

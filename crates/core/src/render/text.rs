@@ -241,6 +241,18 @@ fn fields(out: &mut String, changes: &[FieldChange], style: Style, indent: &str)
         let line = match (&c.before, &c.after) {
             (None, Some(a)) => format!("{} {}{pad} = {}", style.green("+"), c.field, quote(a)),
             (Some(b), None) => format!("{} {}{pad} = {}", style.red("-"), c.field, quote(b)),
+            // In colour, a before line and an after line with the changed words emphasised;
+            // without, git's inline word-diff form.
+            (Some(b), Some(a)) if c.field == "description" && style.color => {
+                let (before, after) = word_lines(b, a, style);
+                format!(
+                    "{} {}{pad}\n{indent}    {} {before}\n{indent}    {} {after}",
+                    style.yellow("~"),
+                    c.field,
+                    style.red("-"),
+                    style.green("+"),
+                )
+            }
             (Some(b), Some(a)) if c.field == "description" => {
                 format!(
                     "{} {}{pad} = {}",
@@ -309,6 +321,27 @@ pub fn word_diff(before: &str, after: &str, style: Style) -> String {
     flush(&mut out, &mut removed, &mut added);
     out.push('"');
     out
+}
+
+/// A changed value as two quoted lines, before in red and after in green, each with the
+/// words that changed emphasised (bold and underlined).
+pub fn word_lines(before: &str, after: &str, style: Style) -> (String, String) {
+    let diff = TextDiff::from_words(before, after);
+    let (mut old, mut new) = (String::from("\""), String::from("\""));
+    for change in diff.iter_all_changes() {
+        let value = change.value();
+        match change.tag() {
+            ChangeTag::Equal => {
+                old.push_str(&style.red(value));
+                new.push_str(&style.green(value));
+            }
+            ChangeTag::Delete => old.push_str(&style.strong_red(value)),
+            ChangeTag::Insert => new.push_str(&style.strong_green(value)),
+        }
+    }
+    old.push('"');
+    new.push('"');
+    (old, new)
 }
 
 /// One paragraph for cron jobs: whether the account drifted from the file, and how.
@@ -407,5 +440,33 @@ mod tests {
             "{md}"
         );
         assert!(!md.contains("acme-secret"), "{md}");
+    }
+
+    #[test]
+    fn a_changed_description_reads_as_before_and_after_lines_in_colour() {
+        let style = Style { color: true };
+        let (before, after) = word_lines("OTP codes", "One-time codes", style);
+        let plain = |s: &str| {
+            let mut out = String::new();
+            let mut chars = s.chars();
+            while let Some(c) = chars.next() {
+                if c == '\x1b' {
+                    chars.by_ref().find(|&c| c == 'm');
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        assert_eq!(plain(&before), "\"OTP codes\"");
+        assert_eq!(plain(&after), "\"One-time codes\"");
+        assert!(before.contains(&style.strong_red("OTP")), "{before:?}");
+        assert!(after.contains(&style.strong_green("One-time")), "{after:?}");
+        assert!(!before.contains(&style.strong_red("codes")), "{before:?}");
+        // Without colour, git's word-diff form.
+        assert_eq!(
+            word_diff("OTP codes", "One-time codes", Style::PLAIN),
+            "\"[-OTP-]{+One-time+} codes\""
+        );
     }
 }
