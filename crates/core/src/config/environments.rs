@@ -126,10 +126,17 @@ pub fn unknown_environment(json: &Json, spans: &SpanMap, chosen: &str) -> Diagno
             format!("no `{chosen}` here"),
         )
     };
-    Diagnostic::new("chanctl::env::unknown", message, span, label).with_help(format!(
-        "choose one of the file's environments with --env (or CHANCTL_ENV), or add `{chosen}:` \
-         under `environments:`"
-    ))
+    let help = match super::fuzzy::nearest(chosen, defined.iter().map(String::as_str)) {
+        Some(near) => format!(
+            "did you mean `{near}`? Choose one of the file's environments with --env (or \
+             CHANCTL_ENV), or add `{chosen}:` under `environments:`"
+        ),
+        None => format!(
+            "choose one of the file's environments with --env (or CHANCTL_ENV), or add \
+             `{chosen}:` under `environments:`"
+        ),
+    };
+    Diagnostic::new("chanctl::env::unknown", message, span, label).with_help(help)
 }
 
 /// The base channels by name → index, when every channel has a string name (otherwise the

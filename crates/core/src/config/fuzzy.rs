@@ -16,6 +16,14 @@ pub fn similar(a: &str, b: &str) -> bool {
     edit_distance(&a, &b) <= limit
 }
 
+/// The candidate closest to `word`, when one is [`similar`] enough to be what was meant.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .filter(|c| similar(word, c))
+        .min_by_key(|c| edit_distance(word, c))
+}
+
 /// Levenshtein distance, in characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -35,6 +43,14 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nearest_candidate_is_the_closest_similar_one() {
+        let types = ["whatsapp", "viber", "messenger", "sms"];
+        assert_eq!(nearest("whatsap", types), Some("whatsapp"));
+        assert_eq!(nearest("mesenger", types), Some("messenger"));
+        assert_eq!(nearest("telegram", types), None);
+    }
 
     #[test]
     fn typos_are_similar_but_other_keys_are_not() {

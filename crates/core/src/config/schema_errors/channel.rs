@@ -123,6 +123,13 @@ impl NoBranch {
                     let lower = s.trim().to_lowercase();
                     if ChannelType::names().contains(&lower.as_str()) {
                         d = d.with_help(format!("types are lower case: `{lower}`"));
+                    } else if let Some(near) =
+                        crate::config::fuzzy::nearest(&lower, ChannelType::names())
+                    {
+                        d = d.with_help(format!(
+                            "did you mean `{near}`? The types are: {}",
+                            ChannelType::names().join(", ")
+                        ));
                     }
                 }
                 d

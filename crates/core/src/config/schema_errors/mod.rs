@@ -180,6 +180,12 @@ fn push(error: &ValidationError<'_>, cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     "channel names are 1 to 50 characters; every character counts as one, \
                      emoji and accented letters too",
                 );
+            } else if field == "description" {
+                d = d.with_help(format!(
+                    "descriptions are at most {limit} characters; every character counts as \
+                     one, emoji and accented letters too: shorten it by {over} {}",
+                    crate::render::plural(over, "character", "characters")
+                ));
             }
             d
         }
