@@ -145,3 +145,61 @@ fn the_published_schemas_are_the_ones_compiled_in() {
         );
     }
 }
+
+/// The README's emulator example builds every binary it runs: each `target/release/BIN` in
+/// its block is a binary of a package that the block's `cargo build -p` names.
+#[test]
+fn the_readme_emulator_example_builds_what_it_runs() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("### The CAMS emulator")
+        .nth(1)
+        .expect("the emulator section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("its sh block");
+    let built: Vec<&str> = block
+        .lines()
+        .filter(|l| l.trim_start().starts_with("cargo build"))
+        .flat_map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            words
+                .windows(2)
+                .filter(|w| w[0] == "-p")
+                .map(|w| w[1])
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let m = metadata();
+    let binaries: Vec<String> = built
+        .iter()
+        .flat_map(|name| {
+            package(&m, name)["targets"]
+                .as_array()
+                .expect("targets")
+                .iter()
+                .filter(|t| {
+                    t["kind"]
+                        .as_array()
+                        .is_some_and(|k| k.iter().any(|k| k == "bin"))
+                })
+                .map(|t| t["name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let run: Vec<&str> = block
+        .split("target/release/")
+        .skip(1)
+        .map(|rest| rest.split_whitespace().next().unwrap_or(""))
+        .collect();
+    assert!(run.len() >= 2, "{block}");
+    for bin in run {
+        assert!(
+            binaries.iter().any(|b| b == bin),
+            "the example runs {bin} but builds only {binaries:?}:\n{block}"
+        );
+    }
+}
