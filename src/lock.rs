@@ -123,11 +123,29 @@ pub fn host_name() -> String {
         .unwrap_or_else(|| "unknown-host".to_string())
 }
 
+/// The user: `$USER` (or `$LOGNAME`, `$USERNAME`), else the OS's name for this process's
+/// user (a container or cron job often sets no `$USER`).
 fn user_name() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|u| !u.is_empty()))
+        .or_else(os_user_name)
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+#[cfg(unix)]
+fn os_user_name() -> Option<String> {
+    let uid = nix::unistd::getuid();
+    let name = nix::unistd::User::from_uid(uid)
+        .ok()
+        .flatten()
+        .map(|u| u.name);
+    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+}
+
+#[cfg(not(unix))]
+fn os_user_name() -> Option<String> {
+    None
 }
 
 /// Whether a process runs on this host. Without `/proc` it is assumed alive (only the TTL
