@@ -128,7 +128,7 @@ pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(
     Ok(())
 }
 
-/// Run `plan` against `provider`, calling `on_event` as steps finish.
+/// Run `plan` against `provider`, calling `on_event` as each step finishes.
 pub async fn apply<P: Provider>(
     plan: &Plan,
     provider: &P,
@@ -157,14 +157,16 @@ pub async fn apply_journaled<P: Provider>(
         } else {
             None
         };
-        let created = &report.created;
+        // The ids created by earlier waves (a wave's steps never need each other's).
+        let created = report.created.clone();
+        let created = &created;
         let live = &live;
         let quota_full = &quota_full;
-        // `None` for a create not sent because the account's quota is full.
-        type Ran = Option<Result<Outcome, ProviderError>>;
-        let results: Vec<(&Step, Ran, Duration)> = stream::iter(steps)
+        // Each step is reported as it finishes, not when its wave does.
+        let mut results = stream::iter(steps)
             .map(|step| async move {
                 let started = Instant::now();
+                // `None`: a create not sent because the account's quota is full.
                 if step.action == Action::Create && quota_full.borrow().is_some() {
                     return (step, None, started.elapsed());
                 }
@@ -177,12 +179,8 @@ pub async fn apply_journaled<P: Provider>(
                 }
                 (step, Some(result), took)
             })
-            .buffer_unordered(options.concurrency.max(1))
-            .collect()
-            .await;
-        let mut results = results;
-        results.sort_by_key(|(s, _, _)| s.index);
-        for (step, result, took) in results {
+            .buffer_unordered(options.concurrency.max(1));
+        while let Some((step, result, took)) = results.next().await {
             let Some(result) = result else {
                 report.not_run.push(step.index);
                 continue;
@@ -209,6 +207,9 @@ pub async fn apply_journaled<P: Provider>(
                 }
             }
         }
+        report.done.sort_unstable();
+        report.failed.sort_by_key(|(i, _)| *i);
+        report.not_run.sort_unstable();
         if !report.failed.is_empty() {
             report
                 .not_run

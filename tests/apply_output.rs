@@ -167,3 +167,91 @@ fn a_manual_step_gives_its_reason_once_and_counts_no_api_call() {
         text(&out)
     );
 }
+
+/// How many steps the journal of the apply running in `dir` records as done.
+fn journaled_done(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("locks"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".journal"))
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .unwrap_or_default()
+                .matches("\"state\":\"done\"")
+                .count()
+        })
+        .sum()
+}
+
+#[test]
+fn each_step_is_reported_as_it_finishes_not_when_its_wave_does() {
+    use std::io::BufRead;
+    // 16 creates in one wave at 4 requests/s: the wave lasts seconds.
+    let emulator = Emulator::spawn(KEY_ID, SECRET, std::iter::empty::<&str>());
+    let tmp = tempfile::tempdir().unwrap();
+    sms_file(tmp.path(), 100, 16);
+    let mut child = chanctl_with_keys(tmp.path(), KEY_ID, SECRET)
+        .args(["apply", "--auto-approve", "--qps", "4", "--backend", "cams"])
+        .args(["--endpoint", &emulator.url])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("  ✓ create sms-"), "{first}");
+    // When the first line is out, the wave is still running.
+    let done = journaled_done(tmp.path());
+    assert!(
+        (1..16).contains(&done),
+        "{done} steps done at the first line"
+    );
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(child.wait().unwrap().success(), "{rest:?}");
+    let created = std::iter::once(&first)
+        .chain(&rest)
+        .filter(|l| l.starts_with("  ✓ create sms-") && l.contains("done (cams-"))
+        .count();
+    assert_eq!(created, 16, "one line per step: {first}\n{rest:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_each_finished_step_keeps_its_line_above_the_bar() {
+    use std::io::Read;
+    let tmp = crate::common::example();
+    let pty = nix::pty::openpty(None, None).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chanctl"))
+        .current_dir(tmp.path())
+        .env("NO_COLOR", "1")
+        .env_remove("CHANCTL_SANDBOX")
+        .env_remove("CHANCTL_BACKEND")
+        .env_remove("CHANCTL_LOG")
+        .args(["apply", "--auto-approve"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::from(pty.slave))
+        .spawn()
+        .unwrap();
+    let mut master = std::fs::File::from(pty.master);
+    let mut bytes = Vec::new();
+    // The terminal ends (EIO) once the apply has exited and closed it.
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&buf[..n]);
+    }
+    assert!(child.wait().unwrap().success());
+    let screen = String::from_utf8_lossy(&bytes);
+    // The progress bar was drawn, and every step's line stayed: the creates with their ids.
+    assert!(screen.contains(" steps "), "{screen:?}");
+    let created = screen
+        .split(['\r', '\n'])
+        .filter(|l| l.contains("✓ create ") && l.contains(": done ("))
+        .count();
+    assert_eq!(created, 6, "{screen:?}");
+    assert!(screen.contains("✓ bind facebook-support: done"), "{screen:?}");
+}

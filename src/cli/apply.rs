@@ -74,8 +74,8 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
     if !prepared.is_saved() {
         confirm(args.auto_approve, printer)?;
     }
-    // A progress bar on a terminal (only failures and pending reviews printed above it);
-    // one plain line per step otherwise.
+    // On a terminal, one line per finished step above a progress bar (the bar is cleared at
+    // the end, the lines stay); one plain line per step otherwise. Each as the step finishes.
     let bar = (printer.err_is_terminal() && !printer.verbose).then(|| {
         let bar = indicatif::ProgressBar::new(prepared.shown.steps.len() as u64);
         bar.set_style(
@@ -89,17 +89,8 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
             bar.suspend(|| print_event(printer, event));
         }
         Some(bar) => {
+            bar.suspend(|| print_event(printer, event));
             bar.inc(1);
-            let quiet = matches!(
-                event,
-                Event::Done {
-                    outcome: Outcome::Created(_) | Outcome::Done(BindState::Bound),
-                    ..
-                }
-            );
-            if !quiet {
-                bar.suspend(|| print_event(printer, event));
-            }
         }
         None => print_event(printer, event),
     });
