@@ -253,5 +253,8 @@ fn on_a_terminal_each_finished_step_keeps_its_line_above_the_bar() {
         .filter(|l| l.contains("✓ create ") && l.contains(": done ("))
         .count();
     assert_eq!(created, 6, "{screen:?}");
-    assert!(screen.contains("✓ bind facebook-support: done"), "{screen:?}");
+    assert!(
+        screen.contains("✓ bind facebook-support: done"),
+        "{screen:?}"
+    );
 }

@@ -15,6 +15,8 @@ mod environments;
 mod export_kept;
 mod fault_matrix;
 mod flags_env;
+#[cfg(unix)]
+mod interrupt;
 mod invalid_fixtures;
 mod lock_cli;
 mod packaging;

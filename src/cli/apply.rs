@@ -89,8 +89,11 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
             bar.suspend(|| print_event(printer, event));
         }
         Some(bar) => {
+            let finished = !matches!(event, Event::Interrupted { .. });
             bar.suspend(|| print_event(printer, event));
-            bar.inc(1);
+            if finished {
+                bar.inc(1);
+            }
         }
         None => print_event(printer, event),
     });
@@ -101,7 +104,7 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
         match &applied {
             Ok(done) => ops::report::write(ctx, path, &done.result)?,
             // The failure is the error to report; a report that cannot be written is a warning.
-            Err(ops::Error::ApplyFailed(failure)) => {
+            Err(ops::Error::ApplyFailed(failure) | ops::Error::Interrupted(failure)) => {
                 if let Err(e) = ops::report::write(ctx, path, &failure.result) {
                     printer.err(&format!("warning: {e}"));
                 }
@@ -150,6 +153,14 @@ fn print_event(printer: &Printer, event: Event<'_>) {
         }
         Event::Done { step, .. } if step.twin.is_some() => {
             printer.err(&format!("  {} {}", style.green("✓"), step.reason));
+            return;
+        }
+        Event::Interrupted { in_flight, grace } => {
+            printer.err(&format!(
+                "Interrupted: no further step is sent; waiting up to {} s for the {in_flight} {} in flight (Ctrl-C again to exit at once).",
+                grace.as_secs(),
+                crate::render::plural(in_flight, "step", "steps")
+            ));
             return;
         }
         Event::Done { step, outcome } => match outcome {

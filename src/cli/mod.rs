@@ -32,6 +32,8 @@ pub enum Exit {
     Changes = 2,
     /// Apply refused by a safety rule (protected channels) without --force.
     Blocked = 3,
+    /// Interrupted by Ctrl-C (128 + SIGINT).
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {
@@ -144,6 +146,8 @@ pub fn main() -> ExitCode {
         Color::Never => anstream::ColorChoice::Never,
     };
     let printer = Printer::from_env(cli.verbose, color);
+    // Ctrl-C: an apply running its steps stops in order; anything else ends at once.
+    crate::interrupt::install(|| eprintln!("\nInterrupted."));
     let ctx = context(&printer);
     let result = match cli.command {
         Command::Validate(args) => validate::exec(&args, &ctx, &printer),
@@ -254,6 +258,17 @@ fn report_ops(error: &ops::Error, printer: &Printer) -> Exit {
             }
             printer.err("Run `chanctl plan` to see what is left.");
             Exit::Error
+        }
+        E::Interrupted(failure) => {
+            printer.error(&error.to_string());
+            for (action, channel) in &failure.in_flight {
+                printer.err(&format!("  no answer yet: {action} {channel}"));
+            }
+            for (action, channel) in &failure.not_run {
+                printer.err(&format!("  not tried: {action} {channel}"));
+            }
+            printer.err("The lock is released. Run `chanctl plan` to see what is left.");
+            Exit::Interrupted
         }
         E::SafetyBlock { .. } => {
             printer.error(&error.to_string());

@@ -60,11 +60,36 @@ pub struct Failure {
     pub not_run: Vec<(String, String)>,
     /// Why creates were not tried when the service refused one for the account's quota.
     pub quota_full: Option<String>,
+    /// `(action, channel)` of each step sent whose answer was not awaited (Ctrl-C): the
+    /// journal keeps them as in flight for the next apply.
+    pub in_flight: Vec<(String, String)>,
     /// Each step with its outcome, for `apply --report FILE`.
     pub result: super::report::ApplyResult,
 }
 
 impl Failure {
+    /// `N done, K not tried, J in flight (outcome unknown).`, for an interrupted apply.
+    pub fn interrupted_headline(&self) -> String {
+        let mut line = format!(
+            "{} {} done, {} not tried",
+            self.done,
+            crate::render::plural(self.done, "step", "steps"),
+            self.not_run.len()
+        );
+        if !self.failed.is_empty() {
+            line.push_str(&format!(", {} failed", self.failed.len()));
+        }
+        if !self.in_flight.is_empty() {
+            line.push_str(&format!(
+                ", {} sent with no answer yet (the next apply reads what became of {})",
+                self.in_flight.len(),
+                crate::render::plural(self.in_flight.len(), "it", "them")
+            ));
+        }
+        line.push('.');
+        line
+    }
+
     /// `N steps failed, M done, K not tried.`
     pub fn headline(&self) -> String {
         format!(
@@ -171,8 +196,12 @@ impl Prepared {
         let options = ApplyOptions {
             concurrency: self.concurrency,
             recheck: self.saved,
+            interruptible: true,
+            ..ApplyOptions::default()
         };
         let journal = self.lock.start_journal()?;
+        // The first Ctrl-C from here stops the steps in order (see crate::interrupt).
+        let graceful = crate::interrupt::graceful();
         let started = std::time::Instant::now();
         let report = rt.block_on(apply::apply_journaled(
             &self.plan,
@@ -181,7 +210,11 @@ impl Prepared {
             Some(&journal),
             on_event,
         ));
-        journal.close();
+        drop(graceful);
+        // Steps sent but not answered stay in the journal, for the next apply to report.
+        if report.abandoned.is_empty() {
+            journal.close();
+        }
         let result = super::report::build(&self.shown, &report, self.saved, started.elapsed());
         if report.succeeded() {
             return Ok(Applied {
@@ -200,7 +233,7 @@ impl Prepared {
             Some(s) => (s.action.as_str().to_string(), s.channel.clone()),
             None => (String::from("step"), i.to_string()),
         };
-        Err(Error::ApplyFailed(Box::new(Failure {
+        let failure = Box::new(Failure {
             failed: report
                 .failed
                 .iter()
@@ -211,6 +244,7 @@ impl Prepared {
                 .collect(),
             done: report.done.len(),
             not_run: report.not_run.iter().map(|i| step(*i)).collect(),
+            in_flight: report.abandoned.iter().map(|i| step(*i)).collect(),
             quota_full: report.quota_full.as_ref().map(|e| {
                 format!(
                     "the service refused a create because the account's channel quota is full ({e}); no further create was sent. The file's `account.quota` ({}) is above the account's own quota: lower it to what the account allows, or ask Alibaba Cloud to raise the account's quota",
@@ -218,7 +252,11 @@ impl Prepared {
                 )
             }),
             result,
-        })))
+        });
+        if report.interrupted {
+            return Err(Error::Interrupted(failure));
+        }
+        Err(Error::ApplyFailed(failure))
     }
 }
 

@@ -156,6 +156,9 @@ pub enum Error {
     /// Steps failed: what was done, what failed and what was not tried.
     #[error("apply stopped: {}", .0.headline())]
     ApplyFailed(Box<apply::Failure>),
+    /// Ctrl-C stopped the apply: what was done, what was not, what was left in flight.
+    #[error("apply interrupted: {}", .0.interrupted_headline())]
+    Interrupted(Box<apply::Failure>),
     /// The account cannot be written as a channels file.
     #[error("{0}")]
     Export(String),

@@ -6,6 +6,10 @@
 //! recorded before it is sent and after it is answered, so that a killed apply leaves
 //! evidence of what was in flight.
 
+mod precondition;
+
+pub use precondition::precondition;
+
 use crate::journal::Journal;
 use crate::model::LiveState;
 use crate::plan::{Action, Plan, Step};
@@ -22,6 +26,10 @@ pub struct ApplyOptions {
     /// Before each wave, re-read the account and check that each step still finds what the
     /// plan saw (for saved plans, which were made earlier).
     pub recheck: bool,
+    /// Stop in order on Ctrl-C ([`crate::interrupt`]): send no further step and wait for
+    /// those in flight, at most `grace`.
+    pub interruptible: bool,
+    pub grace: Duration,
 }
 
 impl Default for ApplyOptions {
@@ -29,6 +37,8 @@ impl Default for ApplyOptions {
         ApplyOptions {
             concurrency: 8,
             recheck: false,
+            interruptible: false,
+            grace: Duration::from_secs(30),
         }
     }
 }
@@ -44,6 +54,8 @@ pub enum Event<'a> {
         step: &'a Step,
         error: &'a ProviderError,
     },
+    /// Ctrl-C: no further step is sent; those in flight are awaited for at most `grace`.
+    Interrupted { in_flight: usize, grace: Duration },
 }
 
 /// The result of an apply.
@@ -58,6 +70,11 @@ pub struct ApplyReport {
     pub not_run: Vec<usize>,
     /// The quota refusal after which no further create was sent, when there was one.
     pub quota_full: Option<String>,
+    /// Ctrl-C stopped the apply: the steps not yet sent are in `not_run`.
+    pub interrupted: bool,
+    /// Steps sent whose answer had not come when the apply stopped waiting (interrupted):
+    /// the journal holds them as in flight.
+    pub abandoned: Vec<usize>,
     /// Instance ids of the channels created, by name.
     pub created: HashMap<String, String>,
     /// What each completed step produced, by index.
@@ -68,64 +85,8 @@ pub struct ApplyReport {
 
 impl ApplyReport {
     pub fn succeeded(&self) -> bool {
-        self.failed.is_empty() && self.not_run.is_empty()
+        self.failed.is_empty() && self.not_run.is_empty() && self.abandoned.is_empty()
     }
-}
-
-/// Whether `step` still finds the account as the plan saw it: its channel as it was, no
-/// other channel of the name it creates, and the resources it takes free.
-pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(), String> {
-    let sensitive = |s: &str| s.starts_with("(sensitive)");
-    let same = |a: &Option<crate::model::Binding>, b: &Option<crate::model::Binding>| match (a, b) {
-        (Some(a), Some(b)) => a
-            .fields()
-            .iter()
-            .zip(b.fields())
-            .all(|((_, x), (_, y))| x == &y || sensitive(x) || sensitive(y)),
-        (a, b) => a.is_none() == b.is_none(),
-    };
-    let current = id.and_then(|id| live.channels.iter().find(|c| c.id == id));
-    match (step.action, current, &step.before) {
-        (Action::Create, _, _) => {
-            if let Some(c) = live.channels.iter().find(|c| c.name == step.channel) {
-                return Err(format!(
-                    "a channel named `{}` exists already ({})",
-                    c.name, c.id
-                ));
-            }
-        }
-        (_, None, _) if step.instance_id.is_some() => {
-            return Err(format!("channel `{}` no longer exists", step.channel));
-        }
-        (_, Some(c), Some(before))
-            if c.name != before.name
-                || c.description != before.description
-                || !same(&c.binding, &before.binding) =>
-        {
-            return Err(format!(
-                "channel `{}` changed since the plan was made",
-                before.name
-            ));
-        }
-        _ => {}
-    }
-    if matches!(step.action, Action::Bind | Action::Rebind) {
-        let wanted = step.after.as_ref().and_then(|a| a.binding.as_ref());
-        for r in wanted.map(|b| b.resources()).unwrap_or_default() {
-            if let Some(holder) = live.channels.iter().find(|c| {
-                Some(c.id.as_str()) != id
-                    && c.binding
-                        .as_ref()
-                        .is_some_and(|b| b.resources().contains(&r))
-            }) {
-                return Err(format!(
-                    "{r} is now bound to `{}` ({})",
-                    holder.name, holder.id
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Run `plan` against `provider`, calling `on_event` as each step finishes.
@@ -149,6 +110,8 @@ pub async fn apply_journaled<P: Provider>(
 ) -> ApplyReport {
     let mut report = ApplyReport::default();
     let quota_full = std::cell::RefCell::new(None::<String>);
+    let in_flight = std::cell::RefCell::new(std::collections::BTreeSet::<usize>::new());
+    let stop = || options.interruptible && crate::interrupt::requested();
     let waves = plan.waves();
     for wave in 0..waves {
         let steps: Vec<&Step> = plan.steps.iter().filter(|s| s.wave == wave).collect();
@@ -162,15 +125,19 @@ pub async fn apply_journaled<P: Provider>(
         let created = &created;
         let live = &live;
         let quota_full = &quota_full;
+        let in_flight = &in_flight;
+        let stop = &stop;
         // Each step is reported as it finishes, not when its wave does.
         let mut results = stream::iter(steps)
             .map(|step| async move {
                 let started = Instant::now();
-                // `None`: a create not sent because the account's quota is full.
-                if step.action == Action::Create && quota_full.borrow().is_some() {
+                // `None`: not sent, after Ctrl-C, or a create when the account's quota is full.
+                if stop() || (step.action == Action::Create && quota_full.borrow().is_some()) {
                     return (step, None, started.elapsed());
                 }
+                in_flight.borrow_mut().insert(step.index);
                 let (step, result, took) = run_step(step, provider, created, live, journal).await;
+                in_flight.borrow_mut().remove(&step.index);
                 if let Err(e) = &result
                     && e.is_quota_full()
                     && quota_full.borrow().is_none()
@@ -180,7 +147,29 @@ pub async fn apply_journaled<P: Provider>(
                 (step, Some(result), took)
             })
             .buffer_unordered(options.concurrency.max(1));
-        while let Some((step, result, took)) = results.next().await {
+        // After Ctrl-C, the steps in flight are awaited until then.
+        let mut deadline: Option<tokio::time::Instant> = None;
+        loop {
+            let next = match deadline {
+                None if options.interruptible => tokio::select! {
+                    biased;
+                    next = results.next() => next,
+                    () = crate::interrupt::wait() => {
+                        deadline = Some(tokio::time::Instant::now() + options.grace);
+                        let in_flight = in_flight.borrow().len();
+                        on_event(Event::Interrupted { in_flight, grace: options.grace });
+                        continue;
+                    }
+                },
+                None => results.next().await,
+                Some(at) => match tokio::time::timeout_at(at, results.next()).await {
+                    Ok(next) => next,
+                    Err(_) => break,
+                },
+            };
+            let Some((step, result, took)) = next else {
+                break;
+            };
             let Some(result) = result else {
                 report.not_run.push(step.index);
                 continue;
@@ -207,8 +196,28 @@ pub async fn apply_journaled<P: Provider>(
                 }
             }
         }
+        drop(results);
         report.done.sort_unstable();
         report.failed.sort_by_key(|(i, _)| *i);
+        if stop() {
+            report.interrupted = true;
+            report.abandoned = in_flight.borrow().iter().copied().collect();
+            // Steps of this wave never started, and every later one.
+            let seen: std::collections::HashSet<usize> = report
+                .done
+                .iter()
+                .chain(report.failed.iter().map(|(i, _)| i))
+                .chain(&report.abandoned)
+                .copied()
+                .collect();
+            report.not_run = plan
+                .steps
+                .iter()
+                .filter(|s| s.wave >= wave && !seen.contains(&s.index))
+                .map(|s| s.index)
+                .collect();
+            break;
+        }
         report.not_run.sort_unstable();
         if !report.failed.is_empty() {
             report

@@ -1,0 +1,61 @@
+//! Whether a step of a saved plan still finds the account as the plan saw it: checked
+//! before each step when apply re-reads the account between waves.
+
+use crate::model::LiveState;
+use crate::plan::{Action, Step};
+
+/// Whether `step` still finds the account as the plan saw it: its channel as it was, no
+/// other channel of the name it creates, and the resources it takes free.
+pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(), String> {
+    let sensitive = |s: &str| s.starts_with("(sensitive)");
+    let same = |a: &Option<crate::model::Binding>, b: &Option<crate::model::Binding>| match (a, b) {
+        (Some(a), Some(b)) => a
+            .fields()
+            .iter()
+            .zip(b.fields())
+            .all(|((_, x), (_, y))| x == &y || sensitive(x) || sensitive(y)),
+        (a, b) => a.is_none() == b.is_none(),
+    };
+    let current = id.and_then(|id| live.channels.iter().find(|c| c.id == id));
+    match (step.action, current, &step.before) {
+        (Action::Create, _, _) => {
+            if let Some(c) = live.channels.iter().find(|c| c.name == step.channel) {
+                return Err(format!(
+                    "a channel named `{}` exists already ({})",
+                    c.name, c.id
+                ));
+            }
+        }
+        (_, None, _) if step.instance_id.is_some() => {
+            return Err(format!("channel `{}` no longer exists", step.channel));
+        }
+        (_, Some(c), Some(before))
+            if c.name != before.name
+                || c.description != before.description
+                || !same(&c.binding, &before.binding) =>
+        {
+            return Err(format!(
+                "channel `{}` changed since the plan was made",
+                before.name
+            ));
+        }
+        _ => {}
+    }
+    if matches!(step.action, Action::Bind | Action::Rebind) {
+        let wanted = step.after.as_ref().and_then(|a| a.binding.as_ref());
+        for r in wanted.map(|b| b.resources()).unwrap_or_default() {
+            if let Some(holder) = live.channels.iter().find(|c| {
+                Some(c.id.as_str()) != id
+                    && c.binding
+                        .as_ref()
+                        .is_some_and(|b| b.resources().contains(&r))
+            }) {
+                return Err(format!(
+                    "{r} is now bound to `{}` ({})",
+                    holder.name, holder.id
+                ));
+            }
+        }
+    }
+    Ok(())
+}
