@@ -8,6 +8,7 @@ mod cams_backend;
 mod cli;
 mod codes;
 mod common;
+mod connection_errors;
 mod crash_safety;
 mod credentials;
 mod emulator;

@@ -142,10 +142,17 @@ impl Account {
                     let notes = notes.clone();
                     Arc::new(move |line: &str| notes(Note::Debug(line.to_string()))) as Log
                 });
+                // Without -v, the first long retry wait is said, so that it does not look
+                // like a hang (with -v, every retry is).
+                let notice: Option<Log> = (!verbose).then(|| {
+                    let notes = notes.clone();
+                    Arc::new(move |line: &str| notes(Note::Info(line.to_string()))) as Log
+                });
                 let options = ClientOptions {
                     qps: spec.qps,
                     timeout: spec.timeout,
                     log,
+                    notice,
                     ..ClientOptions::default()
                 };
                 let client = Client::new(spec.endpoint.clone(), resolved.provider, options)

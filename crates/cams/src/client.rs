@@ -38,7 +38,13 @@ pub struct ClientOptions {
     /// Most time spent waiting between attempts of one call.
     pub max_retry_wait: Duration,
     pub log: Option<Log>,
+    /// A sink for what is worth saying without `-v`: the first retry that waits more than
+    /// [`NOTICE_WAIT`].
+    pub notice: Option<Log>,
 }
+
+/// A retry that waits longer than this is said even without `-v` (the first one of a client).
+pub const NOTICE_WAIT: Duration = Duration::from_secs(2);
 
 impl Default for ClientOptions {
     fn default() -> Self {
@@ -51,6 +57,7 @@ impl Default for ClientOptions {
             min_retry_delay: Duration::from_millis(100),
             max_retry_wait: Duration::from_secs(60),
             log: None,
+            notice: None,
         }
     }
 }
@@ -80,8 +87,13 @@ pub enum CallError {
         retry_after: Option<Duration>,
     },
     /// No usable answer. `maybe_done`: the request may have been carried out (sent, then the
-    /// connection failed or timed out).
-    Transport { message: String, maybe_done: bool },
+    /// connection failed or timed out). `permanent`: a retry cannot help (the host name does
+    /// not resolve, TLS does not fit, the certificate is refused).
+    Transport {
+        message: String,
+        maybe_done: bool,
+        permanent: bool,
+    },
     /// No credentials to sign with: renewing temporary ones failed. Nothing was sent.
     Credentials { message: String },
 }
@@ -90,7 +102,7 @@ impl CallError {
     /// Worth another attempt.
     pub fn retryable(&self) -> bool {
         match self {
-            CallError::Transport { .. } => true,
+            CallError::Transport { permanent, .. } => !permanent,
             CallError::Credentials { .. } => false,
             CallError::Api {
                 status,
@@ -201,6 +213,8 @@ pub struct Client {
     /// (see [`crate::limits`]).
     documented: Vec<(&'static str, DefaultDirectRateLimiter)>,
     options: ClientOptions,
+    /// Whether a retry was said without -v already.
+    noticed: std::sync::atomic::AtomicBool,
 }
 
 impl Client {
@@ -232,6 +246,7 @@ impl Client {
             limiter: RateLimiter::keyed(Quota::per_second(qps)),
             documented,
             options,
+            noticed: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -302,21 +317,16 @@ impl Client {
         let response = match request.send().await {
             Ok(r) => r,
             Err(e) => {
-                let maybe_done = !e.is_connect();
-                let kind = if e.is_timeout() {
-                    "timed out"
-                } else if e.is_connect() {
-                    "could not connect"
-                } else {
-                    "connection failed"
-                };
+                let failure = crate::connection::failure(&e);
                 self.log(&format!(
-                    "← {action} {kind} after {} ms",
+                    "← {action} {} after {} ms",
+                    failure.kind,
                     started.elapsed().as_millis()
                 ));
                 return Err(CallError::Transport {
-                    message: format!("{kind} ({})", self.endpoint.base),
-                    maybe_done,
+                    message: format!("{} ({})", failure.describe(), self.endpoint.base),
+                    maybe_done: !e.is_connect() && failure.sent,
+                    permanent: failure.permanent,
                 });
             }
         };
@@ -341,6 +351,7 @@ impl Client {
                         }
                     ),
                     maybe_done: true,
+                    permanent: false,
                 });
             }
         };
@@ -407,6 +418,19 @@ impl Client {
                     wait.as_millis(),
                     e.describe(action)
                 ));
+                // A long wait is said without -v too, once: silence would look like a hang.
+                if wait > NOTICE_WAIT
+                    && let Some(notice) = &self.options.notice
+                    && !self
+                        .noticed
+                        .swap(true, std::sync::atomic::Ordering::Relaxed)
+                {
+                    notice(&format!(
+                        "retrying {action} in {:.1} s: {} (further retries are shown with -v)",
+                        wait.as_secs_f64(),
+                        e.describe(action)
+                    ));
+                }
             })
             .await
     }

@@ -3,6 +3,17 @@
 use super::*;
 
 #[test]
+fn a_permanent_transport_failure_is_not_retried() {
+    let transport = |permanent| CallError::Transport {
+        message: String::new(),
+        maybe_done: false,
+        permanent,
+    };
+    assert!(transport(false).retryable());
+    assert!(!transport(true).retryable());
+}
+
+#[test]
 fn throttling_and_server_errors_are_retryable_auth_is_not() {
     let api = |status, code: &str| CallError::Api {
         status,
@@ -25,6 +36,7 @@ fn throttling_and_server_errors_are_retryable_auth_is_not() {
     let lost = |maybe_done| CallError::Transport {
         message: String::new(),
         maybe_done,
+        permanent: false,
     };
     assert!(lost(true).in_flight() && lost(true).maybe_done());
     assert!(!lost(false).in_flight(), "never connected: never sent");
