@@ -10,6 +10,7 @@ mod export;
 mod init;
 mod lock;
 mod plan;
+mod reading;
 mod schema;
 mod show;
 mod validate;
@@ -181,6 +182,7 @@ fn context(printer: &Printer) -> ops::Context {
         Note::Debug(line) => p.debug(&line),
         Note::Warning(line) => p.err(&format!("warning: {line}")),
         Note::Info(line) => p.err(&format!("note: {line}")),
+        Note::Reading { done, total } => reading::show(&p, done, total),
     });
     ops::Context::new(notes, printer.verbose, printer.scrubber())
 }

@@ -157,9 +157,13 @@ impl Account {
                 };
                 let client = Client::new(spec.endpoint.clone(), resolved.provider, options)
                     .map_err(Error::Usage)?;
-                Ok(Backend::Cams(Box::new(
-                    Cams::with_hints(client, hints).settle_window(spec.settle_window),
-                )))
+                let reading = notes.clone();
+                let cams = Cams::with_hints(client, hints)
+                    .settle_window(spec.settle_window)
+                    .with_progress(Arc::new(
+                    move |done: usize, total: Option<usize>| reading(Note::Reading { done, total }),
+                ));
+                Ok(Backend::Cams(Box::new(cams)))
             }
         }
     }

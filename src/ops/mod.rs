@@ -34,6 +34,9 @@ pub enum Note {
     Warning(String),
     /// A plain remark (`note: ...`).
     Info(String),
+    /// How far reading the account has got: channels read of those listed (`None` while the
+    /// account is listed; `done == total` when the read is over), for a progress bar.
+    Reading { done: usize, total: Option<usize> },
 }
 
 /// Where notes go; the front end decides what to show.

@@ -44,6 +44,8 @@ pub struct Cams {
     lost: std::sync::Mutex<Vec<LostCreate>>,
     /// How long a request whose answer was lost may still land (see [`LostCreate`]).
     settle_window: std::time::Duration,
+    /// Told how far a read has got: channels read of those listed (0 of 0 while listing).
+    progress: Option<read::Progress>,
 }
 
 fn p(k: &str, v: impl Into<String>) -> (String, String) {
@@ -63,6 +65,7 @@ impl Cams {
             spaces: Default::default(),
             lost: Default::default(),
             settle_window: std::time::Duration::from_secs(60),
+            progress: None,
         }
     }
 
@@ -89,6 +92,12 @@ impl Cams {
                 settled_at: sent + self.settle_window,
             });
         }
+    }
+
+    /// Tell `progress` how far each read has got.
+    pub fn with_progress(mut self, progress: read::Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     fn remember_spaces<'a>(&self, rows: impl IntoIterator<Item = &'a read::Row>) {
@@ -452,7 +461,7 @@ impl Provider for Cams {
     }
 
     async fn read(&self) -> Result<LiveState, ProviderError> {
-        let (live, spaces) = read::all(&self.client, &self.hints).await?;
+        let (live, spaces) = read::all(&self.client, &self.hints, self.progress.as_ref()).await?;
         self.spaces
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -175,12 +175,23 @@ pub async fn messenger_view(
     Ok(view)
 }
 
+/// Told how far a read has got: channels read, and the channels listed (`None` while the
+/// account is being listed).
+pub type Progress = std::sync::Arc<dyn Fn(usize, Option<usize>) + Send + Sync>;
+
 /// Every channel of the account with its binding (`hints` names the Pages to look up), and
-/// each instance's `CustSpaceId`.
+/// each instance's `CustSpaceId`; `progress` is told how far it has got.
 pub async fn all(
     client: &Client,
     hints: &ReadHints,
+    progress: Option<&Progress>,
 ) -> Result<(LiveState, Vec<(String, String)>), ProviderError> {
+    let tell = |done: usize, total: Option<usize>| {
+        if let Some(progress) = progress {
+            progress(done, total);
+        }
+    };
+    tell(0, None);
     let page = |n: usize| async move {
         client
             .call(
@@ -224,12 +235,24 @@ pub async fn all(
         .iter()
         .map(|r| (r.id.clone(), r.cust_space_id.clone()))
         .collect();
-    let read: Vec<(LiveChannel, Option<String>)> = stream::iter(all_rows)
-        .map(|row| with_binding(client, row, view))
+    let total = all_rows.len();
+    tell(0, Some(total));
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    let read = &read;
+    let tell = &tell;
+    let read_all: Vec<(LiveChannel, Option<String>)> = stream::iter(all_rows)
+        .map(|row| async move {
+            let channel = with_binding(client, row, view).await;
+            tell(
+                read.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                Some(total),
+            );
+            channel
+        })
         .buffered(CONCURRENCY)
         .try_collect()
         .await?;
-    let (channels, notes): (Vec<LiveChannel>, Vec<Option<String>>) = read.into_iter().unzip();
+    let (channels, notes): (Vec<LiveChannel>, Vec<Option<String>>) = read_all.into_iter().unzip();
     let mut live = LiveState::new(channels);
     live.notes = notes.into_iter().flatten().collect();
     Ok((live, spaces))

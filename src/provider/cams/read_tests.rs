@@ -222,7 +222,7 @@ fn each_type_reads_its_binding_and_messenger_pages_come_from_the_listing_filters
         // 60 channels, 10 of each type, 5 of each bound (SMS has nothing to bind).
         let expected = mixed_account(&client, 10).await;
         calls.take();
-        let (live, spaces) = all(&client, &hints_of(&expected)).await.unwrap();
+        let (live, spaces) = all(&client, &hints_of(&expected), None).await.unwrap();
         assert!(
             live.channels.iter().all(|c| c.created.is_some()),
             "SubmitTime read"
@@ -249,7 +249,7 @@ fn a_messenger_page_the_file_does_not_name_reads_as_bound_to_an_unknown_page() {
         let client = emulator().await;
         let expected = mixed_account(&client, 2).await;
         // The file names no Page: the bound Messenger channel is bound, page unknown.
-        let (live, _) = all(&client, &ReadHints::default()).await.unwrap();
+        let (live, _) = all(&client, &ReadHints::default(), None).await.unwrap();
         for (got, want) in without_times(live.channels).iter().zip(&expected) {
             if want.channel_type == ChannelType::Messenger && want.binding.is_some() {
                 assert_eq!(got.binding, None);
@@ -280,7 +280,7 @@ fn an_email_address_other_than_its_account_code_reads_the_account_code() {
             )
             .await
             .unwrap();
-        let (live, _) = all(&client, &ReadHints::default()).await.unwrap();
+        let (live, _) = all(&client, &ReadHints::default(), None).await.unwrap();
         assert_eq!(
             live.channels[0].binding,
             Some(Binding::Email(EmailBinding {
