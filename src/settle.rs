@@ -35,7 +35,12 @@ pub async fn settle<P: Provider>(
         creates: lost.len(),
         wait,
     });
-    tokio::time::sleep(wait).await;
+    // Ctrl-C while waiting: stop here; the journal keeps the creates as the evidence a later
+    // plan needs to remove any twin without --force.
+    tokio::select! {
+        () = tokio::time::sleep(wait) => {}
+        () = crate::interrupt::wait() => return,
+    }
     let mut names: Vec<&LostCreate> = Vec::new();
     for l in &lost {
         if !names
@@ -266,6 +271,7 @@ mod tests {
                 Event::Settling { creates, .. } => format!("settling {creates}"),
                 Event::Done { step, .. } => step.reason.to_string(),
                 Event::Failed { error, .. } => format!("failed: {error}"),
+                Event::Interrupted { .. } => "interrupted".to_string(),
             })
         }));
         let mut left: Vec<String> = lossy

@@ -14,6 +14,7 @@ use crate::journal::Journal;
 use crate::model::LiveState;
 use crate::plan::{Action, Plan, Step};
 use crate::provider::{Outcome, Provider, ProviderError};
+use chanctl_cams::usage::Usage;
 use futures_util::stream::{self, StreamExt};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -56,6 +57,8 @@ pub enum Event<'a> {
     },
     /// Ctrl-C: no further step is sent; those in flight are awaited for at most `grace`.
     Interrupted { in_flight: usize, grace: Duration },
+    /// Creates whose answer was lost: apply waits `wait`, then looks for twins they left.
+    Settling { creates: usize, wait: Duration },
 }
 
 /// The result of an apply.
@@ -81,6 +84,11 @@ pub struct ApplyReport {
     pub outcomes: HashMap<usize, Outcome>,
     /// How long each step that was tried took, by index (the provider's retries included).
     pub durations: HashMap<usize, Duration>,
+    /// Steps apply added after the plan's (numbered after them): the removal of twins that
+    /// lost answers left (see [`crate::settle`]).
+    pub extra: Vec<Step>,
+    /// The requests each step sent and the retries it made, by index.
+    pub usage: HashMap<usize, Usage>,
 }
 
 impl ApplyReport {
@@ -109,6 +117,7 @@ pub async fn apply_journaled<P: Provider>(
     mut on_event: impl FnMut(Event<'_>),
 ) -> ApplyReport {
     let mut report = ApplyReport::default();
+    let usage_of: std::sync::Mutex<HashMap<usize, Usage>> = Default::default();
     let quota_full = std::cell::RefCell::new(None::<String>);
     let in_flight = std::cell::RefCell::new(std::collections::BTreeSet::<usize>::new());
     let stop = || options.interruptible && crate::interrupt::requested();
@@ -125,6 +134,7 @@ pub async fn apply_journaled<P: Provider>(
         let created = &created;
         let live = &live;
         let quota_full = &quota_full;
+        let usage_of = &usage_of;
         let in_flight = &in_flight;
         let stop = &stop;
         // Each step is reported as it finishes, not when its wave does.
@@ -136,7 +146,8 @@ pub async fn apply_journaled<P: Provider>(
                     return (step, None, started.elapsed());
                 }
                 in_flight.borrow_mut().insert(step.index);
-                let (step, result, took) = run_step(step, provider, created, live, journal).await;
+                let (step, result, took) =
+                    run_step(step, provider, created, live, journal, usage_of).await;
                 in_flight.borrow_mut().remove(&step.index);
                 if let Err(e) = &result
                     && e.is_quota_full()
@@ -227,6 +238,11 @@ pub async fn apply_journaled<P: Provider>(
         }
     }
     report.quota_full = quota_full.into_inner();
+    report.usage = usage_of.into_inner().unwrap_or_default();
+    // Not after Ctrl-C: the person asked to stop; the journal keeps the creates as evidence.
+    if !report.interrupted {
+        crate::settle::settle(plan, provider, journal, &mut report, &mut on_event).await;
+    }
     report
 }
 
@@ -238,6 +254,7 @@ async fn run_step<'a, P: Provider>(
     created: &HashMap<String, String>,
     live: &Option<Result<LiveState, String>>,
     journal: Option<&Journal>,
+    usage_of: &std::sync::Mutex<HashMap<usize, Usage>>,
 ) -> (&'a Step, Result<Outcome, ProviderError>, Duration) {
     let started = Instant::now();
     let id = step
@@ -265,7 +282,13 @@ async fn run_step<'a, P: Provider>(
         return (step, Err(ProviderError::Io(e)), started.elapsed());
     }
     let result = match step.op(id.as_deref()) {
-        Some(op) => provider.execute(&op).await,
+        Some(op) => {
+            let (result, usage) = chanctl_cams::usage::counted(provider.execute(&op)).await;
+            if let Ok(mut all) = usage_of.lock() {
+                all.insert(step.index, usage);
+            }
+            result
+        }
         None => Err(ProviderError::Io(format!(
             "step {} ({} {}) is incomplete: no instance id for the channel",
             step.index,

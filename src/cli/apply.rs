@@ -85,11 +85,8 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
         bar
     });
     let applied = prepared.run(|event| match &bar {
-        Some(bar) if matches!(event, Event::Settling { .. }) => {
-            bar.suspend(|| print_event(printer, event));
-        }
         Some(bar) => {
-            let finished = !matches!(event, Event::Interrupted { .. });
+            let finished = !matches!(event, Event::Interrupted { .. } | Event::Settling { .. });
             bar.suspend(|| print_event(printer, event));
             if finished {
                 bar.inc(1);

@@ -160,9 +160,9 @@ impl Account {
                 let reading = notes.clone();
                 let cams = Cams::with_hints(client, hints)
                     .settle_window(spec.settle_window)
-                    .with_progress(Arc::new(
-                    move |done: usize, total: Option<usize>| reading(Note::Reading { done, total }),
-                ));
+                    .with_progress(Arc::new(move |done: usize, total: Option<usize>| {
+                        reading(Note::Reading { done, total })
+                    }));
                 Ok(Backend::Cams(Box::new(cams)))
             }
         }
