@@ -92,6 +92,8 @@ impl Leftover {
 pub struct Journal {
     path: PathBuf,
     file: Mutex<File>,
+    /// What every line is scrubbed with before it is written.
+    scrubber: Option<&'static crate::scrub::Scrubber>,
 }
 
 /// `PATH.journal` for an account file or a lock file.
@@ -174,7 +176,16 @@ impl Journal {
         Ok(Journal {
             path: path.to_path_buf(),
             file: Mutex::new(file),
+            scrubber: None,
         })
+    }
+
+    /// This journal, its lines scrubbed with `scrubber` (a step's error may quote a value).
+    pub fn scrubbed_with(self, scrubber: &'static crate::scrub::Scrubber) -> Journal {
+        Journal {
+            scrubber: Some(scrubber),
+            ..self
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -192,13 +203,16 @@ impl Journal {
             pid: std::process::id(),
             at: jiff::Timestamp::now().as_second(),
         };
-        let mut line = serde_json::to_vec(&entry).map_err(|e| e.to_string())?;
-        line.push(b'\n');
+        let mut line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
+        if let Some(scrubber) = self.scrubber {
+            line = scrubber.scrub(&line).into_owned();
+        }
+        line.push('\n');
         let mut file = self
             .file
             .lock()
             .map_err(|_| "the apply journal is unusable".to_string())?;
-        file.write_all(&line)
+        file.write_all(line.as_bytes())
             .and_then(|()| file.sync_data())
             .map_err(|e| {
                 format!(

@@ -16,10 +16,16 @@ const STAGING_LOCAL: &str = "15550177731";
 const CANARIES: [&str; 5] = [PHONE, PHONE_2, VIBER, MAIL, STAGING_LOCAL];
 
 const FILE: &str = r#"version: 1
+variables:
+  CANARY_PHONE: {description: the support number}
+  CANARY_VIBER: {sensitive: true}
+  CANARY_MAIL: {}
+  CANARY_STAGING_LOCAL: {}
+  TEAM: {sensitive: false, description: shown in plans}
 channels:
   - name: support-whatsapp
     type: whatsapp
-    description: Support, costs $5 and $${NOT_A_VAR}
+    description: Support by ${TEAM}, costs $5 and $${NOT_A_VAR}
     binding:
       waba_id: "102938475610"
       phone_number: "${CANARY_PHONE}"
@@ -47,7 +53,9 @@ fn chanctl(dir: &Path, phone: &str) -> Command {
         .env("CANARY_PHONE", phone)
         .env("CANARY_VIBER", VIBER)
         .env("CANARY_MAIL", MAIL)
-        .env("CANARY_STAGING_LOCAL", STAGING_LOCAL);
+        .env("CANARY_STAGING_LOCAL", STAGING_LOCAL)
+        .env("TEAM", "team-7")
+        .env_remove("CI");
     cmd
 }
 
@@ -118,8 +126,8 @@ fn no_output_and_no_file_written_shows_a_sensitive_value() {
         "{text}"
     );
     assert!(
-        text.contains("Support, costs $5 and ${NOT_A_VAR}"),
-        "{text}"
+        text.contains("Support by team-7, costs $5 and ${NOT_A_VAR}"),
+        "a variable declared `sensitive: false` is shown: {text}"
     );
     let json = run.cmd(PHONE, &["plan", "-v", "--format", "json"], 0);
     assert!(
@@ -149,7 +157,11 @@ fn no_output_and_no_file_written_shows_a_sensitive_value() {
     }
     run.cmd(PHONE, &["plan", "-v", "--detailed-exitcode"], 0);
     // An update carries the binding in the step's before and after.
-    std::fs::write(dir.join("channels.yaml"), FILE.replace("Support,", "Help,")).unwrap();
+    std::fs::write(
+        dir.join("channels.yaml"),
+        FILE.replace("Support by", "Help by"),
+    )
+    .unwrap();
     let update = run.cmd(PHONE, &["plan", "-v", "--format", "json"], 0);
     assert!(update.contains("\"update\""), "{update}");
     run.cmd(PHONE, &["apply", "-v", "--auto-approve"], 0);
@@ -197,14 +209,14 @@ fn no_output_and_no_file_written_shows_a_sensitive_value() {
     // file does not declare.
     std::fs::write(
         dir.join("twice.yaml"),
-        "version: 1\nchannels:\n  - name: a\n    type: viber\n    binding: {business_account: \"${CANARY_VIBER}\"}\n  - name: b\n    type: viber\n    binding: {business_account: \"${CANARY_VIBER}\"}\n",
+        "version: 1\nvariables: {CANARY_VIBER: {}}\nchannels:\n  - name: a\n    type: viber\n    binding: {business_account: \"${CANARY_VIBER}\"}\n  - name: b\n    type: viber\n    binding: {business_account: \"${CANARY_VIBER}\"}\n",
     )
     .unwrap();
     let twice = run.cmd(PHONE, &["validate", "-v", "-f", "twice.yaml"], 1);
     assert!(twice.is_empty());
     std::fs::write(
         dir.join("other.yaml"),
-        "version: 1\nchannels:\n  - name: other-viber\n    type: viber\n    binding: {business_account: \"${CANARY_VIBER}\"}\n",
+        "version: 1\nvariables: {CANARY_VIBER: {}}\nchannels:\n  - name: other-viber\n    type: viber\n    binding: {business_account: \"${CANARY_VIBER}\"}\n",
     )
     .unwrap();
     run.cmd(
@@ -290,7 +302,7 @@ fn a_missing_variable_is_reported_at_its_reference() {
         .stderr(predicate::str::contains(
             "environment variable `CANARY_PHONE` is not set",
         ))
-        .stderr(predicate::str::contains("channels.yaml:8:22"))
+        .stderr(predicate::str::contains("channels.yaml:14:22"))
         .stderr(predicate::str::contains("1 problem in channels.yaml"));
     // The file as written does not need staging's variable.
     let mut cmd = chanctl(tmp.path(), PHONE);
@@ -310,7 +322,7 @@ fn the_cams_request_log_does_not_show_a_sensitive_value() {
     let emulator = start_emulator();
     let tmp = tempfile::tempdir().unwrap();
     // Viber and email only: the emulator's WhatsApp numbers must exist in its WABA.
-    let file = "version: 1\nchannels:\n  - name: sales-viber\n    type: viber\n    binding: {business_account: \"${CANARY_VIBER}\"}\n  - name: receipts\n    type: email\n    binding: {dm_account: \"${CANARY_MAIL}\"}\n";
+    let file = "version: 1\nvariables: {CANARY_VIBER: {}, CANARY_MAIL: {}}\nchannels:\n  - name: sales-viber\n    type: viber\n    binding: {business_account: \"${CANARY_VIBER}\"}\n  - name: receipts\n    type: email\n    binding: {dm_account: \"${CANARY_MAIL}\"}\n";
     std::fs::write(tmp.path().join("channels.yaml"), file).unwrap();
     let run = |args: &[&str]| {
         let out = chanctl(tmp.path(), PHONE)

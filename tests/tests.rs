@@ -10,6 +10,7 @@ mod codes;
 mod common;
 mod connection_errors;
 mod crash_safety;
+mod credential_canary;
 mod credentials;
 mod emulator;
 mod environments;

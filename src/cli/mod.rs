@@ -149,6 +149,10 @@ pub fn main() -> ExitCode {
     let printer = Printer::from_env(cli.verbose, color);
     // Ctrl-C: an apply running its steps stops in order; anything else ends at once.
     crate::interrupt::install(|| eprintln!("\nInterrupted."));
+    // Whatever the command, the credentials of the environment never reach an output.
+    printer
+        .scrubber()
+        .add_environment_credentials(&|k| std::env::var(k).ok());
     let ctx = context(&printer);
     let result = match cli.command {
         Command::Validate(args) => validate::exec(&args, &ctx, &printer),

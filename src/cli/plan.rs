@@ -45,11 +45,11 @@ pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
     // Shown and saved, the plan never holds a sensitive value.
     let plan = ops::plan::plan(ctx, &request)?.into_shown(ctx);
     if let Some(out) = &args.out {
-        write_atomically(out, render::json(&plan).as_bytes()).map_err(|source| {
-            ops::Error::Write {
-                path: out.clone(),
-                source,
-            }
+        // Scrubbed like everything chanctl writes (a live value may quote a credential).
+        let saved = ctx.scrubber.scrub(&render::json(&plan)).into_owned();
+        write_atomically(out, saved.as_bytes()).map_err(|source| ops::Error::Write {
+            path: out.clone(),
+            source,
         })?;
         printer.debug(&format!("plan saved to {}", out.display()));
     }

@@ -4,7 +4,7 @@
 //! (so `lock status` needs no credentials); [`Account::open`] gives the [`Backend`], one value
 //! that implements [`Provider`] whichever backend it is.
 
-use super::{Error, Note, Notes};
+use super::{Context, Error, Note, Notes};
 use crate::lock::Key;
 use crate::model::{ChannelType, LiveState, ReadHints};
 use crate::plan::{PlanOptions, Target};
@@ -13,7 +13,6 @@ use crate::provider::sandbox::Sandbox;
 use crate::provider::{Outcome, Provider, ProviderError};
 use crate::rules::Op;
 use crate::scrub::Scrubber;
-use crate::sensitive::Secrets;
 use chanctl_cams::client::{Client, ClientOptions, Log};
 use chanctl_cams::credentials;
 use chanctl_cams::endpoint::Endpoint;
@@ -108,17 +107,16 @@ impl Account {
     }
 
     /// Open the backend (reading the account as a file with `hints` sees it); `write` takes
-    /// the sandbox's lock. CAMS credentials are found here (every secret met on the way goes
-    /// to `scrubber`); with `verbose`, every request and retry is a [`Note::Debug`].
+    /// the sandbox's lock. CAMS credentials are found here, and added to the context's
+    /// scrubber; with `ctx.verbose`, every request and retry is a [`Note::Debug`].
     pub fn open(
         &self,
         quota: u32,
         write: bool,
-        notes: &Notes,
-        verbose: bool,
-        scrubber: &'static Scrubber,
+        ctx: &Context,
         hints: ReadHints,
     ) -> Result<Backend, Error> {
+        let (notes, verbose) = (&ctx.notes, ctx.verbose);
         self.check()?;
         match &self.backend {
             BackendSpec::Sandbox { path } => {
@@ -130,7 +128,7 @@ impl Account {
                 Ok(Backend::Sandbox(sandbox?))
             }
             BackendSpec::Cams(spec) => {
-                let resolved = credentials(spec, notes, verbose, scrubber)?;
+                let resolved = credentials(spec, notes, verbose, ctx.scrubber)?;
                 // Temporary credentials said where they came from as they were obtained.
                 if !resolved.provider.renews() {
                     notes(Note::Debug(format!(
@@ -181,7 +179,7 @@ fn credentials(
     let env = |k: &str| std::env::var(k).ok();
     let hooks = credentials::Hooks {
         secrets: Some(Arc::new(move |secret: &str| {
-            scrubber.add(&Secrets::new([secret.to_string()]))
+            scrubber.add_credentials(std::iter::once(secret.to_string()))
         })),
         log: verbose.then(|| {
             let notes = notes.clone();

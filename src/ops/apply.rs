@@ -126,14 +126,7 @@ pub fn prepare(ctx: &Context, request: &Request<'_>) -> Result<Prepared, Error> 
                 .load(Path::new(&plan.source.file), plan.environment.as_deref())
                 .map(|l| l.desired.read_hints())
                 .unwrap_or_default();
-            let backend = account.open(
-                plan.quota,
-                true,
-                &ctx.notes,
-                ctx.verbose,
-                ctx.scrubber,
-                hints,
-            )?;
+            let backend = account.open(plan.quota, true, ctx, hints)?;
             let live = check_saved(&plan, &backend)?;
             let real = restore_sensitive(ctx, &plan, &live)?;
             (real, plan, backend)

@@ -67,7 +67,7 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
         .quota
         .or(kept.as_ref().and_then(|k| k.quota))
         .unwrap_or(crate::config::file::DEFAULT_QUOTA);
-    let backend = account.open(quota, false, &ctx.notes, ctx.verbose, ctx.scrubber, hints)?;
+    let backend = account.open(quota, false, ctx, hints)?;
     let live = super::runtime()?.block_on(backend.read())?;
     let yaml = crate::render::export::to_yaml_kept(
         &live,
@@ -78,6 +78,7 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
     )
     .map_err(Error::Export)?;
     if let Some(path) = &request.output {
+        let yaml = ctx.scrubber.scrub(&yaml);
         write_atomically(path, yaml.as_bytes()).map_err(|source| Error::Write {
             path: path.clone(),
             source,

@@ -41,9 +41,11 @@ pub fn load(
         file: path.display().to_string(),
         digest: format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes()))),
     };
+    let credentials = scrubber.credentials();
     let options = config::LoadOptions {
         environment: env,
         vars,
+        credentials: &credentials,
     };
     match config::load_with(&text, &options) {
         Ok(desired) => {

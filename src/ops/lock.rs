@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 pub struct ApplyLock {
     _guard: Option<Guard>,
     journal: PathBuf,
+    scrubber: &'static crate::scrub::Scrubber,
 }
 
 impl ApplyLock {
@@ -25,7 +26,9 @@ impl ApplyLock {
 
     /// Start the journal of this apply (replacing an interrupted one's).
     pub fn start_journal(&self) -> Result<Journal, Error> {
-        Journal::start(&self.journal).map_err(|e| Error::Lock(format!("{e}; nothing was changed")))
+        Journal::start(&self.journal)
+            .map(|j| j.scrubbed_with(self.scrubber))
+            .map_err(|e| Error::Lock(format!("{e}; nothing was changed")))
     }
 }
 
@@ -34,7 +37,9 @@ impl ApplyLock {
 pub fn for_apply(ctx: &Context, account: &Account) -> Result<ApplyLock, Error> {
     let guard = match account.lock_key() {
         None => None,
-        Some(key) => {
+        Some(mut key) => {
+            // The lock file is written too: scrubbed like everything else.
+            key.account = ctx.scrubber.scrub(&key.account).into_owned();
             let guard = lock::acquire(
                 &account.lock_dir,
                 &key,
@@ -54,6 +59,7 @@ pub fn for_apply(ctx: &Context, account: &Account) -> Result<ApplyLock, Error> {
     Ok(ApplyLock {
         _guard: guard,
         journal,
+        scrubber: ctx.scrubber,
     })
 }
 

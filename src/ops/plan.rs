@@ -51,9 +51,7 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
     let backend = account.open(
         loaded.desired.quota,
         request.write,
-        &ctx.notes,
-        ctx.verbose,
-        ctx.scrubber,
+        ctx,
         loaded.desired.read_hints(),
     )?;
     let mut options = backend.plan_options(request.prune);

@@ -196,6 +196,7 @@ mod tests {
             &crate::config::LoadOptions {
                 environment: None,
                 vars: &|_| None,
+                credentials: &[],
             },
         )
         .unwrap();

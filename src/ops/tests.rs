@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 const FILE: &str = "version: 1
 environments: {staging: {}}
+variables: {PAGE: {}}
 safety: {max_change_percent: 100}
 channels:
   - {name: a, type: sms}

@@ -41,6 +41,32 @@ pub struct ChannelsFile {
     /// file applies as written. Names: letters, digits, `-`, `_` and `.`.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentSpec>,
+    /// The variables that `${NAME}` references may read from the environment chanctl runs
+    /// in; a reference to any other is an error. Sensitive by default: a sensitive variable
+    /// may be used only in a binding, whose values plans redact. Credential names
+    /// (`ALIBABA_CLOUD_*`, `ALICLOUD_*`, `ALIBABACLOUD_*`) can never be declared; a name
+    /// holding SECRET, TOKEN, PASSWORD or KEY needs `sensitive: true`.
+    #[serde(default)]
+    pub variables: BTreeMap<String, VariableSpec>,
+}
+
+/// One declared variable.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariableSpec {
+    /// Whether the value is secret (the default): then it may be used only in a binding,
+    /// and plans, logs and errors never show it. `false` lets any string value use it, and
+    /// plans show it.
+    #[serde(default = "sensitive_by_default")]
+    pub sensitive: bool,
+    /// What the variable holds, for the people who set it.
+    #[serde(default)]
+    #[schemars(length(max = 500))]
+    pub description: String,
+}
+
+fn sensitive_by_default() -> bool {
+    true
 }
 
 /// What one environment changes in the file. Every key is optional; what is not given is
@@ -78,7 +104,7 @@ pub struct ChannelOverride {
     #[schemars(with = "String")]
     pub description: Option<String>,
     /// The binding in this environment: replaces the file's binding whole, with the keys of
-    /// the channel's type. Values from `${VAR}` references are sensitive.
+    /// the channel's type. Values that take sensitive variables are sensitive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "serde_json::Map<String, serde_json::Value>", extend("x-sensitive" = true))]
     pub binding: Option<serde_json::Value>,
@@ -139,8 +165,8 @@ pub struct Bound<B> {
     #[schemars(length(max = 150))]
     pub description: String,
     /// What the channel is bound to. Without it the channel exists Unbound. Values may be
-    /// `${VAR}` references; a value from a reference is sensitive: plans show it as
-    /// `(sensitive)` and never save it.
+    /// `${VAR}` references to declared variables; a value that takes a sensitive one is
+    /// sensitive: plans show it as `(sensitive)` and never save it.
     #[serde(default = "none::<B>")]
     #[schemars(with = "B", extend("x-sensitive" = true))]
     pub binding: Option<B>,
@@ -264,8 +290,11 @@ pub struct Desired {
     pub environment: Option<String>,
     /// Every environment the file defines, sorted.
     pub environments: Vec<String>,
-    /// Binding values that come from `${VAR}` references, by channel and key.
+    /// Binding values that come from `${VAR}` references to sensitive variables, by channel
+    /// and key.
     pub sensitive: Vec<SensitiveField>,
+    /// The variables the file declares, by name.
+    pub variables: BTreeMap<String, VariableSpec>,
 }
 
 /// A binding value that comes from a `${VAR}` reference.

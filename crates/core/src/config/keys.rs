@@ -10,10 +10,13 @@ pub const ROOT_KEYS: &[&str] = &[
     "safety",
     "channels",
     "environments",
+    "variables",
 ];
 pub const ACCOUNT_KEYS: &[&str] = &["quota"];
 pub const SAFETY_KEYS: &[&str] = &["max_change_percent", "min_managed"];
 pub const ENVIRONMENT_KEYS: &[&str] = &["account", "prune", "safety", "channels"];
+/// The keys of one variable's declaration under `variables`.
+pub const VARIABLE_KEYS: &[&str] = &["sensitive", "description"];
 /// The keys of a channel in `channels` (an SMS channel takes all but `binding`).
 pub const CHANNEL_ENTRY_KEYS: &[&str] = &[
     "name",

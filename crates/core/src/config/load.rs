@@ -1,7 +1,7 @@
 //! From the text of channels.yaml to a validated [`Desired`], or to every problem found.
 //!
-//! The passes, each reporting all it finds: YAML syntax; `${VAR}` references (replaced
-//! before anything looks at the values); for an environment, its overrides (see
+//! The passes, each reporting all it finds: YAML syntax; the `variables:` declarations and
+//! `${VAR}` references (replaced before anything looks at the values); for an environment, its overrides (see
 //! [`super::environments`]); the JSON Schema (with paths mapped back to YAML spans); typing;
 //! and the semantic rules. Syntax errors stop the run (there is no tree to
 //! check); the other passes all run so that one invocation shows everything.
@@ -14,6 +14,7 @@ use super::schema;
 use super::semantic;
 use super::tree::take_json;
 pub use super::tree::{Place, SpanMap};
+use super::variables;
 use super::vars::{self, Expanded, Lookup};
 use super::yaml::{self, Node, Span, Value};
 use crate::diagnostic::Diagnostic;
@@ -32,6 +33,10 @@ pub struct LoadOptions<'a> {
     pub environment: Option<&'a str>,
     /// Where `${VAR}` references take their values from.
     pub vars: Lookup<'a>,
+    /// The credential values the caller holds (access key secret, security token): a
+    /// variable whose value holds one is refused, so that no file carries it into a plan or
+    /// an account.
+    pub credentials: &'a [String],
 }
 
 fn no_vars(_: &str) -> Option<String> {
@@ -43,6 +48,7 @@ impl Default for LoadOptions<'_> {
         LoadOptions {
             environment: None,
             vars: &no_vars,
+            credentials: &[],
         }
     }
 }
@@ -80,6 +86,7 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
         }
     };
     let (mut json, mut diagnostics) = take_json(&mut root);
+    diagnostics.extend(credentials_written(source, options.credentials));
     let mut spans = SpanMap::new(&root);
 
     if !json.is_object() {
@@ -99,27 +106,20 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
     let grafts = chosen.map_or_else(Vec::new, |env| environments::grafts(&json, env));
     let mut skip: Vec<String> = grafts.iter().map(|(_, to)| to.clone()).collect();
     skip.push("/environments".to_string());
+    // Declarations are text, never references.
+    skip.push("/variables".to_string());
+    let (declared, declaration_problems) = variables::read(&json, &spans);
+    diagnostics.extend(declaration_problems);
+    let scope = vars::Scope {
+        values: options.vars,
+        declared: &declared,
+        credentials: options.credentials,
+    };
     let mut expanded = Expanded::default();
-    vars::expand(
-        &mut json,
-        "",
-        &skip,
-        options.vars,
-        &spans,
-        source,
-        &mut expanded,
-    );
+    vars::expand(&mut json, "", &skip, scope, &spans, source, &mut expanded);
     if let Some(env) = chosen {
         let at = format!("/environments/{}", super::tree::escape(env));
-        vars::expand(
-            &mut json,
-            &at,
-            &[],
-            options.vars,
-            &spans,
-            source,
-            &mut expanded,
-        );
+        vars::expand(&mut json, &at, &[], scope, &spans, source, &mut expanded);
     }
     let secrets = Secrets::new(
         expanded
@@ -172,6 +172,7 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                     environment: chosen.map(str::to_string),
                     environments: environment_names,
                     sensitive: sensitive_fields(&channels, &expanded.templates),
+                    variables: file.variables,
                     channels,
                 };
                 let indexed: Vec<_> = desired.channels.iter().enumerate().collect();
@@ -238,7 +239,30 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
     Err(diagnostics)
 }
 
-/// The binding values of `channels` that came from `${VAR}` references (`templates`: JSON
+/// Where `source` holds one of `credentials` as written: a credential never goes into a
+/// channels file, where any value may reach a plan or the account.
+fn credentials_written(source: &str, credentials: &[String]) -> Vec<Diagnostic> {
+    credentials
+        .iter()
+        .filter(|c| !c.is_empty())
+        .filter_map(|c| source.find(c.as_str()).map(|offset| (offset, c.len())))
+        .map(|(offset, len)| {
+            Diagnostic::new(
+                "chanctl::input::credential",
+                "the file holds a credential chanctl uses (its access key secret or security token)",
+                Span { offset, len },
+                "a credential",
+            )
+            .with_help(
+                "remove it from the file, and rotate the key if the file was shared: chanctl \
+                 reads its credentials from the environment or the aliyun CLI's profiles, \
+                 never from a channels file",
+            )
+        })
+        .collect()
+}
+
+/// The binding values of `channels` that took sensitive variables (`templates`: JSON
 /// pointer → text as written, in the merged file).
 fn sensitive_fields(
     channels: &[DesiredChannel],

@@ -12,6 +12,11 @@ fn primary(src: &str, d: &Diagnostic) -> String {
 
 const ENVS: &str = "\
 version: 1
+variables:
+  REGION: {sensitive: false, description: where support is}
+  PROD_NUMBER: {description: the production number}
+  STG_LOCAL: {}
+  TWICE: {}
 channels:
   - name: support-whatsapp
     type: whatsapp
@@ -49,6 +54,7 @@ fn load_for(src: &str, env: Option<&str>) -> Result<Desired, Vec<Diagnostic>> {
         &LoadOptions {
             environment: env,
             vars: &vars,
+            credentials: &[],
         },
     )
 }
@@ -88,6 +94,7 @@ fn an_environment_overrides_the_file_and_needs_only_its_own_variables() {
     let options = LoadOptions {
         environment: Some("staging"),
         vars: &no_prod,
+        credentials: &[],
     };
     let d = load_with(ENVS, &options).unwrap();
     assert_eq!(d.environment.as_deref(), Some("staging"));
@@ -119,7 +126,9 @@ fn an_environment_overrides_the_file_and_needs_only_its_own_variables() {
 
 #[test]
 fn a_missing_variable_is_underlined_where_it_is_referenced() {
-    let src = ENVS.replace("${REGION}", "in ${NOWHERE}");
+    let src = ENVS
+        .replace("${REGION}", "in ${NOWHERE}")
+        .replace("TWICE: {}", "TWICE: {}\n  NOWHERE: {sensitive: false}");
     let d = load_for(&src, None).unwrap_err();
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].message, "environment variable `NOWHERE` is not set");
@@ -151,10 +160,129 @@ fn problems_of_an_environment_point_at_its_overrides() {
 
 #[test]
 fn no_diagnostic_shows_a_sensitive_value() {
-    let src = "version: 1\nchannels:\n  - name: a\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"${TWICE}\"}\n  - name: b\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"${TWICE}\"}\n";
+    let src = "version: 1\nvariables: {TWICE: {}}\nchannels:\n  - name: a\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"${TWICE}\"}\n  - name: b\n    type: whatsapp\n    binding: {waba_id: \"1\", phone_number: \"${TWICE}\"}\n";
     let d = load_for(src, None).unwrap_err();
     assert_eq!(d[0].code, "chanctl::semantic::resource_claimed_twice");
     let text = format!("{d:?}");
     assert!(!text.contains("+6577001234"), "{text}");
     assert!(d[0].message.contains("(sensitive)"), "{}", d[0].message);
+}
+
+#[test]
+fn a_sensitive_variable_is_refused_where_plans_would_show_it() {
+    let src = ENVS.replace("REGION: {sensitive: false, ", "REGION: {");
+    let d = load_for(&src, None).unwrap_err();
+    let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["chanctl::vars::sensitive_shown"], "{d:#?}");
+    assert_eq!(primary(&src, &d[0]), "${REGION}");
+    assert!(
+        d[0].message.contains("plans show `description`"),
+        "{}",
+        d[0].message
+    );
+    // In an environment's override too, and in a name.
+    let src = ENVS.replace(
+        "name: support-whatsapp-stg",
+        "name: \"support-${STG_LOCAL}\"",
+    );
+    let d = load_for(&src, Some("staging")).unwrap_err();
+    assert_eq!(d[0].code, "chanctl::vars::sensitive_shown");
+    assert!(
+        d[0].message.contains("plans show `name`"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn a_non_sensitive_variable_in_a_binding_is_shown() {
+    let src = ENVS.replace(
+        "PROD_NUMBER: {description",
+        "PROD_NUMBER: {sensitive: false, description",
+    );
+    let d = load_for(&src, None).unwrap();
+    assert!(d.sensitive.is_empty(), "{:?}", d.sensitive);
+    assert_eq!(d.variables.len(), 4);
+}
+
+#[test]
+fn undeclared_and_credential_variables_are_never_read() {
+    let read = std::cell::RefCell::new(Vec::new());
+    let spy = |name: &str| {
+        read.borrow_mut().push(name.to_string());
+        vars(name)
+    };
+    let src = ENVS.replace(
+        "Support ${REGION}",
+        "Support ${REGON} ${ALIBABA_CLOUD_ACCESS_KEY_SECRET}",
+    );
+    let d = load_with(
+        &src,
+        &LoadOptions {
+            environment: None,
+            vars: &spy,
+            credentials: &[],
+        },
+    )
+    .unwrap_err();
+    let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        ["chanctl::vars::undeclared", "chanctl::vars::credential"],
+        "{d:#?}"
+    );
+    assert!(
+        d[0].help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `REGION`?")
+    );
+    assert_eq!(primary(&src, &d[1]), "${ALIBABA_CLOUD_ACCESS_KEY_SECRET}");
+    let read = read.borrow();
+    assert!(
+        !read
+            .iter()
+            .any(|n| n == "REGON" || n.starts_with("ALIBABA")),
+        "{read:?}"
+    );
+}
+
+#[test]
+fn a_variable_holding_a_credential_is_refused() {
+    let credentials = ["+6588001234".to_string()];
+    let d = load_with(
+        ENVS,
+        &LoadOptions {
+            environment: None,
+            vars: &vars,
+            credentials: &credentials,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(d[0].code, "chanctl::vars::credential_value");
+    assert_eq!(primary(ENVS, &d[0]), "${PROD_NUMBER}");
+    assert!(!format!("{d:?}").contains("+6588001234"));
+}
+
+#[test]
+fn a_credential_written_in_the_file_is_refused_where_it_stands() {
+    let secret = "Zx9SecretValue0123456789abcdef".to_string();
+    let src = ENVS.replace(
+        "name: otp",
+        &format!("name: otp\n    description: {secret}"),
+    );
+    let credentials = [secret.clone()];
+    let d = load_with(
+        &src,
+        &LoadOptions {
+            environment: None,
+            vars: &vars,
+            credentials: &credentials,
+        },
+    )
+    .unwrap_err();
+    let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["chanctl::input::credential"], "{d:#?}");
+    assert_eq!(primary(&src, &d[0]), secret);
+    assert!(!format!("{:?}", d[0]).contains(&secret));
 }

@@ -12,6 +12,7 @@ pub mod schema;
 pub mod schema_errors;
 pub mod semantic;
 pub mod tree;
+pub mod variables;
 pub mod vars;
 pub mod yaml;
 

@@ -2,12 +2,16 @@
 //! passes in (the CLI passes the process environment; the core never reads it).
 //!
 //! Substitution runs on the JSON value before the schema, so validation sees the values that
-//! will be used. `$${` writes a literal `${`. A variable that is not set, an unterminated
-//! `${` and a name that is not a variable name are diagnostics at the reference itself. Every
-//! string that held a reference is recorded with its text as written: binding values among
-//! them are sensitive (see [`crate::sensitive`]).
+//! will be used. `$${` writes a literal `${`. Only variables the file declares under
+//! `variables:` are read (see [`super::variables`]); a sensitive one only where plans redact
+//! the value (a binding, which the schema marks `x-sensitive`). An undeclared or unset
+//! variable, one used where it would be shown, a value that holds a credential chanctl uses,
+//! an unterminated `${` and a name that is not a variable name are diagnostics at the
+//! reference itself, and such a value is left as written. Every string that took a sensitive
+//! variable is recorded with its text as written (see [`crate::sensitive`]).
 
 use super::tree::{SpanMap, escape, is_at_or_under};
+use super::variables::{self, Declared, Found, is_name};
 use super::yaml::Span;
 use crate::diagnostic::Diagnostic;
 use serde_json::Value as Json;
@@ -17,10 +21,21 @@ use std::fmt::Write as _;
 /// Looks a variable up: `None` when it is not set.
 pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// Where references take their values from, and what they may take.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    /// The variables' values.
+    pub values: Lookup<'a>,
+    /// What the file declares.
+    pub declared: &'a Declared,
+    /// Credential values chanctl holds: a variable whose value holds one is refused.
+    pub credentials: &'a [String],
+}
+
 /// What substitution found.
 #[derive(Debug, Default)]
 pub struct Expanded {
-    /// JSON pointer → the string as written, for every string that held a `${VAR}` reference.
+    /// JSON pointer → the string as written, for every string that took a sensitive variable.
     pub templates: BTreeMap<String, String>,
     pub diagnostics: Vec<Diagnostic>,
     /// Where the values whose references could not be replaced are written: other passes
@@ -41,6 +56,12 @@ impl Expanded {
     }
 }
 
+/// Whether the value at `pointer` is one that plans redact when it comes from a sensitive
+/// variable: the fields the schema marks `x-sensitive`, which are the binding values.
+pub fn is_redacted_field(pointer: &str) -> bool {
+    is_binding_value(pointer)
+}
+
 /// Whether `pointer` is a binding value: `/channels/N/binding/KEY`, or the same in an
 /// environment's override (`/environments/E/channels/NAME/binding/KEY`).
 pub fn is_binding_value(pointer: &str) -> bool {
@@ -57,7 +78,7 @@ pub fn expand(
     json: &mut Json,
     root: &str,
     skip: &[String],
-    vars: Lookup<'_>,
+    vars: Scope<'_>,
     spans: &SpanMap,
     source: &str,
     out: &mut Expanded,
@@ -94,7 +115,7 @@ fn walk(
     value: &mut Json,
     pointer: &mut String,
     skip: &[String],
-    vars: Lookup<'_>,
+    vars: Scope<'_>,
     spans: &SpanMap,
     source: &str,
     out: &mut Expanded,
@@ -118,20 +139,24 @@ fn walk(
             pointer.truncate(len);
         };
     match value {
-        Json::String(s) if s.contains('$') => match substitute(s, vars) {
-            Ok(done) => {
-                if done.references > 0 {
-                    out.templates.insert(pointer.clone(), s.clone());
+        Json::String(s) if s.contains('$') => {
+            match substitute(s, vars, is_redacted_field(pointer)) {
+                Ok(done) => {
+                    if !done.sensitive.is_empty() {
+                        out.templates.insert(pointer.clone(), s.clone());
+                    }
+                    *s = done.value;
                 }
-                *s = done.value;
-            }
-            Err(problems) => {
-                out.failed.push(spans.defined_span(pointer));
-                for p in problems {
-                    out.diagnostics.push(diagnostic(&p, pointer, spans, source));
+                Err(problems) => {
+                    out.failed.push(spans.defined_span(pointer));
+                    for p in problems {
+                        if let Some(d) = diagnostic(&p, pointer, spans, source, vars.declared) {
+                            out.diagnostics.push(d);
+                        }
+                    }
                 }
             }
-        },
+        }
         Json::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
                 child(item, Segment::Index(i), pointer, out);
@@ -152,13 +177,25 @@ struct Substituted {
     value: String,
     /// How many `${VAR}` references it held (escapes not counted).
     references: usize,
+    /// The sensitive variables among them.
+    sensitive: Vec<String>,
 }
 
 /// Something wrong with a reference.
 #[derive(Debug, PartialEq)]
 enum Problem {
-    /// `${NAME}` with NAME not set.
+    /// `${NAME}` with NAME declared but not set.
     Missing(String),
+    /// `${NAME}` with NAME not declared under `variables:`.
+    Undeclared(String),
+    /// `${NAME}` with NAME a credential's variable.
+    Credential(String),
+    /// `${NAME}` whose declaration is refused: its own diagnostic says why.
+    Refused,
+    /// `${NAME}` whose value holds a credential chanctl uses.
+    HoldsCredential(String),
+    /// `${NAME}`, sensitive, in a value that plans show.
+    Shown(String),
     /// `${` without a closing `}`.
     Unterminated,
     /// `${...}` where `...` is not a variable name.
@@ -166,10 +203,13 @@ enum Problem {
 }
 
 /// Replace the references in `s`: `${NAME}` by the variable's value, `$${` by `${`.
-fn substitute(s: &str, vars: Lookup<'_>) -> Result<Substituted, Vec<Problem>> {
+/// `redacted`: whether plans redact this value (else a sensitive variable is refused here,
+/// and not even read).
+fn substitute(s: &str, vars: Scope<'_>, redacted: bool) -> Result<Substituted, Vec<Problem>> {
     let mut value = String::with_capacity(s.len());
     let mut problems = Vec::new();
     let mut references = 0;
+    let mut sensitive: Vec<String> = Vec::new();
     let mut rest = s;
     while let Some(i) = rest.find('$') {
         value.push_str(&rest[..i]);
@@ -187,12 +227,28 @@ fn substitute(s: &str, vars: Lookup<'_>) -> Result<Substituted, Vec<Problem>> {
             if !is_name(name) {
                 problems.push(Problem::BadName(name.to_string()));
             } else {
-                match vars(name) {
-                    Some(v) => {
-                        value.push_str(&v);
-                        references += 1;
+                match vars.declared.lookup(name) {
+                    Found::Undeclared => problems.push(Problem::Undeclared(name.to_string())),
+                    Found::Credential => problems.push(Problem::Credential(name.to_string())),
+                    Found::Refused => problems.push(Problem::Refused),
+                    Found::Declared { sensitive: true } if !redacted => {
+                        if !problems.contains(&Problem::Shown(name.to_string())) {
+                            problems.push(Problem::Shown(name.to_string()));
+                        }
                     }
-                    None => problems.push(Problem::Missing(name.to_string())),
+                    Found::Declared { sensitive: s } => match (vars.values)(name) {
+                        Some(v) if holds_credential(&v, vars.credentials) => {
+                            problems.push(Problem::HoldsCredential(name.to_string()));
+                        }
+                        Some(v) => {
+                            value.push_str(&v);
+                            references += 1;
+                            if s && !sensitive.iter().any(|n| n == name) {
+                                sensitive.push(name.to_string());
+                            }
+                        }
+                        None => problems.push(Problem::Missing(name.to_string())),
+                    },
                 }
             }
             rest = &after[end + 1..];
@@ -203,34 +259,120 @@ fn substitute(s: &str, vars: Lookup<'_>) -> Result<Substituted, Vec<Problem>> {
     }
     value.push_str(rest);
     if problems.is_empty() {
-        Ok(Substituted { value, references })
+        Ok(Substituted {
+            value,
+            references,
+            sensitive,
+        })
     } else {
         Err(problems)
     }
 }
 
-/// A variable name: a letter or `_`, then letters, digits and `_`.
-fn is_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+/// Whether `value` holds one of `credentials` (each non-empty).
+fn holds_credential(value: &str, credentials: &[String]) -> bool {
+    credentials
+        .iter()
+        .any(|c| !c.is_empty() && value.contains(c.as_str()))
 }
 
-fn diagnostic(problem: &Problem, pointer: &str, spans: &SpanMap, source: &str) -> Diagnostic {
+/// The field a pointer names, for messages: its last segment that is not a list index
+/// (`description`, `name`, `previously`).
+fn field_name(pointer: &str) -> String {
+    let last = pointer
+        .rsplit('/')
+        .find(|s| s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_default();
+    last.replace("~1", "/").replace("~0", "~")
+}
+
+fn diagnostic(
+    problem: &Problem,
+    pointer: &str,
+    spans: &SpanMap,
+    source: &str,
+    declared: &Declared,
+) -> Option<Diagnostic> {
     let value = spans.defined_span(pointer);
     let escape_help = "to write a literal `${`, double the dollar: `$${`";
-    match problem {
+    let at = |name: &str| locate(source, value, &format!("${{{name}}}"));
+    Some(match problem {
+        Problem::Refused => return None,
         Problem::Missing(name) => Diagnostic::new(
             "chanctl::vars::missing",
             format!("environment variable `{name}` is not set"),
-            locate(source, value, &format!("${{{name}}}")),
+            at(name),
             format!("`{name}` is not set"),
         )
         .with_help(format!(
             "set `{name}` in the environment chanctl runs in; {escape_help}"
         )),
+        Problem::Undeclared(name) => {
+            let declare = if variables::secret_word(name).is_some() {
+                format!("`{name}: {{sensitive: true}}` (its name looks like a secret's)")
+            } else {
+                format!(
+                    "`{name}: {{sensitive: true}}` (or `sensitive: false` for a value plans may show)"
+                )
+            };
+            let help = match declared.nearest(name) {
+                Some(near) => format!(
+                    "did you mean `{near}`? A file reads only the variables it declares under \
+                     `variables:`; to read `{name}`, declare {declare}; {escape_help}"
+                ),
+                None => format!(
+                    "a file reads only the variables it declares: add {declare} under a \
+                     top-level `variables:`; {escape_help}"
+                ),
+            };
+            Diagnostic::new(
+                "chanctl::vars::undeclared",
+                format!("`{name}` is not declared under `variables:`"),
+                at(name),
+                "not a declared variable",
+            )
+            .with_help(help)
+        }
+        Problem::Credential(name) => Diagnostic::new(
+            "chanctl::vars::credential",
+            format!("`{name}` holds an Alibaba Cloud credential and cannot be read by a file"),
+            at(name),
+            "a credential's variable",
+        )
+        .with_help(variables::credential_help()),
+        Problem::HoldsCredential(name) => Diagnostic::new(
+            "chanctl::vars::credential_value",
+            format!("the value of `{name}` holds a credential chanctl uses"),
+            at(name),
+            "holds a credential",
+        )
+        .with_help(
+            "the variable holds the access key secret or security token chanctl signs its \
+             requests with; a channels file never takes a credential. Set the variable to the \
+             value it is meant to hold",
+        ),
+        Problem::Shown(name) => {
+            let field = field_name(pointer);
+            Diagnostic::new(
+                "chanctl::vars::sensitive_shown",
+                format!(
+                    "`{name}` is sensitive, and plans show `{field}`: a sensitive variable may \
+                     be used only in a binding"
+                ),
+                at(name),
+                "a sensitive variable where its value would be shown",
+            )
+            .with_help(format!(
+                "plans, pull-request comments and logs show this value as written; only \
+                 binding values (marked `x-sensitive` in the schema) are redacted. If `{name}` \
+                 holds no secret, declare it `sensitive: false`{}",
+                if variables::secret_word(name).is_some() {
+                    " and give it a name without SECRET, TOKEN, PASSWORD or KEY"
+                } else {
+                    ""
+                }
+            ))
+        }
         Problem::BadName(name) => Diagnostic::new(
             "chanctl::vars::bad_name",
             format!("`${{{name}}}` is not a variable reference"),
@@ -248,7 +390,7 @@ fn diagnostic(problem: &Problem, pointer: &str, spans: &SpanMap, source: &str) -
             "never closed",
         )
         .with_help(format!("close the reference: `${{NAME}}`; {escape_help}")),
-    }
+    })
 }
 
 /// The reference `needle` inside the value written at `value`, when the source shows it as
@@ -266,82 +408,5 @@ fn locate(source: &str, value: Span, needle: &str) -> Span {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vars(name: &str) -> Option<String> {
-        match name {
-            "A" => Some("alpha".into()),
-            "EMPTY" => Some(String::new()),
-            "NESTED" => Some("${A}".into()),
-            _ => None,
-        }
-    }
-
-    fn sub(s: &str) -> Result<Substituted, Vec<Problem>> {
-        substitute(s, &vars)
-    }
-
-    #[test]
-    fn references_are_replaced_and_counted() {
-        assert_eq!(
-            sub("x-${A}-${EMPTY}-y"),
-            Ok(Substituted {
-                value: "x-alpha--y".into(),
-                references: 2
-            })
-        );
-        let plain = sub("costs $5 or $ 6$").unwrap();
-        assert_eq!(
-            (plain.value.as_str(), plain.references),
-            ("costs $5 or $ 6$", 0)
-        );
-    }
-
-    #[test]
-    fn a_doubled_dollar_is_a_literal_reference_and_values_are_not_expanded_again() {
-        let escaped = sub("$${A} and ${A}").unwrap();
-        assert_eq!(escaped.value, "${A} and alpha");
-        assert_eq!(escaped.references, 1);
-        assert_eq!(sub("$${A}").unwrap().references, 0);
-        assert_eq!(sub("${NESTED}").unwrap().value, "${A}");
-    }
-
-    #[test]
-    fn every_problem_in_a_string_is_reported() {
-        assert_eq!(
-            sub("${NOPE} ${1X} ${A}"),
-            Err(vec![
-                Problem::Missing("NOPE".into()),
-                Problem::BadName("1X".into())
-            ])
-        );
-        assert_eq!(sub("${A"), Err(vec![Problem::Unterminated]));
-        assert_eq!(sub("${}"), Err(vec![Problem::BadName(String::new())]));
-    }
-
-    #[test]
-    fn a_missing_variable_is_underlined_where_it_is_written() {
-        let source = "name: \"$${B} ${B}\"\n";
-        let value = Span {
-            offset: 6,
-            len: source.len() - 7,
-        };
-        let span = locate(source, value, "${B}");
-        assert_eq!(span.offset, source.rfind("${B}").unwrap());
-        assert_eq!(span.len, 4);
-        // Not shown as is (an escape sequence): the whole value.
-        assert_eq!(locate(source, value, "${C}"), value);
-    }
-
-    #[test]
-    fn binding_values_are_recognised_by_their_pointer() {
-        assert!(is_binding_value("/channels/0/binding/phone_number"));
-        assert!(is_binding_value(
-            "/environments/stg/channels/a~1b/binding/page_id"
-        ));
-        assert!(!is_binding_value("/channels/0/name"));
-        assert!(!is_binding_value("/channels/0/binding"));
-        assert!(!is_binding_value("/environments/stg/channels/a/name"));
-    }
-}
+#[path = "vars_tests.rs"]
+mod tests;

@@ -210,10 +210,78 @@ pub const ALL: &[Code] = &[
     error(
         "chanctl::vars::missing",
         "a `${VAR}` reference names a variable that is not set",
-        "String values may take `${VAR}` from the environment chanctl runs in (binding \
-         values that do are sensitive: never shown nor saved). The variable is not set. Set \
-         it, or write a literal `${` as `$${`. `validate` without --env needs the variables \
-         of the file as written; with --env NAME those of NAME's overrides.",
+        "String values may take `${VAR}` from the environment chanctl runs in, for the \
+         variables the file declares under `variables:`. The variable is declared but not \
+         set. Set it, or write a literal `${` as `$${`. `validate` without --env needs the \
+         variables of the file as written; with --env NAME those of NAME's overrides.",
+    ),
+    error(
+        "chanctl::vars::undeclared",
+        "a `${VAR}` reference names a variable the file does not declare",
+        "A channels file reads only the variables it declares, as Terraform does, so that a \
+         value written in a pull request cannot read whatever the CI job holds (its access \
+         key) into a plan that the pull request shows. Declare the variable under a \
+         top-level `variables:` map: `NAME: {sensitive: true, description: ...}`. Sensitive \
+         is the default, and a sensitive variable may be used only in a binding; declare \
+         `sensitive: false` for a value that plans may show (a description, a name).",
+    ),
+    error(
+        "chanctl::vars::credential",
+        "a variable that holds an Alibaba Cloud credential is declared or referenced",
+        "chanctl reads its credentials itself (access key, security token, OIDC token) and \
+         never lets a channels file read them: any value of the file can end up in a plan, \
+         which pull requests show. Names starting with ALIBABA_CLOUD_, ALICLOUD_ or \
+         ALIBABACLOUD_ cannot be declared nor referenced, whatever their `sensitive`. A value \
+         the file needs goes in a variable of its own.",
+    ),
+    unreachable_by_fixture(
+        error(
+            "chanctl::input::credential",
+            "the file holds a credential chanctl uses",
+            "The text of the channels file holds the access key secret or security token that \
+             chanctl signs its requests with. A credential never goes into a channels file: \
+             any value there can reach a plan, which pull requests show, or the account. \
+             Remove it, and rotate the key if the file was shared or committed.",
+        ),
+        "it needs credentials in the environment of `chanctl validate`; tests/sensitive.rs \
+         runs it",
+    ),
+    unreachable_by_fixture(
+        error(
+            "chanctl::vars::credential_value",
+            "a variable's value holds a credential chanctl uses",
+            "A declared variable holds (or contains) the access key secret or security token \
+             chanctl signs its requests with, as when a workflow copies the secret into \
+             another variable. chanctl refuses to read it into the file, whatever the \
+             variable's name: a credential never goes into a plan, an account or a file. Set \
+             the variable to the value it is meant to hold.",
+        ),
+        "it needs credentials in the environment of `chanctl validate`; tests/sensitive.rs \
+         runs it",
+    ),
+    error(
+        "chanctl::vars::sensitive_shown",
+        "a sensitive variable is used where plans show the value",
+        "Plans (text, Markdown pull-request comments, JSON), logs and exports show every value \
+         of the file as written, except binding values, which the schema marks \
+         `x-sensitive` and plans redact as `(sensitive)`. A variable declared sensitive (the \
+         default) may be used only there. If the value is not secret, declare the variable \
+         `sensitive: false`; a name holding SECRET, TOKEN, PASSWORD or KEY must stay \
+         sensitive.",
+    ),
+    error(
+        "chanctl::vars::secret_name",
+        "a variable whose name looks like a secret's is not marked `sensitive: true`",
+        "A variable whose name holds SECRET, TOKEN, PASSWORD or KEY is taken to hold a secret: \
+         it must be declared with `sensitive: true` written out, which keeps it to bindings, \
+         whose values plans never show. Mark it so, or rename a variable that holds nothing \
+         secret.",
+    ),
+    error(
+        "chanctl::vars::declared_name",
+        "a key under `variables:` is not a variable name",
+        "A variable name is letters, digits and `_`, not starting with a digit, as in a shell; \
+         `${NAME}` could never reference another. Rename the declaration.",
     ),
     error(
         "chanctl::vars::bad_name",

@@ -1,7 +1,9 @@
 //! A live account as a channels file: what `chanctl export` writes. Planning that file
 //! against the same account gives an empty plan. Sensitive values (those the channels file
-//! takes from `${VAR}` references) are written as those references, never as values.
+//! takes from sensitive `${VAR}` references) are written as those references, never as
+//! values, with the `variables:` declarations they need.
 
+use crate::config::file::VariableSpec;
 use crate::model::{Binding, LiveState};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
@@ -31,6 +33,9 @@ pub struct References {
     /// (channel, binding key) → its text as written: the account may still hold another
     /// value there (an old one, not applied yet), as sensitive as the new one.
     pub fields: BTreeMap<(String, String), String>,
+    /// The channels file's declarations, for the variables the references name (a name
+    /// not declared there is written as a sensitive variable).
+    pub variables: BTreeMap<String, VariableSpec>,
 }
 
 impl References {
@@ -43,6 +48,7 @@ impl References {
                 .iter()
                 .map(|s| ((s.channel.clone(), s.field.clone()), s.template.clone()))
                 .collect(),
+            variables: desired.variables.clone(),
         }
     }
 
@@ -139,6 +145,57 @@ pub fn to_yaml_kept(
         kept.write_tail(&mut out);
         return Ok(out);
     }
+    let channels = channels_yaml(live, references, kept, (&skipped, &twin_notes));
+    let used = referenced_names(&channels);
+    if !used.is_empty() {
+        out.push_str("variables:\n");
+        for name in used {
+            let spec = references.variables.get(&name);
+            let _ = write!(
+                out,
+                "  {name}: {{sensitive: {}",
+                spec.is_none_or(|s| s.sensitive)
+            );
+            match spec.filter(|s| !s.description.is_empty()) {
+                Some(s) => {
+                    let _ = writeln!(out, ", description: {}}}", q(&s.description));
+                }
+                None => out.push_str("}\n"),
+            }
+        }
+    }
+    out.push_str(&channels);
+    kept.write_tail(&mut out);
+    Ok(out)
+}
+
+/// The `${NAME}` names in `text` (a `$${` escape is not one), sorted.
+fn referenced_names(text: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        let escaped = rest[..i].ends_with('$');
+        let after = &rest[i + 2..];
+        if let Some(end) = after.find('}') {
+            let name = &after[..end];
+            if !escaped && crate::config::variables::is_name(name) {
+                names.insert(name.to_string());
+            }
+        }
+        rest = after;
+    }
+    names
+}
+
+/// The `channels:` list of the exported file, without the twin copies a plan deletes (`twins`:
+/// their ids, and the comment for each copy kept).
+fn channels_yaml(
+    live: &LiveState,
+    references: &References,
+    kept: &super::export_kept::Kept,
+    (skipped, twin_notes): (&HashSet<&str>, &BTreeMap<&str, String>),
+) -> String {
+    let mut out = String::new();
     out.push_str("channels:\n");
     let mut channels: Vec<_> = live
         .channels
@@ -172,8 +229,7 @@ pub fn to_yaml_kept(
             }
         }
     }
-    kept.write_tail(&mut out);
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
@@ -245,6 +301,13 @@ mod tests {
                 ("wa".to_string(), "waba_id".to_string()),
                 "${W}".to_string(),
             )]),
+            variables: BTreeMap::from([(
+                "W".to_string(),
+                VariableSpec {
+                    sensitive: false,
+                    description: "the WABA".into(),
+                },
+            )]),
         };
         let yaml = to_yaml_with(&live, 100, "x", &references).unwrap();
         assert!(
@@ -264,10 +327,19 @@ mod tests {
         let options = crate::config::LoadOptions {
             environment: None,
             vars: &vars,
+            credentials: &[],
         };
         let desired = crate::config::load_with(&yaml, &options).unwrap();
         assert_eq!(desired.channels[0].binding, live.channels[0].binding);
-        assert_eq!(desired.sensitive.len(), 2);
+        assert_eq!(desired.sensitive.len(), 1, "W is declared not sensitive");
+        assert!(
+            yaml.contains("  W: {sensitive: false, description: \"the WABA\"}\n"),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains("  LOCAL_NUMBER: {sensitive: true}\n"),
+            "{yaml}"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::channel::{binding_keys, binding_owner, channel_type, foreign_binding}
 use crate::config::fuzzy::{edit_distance, similar};
 use crate::config::keys::{
     ACCOUNT_KEYS, CHANNEL_ENTRY_KEYS, ENVIRONMENT_CHANNEL_KEYS, ENVIRONMENT_KEYS, ROOT_KEYS,
-    SAFETY_KEYS,
+    SAFETY_KEYS, VARIABLE_KEYS,
 };
 use crate::diagnostic::Diagnostic;
 use crate::model::ChannelType;
@@ -110,6 +110,7 @@ fn known_key_somewhere(pointer: &str, key: &str) -> bool {
         ["account"] | ["environments", _, "account"] => ACCOUNT_KEYS,
         ["safety"] | ["environments", _, "safety"] => SAFETY_KEYS,
         ["environments", _] => ENVIRONMENT_KEYS,
+        ["variables", _] => VARIABLE_KEYS,
         ["environments", _, "channels", _] => &ENVIRONMENT_CHANNEL_KEYS,
         ["channels", _] => CHANNEL_ENTRY_KEYS,
         ["channels", _, "binding"] => return crate::model::types::is_binding_key(key),
@@ -126,6 +127,7 @@ fn allowed_keys(pointer: &str, root: &Json) -> Vec<&'static str> {
         ["account"] | ["environments", _, "account"] => ACCOUNT_KEYS.to_vec(),
         ["safety"] | ["environments", _, "safety"] => SAFETY_KEYS.to_vec(),
         ["environments", _] => ENVIRONMENT_KEYS.to_vec(),
+        ["variables", _] => VARIABLE_KEYS.to_vec(),
         ["environments", _, "channels", _] => ENVIRONMENT_CHANNEL_KEYS.to_vec(),
         ["channels", _] => {
             let t = root.pointer(pointer).and_then(channel_type);
