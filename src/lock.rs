@@ -1,23 +1,33 @@
-//! One apply at a time per CAMS account: an advisory lock file per account (endpoint) and
-//! environment, so that two people (or two CI jobs) applying to the same account do not
+//! One apply at a time per CAMS account: a lock file per account (endpoint) and environment,
+//! so that two people (or two CI jobs on one runner) applying to the same account do not
 //! interleave their steps and each make the other's plan wrong.
 //!
 //! The sandbox needs none of this (it holds an OS lock on its own file); CAMS has no lock of
-//! its own, so chanctl keeps one on the machine that applies: a JSON file holding the owner
-//! (user@host, pid), when it was taken, the operation and a time to live. It is advisory: it
-//! protects applies that go through chanctl on machines sharing the lock directory.
+//! its own, so chanctl keeps one on the machine that applies. The apply holds an **OS file
+//! lock** (`File::try_lock`: `flock` on Unix, `LockFileEx` on Windows) on the lock file for
+//! as long as it runs, and writes its holder there (user@host, pid, when, the operation) for
+//! people to read. The operating system frees the lock when the process ends, however it
+//! ends, so a lock file whose OS lock is free is stale on every platform and is taken at
+//! once, with a message naming its last holder. The file is emptied, not removed, at the
+//! end: removing it would let a process that opened the old file lock a file nobody else
+//! sees.
+//!
+//! What cannot be checked is kept to the one case where the filesystem of the lock directory
+//! has no locks at all: then the holder's pid (same host, in `/proc`) or its time to live
+//! (another host) decides, as before. The lock is advisory and per machine (or shared
+//! directory): two CI runners need the CI's own mutual exclusion (see the README).
 //!
 //! The directory is `$CHANCTL_LOCK_DIR`, else `$XDG_STATE_HOME/chanctl/locks`, else
-//! `~/.chanctl/locks`. A lock is taken by hard-linking a complete file into place (atomic:
-//! it fails if the name exists), so a reader never sees half a lock. A lock is **stale** when
-//! its process is gone (same host, checked in `/proc`) or, for another host's, when its TTL
-//! has passed; a stale lock is taken over with a message. A live process on this host keeps
-//! its lock whatever the TTL.
+//! `~/.chanctl/locks`.
 
 use serde::{Deserialize, Serialize};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-/// How long a lock holds without its process being visible (other hosts).
+/// How long a lock holds where the filesystem has no file locks and the holder runs on
+/// another host.
 pub const DEFAULT_TTL_SECS: i64 = 15 * 60;
 
 /// What a lock file says.
@@ -40,6 +50,22 @@ pub struct Holder {
 }
 
 impl Holder {
+    /// A holder that has not written its name yet (the lock is held, the file empty).
+    fn unknown() -> Holder {
+        Holder {
+            user: "unknown".into(),
+            host: "unknown-host".into(),
+            pid: 0,
+            since: 0,
+            since_text: "just now".into(),
+            ttl_secs: DEFAULT_TTL_SECS,
+            operation: "apply".into(),
+            account: String::new(),
+            environment: None,
+            token: String::new(),
+        }
+    }
+
     /// `user@host (pid N), apply since TIME`.
     pub fn describe(&self) -> String {
         format!(
@@ -179,26 +205,70 @@ pub enum Status {
     Unreadable(String),
 }
 
-/// Read the lock at `path`.
-pub fn status(path: &Path) -> Status {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Status::Free,
-        Err(e) => return Status::Unreadable(format!("cannot read {}: {e}", path.display())),
-    };
-    match serde_json::from_str::<Holder>(&text) {
-        Ok(h) => match h.stale_because(now_secs(), &host_name()) {
-            Some(why) => Status::Stale(h, why),
-            None => Status::Held(h),
-        },
-        Err(e) => Status::Unreadable(format!("{} is not a chanctl lock: {e}", path.display())),
+/// Open (creating) the lock file at `path` for reading and writing, never truncating it.
+fn open(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)
+}
+
+/// What the lock file says: `None` when it is empty.
+fn read_holder(file: &mut File, path: &Path) -> Result<Option<Holder>, String> {
+    let mut text = String::new();
+    file.seek(SeekFrom::Start(0))
+        .and_then(|_| file.read_to_string(&mut text))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str::<Holder>(&text)
+        .map(Some)
+        .map_err(|e| format!("{} is not a chanctl lock: {e}", path.display()))
+}
+
+/// Whether the OS lock of `file` is free (checked by taking and dropping a shared lock);
+/// `None` when the filesystem has no locks.
+fn os_lock_free(file: &File) -> Option<bool> {
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            Some(true)
+        }
+        Err(TryLockError::WouldBlock) => Some(false),
+        Err(TryLockError::Error(_)) => None,
     }
 }
 
-/// A taken lock; the file is removed when this is dropped (if it is still ours).
+/// Read the lock at `path`.
+pub fn status(path: &Path) -> Status {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Status::Free,
+        Err(e) => return Status::Unreadable(format!("cannot read {}: {e}", path.display())),
+    };
+    let free = os_lock_free(&file);
+    match (read_holder(&mut file, path), free) {
+        (Err(why), _) => Status::Unreadable(why),
+        (Ok(None), Some(false)) => Status::Held(Holder::unknown()),
+        (Ok(None), _) => Status::Free,
+        (Ok(Some(h)), Some(true)) => Status::Stale(h, "no process holds its lock".to_string()),
+        (Ok(Some(h)), Some(false)) => Status::Held(h),
+        (Ok(Some(h)), None) => match h.stale_because(now_secs(), &host_name()) {
+            Some(why) => Status::Stale(h, why),
+            None => Status::Held(h),
+        },
+    }
+}
+
+/// A taken lock: the OS lock is held while this lives; the file is emptied when it is
+/// dropped (if it is still ours).
 #[derive(Debug)]
 pub struct Guard {
     path: PathBuf,
+    file: File,
     token: String,
 }
 
@@ -210,28 +280,170 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        let ours = std::fs::read_to_string(&self.path)
+        let ours = read_holder(&mut self.file, &self.path)
             .ok()
-            .and_then(|t| serde_json::from_str::<Holder>(&t).ok())
+            .flatten()
             .is_some_and(|h| h.token == self.token);
         if ours {
-            let _ = std::fs::remove_file(&self.path);
+            let _ = self.file.set_len(0);
+            let _ = self.file.sync_all();
         }
+        // Closing the file (next) frees the OS lock.
     }
 }
 
-/// Take the lock for `key` in `dir`, or fail at once naming the holder. A stale lock is
-/// taken over; `on_takeover` is told whose and why.
+/// The variable a CI workflow sets to say that its apply job runs in a concurrency group of
+/// its own (per account and environment), so that two runners never apply at once.
+pub const CI_CONCURRENCY_VARIABLE: &str = "CHANCTL_CI_CONCURRENCY";
+
+/// The warning for an apply under CI (`CI=true`, as GitHub Actions, GitLab CI and most
+/// others set it) whose workflow does not say it has a concurrency group: this lock holds
+/// on one machine only. `env` looks a variable up.
+pub fn ci_warning(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let set = |k: &str| env(k).is_some_and(|v| !v.trim().is_empty());
+    let ci = env("CI").is_some_and(|v| v.trim().eq_ignore_ascii_case("true") || v.trim() == "1");
+    (ci && !set(CI_CONCURRENCY_VARIABLE)).then(|| {
+        format!(
+            "running under CI without a sign of a concurrency group: chanctl's apply lock holds \
+             on this runner only, so two runners can apply to the account at once. Run apply \
+             in a CI concurrency group per account and environment (GitHub Actions: \
+             `concurrency: {{group: chanctl-apply-ACCOUNT-ENV, cancel-in-progress: false}}`) \
+             and set {CI_CONCURRENCY_VARIABLE} to the group's name in that job"
+        )
+    })
+}
+
+/// `--lock-timeout DURATION`: `30s`, `5m`, `1h30m`, `500ms` (units required, as in
+/// Terraform's `-lock-timeout`), or `0` for no wait.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if text == "0" {
+        return Ok(Duration::ZERO);
+    }
+    let d: jiff::SignedDuration = text.parse().map_err(|_| {
+        format!("`{text}` is not a duration: write it with its unit, e.g. `30s`, `5m` or `1h30m`")
+    })?;
+    Duration::try_from(d).map_err(|_| format!("`{text}` is negative: a duration to wait is not"))
+}
+
+/// A duration for people: `5m`, `1h 30m`, `500ms`.
+pub fn show_duration(d: Duration) -> String {
+    jiff::SignedDuration::try_from(d).map_or_else(|_| format!("{d:?}"), |d| format!("{d:#}"))
+}
+
+/// How long to wait for a held lock, and what to say when the wait begins.
+pub struct Wait<'a> {
+    /// Zero: fail at once.
+    pub timeout: Duration,
+    /// Told once, when the lock is found held and the wait begins.
+    pub on_wait: &'a mut dyn FnMut(&str),
+}
+
+/// Call `try_once` until it gives a value or an error, pausing a few milliseconds (doubling
+/// up to 100 ms) between calls, for up to `timeout`; `Ok(None)` when the time is up.
+pub fn poll<T, E>(
+    timeout: Duration,
+    mut try_once: impl FnMut() -> Result<Option<T>, E>,
+) -> Result<Option<T>, E> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        if let Some(v) = try_once()? {
+            return Ok(Some(v));
+        }
+        let elapsed = start.elapsed();
+        if elapsed >= timeout {
+            return Ok(None);
+        }
+        std::thread::sleep(pause.min(timeout - elapsed));
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}
+
+/// Take the lock for `key` in `dir`, waiting up to `wait.timeout` while another process
+/// holds it, then failing naming the holder. A lock file left by a process that no longer
+/// holds its OS lock is taken at once; `on_takeover` is told whose it was.
 pub fn acquire(
     dir: &Path,
     key: &Key,
     operation: &str,
     ttl_secs: i64,
+    wait: Wait<'_>,
     on_takeover: &mut dyn FnMut(&str),
 ) -> Result<Guard, String> {
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("cannot create the lock directory {}: {e}", dir.display()))?;
     let path = dir.join(key.file_name());
+    let mut file = open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let Wait { timeout, on_wait } = wait;
+    let mut told = false;
+    let mut last_holder: Option<Holder> = None;
+    let taken = poll(timeout, || match file.try_lock() {
+        Ok(()) => Ok(Some(true)),
+        Err(TryLockError::WouldBlock) => {
+            last_holder = read_holder(&mut file, &path).ok().flatten();
+            if !told && !timeout.is_zero() {
+                told = true;
+                let who = last_holder
+                    .as_ref()
+                    .map_or_else(|| "another chanctl".to_string(), Holder::describe);
+                on_wait(&format!(
+                    "the account is locked by {who}; waiting up to {} for it",
+                    show_duration(timeout)
+                ));
+            }
+            Ok(None)
+        }
+        // No locks on this filesystem: the holder's pid or time to live decides.
+        Err(TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            Ok(Some(false))
+        }
+        Err(TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+    })?;
+    let Some(os_locked) = taken else {
+        let who = last_holder
+            .as_ref()
+            .map_or_else(|| "another chanctl".to_string(), Holder::describe);
+        let waited = if timeout.is_zero() {
+            String::new()
+        } else {
+            format!(" after waiting {}", show_duration(timeout))
+        };
+        return Err(format!(
+            "the account {}{} is locked by {who}{waited}: another chanctl is applying to it. Try again when it has finished, or wait for it with --lock-timeout (e.g. 5m); if it is not running, `chanctl lock release --force` removes the lock ({})",
+            key.account,
+            key.environment
+                .as_deref()
+                .map(|e| format!(" (environment {e})"))
+                .unwrap_or_default(),
+            path.display()
+        ));
+    };
+    match read_holder(&mut file, &path) {
+        Ok(Some(h)) if !os_locked => match h.stale_because(now_secs(), &host_name()) {
+            Some(why) => on_takeover(&format!(
+                "took over a stale lock of {} ({why})",
+                h.describe()
+            )),
+            None => {
+                return Err(format!(
+                    "the account {} is locked by {} (the lock directory's filesystem has no file locks, so the holder's process or the lock's time to live decides); if it is not running, `chanctl lock release --force` removes the lock ({})",
+                    key.account,
+                    h.describe(),
+                    path.display()
+                ));
+            }
+        },
+        Ok(Some(h)) => on_takeover(&format!(
+            "took over a stale lock of {} (its process no longer holds it)",
+            h.describe()
+        )),
+        Ok(None) => {}
+        // Not a lock of ours, but nobody holds it: it is replaced.
+        Err(why) => on_takeover(&format!(
+            "replaced a lock file that could not be read: {why}"
+        )),
+    }
     let now = jiff::Timestamp::now();
     let holder = Holder {
         user: user_name(),
@@ -246,71 +458,16 @@ pub fn acquire(
         token: uuid::Uuid::new_v4().simple().to_string(),
     };
     let json = serde_json::to_vec_pretty(&holder).map_err(|e| e.to_string())?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, &json)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    // Two tries: the second after taking over a stale lock.
-    for _ in 0..2 {
-        match std::fs::hard_link(tmp.path(), &path) {
-            Ok(()) => {
-                return Ok(Guard {
-                    path,
-                    token: holder.token,
-                });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
-        }
-        match status(&path) {
-            Status::Free => continue,
-            Status::Held(h) => {
-                return Err(format!(
-                    "the account {}{} is locked by {}: another chanctl is applying to it. Try again when it has finished; if it is not running, `chanctl lock release --force` removes the lock ({})",
-                    key.account,
-                    key.environment
-                        .as_deref()
-                        .map(|e| format!(" (environment {e})"))
-                        .unwrap_or_default(),
-                    h.describe(),
-                    path.display()
-                ));
-            }
-            Status::Stale(h, why) => {
-                take_over(&path, &h)?;
-                on_takeover(&format!(
-                    "took over a stale lock of {} ({why})",
-                    h.describe()
-                ));
-            }
-            Status::Unreadable(why) => {
-                return Err(format!(
-                    "{why}; remove it with `chanctl lock release --force` if no chanctl is running"
-                ));
-            }
-        }
-    }
-    Err(format!(
-        "another chanctl took the lock {} at the same moment; try again",
-        path.display()
-    ))
-}
-
-/// Remove the stale lock `h`, unless another process replaced it meanwhile.
-fn take_over(path: &Path, h: &Holder) -> Result<(), String> {
-    let aside = path.with_extension(format!("stale-{}", std::process::id()));
-    std::fs::rename(path, &aside)
-        .map_err(|e| format!("cannot take over {}: {e}", path.display()))?;
-    let moved = std::fs::read_to_string(&aside)
-        .ok()
-        .and_then(|t| serde_json::from_str::<Holder>(&t).ok());
-    if moved.as_ref().is_some_and(|m| m.token != h.token) {
-        // Someone else's fresh lock: put it back and let the caller see it.
-        let _ = std::fs::hard_link(&aside, path);
-    }
-    let _ = std::fs::remove_file(&aside);
-    Ok(())
+    file.set_len(0)
+        .and_then(|()| file.seek(SeekFrom::Start(0)))
+        .and_then(|_| file.write_all(&json))
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(Guard {
+        path,
+        file,
+        token: holder.token,
+    })
 }
 
 /// Remove the lock at `path` whoever holds it (`lock release --force`); what was there.
@@ -324,115 +481,5 @@ pub fn force_release(path: &Path) -> Result<Status, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key() -> Key {
-        Key {
-            account: "cams http://127.0.0.1:9".into(),
-            environment: Some("prod".into()),
-        }
-    }
-
-    #[test]
-    fn a_second_acquire_fails_naming_the_holder_and_drop_releases() {
-        let dir = tempfile::tempdir().unwrap();
-        let guard = acquire(dir.path(), &key(), "apply", 900, &mut |_| {}).unwrap();
-        assert!(guard.path().exists());
-        let err = acquire(dir.path(), &key(), "apply", 900, &mut |_| {}).unwrap_err();
-        assert!(
-            err.contains(&format!("pid {}", std::process::id())),
-            "{err}"
-        );
-        assert!(err.contains("environment prod"), "{err}");
-        let other_env = Key {
-            environment: None,
-            ..key()
-        };
-        assert!(acquire(dir.path(), &other_env, "apply", 900, &mut |_| {}).is_ok());
-        let path = guard.path().to_path_buf();
-        drop(guard);
-        assert!(!path.exists());
-        assert!(matches!(status(&path), Status::Free));
-    }
-
-    fn write_holder(dir: &Path, h: &Holder) -> PathBuf {
-        let path = dir.join(key().file_name());
-        std::fs::write(&path, serde_json::to_vec(h).unwrap()).unwrap();
-        path
-    }
-
-    fn holder(host: &str, pid: u32, since: i64) -> Holder {
-        Holder {
-            user: "someone".into(),
-            host: host.into(),
-            pid,
-            since,
-            since_text: "then".into(),
-            ttl_secs: 900,
-            operation: "apply".into(),
-            account: key().account,
-            environment: key().environment,
-            token: "t".into(),
-        }
-    }
-
-    #[test]
-    fn stale_locks_are_taken_over_with_a_message_live_ones_are_not() {
-        let dir = tempfile::tempdir().unwrap();
-        let here = host_name();
-        // A process of this host that is gone (pid far above pid_max).
-        write_holder(dir.path(), &holder(&here, 4_000_000_000, now_secs()));
-        let mut said = Vec::new();
-        let g = acquire(dir.path(), &key(), "apply", 900, &mut |m| {
-            said.push(m.to_string())
-        })
-        .unwrap();
-        assert_eq!(said.len(), 1);
-        assert!(said[0].contains("is gone"), "{said:?}");
-        drop(g);
-        // Another host's lock within its TTL holds; past it, it is stale.
-        write_holder(dir.path(), &holder("elsewhere", 1, now_secs() - 60));
-        assert!(acquire(dir.path(), &key(), "apply", 900, &mut |_| {}).is_err());
-        write_holder(dir.path(), &holder("elsewhere", 1, now_secs() - 3600));
-        let mut said = Vec::new();
-        assert!(
-            acquire(dir.path(), &key(), "apply", 900, &mut |m| said
-                .push(m.to_string()))
-            .is_ok()
-        );
-        assert!(said[0].contains("time to live"), "{said:?}");
-        // A live process of this host holds past its TTL.
-        let path = write_holder(
-            dir.path(),
-            &holder(&here, std::process::id(), now_secs() - 3600),
-        );
-        assert!(matches!(status(&path), Status::Held(_)));
-    }
-
-    #[test]
-    fn the_directory_comes_from_the_environment_in_order() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
-        let all = env(&[
-            ("CHANCTL_LOCK_DIR", "/a"),
-            ("XDG_STATE_HOME", "/s"),
-            ("HOME", "/h"),
-        ]);
-        assert_eq!(default_dir(&all), PathBuf::from("/a"));
-        let xdg = env(&[("XDG_STATE_HOME", "/s"), ("HOME", "/h")]);
-        assert_eq!(default_dir(&xdg), PathBuf::from("/s/chanctl/locks"));
-        let home = env(&[("HOME", "/h")]);
-        assert_eq!(default_dir(&home), PathBuf::from("/h/.chanctl/locks"));
-        assert_eq!(
-            key().file_name(),
-            "cams_http___127.0.0.1_9@prod.lock".to_string()
-        );
-    }
-}
+#[path = "lock_tests.rs"]
+mod tests;

@@ -126,6 +126,26 @@ fn the_pull_request_workflow_plans_with_the_action_and_applies_the_reviewed_plan
     assert!(jobs["replan"]["environment"].is_null());
     assert_eq!(jobs["apply-replanned"]["needs"], "replan");
     assert_eq!(jobs["apply-replanned"]["environment"], "production");
+    // Applies run one at a time per account and environment, never cancelled, and say so
+    // to chanctl (which warns under CI otherwise).
+    for job in ["apply", "apply-replanned"] {
+        let group = &jobs[job]["concurrency"]["group"];
+        assert!(
+            group
+                .as_str()
+                .is_some_and(|g| g.starts_with("chanctl-apply-")),
+            "{job}: {group}"
+        );
+        assert_eq!(
+            jobs[job]["concurrency"]["cancel-in-progress"], false,
+            "{job}"
+        );
+        assert_eq!(
+            &jobs[job]["env"][chanctl::lock::CI_CONCURRENCY_VARIABLE],
+            group,
+            "{job}"
+        );
+    }
     let n = check_commands(
         "chanctl.yml",
         jobs.as_object()

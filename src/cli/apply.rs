@@ -37,13 +37,26 @@ pub struct Args {
     /// instance id, error and duration (written whether the steps succeed or fail).
     #[arg(long, visible_alias = "json", value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// How long to wait for the account's lock while another apply holds it, as
+    /// `terraform apply -lock-timeout` does: `30s`, `5m`, `1h30m`; `0` (the default) fails
+    /// at once, naming the holder.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        env = "CHANCTL_LOCK_TIMEOUT",
+        default_value = "0",
+        value_parser = crate::lock::parse_duration
+    )]
+    pub lock_timeout: std::time::Duration,
 }
 
 pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) -> Result {
+    let mut account = args.account.account()?;
+    account.lock_timeout = args.lock_timeout;
     let prepared = ops::apply::prepare(
         ctx,
         &ops::apply::Request {
-            account: &args.account.account()?,
+            account: &account,
             saved: args.plan.clone(),
             file_explicit,
             prune: args.prune,

@@ -113,6 +113,7 @@ impl BackendArgs {
             environment: env.map(str::to_string),
             backend,
             lock_dir: lock::default_dir(&|k| std::env::var(k).ok()),
+            lock_timeout: Duration::ZERO,
         })
     }
 }

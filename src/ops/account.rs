@@ -52,6 +52,9 @@ pub struct Account {
     pub backend: BackendSpec,
     /// Where CAMS apply locks live.
     pub lock_dir: PathBuf,
+    /// How long `apply` waits for a lock another process holds (`--lock-timeout`); zero
+    /// fails at once.
+    pub lock_timeout: Duration,
 }
 
 impl Account {
@@ -121,7 +124,9 @@ impl Account {
         match &self.backend {
             BackendSpec::Sandbox { path } => {
                 let sandbox = if write {
-                    Sandbox::open_write(path, quota)
+                    Sandbox::open_write(path, quota, self.lock_timeout, &mut |m: &str| {
+                        notes(Note::Info(m.to_string()))
+                    })
                 } else {
                     Sandbox::open_read(path, quota)
                 };

@@ -105,6 +105,12 @@ impl Failure {
 /// Take the lock and make (or check) the plan.
 pub fn prepare(ctx: &Context, request: &Request<'_>) -> Result<Prepared, Error> {
     let account = request.account;
+    // The lock holds on one machine; CI runners need the CI's own mutual exclusion.
+    if account.lock_key().is_some()
+        && let Some(warning) = crate::lock::ci_warning(&|k| std::env::var(k).ok())
+    {
+        ctx.note(super::Note::Warning(warning));
+    }
     // One apply at a time per account and environment (held until the apply is dropped).
     let lock = super::lock::for_apply(ctx, account)?;
     let concurrency = request.qps.clamp(8, 64) as usize;

@@ -32,8 +32,10 @@ impl ApplyLock {
     }
 }
 
-/// For `apply`: take the CAMS account's lock, or fail at once naming the holder; note what an
-/// interrupted earlier apply left in its journal. Held until the value is dropped.
+/// For `apply`: take the CAMS account's lock, waiting up to the account's `lock_timeout`
+/// while another process holds it, then failing naming the holder; note what an interrupted
+/// earlier apply left in its journal. Held until the value is dropped. (The sandbox's lock
+/// is taken when it is opened for writing, with the same wait.)
 pub fn for_apply(ctx: &Context, account: &Account) -> Result<ApplyLock, Error> {
     let guard = match account.lock_key() {
         None => None,
@@ -45,7 +47,11 @@ pub fn for_apply(ctx: &Context, account: &Account) -> Result<ApplyLock, Error> {
                 &key,
                 "apply",
                 lock::DEFAULT_TTL_SECS,
-                &mut |m| ctx.note(Note::Warning(m.to_string())),
+                lock::Wait {
+                    timeout: account.lock_timeout,
+                    on_wait: &mut |m: &str| ctx.note(Note::Info(m.to_string())),
+                },
+                &mut |m: &str| ctx.note(Note::Warning(m.to_string())),
             )
             .map_err(Error::LockHeld)?;
             ctx.note(Note::Debug(format!("lock: {}", guard.path().display())));

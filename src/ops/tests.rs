@@ -33,6 +33,7 @@ fn account(dir: &Path, env: Option<&str>) -> Account {
         file,
         environment: env.map(str::to_string),
         lock_dir: dir.join("locks"),
+        lock_timeout: std::time::Duration::ZERO,
     }
 }
 

@@ -42,9 +42,16 @@ impl Sandbox {
         })
     }
 
-    /// Open for changes: takes the exclusive lock or fails at once, naming the holder.
-    /// `quota` is the account's quota as the file declares it (the sandbox simulates it).
-    pub fn open_write(path: &Path, quota: u32) -> Result<Self, ProviderError> {
+    /// Open for changes: takes the exclusive lock, waiting up to `wait` while another
+    /// process holds it (`on_wait` is told when the wait begins), or fails naming the
+    /// holder. `quota` is the account's quota as the file declares it (the sandbox simulates
+    /// it).
+    pub fn open_write(
+        path: &Path,
+        quota: u32,
+        wait: std::time::Duration,
+        on_wait: &mut dyn FnMut(&str),
+    ) -> Result<Self, ProviderError> {
         let dir = parent(path);
         fs::create_dir_all(&dir)
             .map_err(|e| ProviderError::Io(format!("cannot create {}: {e}", dir.display())))?;
@@ -56,28 +63,37 @@ impl Sandbox {
             .write(true)
             .open(&lock_path)
             .map_err(|e| ProviderError::Io(format!("cannot open {}: {e}", lock_path.display())))?;
-        match lock.try_lock() {
-            Ok(()) => {}
+        let mut told = false;
+        let taken = crate::lock::poll(wait, || match lock.try_lock() {
+            Ok(()) => Ok(Some(())),
             Err(fs::TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = lock.read_to_string(&mut holder);
-                let holder = holder.trim();
-                return Err(ProviderError::Locked(format!(
-                    "the sandbox {} is in use by another chanctl ({}); try again when it has finished",
-                    path.display(),
-                    if holder.is_empty() {
-                        "unknown process"
-                    } else {
-                        holder
-                    }
-                )));
+                if !told && !wait.is_zero() {
+                    told = true;
+                    on_wait(&format!(
+                        "the sandbox {} is in use by another chanctl ({}); waiting up to {} for it",
+                        path.display(),
+                        holder_of(&mut lock),
+                        crate::lock::show_duration(wait)
+                    ));
+                }
+                Ok(None)
             }
-            Err(fs::TryLockError::Error(e)) => {
-                return Err(ProviderError::Io(format!(
-                    "cannot lock {}: {e}",
-                    lock_path.display()
-                )));
-            }
+            Err(fs::TryLockError::Error(e)) => Err(ProviderError::Io(format!(
+                "cannot lock {}: {e}",
+                lock_path.display()
+            ))),
+        })?;
+        if taken.is_none() {
+            let waited = if wait.is_zero() {
+                String::new()
+            } else {
+                format!(" after waiting {}", crate::lock::show_duration(wait))
+            };
+            return Err(ProviderError::Locked(format!(
+                "the sandbox {} is in use by another chanctl ({}){waited}; try again when it has finished, or wait for it with --lock-timeout (e.g. 5m)",
+                path.display(),
+                holder_of(&mut lock),
+            )));
         }
         let _ = lock.set_len(0);
         let _ = writeln!(lock, "pid {}", std::process::id());
@@ -103,6 +119,19 @@ impl Sandbox {
             serde_json::to_vec_pretty(&file).map_err(|e| ProviderError::Io(e.to_string()))?;
         crate::files::write_atomically(&self.path, &json)
             .map_err(|e| ProviderError::Io(format!("cannot write {}: {e}", self.path.display())))
+    }
+}
+
+/// What the holder of the sandbox's lock wrote in its lock file (`pid N`).
+fn holder_of(lock: &mut File) -> String {
+    use std::io::Seek;
+    let mut holder = String::new();
+    let _ = lock
+        .seek(std::io::SeekFrom::Start(0))
+        .and_then(|_| lock.read_to_string(&mut holder));
+    match holder.trim() {
+        "" => "unknown process".to_string(),
+        h => h.to_string(),
     }
 }
 
