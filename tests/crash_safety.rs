@@ -119,6 +119,7 @@ fn applies_killed_at_random_moments_leave_exactly_the_remaining_work() {
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     let mut kills = 0;
     let mut last_killed = false;
+    let mut spawned = Vec::new();
     for round in 0..5 {
         if remaining(&state).is_empty() {
             break;
@@ -142,16 +143,19 @@ fn applies_killed_at_random_moments_leave_exactly_the_remaining_work() {
         let when = format!("after kill {round} at {} ms", delay.as_millis());
         assert_no_duplicates(&state, &when);
         assert_eq!(planned(dir, &emu), remaining(&state), "{when}");
+        spawned.push(apply.id());
         if !finished {
-            // The dead apply's lock and journal are there, and say so.
+            // The dead apply's lock and journal are there, and say so. On a slow machine it
+            // may be killed after taking the lock but before starting its journal: the
+            // journal is then the one an earlier killed apply left.
             let status = chanctl(dir, &emu, &["lock", "status"]).output().unwrap();
             let out = text(&status);
             assert!(out.contains("stale lock"), "{when}: {out}");
             assert!(
-                out.contains(&format!(
-                    "an earlier apply (pid {}) was interrupted",
-                    apply.id()
-                )),
+                spawned
+                    .iter()
+                    .any(|pid| out
+                        .contains(&format!("an earlier apply (pid {pid}) was interrupted"))),
                 "{when}: {out}"
             );
         }

@@ -125,3 +125,40 @@ fn binding_values_are_recognised_by_their_pointer() {
     assert!(!is_binding_value("/channels/0/binding"));
     assert!(!is_binding_value("/environments/stg/channels/a/name"));
 }
+
+/// Where the schema marks a property `x-sensitive`, and under which property name.
+fn sensitive_properties(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                for (name, prop) in props {
+                    if prop.get("x-sensitive") == Some(&serde_json::Value::Bool(true)) {
+                        out.push(name.clone());
+                    }
+                }
+            }
+            for v in map.values() {
+                sensitive_properties(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| sensitive_properties(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_redacted_fields_are_those_the_schema_marks_x_sensitive() {
+    let schema: serde_json::Value = serde_json::from_str(crate::config::schema::COMMITTED).unwrap();
+    let mut marked = Vec::new();
+    sensitive_properties(&schema, &mut marked);
+    marked.sort();
+    marked.dedup();
+    // A field marked anew needs its pointers in `is_redacted_field` (and the plans' redaction).
+    assert_eq!(marked, ["binding"]);
+    assert!(is_redacted_field("/channels/3/binding/dm_account"));
+    assert!(is_redacted_field(
+        "/environments/prod/channels/a/binding/page_id"
+    ));
+    assert!(!is_redacted_field("/channels/3/description"));
+    assert!(!is_redacted_field("/account/quota"));
+}
