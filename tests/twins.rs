@@ -129,6 +129,7 @@ impl Run {
                         },
                     ),
                     lock_dir: self.dir.join("locks"),
+                    lock_timeout: std::time::Duration::ZERO,
                 };
                 account.journal_path()
             }
