@@ -13,3 +13,4 @@ pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod sensitive;
+pub mod template;

@@ -8,6 +8,7 @@ use crate::model::{
     Binding, ChannelType, EmailBinding, InstagramBinding, MessengerBinding, SafetyLimits,
     ViberBinding, WhatsappBinding,
 };
+use crate::template::{DesiredTemplate, TemplateSpec};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -137,9 +138,9 @@ fn default_quota() -> u32 {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum ChannelSpec {
     /// A WhatsApp channel, bound to a WhatsApp Business account and number.
-    Whatsapp(Bound<WhatsappBinding>),
+    Whatsapp(Templated<WhatsappBinding>),
     /// A Viber channel, bound to a Viber business account.
-    Viber(Bound<ViberBinding>),
+    Viber(Templated<ViberBinding>),
     /// A Messenger channel, bound to a Facebook Page.
     Messenger(Bound<MessengerBinding>),
     /// An Instagram channel, bound to a professional account linked to a Facebook Page.
@@ -177,6 +178,52 @@ pub struct Bound<B> {
     #[serde(default)]
     #[schemars(inner(length(min = 1, max = 50)))]
     pub previously: Vec<String>,
+}
+
+/// A channel of a type that takes a binding and holds message templates (WhatsApp, Viber).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Templated<B> {
+    /// The channel's name: 1 to 50 characters, unique in the file.
+    #[schemars(
+        length(min = 1, max = 50),
+        regex(pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
+    pub name: String,
+    /// A free-text description of at most 150 characters.
+    #[serde(default)]
+    #[schemars(length(max = 150))]
+    pub description: String,
+    /// What the channel is bound to. Without it the channel exists Unbound. Values may be
+    /// `${VAR}` references; a value from a reference is sensitive: plans show it as
+    /// `(sensitive)` and never save it.
+    #[serde(default = "none::<B>")]
+    #[schemars(with = "B", extend("x-sensitive" = true))]
+    pub binding: Option<B>,
+    /// Never delete or rebind this channel without --force.
+    #[serde(default)]
+    pub protect: bool,
+    /// Names this channel had before: a rename is an update, never a delete and a create.
+    #[serde(default)]
+    #[schemars(inner(length(min = 1, max = 50)))]
+    pub previously: Vec<String>,
+    /// The message templates of the channel's space. Each is keyed by name and language.
+    #[serde(default)]
+    pub templates: Vec<TemplateSpec>,
+}
+
+impl<B> Templated<B> {
+    /// The channel without its templates, and the templates.
+    fn split(self) -> (Bound<B>, Vec<TemplateSpec>) {
+        let bound = Bound {
+            name: self.name,
+            description: self.description,
+            binding: self.binding,
+            protect: self.protect,
+            previously: self.previously,
+        };
+        (bound, self.templates)
+    }
 }
 
 /// A channel of a type that takes no binding (SMS).
@@ -246,7 +293,8 @@ impl ChannelSpec {
         })
     }
 
-    pub fn into_desired(self) -> DesiredChannel {
+    /// The channel and its template entries.
+    pub fn into_parts(self) -> (DesiredChannel, Vec<TemplateSpec>) {
         fn bound<B>(
             b: Bound<B>,
             t: ChannelType,
@@ -261,21 +309,42 @@ impl ChannelSpec {
                 previously: b.previously,
             }
         }
+        let none = Vec::new;
         match self {
-            ChannelSpec::Whatsapp(b) => bound(b, ChannelType::Whatsapp, Binding::Whatsapp),
-            ChannelSpec::Viber(b) => bound(b, ChannelType::Viber, Binding::Viber),
-            ChannelSpec::Messenger(b) => bound(b, ChannelType::Messenger, Binding::Messenger),
-            ChannelSpec::Instagram(b) => bound(b, ChannelType::Instagram, Binding::Instagram),
-            ChannelSpec::Email(b) => bound(b, ChannelType::Email, Binding::Email),
-            ChannelSpec::Sms(u) => DesiredChannel {
-                name: u.name,
-                channel_type: ChannelType::Sms,
-                description: u.description,
-                binding: None,
-                protect: u.protect,
-                previously: u.previously,
-            },
+            ChannelSpec::Whatsapp(t) => {
+                let (b, templates) = t.split();
+                (
+                    bound(b, ChannelType::Whatsapp, Binding::Whatsapp),
+                    templates,
+                )
+            }
+            ChannelSpec::Viber(t) => {
+                let (b, templates) = t.split();
+                (bound(b, ChannelType::Viber, Binding::Viber), templates)
+            }
+            ChannelSpec::Messenger(b) => {
+                (bound(b, ChannelType::Messenger, Binding::Messenger), none())
+            }
+            ChannelSpec::Instagram(b) => {
+                (bound(b, ChannelType::Instagram, Binding::Instagram), none())
+            }
+            ChannelSpec::Email(b) => (bound(b, ChannelType::Email, Binding::Email), none()),
+            ChannelSpec::Sms(u) => (
+                DesiredChannel {
+                    name: u.name,
+                    channel_type: ChannelType::Sms,
+                    description: u.description,
+                    binding: None,
+                    protect: u.protect,
+                    previously: u.previously,
+                },
+                none(),
+            ),
         }
+    }
+
+    pub fn into_desired(self) -> DesiredChannel {
+        self.into_parts().0
     }
 }
 
@@ -285,6 +354,8 @@ pub struct Desired {
     pub quota: u32,
     pub prune: bool,
     pub channels: Vec<DesiredChannel>,
+    /// The templates of the channels, one per (channel, name, language), in file order.
+    pub templates: Vec<DesiredTemplate>,
     pub safety: SafetyLimits,
     /// The environment the file was loaded for (`--env`); `None` for the file as written.
     pub environment: Option<String>,

@@ -25,6 +25,83 @@ pub const CHANNEL_ENTRY_KEYS: &[&str] = &[
     "binding",
     "protect",
     "previously",
+    "templates",
 ];
+/// The keys of a template entry under a channel's `templates`.
+pub const TEMPLATE_KEYS: &[&str] = &[
+    "name",
+    "category",
+    "language",
+    "components",
+    "examples",
+    "message_send_ttl_seconds",
+    "allow_send",
+    "category_change_paused",
+    "languages",
+    "protect",
+    "previously",
+];
+/// The keys of one language's content under a template's `languages`.
+pub const TEMPLATE_CONTENT_KEYS: &[&str] = &[
+    "components",
+    "examples",
+    "message_send_ttl_seconds",
+    "allow_send",
+    "category_change_paused",
+];
+/// The keys of a template's `components`.
+pub const COMPONENT_KEYS: &[&str] = &[
+    "header",
+    "body",
+    "add_secret_recommendation",
+    "footer",
+    "code_expiration_minutes",
+    "buttons",
+    "cards",
+];
+pub const HEADER_KEYS: &[&str] = &["format", "text", "url", "file_name"];
+pub const BUTTON_KEYS: &[&str] = &[
+    "type",
+    "text",
+    "url",
+    "phone_number",
+    "coupon_code",
+    "autofill_text",
+    "package_name",
+    "signature_hash",
+    "flow_id",
+    "is_opt_out",
+];
+pub const CARD_KEYS: &[&str] = &["header", "body", "buttons"];
+pub const CARD_HEADER_KEYS: &[&str] = &["format", "url"];
+pub const CARD_BUTTON_KEYS: &[&str] = &["type", "text", "url", "phone_number"];
+
+/// The keys of the template mapping at `segments` (a pointer's segments, from `channels`),
+/// when it is one.
+pub fn template_keys(segments: &[&str]) -> Option<&'static [&'static str]> {
+    let ["channels", _, "templates", _, rest @ ..] = segments else {
+        return None;
+    };
+    let rest = match rest {
+        ["languages", _, rest @ ..] => {
+            if rest.is_empty() {
+                return Some(TEMPLATE_CONTENT_KEYS);
+            }
+            rest
+        }
+        [] => return Some(TEMPLATE_KEYS),
+        rest => rest,
+    };
+    Some(match rest {
+        ["components"] => COMPONENT_KEYS,
+        ["components", "header"] => HEADER_KEYS,
+        ["components", "buttons", _] => BUTTON_KEYS,
+        ["components", "cards", _] => CARD_KEYS,
+        ["components", "cards", _, "header"] => CARD_HEADER_KEYS,
+        ["components", "cards", _, "buttons", _] => CARD_BUTTON_KEYS,
+        _ => return None,
+    })
+}
+
 /// The channel keys an environment may override.
 pub const ENVIRONMENT_CHANNEL_KEYS: [&str; 4] = ["name", "description", "binding", "protect"];

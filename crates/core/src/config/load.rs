@@ -19,6 +19,7 @@ use super::vars::{self, Expanded, Lookup};
 use super::yaml::{self, Node, Span, Value};
 use crate::diagnostic::Diagnostic;
 use crate::sensitive::Secrets;
+use crate::template::{self, DesiredTemplate, TemplateSpec, TemplateType};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
@@ -160,11 +161,19 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
         match read {
             Ok(file) => {
                 let quota = file.account.as_ref().map_or(DEFAULT_QUOTA, |a| a.quota);
-                let channels: Vec<DesiredChannel> = file
-                    .channels
-                    .into_iter()
-                    .map(|c| c.into_desired())
-                    .collect();
+                let mut channels: Vec<DesiredChannel> = Vec::with_capacity(file.channels.len());
+                let mut templates = Vec::new();
+                for (i, c) in file.channels.into_iter().enumerate() {
+                    let (channel, specs) = c.into_parts();
+                    templates.extend(channel_templates(
+                        i,
+                        &channel,
+                        &specs,
+                        &spans,
+                        &mut diagnostics,
+                    ));
+                    channels.push(channel);
+                }
                 let desired = Desired {
                     quota,
                     prune: file.prune,
@@ -174,6 +183,7 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                     sensitive: sensitive_fields(&channels, &expanded.templates),
                     variables: file.variables,
                     channels,
+                    templates,
                 };
                 let indexed: Vec<_> = desired.channels.iter().enumerate().collect();
                 diagnostics.extend(semantic::check(&indexed, desired.quota, &spans));
@@ -205,10 +215,16 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, item)| {
-                        ChannelSpec::from_json(item.clone())
-                            .ok()
-                            .map(|c| (i, c.into_desired()))
+                    .filter_map(|(i, item)| match ChannelSpec::from_json(item.clone()) {
+                        Ok(c) => {
+                            let (channel, specs) = c.into_parts();
+                            channel_templates(i, &channel, &specs, &spans, &mut diagnostics);
+                            Some((i, channel))
+                        }
+                        Err(_) => {
+                            readable_templates(i, item, &spans, &mut diagnostics);
+                            None
+                        }
                     })
                     .collect()
             })
@@ -260,6 +276,49 @@ fn credentials_written(source: &str, credentials: &[String]) -> Vec<Diagnostic> 
             )
         })
         .collect()
+}
+
+/// The templates of `channel` (at index `i`), one per language, with the problems of their
+/// entries added to `diagnostics`.
+fn channel_templates(
+    i: usize,
+    channel: &DesiredChannel,
+    specs: &[TemplateSpec],
+    spans: &SpanMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<DesiredTemplate> {
+    let Some(t) = TemplateType::of(channel.channel_type) else {
+        return Vec::new();
+    };
+    let indexed: Vec<_> = specs.iter().enumerate().collect();
+    diagnostics.extend(template::check::check(i, t, &indexed, spans));
+    specs
+        .iter()
+        .flat_map(|s| s.expand(&channel.name, t))
+        .map(|(_, d)| d)
+        .collect()
+}
+
+/// The problems of the template entries of channel `item` (at index `i`) that can be read on
+/// their own, when the channel as a whole cannot.
+fn readable_templates(i: usize, item: &Json, spans: &SpanMap, diagnostics: &mut Vec<Diagnostic>) {
+    let channel_type = item.get("type").and_then(Json::as_str);
+    let Some(t) = channel_type
+        .and_then(crate::model::ChannelType::from_name)
+        .and_then(TemplateType::of)
+    else {
+        return;
+    };
+    let Some(entries) = item.get("templates").and_then(Json::as_array) else {
+        return;
+    };
+    let specs: Vec<(usize, TemplateSpec)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(j, e)| Some((j, serde_json::from_value(e.clone()).ok()?)))
+        .collect();
+    let indexed: Vec<(usize, &TemplateSpec)> = specs.iter().map(|(j, s)| (*j, s)).collect();
+    diagnostics.extend(template::check::check(i, t, &indexed, spans));
 }
 
 /// The binding values of `channels` that took sensitive variables (`templates`: JSON

@@ -55,7 +55,7 @@ const fn unreachable_by_fixture(code: Code, why: &'static str) -> Code {
 }
 
 /// Every code, grouped by the stage that finds it (input, YAML, schema, variables,
-/// environments, semantic rules).
+/// environments, semantic rules, template rules).
 pub const ALL: &[Code] = &[
     unreachable_by_fixture(
         error(
@@ -177,6 +177,14 @@ pub const ALL: &[Code] = &[
          read `yes`, `no`, `on` and `off` (in any case) as booleans, a trap in a file people \
          review; chanctl refuses them where a boolean is expected (`protect`, `prune`) and \
          names the fix, and reads them as text everywhere else.",
+    ),
+    error(
+        "chanctl::schema::enum",
+        "a value is not one of the values its key takes",
+        "Some keys take one of a fixed list of words, written exactly, in upper case: a \
+         template's `category` (UTILITY, MARKETING, AUTHENTICATION), a header's `format` \
+         (TEXT, IMAGE, DOCUMENT, VIDEO), a button's `type`. The help lists the values and the \
+         nearest one.",
     ),
     error(
         "chanctl::schema::format",
@@ -349,6 +357,141 @@ pub const ALL: &[Code] = &[
          raised). The file declares more than `account.quota`; the message says by how \
          many. Remove channels, or raise the quota with Alibaba Cloud and set \
          `account.quota`.",
+    ),
+    error(
+        "chanctl::template::unknown_language",
+        "a template's language is not a documented code",
+        "CAMS takes the language codes of its \"Language codes\" list (WhatsApp's supported template languages): `en`, `en_US`, `pt_BR`, `zh_CN` and so on, with an underscore and the region in upper case. The service refuses others with InvalidParameter.LanguageNotSupport. The help names the nearest documented codes.",
+    ),
+    error(
+        "chanctl::template::duplicate",
+        "a template's name and language are declared twice in one channel",
+        "A template is identified by its name and language in its channel's space. Two entries of one channel's `templates` (or one entry's `language` and another's `languages`) declare the same pair; the second label shows the first. Merge them, or list the languages under one entry's `languages:`.",
+    ),
+    error(
+        "chanctl::template::previously",
+        "a template's old name is a current name",
+        "`previously` lists the names a template had before: chanctl retires (deletes) them once the template under its new name is approved. A name there that is still this template's or another template's name in the channel would delete a template the file keeps.",
+    ),
+    error(
+        "chanctl::template::language_form",
+        "a template entry gives its language twice, or not at all",
+        "A template entry is either one language, `language: en_US` with `components`, `examples` and the other content keys beside it, or several, a `languages:` map from language code to that content. An entry with both, with neither, or with content keys beside `languages` is ambiguous.",
+    ),
+    error(
+        "chanctl::template::missing_body",
+        "a template has no body",
+        "Every WhatsApp template except AUTHENTICATION, and every Viber template, has a body: the message text, at most 1,024 characters. Add `body:` under `components:`.",
+    ),
+    error(
+        "chanctl::template::auth_text",
+        "an AUTHENTICATION template has body or footer text",
+        "The SDK documents that in a WhatsApp AUTHENTICATION template the BODY and FOOTER components carry no text: the service writes the code message itself. Shape it with `add_secret_recommendation` (a do-not-share line above the body) and `code_expiration_minutes` (shown in the footer).",
+    ),
+    error(
+        "chanctl::template::auth_header",
+        "an AUTHENTICATION template has a header",
+        "The SDK documents that an AUTHENTICATION template's components contain no HEADER. Remove `header`.",
+    ),
+    error(
+        "chanctl::template::auth_only",
+        "a key for WhatsApp AUTHENTICATION templates is used elsewhere",
+        "`add_secret_recommendation` and `code_expiration_minutes` are valid only for WhatsApp templates whose category is AUTHENTICATION (the SDK's descriptions of AddSecretRecommendation and CodeExpirationMinutes). Remove them, or change the category.",
+    ),
+    error(
+        "chanctl::template::footer_variable",
+        "a template's footer holds a variable",
+        "A footer is fixed text of at most 60 characters; the service refuses a variable in it (InvalidParameter.FooterHaveVariable). Move the variable to the body.",
+    ),
+    error(
+        "chanctl::template::header_variables",
+        "a text header holds more than one variable",
+        "A TEXT header holds at most one variable, `{{1}}` (InvalidParameter.HeaderMoreVarable). Move the others to the body.",
+    ),
+    error(
+        "chanctl::template::header_fields",
+        "a header lacks the field its format needs, or has one it does not take",
+        "A TEXT header takes `text`; an IMAGE, DOCUMENT or VIDEO header takes `url`, an example of the media, and a DOCUMENT header may take `file_name`. The message says which field is missing or out of place.",
+    ),
+    error(
+        "chanctl::template::variable_syntax",
+        "a `{{...}}` in a template text is not a numbered variable",
+        "Template variables are numbered from 1: `{{1}}`, `{{2}}`, ... A name (`{{customer}}`), zero, a leading zero or spaces inside the braces are not variables, and the review refuses them.",
+    ),
+    error(
+        "chanctl::template::variable_gap",
+        "a template's variables are not numbered 1 to n without gaps",
+        "The variables of a body are `{{1}}` to `{{n}}`, each number used; a text header's one variable is `{{1}}`. The message names the first missing number.",
+    ),
+    error(
+        "chanctl::template::missing_example",
+        "a template variable has no example",
+        "The review needs an example value for every variable (CAMS's `Example`). Add one under `examples:`, keyed by the variable as written and quoted in YAML: `\"{{1}}\": \"Alice\"`.",
+    ),
+    error(
+        "chanctl::template::unused_example",
+        "an example is keyed by something that is not a variable of the template",
+        "`examples:` is keyed by the template's variables, `\"{{1}}\"` to `\"{{n}}\"`. A key that is not a variable, or names a variable neither the header nor the body uses, is a leftover or a typo.",
+    ),
+    error(
+        "chanctl::template::url_variables",
+        "a button's URL holds more than one variable",
+        "A URL button's URL may end with one variable, `https://example.com/orders/{{1}}` (a dynamic URL); the service refuses more (InvalidParameter.UrlMoreVarable).",
+    ),
+    error(
+        "chanctl::template::button_variable",
+        "a button's text holds a variable",
+        "Button labels are fixed text: the service refuses a variable in them (InvalidParameter.ButtonTextHaveVariable). A URL button's URL may hold one.",
+    ),
+    error(
+        "chanctl::template::button_field",
+        "a button lacks a field its type needs, or has one it does not take",
+        "Each button type takes its own fields (the SDK's button descriptions): URL `text` and `url`; PHONE_NUMBER `text` and `phone_number`; QUICK_REPLY `text` (and `is_opt_out`); COPY_CODE `text` (and `coupon_code`); ONE_TAP `text`, `autofill_text`, `package_name` and `signature_hash`; ZERO_TAP the same but `autofill_text` optional; FLOW `text` and `flow_id`. A Viber URL button under a VIDEO header takes no URL.",
+    ),
+    error(
+        "chanctl::template::button_kind",
+        "a button type is used outside the category it is for",
+        "ONE_TAP and ZERO_TAP are autofill buttons of AUTHENTICATION templates (the SDK's Type description). Use them only there.",
+    ),
+    error(
+        "chanctl::template::button_count",
+        "a template has more buttons of a kind than allowed",
+        "A WhatsApp MARKETING or UTILITY template has at most 10 buttons, of which one PHONE_NUMBER and two URL at most (the SDK's button rules). The label points at the first button over the limit.",
+    ),
+    error(
+        "chanctl::template::button_order",
+        "QUICK_REPLY buttons are mixed in among PHONE_NUMBER and URL buttons",
+        "The SDK's button rules say QUICK_REPLY buttons cannot appear in mixed order with PHONE_NUMBER and URL buttons: keep the quick replies together, before or after the others.",
+    ),
+    error(
+        "chanctl::template::auth_buttons",
+        "an AUTHENTICATION template lacks its one code button",
+        "A WhatsApp AUTHENTICATION template has exactly one button, of type COPY_CODE or ONE_TAP (the SDK's button rules), which carries the code.",
+    ),
+    error(
+        "chanctl::template::viber_buttons",
+        "a Viber template has a button other than one URL button",
+        "Viber templates allow one button, of type URL (the SDK's Viber button rules).",
+    ),
+    error(
+        "chanctl::template::viber_component",
+        "a Viber template has a part only WhatsApp templates take",
+        "For Viber templates the SDK documents that FOOTER and CAROUSEL components are invalid, that the HEADER holds an image, video or file and the text goes in the BODY, and that `category_change_paused` is for WhatsApp templates only.",
+    ),
+    error(
+        "chanctl::template::card_buttons",
+        "a carousel card has more than two buttons",
+        "Each carousel card can have at most two buttons (the SDK's description of a card's Buttons).",
+    ),
+    error(
+        "chanctl::template::card_count",
+        "a carousel has more than ten cards",
+        "Meta's media card carousel templates hold up to 10 cards (Meta's documentation; Alibaba's gives no figure). Split the carousel or remove cards.",
+    ),
+    error(
+        "chanctl::template::ttl",
+        "a template's message TTL is out of its category's range",
+        "MessageSendTtlSeconds is 30 to 900 seconds for AUTHENTICATION templates and 30 to 43,200 for UTILITY ones (the SDK's description); the schema checks the wider range, this code the AUTHENTICATION one.",
     ),
 ];
 

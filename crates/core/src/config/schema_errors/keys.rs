@@ -50,6 +50,17 @@ pub(super) fn unknown_keys(
                 "not allowed on sms",
             )
             .with_help("SMS channels are not bound to anything: remove `binding`")
+        } else if key == "templates" && channel_type.is_some() {
+            let t = channel_type.map_or("this", ChannelType::as_str);
+            cx.diag(
+                "chanctl::schema::unknown_key",
+                format!("a {t} channel holds no templates"),
+                loc,
+                format!("not allowed on {t}"),
+            )
+            .with_help(
+                "message templates belong to WhatsApp and Viber channels: move them under one",
+            )
         } else {
             let allowed = allowed_keys(pointer, cx.root);
             let help = match suggestion(key, &allowed, instance) {
@@ -114,7 +125,7 @@ fn known_key_somewhere(pointer: &str, key: &str) -> bool {
         ["environments", _, "channels", _] => &ENVIRONMENT_CHANNEL_KEYS,
         ["channels", _] => CHANNEL_ENTRY_KEYS,
         ["channels", _, "binding"] => return crate::model::types::is_binding_key(key),
-        _ => &[],
+        other => crate::config::keys::template_keys(other).unwrap_or(&[]),
     };
     all.contains(&key)
 }
@@ -135,11 +146,16 @@ fn allowed_keys(pointer: &str, root: &Json) -> Vec<&'static str> {
                 .iter()
                 .copied()
                 .filter(|k| *k != "binding" || t != Some(ChannelType::Sms))
+                .filter(|k| {
+                    *k != "templates" || t.and_then(crate::template::TemplateType::of).is_some()
+                })
                 .collect()
         }
         ["channels", _, "binding"] => binding_owner(pointer, root)
             .map(|t| binding_keys(t).to_vec())
             .unwrap_or_default(),
-        _ => vec![],
+        other => crate::config::keys::template_keys(other)
+            .map(<[&str]>::to_vec)
+            .unwrap_or_default(),
     }
 }

@@ -114,6 +114,49 @@ impl Cx<'_> {
     }
 }
 
+/// Whether `pointer` is a channel of `channels` (`/channels/N`).
+fn is_channel(pointer: &str) -> bool {
+    pointer
+        .strip_prefix("/channels/")
+        .is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A value that is not one of `options`, with the nearest as a suggestion.
+fn enum_diagnostic(
+    cx: &Cx<'_>,
+    pointer: &str,
+    instance: &Json,
+    options: &[String],
+    at: Loc,
+) -> Diagnostic {
+    let subject = subject(pointer);
+    let found = match instance {
+        Json::String(s) => format!("`{s}`"),
+        other => other.to_string(),
+    };
+    let list = options
+        .iter()
+        .map(|o| format!("`{o}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let near = instance.as_str().and_then(|s| {
+        options
+            .iter()
+            .find(|o| o.eq_ignore_ascii_case(s) || crate::config::fuzzy::similar(o, s))
+    });
+    let help = match near {
+        Some(n) => format!("did you mean `{n}`? The values are {list}"),
+        None => format!("the values are {list}"),
+    };
+    cx.diag(
+        "chanctl::schema::enum",
+        format!("{subject} is {found}, not one of its values"),
+        at,
+        "not a known value",
+    )
+    .with_help(help)
+}
+
 fn push(error: &ValidationError<'_>, cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let pointer = error.instance_path().as_str().to_string();
     let instance = cx.root.pointer(&pointer).unwrap_or(&Json::Null);
@@ -121,6 +164,29 @@ fn push(error: &ValidationError<'_>, cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let subject = subject(&pointer);
     let at_value = cx.value(&pointer);
     let d = match error.kind() {
+        // A `oneOf` elsewhere than a channel is one of an enum's documented values.
+        ValidationErrorKind::OneOfNotValid { context } if !is_channel(&pointer) => {
+            let options: Vec<String> = context
+                .iter()
+                .flatten()
+                .filter_map(|e| match e.kind() {
+                    ValidationErrorKind::Constant { expected_value } => {
+                        expected_value.as_str().map(str::to_string)
+                    }
+                    _ => None,
+                })
+                .collect();
+            enum_diagnostic(cx, &pointer, instance, &options, at_value)
+        }
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<String> = options
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o.as_str().map(str::to_string))
+                .collect();
+            enum_diagnostic(cx, &pointer, instance, &options, at_value)
+        }
         ValidationErrorKind::OneOfNotValid { context } => match channel_branch(instance) {
             Ok(index) => {
                 if let Some(branch) = context.get(index) {

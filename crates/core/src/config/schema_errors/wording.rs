@@ -204,7 +204,15 @@ pub(super) fn pattern_diagnostic(
             .with_help(h.help);
     }
     let subject = subject(pointer);
+    // Template names (and their old names) have a pattern of their own.
+    let in_template = pointer.contains("/templates/");
     let (message, label, help) = match field {
+        "name" | "previously" if in_template => (
+            format!("{subject} is not a template name"),
+            "not lower-case letters, digits and `_`",
+            "a template name is 1 to 512 lower-case letters, digits and underscores: \
+             `order_update`",
+        ),
         "name" | "previously" => {
             let what = instance
                 .as_str()
