@@ -5,7 +5,7 @@
 //! lock: values and typed errors, never printing), `apply` (runs a plan's steps), `journal`
 //! and `lock` (one apply at a time, and what it left), `interrupt` (Ctrl-C), `printer` (the one place that writes)
 //! and `cli` (arguments → options → one `ops` call → render).
-pub use chanctl_core::{config, diagnostic, model, plan, render, rules, sensitive};
+pub use chanctl_core::{config, diagnostic, model, plan, render, rules, sensitive, template};
 
 pub mod allocator;
 pub mod apply;

@@ -176,6 +176,7 @@ fn removal(
         protected: false,
         manual: None,
         twin: None,
+        template: None,
     }
 }
 

@@ -192,7 +192,9 @@ pub async fn apply_journaled<P: Provider>(
                         step,
                         outcome: &outcome,
                     });
-                    if let (Action::Create, Outcome::Created(id)) = (step.action, &outcome) {
+                    if let (Action::Create, Outcome::Created(id), None) =
+                        (step.action, &outcome, &step.template)
+                    {
                         report.created.insert(step.channel.clone(), id.clone());
                     }
                     report.done.push(step.index);
@@ -281,14 +283,19 @@ async fn run_step<'a, P: Provider>(
     if let Some(Err(e)) = journal.map(|j| j.pending(step)) {
         return (step, Err(ProviderError::Io(e)), started.elapsed());
     }
-    let result = match step.op(id.as_deref()) {
-        Some(op) => {
-            let (result, usage) = chanctl_cams::usage::counted(provider.execute(&op)).await;
-            if let Ok(mut all) = usage_of.lock() {
-                all.insert(step.index, usage);
-            }
-            result
+    let sent = async {
+        match (step.template_op(id.as_deref()), step.op(id.as_deref())) {
+            (Some(op), _) => Some(provider.execute_template(&op).await),
+            (None, Some(op)) => Some(provider.execute(&op).await),
+            (None, None) => None,
         }
+    };
+    let (result, usage) = chanctl_cams::usage::counted(sent).await;
+    if let Ok(mut all) = usage_of.lock() {
+        all.insert(step.index, usage);
+    }
+    let result = match result {
+        Some(result) => result,
         None => Err(ProviderError::Io(format!(
             "step {} ({} {}) is incomplete: no instance id for the channel",
             step.index,

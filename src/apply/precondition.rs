@@ -7,6 +7,9 @@ use crate::plan::{Action, Step};
 /// Whether `step` still finds the account as the plan saw it: its channel as it was, no
 /// other channel of the name it creates, and the resources it takes free.
 pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(), String> {
+    if step.template.is_some() {
+        return template_precondition(step, id, live);
+    }
     let sensitive = |s: &str| s.starts_with("(sensitive)");
     let same = |a: &Option<crate::model::Binding>, b: &Option<crate::model::Binding>| match (a, b) {
         (Some(a), Some(b)) => a
@@ -58,4 +61,26 @@ pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(
         }
     }
     Ok(())
+}
+
+/// Whether a template step still finds its space and template as the plan saw them.
+fn template_precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(), String> {
+    let Some(t) = &step.template else {
+        return Ok(());
+    };
+    if step.instance_id.is_some() && !live.channels.iter().any(|c| Some(c.id.as_str()) == id) {
+        return Err(format!("channel `{}` no longer exists", step.channel));
+    }
+    let found = live
+        .templates
+        .iter()
+        .find(|l| Some(l.space.as_str()) == id && l.name == t.name && l.language == t.language);
+    match (&t.code, found) {
+        (None, Some(l)) if !step.replace => Err(format!(
+            "a template named `{}` in `{}` exists already ({})",
+            t.name, t.language, l.code
+        )),
+        (Some(code), None) => Err(format!("template {code} no longer exists")),
+        _ => Ok(()),
+    }
 }

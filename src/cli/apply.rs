@@ -29,6 +29,10 @@ pub struct Args {
     /// Delete live channels that the file does not declare.
     #[arg(long)]
     pub prune: bool,
+    /// Delete and re-create this approved template when it changed (an approved template
+    /// cannot be modified; its review starts over). Repeatable.
+    #[arg(long = "replace", value_name = "NAME")]
+    pub replace: Vec<String>,
     /// Run a plan that a safety rule blocks: steps that delete or rebind protected channels,
     /// or more changes than `safety.max_change_percent` allows.
     #[arg(long)]
@@ -60,6 +64,7 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
             saved: args.plan.clone(),
             file_explicit,
             prune: args.prune,
+            replace_templates: args.replace.clone(),
             scope: args.scope.scope(),
             qps: args.account.backend.qps,
         },
@@ -193,6 +198,6 @@ fn print_event(printer: &Printer, event: Event<'_>) {
     printer.err(&format!(
         "  {mark} {} {}: {what}",
         step.action.as_str(),
-        step.channel
+        step.subject()
     ));
 }

@@ -28,6 +28,10 @@ pub struct Args {
     /// Delete live channels that the file does not declare.
     #[arg(long)]
     pub prune: bool,
+    /// Delete and re-create this approved template when it changed (an approved template
+    /// cannot be modified; its review starts over). Repeatable.
+    #[arg(long = "replace", value_name = "NAME")]
+    pub replace: Vec<String>,
     #[command(flatten)]
     pub scope: ScopeArgs,
     /// Also save the plan (JSON) to this file, for `chanctl apply FILE`.
@@ -41,6 +45,7 @@ pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
         prune: args.prune,
         scope: args.scope.scope(),
         write: false,
+        replace_templates: args.replace.clone(),
     };
     // Shown and saved, the plan never holds a sensitive value.
     let plan = ops::plan::plan(ctx, &request)?.into_shown(ctx);
@@ -61,7 +66,7 @@ pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
     }
     if args.detailed_exitcode {
         printer.err(&render::text::drift_summary(&plan));
-        if !plan.is_empty() {
+        if !plan.is_empty() || plan.rejected_templates().next().is_some() {
             return Ok(Exit::Changes);
         }
     }

@@ -255,6 +255,23 @@ impl Provider for Backend {
         }
     }
 
+    fn supports_templates(&self) -> bool {
+        match self {
+            Backend::Sandbox(s) => s.supports_templates(),
+            Backend::Cams(c) => c.supports_templates(),
+        }
+    }
+
+    async fn execute_template(
+        &self,
+        op: &crate::template::rules::TemplateOp,
+    ) -> Result<Outcome, ProviderError> {
+        match self {
+            Backend::Sandbox(s) => s.execute_template(op).await,
+            Backend::Cams(c) => c.execute_template(op).await,
+        }
+    }
+
     fn lost_creates(&self) -> Vec<crate::provider::LostCreate> {
         match self {
             Backend::Sandbox(s) => s.lost_creates(),

@@ -21,6 +21,8 @@ pub struct Request<'a> {
     /// The channels file was named explicitly (a saved plan must then come from it).
     pub file_explicit: bool,
     pub prune: bool,
+    /// Approved templates to delete and re-create when they changed (`--replace NAME`).
+    pub replace_templates: Vec<String>,
     pub scope: Scope,
     /// Requests per second per operation, which sizes how many steps run at once.
     pub qps: u32,
@@ -145,6 +147,7 @@ pub fn prepare(ctx: &Context, request: &Request<'_>) -> Result<Prepared, Error> 
                     prune: request.prune,
                     scope: request.scope.clone(),
                     write: true,
+                    replace_templates: request.replace_templates.clone(),
                 },
             )?;
             let shown = super::plan::shown(planned.plan.clone(), &planned.desired, ctx);
@@ -229,7 +232,7 @@ impl Prepared {
             .get(i)
             .or_else(|| report.extra.iter().find(|s| s.index == i))
         {
-            Some(s) => (s.action.as_str().to_string(), s.channel.clone()),
+            Some(s) => (s.action.as_str().to_string(), s.subject()),
             None => (String::from("step"), i.to_string()),
         };
         let failure = Box::new(Failure {

@@ -16,6 +16,8 @@ pub struct Request<'a> {
     pub scope: Scope,
     /// For an apply: take the sandbox's lock.
     pub write: bool,
+    /// Approved templates to delete and re-create when they changed (`--replace NAME`).
+    pub replace_templates: Vec<String>,
 }
 
 /// A plan with what it was made from.
@@ -54,7 +56,15 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
         ctx,
         loaded.desired.read_hints(),
     )?;
+    if !loaded.desired.template_channels.is_empty() && !backend.supports_templates() {
+        return Err(Error::Provider(
+            crate::provider::ProviderError::Unsupported(
+                crate::provider::TEMPLATES_UNSUPPORTED.to_string(),
+            ),
+        ));
+    }
     let mut options = backend.plan_options(request.prune);
+    options.replace_templates = request.replace_templates.clone();
     options.source = loaded.source.clone();
     options.recorded = crate::journal::recorded_creates(&account.journal_path());
     let live = rt.block_on(backend.read())?;

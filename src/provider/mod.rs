@@ -9,8 +9,14 @@ pub mod sandbox;
 use crate::model::{BindState, ChannelType, LiveChannel, LiveState};
 use crate::plan::Target;
 use crate::rules::{Op, RuleError};
+use crate::template::rules::TemplateOp;
 use std::future::Future;
 use thiserror::Error;
+
+/// What a backend without template support says when asked to manage templates.
+pub const TEMPLATES_UNSUPPORTED: &str = "templates are not supported by this backend yet: \
+     the file declares `templates:`, which only the sandbox backend manages so far; remove the \
+     `templates:` keys or use --backend sandbox";
 
 /// What a successful operation produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +103,26 @@ pub trait Provider {
     /// backend that cannot lose one).
     fn lost_creates(&self) -> Vec<LostCreate> {
         Vec::new()
+    }
+
+    /// Whether this backend reads and changes message templates. A backend that does not
+    /// refuses to plan a file that manages templates, with [`TEMPLATES_UNSUPPORTED`].
+    fn supports_templates(&self) -> bool {
+        false
+    }
+
+    /// Carry out one template operation; the code of a created template comes back as
+    /// [`Outcome::Created`].
+    fn execute_template(
+        &self,
+        op: &TemplateOp,
+    ) -> impl Future<Output = Result<Outcome, ProviderError>> {
+        let _ = op;
+        async {
+            Err(ProviderError::Unsupported(
+                TEMPLATES_UNSUPPORTED.to_string(),
+            ))
+        }
     }
 
     /// Every channel named `name` of type `t`, with its binding.

@@ -9,6 +9,7 @@ use super::{Outcome, Provider, ProviderError};
 use crate::model::{BindState, LiveState};
 use crate::plan::Target;
 use crate::rules::{Account, Op};
+use crate::template::rules::{Review, TemplateOp};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
@@ -147,6 +148,33 @@ impl Provider for Sandbox {
         Ok(self.account.lock().map_err(|_| poisoned())?.snapshot())
     }
 
+    fn supports_templates(&self) -> bool {
+        true
+    }
+
+    async fn execute_template(&self, op: &TemplateOp) -> Result<Outcome, ProviderError> {
+        if self._lock.is_none() {
+            return Err(ProviderError::Io(
+                "the sandbox was opened read-only".to_string(),
+            ));
+        }
+        let mut account = self.account.lock().map_err(|_| poisoned())?;
+        let mut next = account.clone();
+        let created = next
+            .apply_template(op, Review::Pending)
+            .map_err(|e| ProviderError::Api {
+                code: e.code().to_string(),
+                message: e.to_string(),
+                request_id: None,
+            })?;
+        self.persist(&next)?;
+        *account = next;
+        Ok(match created {
+            Some(code) => Outcome::Created(code),
+            None => Outcome::Done(BindState::Bound),
+        })
+    }
+
     async fn execute(&self, op: &Op) -> Result<Outcome, ProviderError> {
         if self._lock.is_none() {
             return Err(ProviderError::Io(
@@ -168,6 +196,19 @@ impl Provider for Sandbox {
     }
 }
 
+/// What the sandbox's reviewers decide about templates under review, from
+/// `CHANCTL_SANDBOX_REVIEW`: `approve`, `reject`, or `pending` (the default: they stay under
+/// review). Applied to every template under review each time the sandbox is opened, as if the
+/// review had finished between two runs.
+fn review() -> Result<Review, ProviderError> {
+    let value = std::env::var("CHANCTL_SANDBOX_REVIEW").unwrap_or_default();
+    Review::from_name(&value).ok_or_else(|| {
+        ProviderError::Io(format!(
+            "CHANCTL_SANDBOX_REVIEW is `{value}`: it takes approve, reject or pending"
+        ))
+    })
+}
+
 fn poisoned() -> ProviderError {
     ProviderError::Io("the sandbox state is unusable after an earlier failure".to_string())
 }
@@ -186,6 +227,7 @@ fn lock_path(path: &Path) -> PathBuf {
 }
 
 fn load(path: &Path, quota: u32) -> Result<Account, ProviderError> {
+    let review = review()?;
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Account::new(quota)),
@@ -210,6 +252,7 @@ fn load(path: &Path, quota: u32) -> Result<Account, ProviderError> {
         )));
     }
     let mut account = file.account;
+    account.review_templates(review);
     account.reindex().map_err(|e| {
         ProviderError::Io(format!(
             "the sandbox {} breaks the service's rules: {e}",

@@ -102,6 +102,9 @@ pub struct Account {
     channels: BTreeMap<String, LiveChannel>,
     #[serde(skip)]
     holders: HashMap<Resource, String>,
+    /// Message templates by code (their rules: `crate::template::rules`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) templates: BTreeMap<String, crate::template::live::LiveTemplate>,
 }
 
 impl Default for Account {
@@ -117,6 +120,7 @@ impl Account {
             serial: 0,
             channels: BTreeMap::new(),
             holders: HashMap::new(),
+            templates: BTreeMap::new(),
         }
     }
 
@@ -172,7 +176,9 @@ impl Account {
     }
 
     pub fn snapshot(&self) -> LiveState {
-        LiveState::new(self.channels.values().cloned().collect())
+        let mut state = LiveState::new(self.channels.values().cloned().collect());
+        state.templates = self.templates.values().cloned().collect();
+        state
     }
 
     /// Apply `op` if the rules allow it. Returns the new instance id for a create.
@@ -243,6 +249,8 @@ impl Account {
                 self.channel(id)?;
                 self.release(id);
                 self.channels.remove(id);
+                // The channel's space goes with it, and its templates.
+                self.templates.retain(|_, t| t.space != *id);
                 Ok(None)
             }
         }

@@ -208,13 +208,16 @@ pub struct Templated<B> {
     #[schemars(inner(length(min = 1, max = 50)))]
     pub previously: Vec<String>,
     /// The message templates of the channel's space. Each is keyed by name and language.
-    #[serde(default)]
-    pub templates: Vec<TemplateSpec>,
+    /// With this key (even empty) the channel's templates are managed: live ones the file
+    /// does not declare are listed, and deleted with prune.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<TemplateSpec>")]
+    pub templates: Option<Vec<TemplateSpec>>,
 }
 
 impl<B> Templated<B> {
     /// The channel without its templates, and the templates.
-    fn split(self) -> (Bound<B>, Vec<TemplateSpec>) {
+    fn split(self) -> (Bound<B>, Option<Vec<TemplateSpec>>) {
         let bound = Bound {
             name: self.name,
             description: self.description,
@@ -293,8 +296,8 @@ impl ChannelSpec {
         })
     }
 
-    /// The channel and its template entries.
-    pub fn into_parts(self) -> (DesiredChannel, Vec<TemplateSpec>) {
+    /// The channel and its template entries (`None` when it has no `templates:` key).
+    pub fn into_parts(self) -> (DesiredChannel, Option<Vec<TemplateSpec>>) {
         fn bound<B>(
             b: Bound<B>,
             t: ChannelType,
@@ -309,7 +312,7 @@ impl ChannelSpec {
                 previously: b.previously,
             }
         }
-        let none = Vec::new;
+        let none = || None;
         match self {
             ChannelSpec::Whatsapp(t) => {
                 let (b, templates) = t.split();
@@ -356,6 +359,8 @@ pub struct Desired {
     pub channels: Vec<DesiredChannel>,
     /// The templates of the channels, one per (channel, name, language), in file order.
     pub templates: Vec<DesiredTemplate>,
+    /// The channels whose templates the file manages (those with a `templates:` key).
+    pub template_channels: Vec<String>,
     pub safety: SafetyLimits,
     /// The environment the file was loaded for (`--env`); `None` for the file as written.
     pub environment: Option<String>,

@@ -163,15 +163,19 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                 let quota = file.account.as_ref().map_or(DEFAULT_QUOTA, |a| a.quota);
                 let mut channels: Vec<DesiredChannel> = Vec::with_capacity(file.channels.len());
                 let mut templates = Vec::new();
+                let mut template_channels = Vec::new();
                 for (i, c) in file.channels.into_iter().enumerate() {
                     let (channel, specs) = c.into_parts();
-                    templates.extend(channel_templates(
-                        i,
-                        &channel,
-                        &specs,
-                        &spans,
-                        &mut diagnostics,
-                    ));
+                    if let Some(specs) = specs {
+                        template_channels.push(channel.name.clone());
+                        templates.extend(channel_templates(
+                            i,
+                            &channel,
+                            &specs,
+                            &spans,
+                            &mut diagnostics,
+                        ));
+                    }
                     channels.push(channel);
                 }
                 let desired = Desired {
@@ -184,6 +188,7 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                     variables: file.variables,
                     channels,
                     templates,
+                    template_channels,
                 };
                 let indexed: Vec<_> = desired.channels.iter().enumerate().collect();
                 diagnostics.extend(semantic::check(&indexed, desired.quota, &spans));
@@ -218,6 +223,7 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                     .filter_map(|(i, item)| match ChannelSpec::from_json(item.clone()) {
                         Ok(c) => {
                             let (channel, specs) = c.into_parts();
+                            let specs = specs.unwrap_or_default();
                             channel_templates(i, &channel, &specs, &spans, &mut diagnostics);
                             Some((i, channel))
                         }

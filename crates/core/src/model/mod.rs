@@ -303,6 +303,9 @@ pub struct LiveState {
     /// more DirectMail accounts bound than a channel's binding holds); the plan shows them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Message templates, in the order read (by code for the sandbox).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<crate::template::live::LiveTemplate>,
 }
 
 impl LiveState {
@@ -311,13 +314,16 @@ impl LiveState {
         LiveState {
             channels,
             notes: Vec::new(),
+            templates: Vec::new(),
         }
     }
 
     /// A stable digest of the state: plans record it so that a saved plan can tell whether
     /// the account moved underneath it.
     pub fn fingerprint(&self) -> String {
-        fingerprint_of(self.channels.iter().map(|c| (c.id.as_str(), c.digest())))
+        // The same digests a plan records (channels, then templates).
+        let digests = crate::plan::digests(self);
+        fingerprint_of(digests.iter().map(|d| (d.id.as_str(), d.digest.as_str())))
     }
 }
 

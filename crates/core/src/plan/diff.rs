@@ -28,6 +28,8 @@ pub struct PlanOptions {
     /// Creates an interrupted apply's journal records: evidence that a twin of that name is
     /// chanctl's own doing.
     pub recorded: Vec<Recorded>,
+    /// Approved templates to delete and re-create when they changed (`--replace NAME`).
+    pub replace_templates: Vec<String>,
 }
 
 impl PlanOptions {
@@ -38,6 +40,7 @@ impl PlanOptions {
             manual_unbind: Vec::new(),
             source: Source::default(),
             recorded: Vec::new(),
+            replace_templates: Vec::new(),
         }
     }
 }
@@ -232,6 +235,12 @@ pub fn build(
             step.manual = Some(why.clone());
         }
     }
+    let template_options = crate::template::plan::TemplateOptions {
+        prune,
+        replace: options.replace_templates.clone(),
+    };
+    let templates = crate::template::plan::append(desired, live, &template_options, &mut steps);
+    warnings.extend(templates.warnings);
     let summary = Summary::of(&steps, unmanaged.len());
     // With prune the file manages every live channel; without, those it declares.
     let managed_count = live.channels.len() - unmanaged.len();
@@ -260,6 +269,8 @@ pub fn build(
         blocked_by,
         api_budget: None,
         twins,
+        templates: templates.statuses,
+        unmanaged_templates: templates.unmanaged,
     })
 }
 

@@ -28,7 +28,8 @@ use std::borrow::Cow;
 
 /// Version of the plan's JSON form. Bump it when a field changes meaning. Version 2: each
 /// step names its resource by kind and key (`resource`).
-pub const FORMAT_VERSION: u32 = 2;
+/// Version 3: template steps (`template` on a step, `kind: template` addresses).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The kinds of resource a plan manages. Channels now; message templates, phone-number
 /// settings and webhooks take their place beside them, with the same diff, ordering, safety,
@@ -39,12 +40,15 @@ pub const FORMAT_VERSION: u32 = 2;
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Channel,
+    /// A message template; its key is `channel/name/language`.
+    Template,
 }
 
 impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Channel => "channel",
+            Kind::Template => "template",
         }
     }
 }
@@ -171,6 +175,11 @@ pub struct Step {
     /// Deletes an extra copy of a channel that has twins (live channels of one name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twin: Option<TwinDelete>,
+    /// For a template step (`resource.kind` is `template`): the template, its operation,
+    /// its content before and after, and its review. `channel` is the channel whose space
+    /// holds it and `instance_id` that channel's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<crate::template::plan::TemplateChange>,
 }
 
 /// A delete that removes an extra copy of a twin.
@@ -183,9 +192,19 @@ pub struct TwinDelete {
 }
 
 impl Step {
+    /// What the step changes, for messages: the channel's name, or `template NAME (LANGUAGE)
+    /// in CHANNEL`.
+    pub fn subject(&self) -> String {
+        crate::render::templates::subject(self).unwrap_or_else(|| self.channel.clone())
+    }
+
     /// The operation this step performs, given the instance id of its channel (known from the
     /// plan, or from the create that ran earlier in the same apply).
     pub fn op(&self, id: Option<&str>) -> Option<Op> {
+        // A template step is no channel operation (see `template_op`).
+        if self.template.is_some() {
+            return None;
+        }
         let id = id.map(str::to_string);
         let after = self.after.as_ref();
         let before = self.before.as_ref();
@@ -394,6 +413,14 @@ pub struct Plan {
     /// the one kept and why (the others are deleted).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub twins: Vec<TwinGroup>,
+    /// Live templates the file manages and the plan does not change, with their review
+    /// (status, rejection reason, quality).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<crate::template::plan::TemplateStatus>,
+    /// Live templates (`channel/name/language`) in spaces whose channel declares
+    /// `templates:` that the file does not declare: left alone, deleted with prune.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmanaged_templates: Vec<String>,
 }
 
 impl Plan {
@@ -410,6 +437,15 @@ impl Plan {
     /// (the same as `blocked_by` for a plan made by [`build`] or [`narrow`]).
     pub fn blocks(&self) -> Vec<Blocked> {
         safety::evaluate(&self.steps, self.managed, self.safety)
+    }
+
+    /// Managed templates whose review rejected them: drift even when no step is planned.
+    pub fn rejected_templates(
+        &self,
+    ) -> impl Iterator<Item = &crate::template::plan::TemplateStatus> {
+        self.templates
+            .iter()
+            .filter(|t| t.review.audit_status == crate::template::live::AuditStatus::Fail)
     }
 
     pub fn waves(&self) -> usize {

@@ -402,6 +402,7 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
             protected: d.protected,
             manual: None,
             twin: None,
+            template: None,
         });
     }
     steps

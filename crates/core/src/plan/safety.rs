@@ -147,6 +147,7 @@ mod tests {
             protected: false,
             manual: None,
             twin: None,
+            template: None,
         }
     }
 

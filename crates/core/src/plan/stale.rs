@@ -1,7 +1,7 @@
 //! Is a saved plan still about the account as it is now? A plan records a digest per live
 //! channel; comparing them with the live state names what changed behind the plan's back.
 
-use crate::model::{LiveChannel, LiveState};
+use crate::model::LiveState;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -16,26 +16,30 @@ pub struct LiveDigest {
 
 /// The digests of every live channel.
 pub fn digests(live: &LiveState) -> Vec<LiveDigest> {
-    live.channels
-        .iter()
-        .map(|c| LiveDigest {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            digest: c.digest(),
-        })
-        .collect()
+    let channels = live.channels.iter().map(|c| LiveDigest {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        digest: c.digest(),
+    });
+    // Templates after the channels, their ids marked so that none can equal a channel's.
+    let templates = live.templates.iter().map(|t| LiveDigest {
+        id: format!("template:{}", t.code),
+        name: format!("template {} ({})", t.name, t.language),
+        digest: t.digest(),
+    });
+    channels.chain(templates).collect()
 }
 
 /// What changed since the plan was made, or `None` when nothing did.
 pub fn staleness(saved: &[LiveDigest], live: &LiveState) -> Option<String> {
     let then: BTreeMap<&str, &LiveDigest> = saved.iter().map(|d| (d.id.as_str(), d)).collect();
-    let now: BTreeMap<&str, &LiveChannel> =
-        live.channels.iter().map(|c| (c.id.as_str(), c)).collect();
+    let current = digests(live);
+    let now: BTreeMap<&str, &LiveDigest> = current.iter().map(|d| (d.id.as_str(), d)).collect();
     let mut changes = Vec::new();
     for (id, d) in &then {
         match now.get(id) {
             None => changes.push(format!("`{}` ({id}) was deleted", d.name)),
-            Some(c) if c.digest() != d.digest => {
+            Some(c) if c.digest != d.digest => {
                 changes.push(format!("`{}` ({id}) was changed", c.name))
             }
             Some(_) => {}
@@ -62,8 +66,8 @@ pub fn staleness(saved: &[LiveDigest], live: &LiveState) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn ch(id: &str, name: &str) -> LiveChannel {
-        LiveChannel::sms(id, name)
+    fn ch(id: &str, name: &str) -> crate::model::LiveChannel {
+        crate::model::LiveChannel::sms(id, name)
     }
 
     #[test]

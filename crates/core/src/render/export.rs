@@ -228,8 +228,54 @@ fn channels_yaml(
                 out.push_str("      # the Viber audit is still pending\n");
             }
         }
+        templates(&mut out, live, &c.id);
     }
     out
+}
+
+/// The templates of the space of channel `id`, one entry per name and language, their
+/// content in JSON's flow style (which YAML reads as it is).
+fn templates(out: &mut String, live: &LiveState, id: &str) {
+    let mut here: Vec<_> = live.templates.iter().filter(|t| t.space == id).collect();
+    if here.is_empty() {
+        return;
+    }
+    here.sort_by(|a, b| (&a.name, &a.language).cmp(&(&b.name, &b.language)));
+    out.push_str("    templates:\n");
+    for t in here {
+        let _ = writeln!(out, "      - name: {}", q(&t.name));
+        let _ = writeln!(
+            out,
+            "        # review: {}",
+            super::templates::review(&crate::template::plan::ReviewState {
+                audit_status: t.audit_status,
+                reason: t.reason.clone(),
+                quality: t.quality,
+            })
+        );
+        let _ = writeln!(out, "        category: {}", t.category.as_str());
+        let _ = writeln!(out, "        language: {}", q(&t.language));
+        let _ = writeln!(out, "        components: {}", json(&t.components));
+        if !t.examples.is_empty() {
+            let _ = writeln!(out, "        examples: {}", json(&t.examples));
+        }
+        if let Some(ttl) = t.message_send_ttl_seconds {
+            let _ = writeln!(out, "        message_send_ttl_seconds: {ttl}");
+        }
+        let _ = writeln!(out, "        allow_send: {}", t.allow_send);
+        if t.template_type == crate::template::TemplateType::Whatsapp {
+            let _ = writeln!(
+                out,
+                "        category_change_paused: {}",
+                t.category_change_paused
+            );
+        }
+    }
+}
+
+/// JSON text of a value, for the flow-style parts of an export.
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -109,6 +109,13 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
         }
     }
 
+    let templates = super::templates::status_lines(plan);
+    if !templates.is_empty() {
+        tail.push_str("\n### Templates\n\n");
+        for line in &templates {
+            let _ = writeln!(tail, "- {}", code(line));
+        }
+    }
     if plan.is_empty() {
         return fit(head + &tail, limit);
     }
@@ -208,12 +215,18 @@ fn row(s: &Step) -> String {
         emoji(s.action),
         s.action.as_str(),
         if s.replace { " (replace)" } else { "" },
-        cell_code(&s.channel),
+        cell_code(&super::templates::subject(s).unwrap_or_else(|| s.channel.clone())),
         s.channel_type,
         changes.join("<br>"),
-        match &s.manual {
-            Some(why) => format!("{} — **manual step:** {}", text(&s.reason), text(why)),
-            None => text(&s.reason),
+        {
+            let reason = match super::templates::step_review(s) {
+                Some(review) => format!("{} ({})", text(&s.reason), text(&review)),
+                None => text(&s.reason),
+            };
+            match &s.manual {
+                Some(why) => format!("{reason} — **manual step:** {}", text(why)),
+                None => reason,
+            }
         }
     )
 }
@@ -228,7 +241,7 @@ fn detail(s: &Step) -> String {
     let mut out = format!(
         "{sign} {} {} ({})\n",
         s.action.as_str(),
-        visible(&s.channel),
+        visible(&super::templates::subject(s).unwrap_or_else(|| s.channel.clone())),
         s.channel_type
     );
     for c in &s.changes {

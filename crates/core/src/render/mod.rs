@@ -5,6 +5,7 @@ pub mod export_kept;
 pub mod gfm;
 pub mod markdown;
 pub mod style;
+pub mod templates;
 pub mod text;
 mod twins;
 

@@ -82,7 +82,7 @@ pub fn render_forced(plan: &Plan, style: Style, forced: bool) -> String {
         let mut shown_replacements: rustc_hash::FxHashSet<&str> = Default::default();
         for step in &plan.steps {
             if step.replace {
-                if !shown_replacements.insert(&step.channel) {
+                if !shown_replacements.insert(&step.resource.key) {
                     continue;
                 }
                 replacement(&mut out, plan, step, style);
@@ -90,6 +90,14 @@ pub fn render_forced(plan: &Plan, style: Style, forced: bool) -> String {
                 block(&mut out, step, style);
             }
         }
+    }
+    let templates = super::templates::status_lines(plan);
+    if !templates.is_empty() {
+        out.push_str("Templates:\n");
+        for line in &templates {
+            let _ = writeln!(out, "  • {line}");
+        }
+        out.push('\n');
     }
     if !plan.unmanaged.is_empty() {
         let _ = writeln!(
@@ -170,14 +178,33 @@ pub fn render_forced(plan: &Plan, style: Style, forced: bool) -> String {
 
 fn block(out: &mut String, step: &Step, style: Style) {
     let sym = paint(style, step.action, symbol(step.action));
-    let _ = writeln!(
-        out,
-        "  {sym} {} ({}) {} {}",
-        style.bold(&step.channel),
-        step.channel_type,
-        verb(step.action),
-        style.dim(&format!("— {}", step.reason)),
-    );
+    match (
+        super::templates::subject(step),
+        super::templates::verb(step),
+    ) {
+        (Some(subject), Some(verb)) => {
+            let _ = writeln!(
+                out,
+                "  {sym} {} ({}) {verb} {}",
+                style.bold(&subject),
+                step.channel_type,
+                style.dim(&format!("— {}", step.reason)),
+            );
+            if let Some(review) = super::templates::step_review(step) {
+                let _ = writeln!(out, "      {review}");
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "  {sym} {} ({}) {} {}",
+                style.bold(&step.channel),
+                step.channel_type,
+                verb(step.action),
+                style.dim(&format!("— {}", step.reason)),
+            );
+        }
+    }
     // A create's name is in the heading already.
     let changes: Vec<FieldChange> = step
         .changes
@@ -196,7 +223,7 @@ fn replacement(out: &mut String, plan: &Plan, first: &Step, style: Style) {
     let parts: Vec<&Step> = plan
         .steps
         .iter()
-        .filter(|s| s.replace && s.channel == first.channel)
+        .filter(|s| s.replace && s.resource == first.resource)
         .collect();
     let old_type = parts
         .iter()
@@ -207,17 +234,26 @@ fn replacement(out: &mut String, plan: &Plan, first: &Step, style: Style) {
         .find(|s| s.action == Action::Create)
         .map(|s| s.channel_type);
     let types = match (old_type, new_type) {
-        (Some(a), Some(b)) => format!("{a} → {b}"),
+        (Some(a), Some(b)) if first.template.is_none() => format!("{a} → {b}"),
         _ => first.channel_type.to_string(),
+    };
+    let (subject, why) = match super::templates::subject(first) {
+        Some(s) => (
+            s,
+            "— --replace: approved templates cannot be modified; its review starts over",
+        ),
+        None => (first.channel.clone(), "— the type cannot change in place"),
     };
     let _ = writeln!(
         out,
         "{} {} ({types}) must be replaced {}",
         style.magenta("-/+"),
-        style.bold(&first.channel),
-        style.dim("— the type cannot change in place"),
+        style.bold(&subject),
+        style.dim(why),
     );
-    for s in parts {
+    // A template's replacement shows what changes from the old one to the new one.
+    let template_diff = super::templates::replacement_changes(&parts);
+    for s in &parts {
         let _ = writeln!(
             out,
             "      {} {} (step {})",
@@ -225,7 +261,12 @@ fn replacement(out: &mut String, plan: &Plan, first: &Step, style: Style) {
             s.action.as_str(),
             s.index + 1
         );
-        fields(out, &s.changes, style, "          ");
+        if template_diff.is_none() {
+            fields(out, &s.changes, style, "          ");
+        }
+    }
+    if let Some(changes) = &template_diff {
+        fields(out, changes, style, "      ");
     }
     out.push('\n');
 }
@@ -243,7 +284,9 @@ fn fields(out: &mut String, changes: &[FieldChange], style: Style, indent: &str)
             (Some(b), None) => format!("{} {}{pad} = {}", style.red("-"), c.field, quote(b)),
             // In colour, a before line and an after line with the changed words emphasised;
             // without, git's inline word-diff form.
-            (Some(b), Some(a)) if c.field == "description" && style.color => {
+            (Some(b), Some(a))
+                if (c.field == "description" || super::templates::is_text(&c.field)) && style.color =>
+            {
                 let (before, after) = word_lines(b, a, style);
                 format!(
                     "{} {}{pad}\n{indent}    {} {before}\n{indent}    {} {after}",
@@ -253,7 +296,9 @@ fn fields(out: &mut String, changes: &[FieldChange], style: Style, indent: &str)
                     style.green("+"),
                 )
             }
-            (Some(b), Some(a)) if c.field == "description" => {
+            (Some(b), Some(a))
+                if c.field == "description" || super::templates::is_text(&c.field) =>
+            {
                 format!(
                     "{} {}{pad} = {}",
                     style.yellow("~"),

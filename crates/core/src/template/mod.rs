@@ -10,6 +10,10 @@ pub mod check;
 pub mod components;
 pub mod file;
 pub mod languages;
+pub mod live;
+pub mod plan;
+mod plan_steps;
+pub mod rules;
 pub mod vars;
 
 pub use components::{

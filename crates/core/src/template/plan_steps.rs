@@ -1,0 +1,287 @@
+//! How [`super::plan::append`] finds the template steps, space by space (see that module for
+//! the rules).
+
+use super::DesiredTemplate;
+use super::live::LiveTemplate;
+use super::plan::{
+    Extra, TemplateChange, TemplateOperation, TemplateOptions, TemplateStatus, action_of, address,
+    attrs_of_desired, attrs_of_live, channel_type, content_differs, field_changes,
+    properties_differ, review_of,
+};
+use crate::config::Desired;
+use crate::model::LiveState;
+use crate::plan::{Address, Step};
+use std::borrow::Cow;
+
+/// One step before it is numbered.
+struct Draft {
+    change: TemplateChange,
+    channel: String,
+    space: Option<String>,
+    reason: String,
+    wave: usize,
+    depends_on: Vec<usize>,
+    replace: bool,
+    protected: bool,
+    manual: Option<String>,
+}
+
+pub(super) fn append(
+    desired: &Desired,
+    live: &LiveState,
+    options: &TemplateOptions,
+    steps: &mut Vec<Step>,
+) -> Extra {
+    let mut extra = Extra::default();
+    let mut drafts: Vec<Draft> = Vec::new();
+    for channel in desired
+        .channels
+        .iter()
+        .filter(|c| desired.template_channels.contains(&c.name))
+    {
+        let space = live
+            .channels
+            .iter()
+            .find(|l| l.name == channel.name && l.channel_type == channel.channel_type)
+            .or_else(|| {
+                live.channels.iter().find(|l| {
+                    channel.previously.contains(&l.name) && l.channel_type == channel.channel_type
+                })
+            })
+            .map(|l| l.id.clone());
+        let own = Address::channel(&channel.name);
+        let deps: Vec<usize> = steps
+            .iter()
+            .filter(|s| s.resource == own)
+            .map(|s| s.index)
+            .collect();
+        let wave = deps.iter().map(|&i| steps[i].wave + 1).max().unwrap_or(0);
+        let wanted: Vec<&DesiredTemplate> = desired
+            .templates
+            .iter()
+            .filter(|t| t.channel == channel.name)
+            .collect();
+        let live_here: Vec<&LiveTemplate> = match &space {
+            Some(id) => live.templates.iter().filter(|t| t.space == *id).collect(),
+            None => Vec::new(),
+        };
+        let base = |change: TemplateChange, reason: String| Draft {
+            change,
+            channel: channel.name.clone(),
+            space: space.clone(),
+            reason,
+            wave,
+            depends_on: deps.clone(),
+            replace: false,
+            protected: false,
+            manual: None,
+        };
+        for d in &wanted {
+            let found = live_here
+                .iter()
+                .find(|l| l.name == d.name && l.language == d.language);
+            let after = attrs_of_desired(d);
+            let Some(l) = found else {
+                drafts.push(base(
+                    change(d, TemplateOperation::Create, None, None, Some(after), None),
+                    "declared in the file, not in the account".into(),
+                ));
+                continue;
+            };
+            let before = attrs_of_live(l);
+            let review = Some(review_of(l));
+            let code = Some(l.code.clone());
+            if content_differs(&after, &before) {
+                if l.audit_status.modifiable() {
+                    let why = match l.audit_status {
+                        super::live::AuditStatus::Fail => format!(
+                            "content differs; the template was rejected ({}) and is submitted again",
+                            l.reason.as_deref().unwrap_or("no reason given")
+                        ),
+                        _ => "content differs; the template is not approved yet, so it can be modified".into(),
+                    };
+                    drafts.push(base(
+                        change(
+                            d,
+                            TemplateOperation::Modify,
+                            code,
+                            Some(before),
+                            Some(after),
+                            review,
+                        ),
+                        why,
+                    ));
+                } else if options.replace.contains(&d.name) {
+                    extra.warnings.push(format!(
+                        "template `{}` ({}) is replaced: it is deleted and created again, and its review starts over; until the new one is approved it cannot be sent. Meta may refuse a deleted approved name for a while (WhatsApp Business Management API, message templates: a deleted template's name cannot be reused for 30 days)",
+                        d.name, d.language
+                    ));
+                    let mut delete = base(
+                        change(d, TemplateOperation::Delete, code, Some(before.clone()), None, review.clone()),
+                        "--replace: an approved template cannot be modified, so it is deleted first".into(),
+                    );
+                    delete.replace = true;
+                    delete.protected = d.protect;
+                    drafts.push(delete);
+                    let mut create = base(
+                        change(d, TemplateOperation::Create, None, None, Some(after), None),
+                        "--replace: created again with the file's content; the review starts over"
+                            .into(),
+                    );
+                    create.replace = true;
+                    create.wave = wave + 1;
+                    drafts.push(create);
+                } else {
+                    let why = format!(
+                        "template `{name}` ({lang}) is approved, and an approved template cannot be modified. Either give it a new name in the file with `previously: [{name}]` (the new one is created and reviewed; `{name}` is deleted once the new one is approved), or run with `--replace {name}` to delete and re-create it (its review starts over)",
+                        name = d.name,
+                        lang = d.language
+                    );
+                    let mut refused = base(
+                        change(
+                            d,
+                            TemplateOperation::Modify,
+                            code,
+                            Some(before),
+                            Some(after),
+                            review,
+                        ),
+                        "content differs from the approved template".into(),
+                    );
+                    refused.manual = Some(why);
+                    drafts.push(refused);
+                }
+            } else if properties_differ(&after, l) {
+                drafts.push(base(
+                    change(
+                        d,
+                        TemplateOperation::Properties,
+                        code,
+                        Some(before),
+                        Some(after),
+                        review,
+                    ),
+                    "properties differ".into(),
+                ));
+            } else {
+                extra.statuses.push(TemplateStatus {
+                    key: d.key(),
+                    code: l.code.clone(),
+                    review: review_of(l),
+                });
+            }
+        }
+        // Old names, retired once the template under its new name is approved.
+        let mut retired: Vec<&str> = Vec::new();
+        for d in &wanted {
+            for old in &d.previously {
+                let Some(l) = live_here
+                    .iter()
+                    .find(|l| l.name == *old && l.language == d.language)
+                else {
+                    continue;
+                };
+                retired.push(&l.code);
+                let approved = live_here.iter().any(|n| {
+                    n.name == d.name
+                        && n.language == d.language
+                        && n.audit_status == super::live::AuditStatus::Pass
+                });
+                if approved {
+                    let mut delete = base(
+                        change_of_live(l, TemplateOperation::Delete),
+                        format!("retired: `{}` replaces it and is approved", d.name),
+                    );
+                    delete.protected = d.protect;
+                    drafts.push(delete);
+                } else {
+                    extra.warnings.push(format!(
+                        "template `{old}` ({}) is kept until `{}` is approved; the plan after that deletes it",
+                        d.language, d.name
+                    ));
+                }
+            }
+        }
+        for l in &live_here {
+            let declared = wanted
+                .iter()
+                .any(|d| d.name == l.name && d.language == l.language);
+            if declared || retired.contains(&l.code.as_str()) {
+                continue;
+            }
+            if options.prune {
+                drafts.push(base(
+                    change_of_live(l, TemplateOperation::Delete),
+                    "not declared in the file (prune)".into(),
+                ));
+            } else {
+                extra
+                    .unmanaged
+                    .push(super::key(&channel.name, &l.name, &l.language));
+            }
+        }
+    }
+    // Number the drafts after the channel steps; a replacement's create follows its delete.
+    let first = steps.len();
+    for (k, d) in drafts.into_iter().enumerate() {
+        let index = first + k;
+        let mut depends_on = d.depends_on;
+        if d.replace && d.change.operation == TemplateOperation::Create {
+            depends_on.push(index - 1);
+        }
+        let key = super::key(&d.channel, &d.change.name, &d.change.language);
+        steps.push(Step {
+            index,
+            action: action_of(d.change.operation),
+            resource: address(key),
+            channel: d.channel,
+            channel_type: channel_type(d.change.template_type),
+            instance_id: d.space,
+            changes: field_changes(d.change.before.as_ref(), d.change.after.as_ref()),
+            before: None,
+            after: None,
+            reason: Cow::Owned(d.reason),
+            wave: d.wave,
+            depends_on,
+            replace: d.replace,
+            protected: d.protected,
+            manual: d.manual,
+            twin: None,
+            template: Some(d.change),
+        });
+    }
+    extra
+}
+
+fn change(
+    d: &DesiredTemplate,
+    operation: TemplateOperation,
+    code: Option<String>,
+    before: Option<super::plan::TemplateAttrs>,
+    after: Option<super::plan::TemplateAttrs>,
+    review: Option<super::plan::ReviewState>,
+) -> TemplateChange {
+    TemplateChange {
+        name: d.name.clone(),
+        language: d.language.clone(),
+        template_type: d.template_type,
+        operation,
+        code,
+        before,
+        after,
+        review,
+    }
+}
+
+fn change_of_live(l: &LiveTemplate, operation: TemplateOperation) -> TemplateChange {
+    TemplateChange {
+        name: l.name.clone(),
+        language: l.language.clone(),
+        template_type: l.template_type,
+        operation,
+        code: Some(l.code.clone()),
+        before: Some(attrs_of_live(l)),
+        after: None,
+        review: Some(review_of(l)),
+    }
+}
