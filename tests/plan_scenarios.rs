@@ -8,15 +8,24 @@ use common::chanctl;
 use common::scenario::scenarios;
 
 use chanctl::model::LiveChannel;
+use chanctl::template::live::LiveTemplate;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Write the sandbox file for a live state, in the sandbox's own format.
-fn seed(dir: &Path, live: &[LiveChannel]) {
+/// Write the sandbox file for a live state (channels, and the templates of a scenario's
+/// `templates.yaml`), in the sandbox's own format.
+fn seed(dir: &Path, live: &[LiveChannel], templates: &[LiveTemplate]) {
     let channels: BTreeMap<&str, &LiveChannel> = live.iter().map(|c| (c.id.as_str(), c)).collect();
+    let templates: BTreeMap<&str, &LiveTemplate> =
+        templates.iter().map(|t| (t.code.as_str(), t)).collect();
     let file = serde_json::json!({
         "format": "chanctl-sandbox/1",
-        "account": { "quota": 100, "serial": live.len(), "channels": channels },
+        "account": {
+            "quota": 100,
+            "serial": live.len() + templates.len(),
+            "channels": channels,
+            "templates": templates,
+        },
     });
     std::fs::create_dir_all(dir.join(".chanctl")).unwrap();
     std::fs::write(
@@ -34,7 +43,12 @@ fn run_scenario(fixture: &Path) {
     if let Ok(live) = std::fs::read_to_string(fixture.join("live.yaml")) {
         let live: Vec<LiveChannel> =
             serde_saphyr::from_str(&live).unwrap_or_else(|e| panic!("{name}/live.yaml: {e}"));
-        seed(dir, &live);
+        let templates: Vec<LiveTemplate> = std::fs::read_to_string(fixture.join("templates.yaml"))
+            .map(|t| {
+                serde_saphyr::from_str(&t).unwrap_or_else(|e| panic!("{name}/templates.yaml: {e}"))
+            })
+            .unwrap_or_default();
+        seed(dir, &live, &templates);
     }
 
     // Plan as JSON: the steps.

@@ -29,6 +29,7 @@ mod safety;
 mod saved_plan;
 mod sensitive;
 mod show_plan;
+mod templates;
 mod twins;
 mod validate_formats;
 mod workflow_example;

@@ -120,12 +120,18 @@ pub fn steps(plan: &serde_json::Value) -> Vec<String> {
         .as_array()
         .expect("a plan has steps")
         .iter()
-        .map(|s| {
-            format!(
+        .map(|s| match s["resource"]["kind"].as_str() {
+            // A template step names the template: `modify template wa/order_update/en_US`.
+            Some("template") => format!(
+                "{} template {}",
+                s["template"]["operation"].as_str().unwrap_or("?"),
+                s["resource"]["key"].as_str().unwrap_or("?")
+            ),
+            _ => format!(
                 "{} {}",
                 s["action"].as_str().unwrap_or("?"),
                 s["channel"].as_str().unwrap_or("?")
-            )
+            ),
         })
         .collect()
 }
