@@ -145,7 +145,8 @@ pub fn recorded_creates(path: &Path) -> Vec<crate::plan::Recorded> {
         .lines()
         .filter_map(|l| serde_json::from_str::<Entry>(l).ok())
     {
-        if e.action != "create" {
+        // Only channel creates: a template's create names its channel, not a copy of it.
+        if e.action != "create" || e.resource.starts_with("template.") {
             continue;
         }
         let id = (e.state == "done").then_some(e.detail).flatten();

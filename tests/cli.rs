@@ -63,7 +63,7 @@ fn json_plan_is_the_plan_value() {
         .unwrap();
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(plan["format_version"], 2);
+    assert_eq!(plan["format_version"], 3);
     let steps = plan["steps"].as_array().unwrap();
     assert_eq!(steps.len(), 11);
     for (i, s) in steps.iter().enumerate() {
@@ -361,13 +361,13 @@ fn a_plan_of_an_older_format_is_refused_with_what_to_do() {
     let path = tmp.path().join("plan.json");
     let mut plan: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    plan["format_version"] = 1.into();
+    plan["format_version"] = 2.into();
     std::fs::write(&path, plan.to_string()).unwrap();
     fails(
         tmp.path(),
         &["apply", "plan.json"],
         1,
-        "plan.json is a plan of format version 1, made by an older chanctl; this chanctl applies version 2",
+        "plan.json is a plan of format version 2, made by an older chanctl; this chanctl applies version 3",
     );
     let account =
         std::fs::read_to_string(tmp.path().join(".chanctl/sandbox.json")).unwrap_or_default();

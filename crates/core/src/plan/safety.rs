@@ -58,7 +58,7 @@ pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blo
                 crate::render::plural(protected.len(), "a protected channel", "protected channels"),
                 protected
                     .iter()
-                    .map(|s| format!("{} {}", s.action.as_str(), s.channel))
+                    .map(|s| format!("{} {}", s.action.as_str(), s.subject()))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -92,7 +92,12 @@ pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blo
         });
     }
 
-    let counted: Vec<&Step> = steps.iter().filter(|s| is_destructive(s.action)).collect();
+    // Channel steps: the limit is a share of the managed channels (template deletions are
+    // held back by prune and `protect`).
+    let counted: Vec<&Step> = steps
+        .iter()
+        .filter(|s| is_destructive(s.action) && s.template.is_none())
+        .collect();
     // Channels, not steps: a rebind split into an unbind and a bind is one channel.
     let channels: BTreeSet<&str> = counted
         .iter()

@@ -69,7 +69,7 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
                             tail,
                             "- :warning: {} {} touches a protected channel: apply refuses it without `--force`",
                             s.action.as_str(),
-                            code(&s.channel)
+                            code(&s.subject())
                         );
                     }
                 }

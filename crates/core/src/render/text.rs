@@ -139,7 +139,7 @@ pub fn render_forced(plan: &Plan, style: Style, forced: bool) -> String {
                     if forced { "" } else { " without --force" }
                 );
                 for s in steps {
-                    let _ = writeln!(out, "  • {} {}", s.action.as_str(), s.channel);
+                    let _ = writeln!(out, "  • {} {}", s.action.as_str(), s.subject());
                 }
             }
             Rule::MaxChangePercent | Rule::UnprovenTwin => {
