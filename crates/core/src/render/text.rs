@@ -285,7 +285,8 @@ fn fields(out: &mut String, changes: &[FieldChange], style: Style, indent: &str)
             // In colour, a before line and an after line with the changed words emphasised;
             // without, git's inline word-diff form.
             (Some(b), Some(a))
-                if (c.field == "description" || super::templates::is_text(&c.field)) && style.color =>
+                if (c.field == "description" || super::templates::is_text(&c.field))
+                    && style.color =>
             {
                 let (before, after) = word_lines(b, a, style);
                 format!(
