@@ -187,6 +187,10 @@ fn print_event(printer: &Printer, event: Event<'_>) {
             ),
             Outcome::Done(_) => (style.green("✓"), step, "done".to_string()),
         },
+        // A template step the service refuses (an approved template changed): why, once.
+        Event::Failed { step, error } if step.manual.is_some() && step.template.is_some() => {
+            (style.red("✗"), step, format!("nothing sent: {error}"))
+        }
         // The plan above gave a manual step's reason; it is not repeated.
         Event::Failed { step, .. } if step.manual.is_some() => (
             style.red("✗"),

@@ -276,7 +276,13 @@ fn done_summary(plan: &Plan, report: &ApplyReport) -> crate::plan::Summary {
         .done
         .iter()
         .filter(|i| !pending(i))
-        .map(|&i| plan.steps[i].clone())
+        // A step apply added (a twin's removal) is numbered after the plan's.
+        .filter_map(|&i| {
+            plan.steps
+                .get(i)
+                .or_else(|| report.extra.iter().find(|s| s.index == i))
+                .cloned()
+        })
         .collect();
     let mut summary = crate::plan::Summary::of(&done, 0);
     summary.pending_review = report.done.iter().filter(|i| pending(i)).count();

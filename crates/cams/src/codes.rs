@@ -109,6 +109,18 @@ pub const TABLE: &[Code] = &[
         Some("Check the AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET or the aliyun profile)"),
     ),
     code(
+        "InvalidSecurityToken.Expired",
+        Stop,
+        Some(
+            "The STS security token has expired: get new temporary credentials (ALIBABA_CLOUD_SECURITY_TOKEN is never renewed; a role, OIDC or instance profile is)",
+        ),
+    ),
+    code(
+        "InvalidSecurityToken*",
+        Stop,
+        Some("Check the STS security token: it must be the one issued with this AccessKey id"),
+    ),
+    code(
         "InvalidTimeStamp*",
         Stop,
         Some(

@@ -195,8 +195,8 @@ pub struct Templated<B> {
     #[schemars(length(max = 150))]
     pub description: String,
     /// What the channel is bound to. Without it the channel exists Unbound. Values may be
-    /// `${VAR}` references; a value from a reference is sensitive: plans show it as
-    /// `(sensitive)` and never save it.
+    /// `${VAR}` references to declared variables; a value that takes a sensitive one is
+    /// sensitive: plans show it as `(sensitive)` and never save it.
     #[serde(default = "none::<B>")]
     #[schemars(with = "B", extend("x-sensitive" = true))]
     pub binding: Option<B>,
