@@ -9,15 +9,6 @@
 use crate::envelope::ApiError;
 use serde_json::Value;
 
-/// WhatsApp's template languages (Meta, "Supported languages" of message templates).
-pub const LANGUAGES: &[&str] = &[
-    "af", "sq", "ar", "az", "bn", "bg", "ca", "zh_CN", "zh_HK", "zh_TW", "hr", "cs", "da", "nl",
-    "en", "en_GB", "en_US", "et", "fil", "fi", "fr", "ka", "de", "el", "gu", "ha", "he", "hi",
-    "hu", "id", "ga", "it", "ja", "kn", "kk", "rw_RW", "ko", "ky_KG", "lo", "lv", "lt", "mk", "ms",
-    "ml", "mr", "nb", "fa", "pl", "pt_BR", "pt_PT", "pa", "ro", "ru", "sr", "sk", "sl", "es",
-    "es_AR", "es_ES", "es_MX", "sw", "sv", "ta", "te", "th", "tr", "uk", "ur", "uz", "vi", "zu",
-];
-
 fn refuse(code: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(400, code, message)
 }
@@ -43,7 +34,7 @@ pub fn check_name_and_language(name: &str, language: &str) -> Result<(), ApiErro
             ),
         ));
     }
-    if !LANGUAGES.contains(&language) {
+    if !chanctl_core::template::languages::is_known(language) {
         return Err(refuse(
             "InvalidParameter.LanguageNotSupport",
             format!("The language {language} is not supported."),
