@@ -145,6 +145,14 @@ def parse(html):
     return page
 
 
+def subject(step):
+    """What a step's row and diff heading name: the channel, or a template in its channel."""
+    t = step.get("template")
+    if t:
+        return f"template {t['name']} ({t['language']}) in {step['channel']}"
+    return step["channel"]
+
+
 def expected_row(step):
     changes = []
     for c in step.get("changes", []):
@@ -157,7 +165,7 @@ def expected_row(step):
     if step.get("manual"):
         reason += f" — manual step: {step['manual']}"
     action = step["action"] + (" (replace)" if step.get("replace") else "")
-    return [str(step["index"] + 1), None, action, visible(step["channel"]), step["type"],
+    return [str(step["index"] + 1), None, action, visible(subject(step)), step["type"],
             "\n".join(changes), reason]
 
 
@@ -219,7 +227,7 @@ def check_plan(checks, name, plan, md):
     if steps and len(page.pres) == 1:
         diff = page.pres[0].split("\n")
         for step in steps:
-            head = f"{SIGN[step['action']]} {step['action']} {visible(step['channel'])} ({step['type']})"
+            head = f"{SIGN[step['action']]} {step['action']} {visible(subject(step))} ({step['type']})"
             checks.check(f"{name}: diff heading of step {step['index'] + 1}", head in diff,
                          repr(head))
             for c in step.get("changes", []):
