@@ -228,6 +228,8 @@ fn on_a_terminal_each_finished_step_keeps_its_line_above_the_bar() {
         .env_remove("CHANCTL_SANDBOX")
         .env_remove("CHANCTL_BACKEND")
         .env_remove("CHANCTL_LOG")
+        .env_remove("CI")
+        .env_remove("CHANCTL_CI_CONCURRENCY")
         .args(["apply", "--auto-approve"])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())

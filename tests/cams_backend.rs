@@ -20,6 +20,9 @@ fn start_emulator(extra: &[&str]) -> Emulator {
 /// `chanctl SUBCOMMAND --backend cams --endpoint URL ...`; later `.args` follow the backend flags.
 fn chanctl(dir: &Path, emulator: &Emulator, subcommand: &str) -> Command {
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    for name in crate::common::FLAG_VARIABLES {
+        cmd.env_remove(name);
+    }
     for word in subcommand.split_whitespace() {
         cmd.arg(word);
     }
@@ -325,6 +328,9 @@ fn converges_under_injected_faults_with_retries_shown_only_with_verbose() {
 fn http_to_a_non_loopback_address_is_refused() {
     let tmp = common::example();
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    for name in crate::common::FLAG_VARIABLES {
+        cmd.env_remove(name);
+    }
     cmd.current_dir(tmp.path())
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
         .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
@@ -344,6 +350,9 @@ fn http_to_a_non_loopback_address_is_refused() {
 fn missing_credentials_name_every_place_looked_at() {
     let tmp = common::example();
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    for name in crate::common::FLAG_VARIABLES {
+        cmd.env_remove(name);
+    }
     cmd.current_dir(tmp.path())
         .env("HOME", tmp.path())
         .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")

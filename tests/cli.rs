@@ -134,6 +134,9 @@ channels:
 fn text_plan_has_no_colour_when_not_a_terminal() {
     let tmp = example();
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    for name in crate::common::FLAG_VARIABLES {
+        cmd.env_remove(name);
+    }
     cmd.current_dir(tmp.path())
         .env_remove("NO_COLOR")
         .arg("plan");

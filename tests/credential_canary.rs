@@ -203,7 +203,7 @@ fn chanctl(
     route_env: &[(&str, &str)],
 ) -> std::process::Command {
     let mut cmd = common::chanctl_with_keys(dir, KEY_ID, SECRET);
-    cmd.env_remove("CI").env_remove("CHANCTL_LOG");
+    cmd.env_remove("CHANCTL_LOG");
     for (k, v) in route_env {
         cmd.env(k, v);
     }

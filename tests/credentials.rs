@@ -35,6 +35,9 @@ fn workdir(channels: usize) -> tempfile::TempDir {
 /// `vars`; STS is the emulator, the metadata service is off unless `vars` turn it on.
 fn run(dir: &Path, emu: &Emulator, vars: &[(&str, &str)], args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_chanctl"));
+    for name in crate::common::FLAG_VARIABLES {
+        cmd.env_remove(name);
+    }
     for (name, _) in std::env::vars() {
         if name.starts_with("ALIBABA_CLOUD_") || name.starts_with("CHANCTL_") {
             cmd.env_remove(name);

@@ -45,6 +45,9 @@ environments:
 /// chanctl in `dir` with the canaries in its environment; `phone` is CANARY_PHONE.
 fn chanctl(dir: &Path, phone: &str) -> Command {
     let mut cmd = Command::cargo_bin("chanctl").unwrap();
+    for name in crate::common::FLAG_VARIABLES {
+        cmd.env_remove(name);
+    }
     cmd.current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CHANCTL_SANDBOX")

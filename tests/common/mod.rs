@@ -136,7 +136,8 @@ pub fn steps(plan: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-/// The environment variables that stand in for chanctl's flags: a test leaves them unset
+/// The environment variables that stand in for chanctl's flags or change what it prints (a CI
+/// runner's own): a test leaves them unset
 /// unless it sets one on purpose.
 pub const FLAG_VARIABLES: &[&str] = &[
     "CHANCTL_SANDBOX",
@@ -148,6 +149,9 @@ pub const FLAG_VARIABLES: &[&str] = &[
     "CHANCTL_PROFILE",
     "CHANCTL_LOG",
     "CLICOLOR_FORCE",
+    // A CI runner sets CI=true, which makes apply warn about concurrency groups first.
+    "CI",
+    "CHANCTL_CI_CONCURRENCY",
 ];
 
 /// `chanctl` run in `dir`, without colour and without the environment variables that would
@@ -178,6 +182,9 @@ pub fn chanctl_with_keys(dir: &Path, key_id: &str, secret: &str) -> Command {
         .env_remove("CHANCTL_ENV")
         .env_remove("CHANCTL_SANDBOX")
         .stdin(Stdio::null());
+    for name in FLAG_VARIABLES {
+        cmd.env_remove(name);
+    }
     cmd
 }
 
