@@ -273,8 +273,9 @@ fn converges_under_injected_faults_with_retries_shown_only_with_verbose() {
         std::fs::copy(&fixture, dir.join("channels.yaml")).unwrap();
         let verbose = seed % 2 == 0;
         let sub = if verbose { "-v apply" } else { "apply" };
+        // A create whose answer was lost commits within 1.5 s: a short settle window.
         let out = chanctl(dir, &emulator, sub)
-            .args(["--auto-approve", "--timeout", "1"])
+            .args(["--auto-approve", "--timeout", "1", "--settle-window", "3"])
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
