@@ -29,6 +29,7 @@ mod safety;
 mod saved_plan;
 mod sensitive;
 mod show_plan;
+mod template_safety;
 mod templates;
 mod twins;
 mod validate_formats;

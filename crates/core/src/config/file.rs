@@ -200,7 +200,8 @@ pub struct Templated<B> {
     #[serde(default = "none::<B>")]
     #[schemars(with = "B", extend("x-sensitive" = true))]
     pub binding: Option<B>,
-    /// Never delete or rebind this channel without --force.
+    /// Never delete or rebind this channel, nor prune its undeclared templates, without
+    /// --force.
     #[serde(default)]
     pub protect: bool,
     /// Names this channel had before: a rename is an update, never a delete and a create.

@@ -244,7 +244,12 @@ pub fn build(
     let summary = Summary::of(&steps, unmanaged.len());
     // With prune the file manages every live channel; without, those it declares.
     let managed_count = live.channels.len() - unmanaged.len();
-    let blocked_by = super::safety::evaluate(&steps, managed_count, desired.safety);
+    let blocked_by = super::safety::evaluate(
+        &steps,
+        managed_count,
+        templates.statuses.len(),
+        desired.safety,
+    );
     let live_channels = super::digests(live);
     let live_fingerprint = crate::model::fingerprint_of(
         live_channels

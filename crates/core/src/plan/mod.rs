@@ -436,7 +436,7 @@ impl Plan {
     /// The safety rules that block this plan without --force, evaluated now from its steps
     /// (the same as `blocked_by` for a plan made by [`build`] or [`narrow`]).
     pub fn blocks(&self) -> Vec<Blocked> {
-        safety::evaluate(&self.steps, self.managed, self.safety)
+        safety::evaluate(&self.steps, self.managed, self.templates.len(), self.safety)
     }
 
     /// Managed templates whose review rejected them: drift even when no step is planned.

@@ -5,12 +5,14 @@
 //! - **protect**: a step deletes, unbinds or rebinds a channel marked `protect: true`;
 //! - **max_change_percent** (after octoDNS's thresholds): the plan deletes, unbinds, rebinds
 //!   or replaces more than `safety.max_change_percent` % of the managed channels, and at
-//!   least `safety.min_managed` channels are managed;
+//!   least `safety.min_managed` channels are managed; or it deletes (a replacement's delete
+//!   included) more than that share of the managed templates, counted apart;
 //! - **unproven_twin**: a step deletes an extra copy of a channel that has twins (see
 //!   [`super::twins`]) and no journal shows that chanctl made it.
 
 use super::{Action, Step};
 use crate::model::SafetyLimits;
+use crate::render::plural;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -43,19 +45,41 @@ fn is_destructive(action: Action) -> bool {
     matches!(action, Action::Delete | Action::Unbind | Action::Rebind)
 }
 
-/// Every rule that blocks `steps`, given how many live channels are `managed` and the
-/// `limits`. Empty when apply may go ahead without --force.
-pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blocked> {
+/// Every rule that blocks `steps`, given how many live channels are `managed`, how many
+/// managed live templates no step touches, and the `limits`. Empty when apply may go ahead
+/// without --force.
+pub fn evaluate(
+    steps: &[Step],
+    managed: usize,
+    unchanged_templates: usize,
+    limits: SafetyLimits,
+) -> Vec<Blocked> {
     let mut out = Vec::new();
     let protected: Vec<&Step> = steps.iter().filter(|s| s.protected).collect();
     if !protected.is_empty() {
+        let templates = protected.iter().filter(|s| s.template.is_some()).count();
+        let what = if templates == 0 {
+            plural(protected.len(), "a protected channel", "protected channels")
+        } else if templates == protected.len() {
+            plural(
+                templates,
+                "a template of a protected channel",
+                "templates of protected channels",
+            )
+        } else {
+            "protected channels and their templates"
+        };
+        let verb = if templates == protected.len() {
+            "delete"
+        } else {
+            "delete or rebind"
+        };
         out.push(Blocked {
             rule: Rule::Protect,
             message: format!(
-                "{} {} would delete or rebind {} ({})",
+                "{} {} would {verb} {what} ({})",
                 protected.len(),
-                crate::render::plural(protected.len(), "step", "steps"),
-                crate::render::plural(protected.len(), "a protected channel", "protected channels"),
+                plural(protected.len(), "step", "steps"),
                 protected
                     .iter()
                     .map(|s| format!("{} {}", s.action.as_str(), s.subject()))
@@ -77,7 +101,7 @@ pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blo
                 "{} {} would delete a copy of a channel that has a twin ({}), and no journal \
                  shows that chanctl made it: deleting is permanent, so compare the copies first",
                 unproven.len(),
-                crate::render::plural(unproven.len(), "step", "steps"),
+                plural(unproven.len(), "step", "steps"),
                 unproven
                     .iter()
                     .map(|s| format!(
@@ -92,8 +116,7 @@ pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blo
         });
     }
 
-    // Channel steps: the limit is a share of the managed channels (template deletions are
-    // held back by prune and `protect`).
+    // Channel steps: the limit is a share of the managed channels.
     let counted: Vec<&Step> = steps
         .iter()
         .filter(|s| is_destructive(s.action) && s.template.is_none())
@@ -112,6 +135,31 @@ pub fn evaluate(steps: &[Step], managed: usize, limits: SafetyLimits) -> Vec<Blo
                 "the plan deletes, unbinds, rebinds or replaces {changed} of {managed} managed \
                  {} ({}), more than safety.max_change_percent ({limit}%)",
                 crate::render::plural(managed, "channel", "channels"),
+                percent(changed, managed)
+            ),
+            steps: counted.iter().map(|s| s.index).collect(),
+        });
+    }
+
+    // Template steps: a share of the managed templates, those the plan leaves alone
+    // (`unchanged_templates`) and the live ones its steps touch.
+    let counted: Vec<&Step> = steps
+        .iter()
+        .filter(|s| s.action == Action::Delete && s.template.is_some())
+        .collect();
+    let touched: BTreeSet<(&str, &str)> = steps
+        .iter()
+        .filter_map(|s| Some((s.channel.as_str(), s.template.as_ref()?.code.as_deref()?)))
+        .collect();
+    let managed = unchanged_templates + touched.len();
+    let changed = counted.len();
+    if managed > 0 && managed >= limits.min_managed as usize && changed * 100 > limit * managed {
+        out.push(Blocked {
+            rule: Rule::MaxChangePercent,
+            message: format!(
+                "the plan deletes or replaces {changed} of {managed} managed {} ({}), more \
+                 than safety.max_change_percent ({limit}%)",
+                plural(managed, "template", "templates"),
                 percent(changed, managed)
             ),
             steps: counted.iter().map(|s| s.index).collect(),
@@ -166,10 +214,10 @@ mod tests {
     fn the_threshold_blocks_only_above_the_limit() {
         let limits = SafetyLimits::default();
         assert!(
-            evaluate(&deletes(3), 10, limits).is_empty(),
+            evaluate(&deletes(3), 10, 0, limits).is_empty(),
             "30% is allowed"
         );
-        let blocked = evaluate(&deletes(4), 10, limits);
+        let blocked = evaluate(&deletes(4), 10, 0, limits);
         assert_eq!(blocked.len(), 1);
         assert_eq!(blocked[0].rule, Rule::MaxChangePercent);
         assert_eq!(blocked[0].steps, [0, 1, 2, 3]);
@@ -178,7 +226,7 @@ mod tests {
             "the plan deletes, unbinds, rebinds or replaces 4 of 10 managed channels (40%), \
              more than safety.max_change_percent (30%)"
         );
-        let odd = evaluate(&deletes(4), 13, limits);
+        let odd = evaluate(&deletes(4), 13, 0, limits);
         assert!(
             odd[0].message.contains("4 of 13 managed channels (30.8%)"),
             "{odd:?}"
@@ -189,12 +237,13 @@ mod tests {
     fn few_managed_channels_are_not_counted() {
         let limits = SafetyLimits::default();
         assert!(
-            evaluate(&deletes(9), 9, limits).is_empty(),
+            evaluate(&deletes(9), 9, 0, limits).is_empty(),
             "below min_managed"
         );
         assert!(
             evaluate(
                 &[],
+                0,
                 0,
                 SafetyLimits {
                     min_managed: 0,
@@ -207,13 +256,13 @@ mod tests {
             max_change_percent: 0,
             min_managed: 1,
         };
-        assert_eq!(evaluate(&deletes(1), 1, strict).len(), 1);
+        assert_eq!(evaluate(&deletes(1), 1, 0, strict).len(), 1);
         let off = SafetyLimits {
             max_change_percent: 100,
             min_managed: 0,
         };
         assert!(
-            evaluate(&deletes(5), 5, off).is_empty(),
+            evaluate(&deletes(5), 5, 0, off).is_empty(),
             "100% turns it off"
         );
     }
@@ -233,12 +282,12 @@ mod tests {
         steps[4].replace = true;
         let limits = SafetyLimits::default();
         // a, b and c: 3 of 10 is not over; 3 of 9 (with min_managed 9) is.
-        assert!(evaluate(&steps, 10, limits).is_empty());
+        assert!(evaluate(&steps, 10, 0, limits).is_empty());
         let nine = SafetyLimits {
             min_managed: 9,
             ..limits
         };
-        let blocked = evaluate(&steps, 9, nine);
+        let blocked = evaluate(&steps, 9, 0, nine);
         assert_eq!(blocked[0].steps, [0, 2, 3]);
         assert!(blocked[0].message.contains(" 3 of 9 "));
     }
@@ -247,7 +296,7 @@ mod tests {
     fn protected_steps_block_on_their_own_and_next_to_the_threshold() {
         let mut steps = deletes(4);
         steps[1].protected = true;
-        let blocked = evaluate(&steps, 10, SafetyLimits::default());
+        let blocked = evaluate(&steps, 10, 0, SafetyLimits::default());
         let rules: Vec<Rule> = blocked.iter().map(|b| b.rule).collect();
         assert_eq!(rules, [Rule::Protect, Rule::MaxChangePercent]);
         assert_eq!(
@@ -255,6 +304,71 @@ mod tests {
             "1 step would delete or rebind a protected channel (delete c1)"
         );
         assert_eq!(blocked[0].steps, [1]);
-        assert_eq!(evaluate(&steps[..2], 10, SafetyLimits::default()).len(), 1);
+        assert_eq!(
+            evaluate(&steps[..2], 10, 0, SafetyLimits::default()).len(),
+            1
+        );
+    }
+
+    /// A step deleting template `name` (live code `code`) of channel `channel`.
+    fn template_delete(index: usize, channel: &str, code: &str) -> Step {
+        use crate::template::plan::{TemplateChange, TemplateOperation};
+        let mut s = step(index, Action::Delete, channel);
+        s.template = Some(TemplateChange {
+            name: format!("t_{code}"),
+            language: "en".into(),
+            template_type: crate::template::TemplateType::Whatsapp,
+            operation: TemplateOperation::Delete,
+            code: Some(code.into()),
+            before: None,
+            after: None,
+            review: None,
+        });
+        s
+    }
+
+    #[test]
+    fn template_deletions_are_a_share_of_the_managed_templates_apart_from_channels() {
+        let limits = SafetyLimits::default();
+        let steps: Vec<Step> = (0..4)
+            .map(|i| template_delete(i, "wa", &format!("c{i}")))
+            .collect();
+        // 4 deleted and 6 left alone: 40% of 10 templates.
+        let blocked = evaluate(&steps, 1, 6, limits);
+        assert_eq!(blocked.len(), 1, "{blocked:?}");
+        assert_eq!(blocked[0].rule, Rule::MaxChangePercent);
+        assert_eq!(
+            blocked[0].message,
+            "the plan deletes or replaces 4 of 10 managed templates (40%), more than \
+             safety.max_change_percent (30%)"
+        );
+        assert_eq!(blocked[0].steps, [0, 1, 2, 3]);
+        // 4 of 14 is under the limit; templates do not count against the channels.
+        assert!(evaluate(&steps, 10, 10, limits).is_empty());
+        // Fewer than min_managed templates in all: not counted.
+        assert!(evaluate(&steps[..3], 0, 5, limits).is_empty());
+    }
+
+    #[test]
+    fn a_protected_template_step_is_named_as_a_template_not_a_channel() {
+        let mut t = template_delete(0, "wa", "c0");
+        t.protected = true;
+        let blocked = evaluate(std::slice::from_ref(&t), 0, 20, SafetyLimits::default());
+        assert_eq!(blocked[0].rule, Rule::Protect);
+        assert_eq!(
+            blocked[0].message,
+            "1 step would delete a template of a protected channel (delete template t_c0 (en) \
+             in wa)"
+        );
+        let mut c = step(1, Action::Rebind, "sms");
+        c.protected = true;
+        let blocked = evaluate(&[t, c], 0, 20, SafetyLimits::default());
+        assert!(
+            blocked[0].message.starts_with(
+                "2 steps would delete or rebind protected channels and their templates ("
+            ),
+            "{}",
+            blocked[0].message
+        );
     }
 }

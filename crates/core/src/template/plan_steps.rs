@@ -210,10 +210,13 @@ pub(super) fn append(
                 continue;
             }
             if options.prune {
-                drafts.push(base(
+                // Undeclared, it has no `protect` of its own: its channel's holds it back.
+                let mut delete = base(
                     change_of_live(l, TemplateOperation::Delete),
                     "not declared in the file (prune)".into(),
-                ));
+                );
+                delete.protected = channel.protect;
+                drafts.push(delete);
             } else {
                 extra
                     .unmanaged
