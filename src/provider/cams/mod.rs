@@ -140,13 +140,22 @@ impl Cams {
         }
     }
 
-    /// Read one channel (for looking before a retry).
-    async fn read_one(&self, id: &str) -> Result<Option<LiveChannel>, ProviderError> {
+    /// Read one channel (for looking before a retry). A Messenger channel's Page is looked
+    /// up among `pages` only (those the step binds or releases: one ListInstance call each,
+    /// not one per Page the file declares); without any, its binding is not read.
+    async fn read_one(
+        &self,
+        id: &str,
+        pages: Vec<String>,
+    ) -> Result<Option<LiveChannel>, ProviderError> {
         let Some(row) = self.listed(id).await? else {
             return Ok(None);
         };
-        let view = if row.channel_type == Some(ChannelType::Messenger) {
-            read::messenger_view(&self.client, &self.hints).await?
+        let view = if row.channel_type == Some(ChannelType::Messenger) && !pages.is_empty() {
+            let hints = ReadHints {
+                messenger_pages: pages,
+            };
+            read::messenger_view(&self.client, &hints).await?
         } else {
             read::MessengerView::default()
         };
@@ -183,7 +192,7 @@ impl Cams {
     /// Whether `op`'s effect is already in place (after an answer that was lost).
     async fn already_done(&self, op: &Op) -> Result<bool, ProviderError> {
         let Some(id) = op.id() else { return Ok(false) };
-        let current = self.read_one(id).await?;
+        let current = self.read_one(id, read::messenger_pages(op)).await?;
         Ok(match (op, current) {
             (Op::Delete { .. }, None) => true,
             (
@@ -195,7 +204,10 @@ impl Cams {
             (Op::Bind { binding, .. }, Some(c)) | (Op::Rebind { to: binding, .. }, Some(c)) => {
                 c.binding.as_ref() == Some(binding)
             }
-            (Op::Unbind { .. }, Some(c)) => c.binding.is_none(),
+            // Bound to a Page nobody named is still bound.
+            (Op::Unbind { .. }, Some(c)) => {
+                c.binding.is_none() && c.bind_state != BindState::Unknown
+            }
             _ => false,
         })
     }

@@ -3,7 +3,7 @@
 //!
 //! From a ListInstance row: the id, CustSpaceId, name, type, description and, where the row
 //! has it, `BindId` (the bound resource; empty when unbound). The real service documents
-//! `BindId` only as a filter, not in its rows; the emulator puts it in every row. So:
+//! `BindId` only as a filter, not in its rows (nor does the emulator put it there). So:
 //!
 //! - row without `BindId`: every channel but SMS is read with its type's operation
 //!   (ListInstagramPage, ListBindDmAccount, QueryChatappBindWaba then
@@ -18,6 +18,7 @@
 use super::{Cams, p};
 use crate::model::*;
 use crate::provider::ProviderError;
+use crate::rules::Op;
 use chanctl_cams::client::{Client, Reply};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
@@ -173,6 +174,21 @@ pub async fn messenger_view(
         }
     }
     Ok(view)
+}
+
+/// The Messenger Pages `op` binds or releases: what a look at its channel must ask about.
+pub(super) fn messenger_pages(op: &Op) -> Vec<String> {
+    let page = |b: &Binding| match b {
+        Binding::Messenger(m) => Some(m.page_id.clone()),
+        _ => None,
+    };
+    match op {
+        Op::Bind { binding, .. } | Op::Unbind { binding, .. } => {
+            page(binding).into_iter().collect()
+        }
+        Op::Rebind { from, to, .. } => page(from).into_iter().chain(page(to)).collect(),
+        Op::Create { .. } | Op::Update { .. } | Op::Delete { .. } => Vec::new(),
+    }
 }
 
 /// Told how far a read has got: channels read, and the channels listed (`None` while the

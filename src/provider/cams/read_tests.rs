@@ -348,3 +348,39 @@ fn submit_time_reads_the_forms_a_time_may_take() {
     assert_eq!(submit_time(""), None);
     assert_eq!(submit_time("yesterday"), None);
 }
+
+#[test]
+fn a_look_after_a_lost_answer_asks_only_about_the_pages_its_step_names() {
+    let m = |page: &str| {
+        Binding::Messenger(MessengerBinding {
+            page_id: page.into(),
+        })
+    };
+    let id = || "cams-1".to_string();
+    assert_eq!(
+        messenger_pages(&Op::Bind {
+            id: id(),
+            binding: m("p1")
+        }),
+        ["p1"]
+    );
+    assert_eq!(
+        messenger_pages(&Op::Rebind {
+            id: id(),
+            from: m("p1"),
+            to: m("p2")
+        }),
+        ["p1", "p2"]
+    );
+    let email = Binding::Email(EmailBinding {
+        dm_account: "a@example.com".into(),
+    });
+    assert!(
+        messenger_pages(&Op::Unbind {
+            id: id(),
+            binding: email
+        })
+        .is_empty()
+    );
+    assert!(messenger_pages(&Op::Delete { id: id() }).is_empty());
+}
