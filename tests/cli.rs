@@ -19,7 +19,7 @@ fn apply_example_then_nothing_left() {
             "Plan: 6 to create, 0 to update, 5 to bind",
         ))
         .stdout(predicate::str::contains(
-            "Apply complete: 6 created, 5 bound.",
+            "Apply complete: 6 created, 4 bound, 1 pending review.",
         ));
     assert!(tmp.path().join(".chanctl/sandbox.json").exists());
     succeeds(tmp.path(), &["apply", "--auto-approve"], "No changes.");

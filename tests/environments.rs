@@ -273,11 +273,16 @@ fn prune_and_protect_follow_the_environment() {
         3,
         "blocked by a safety rule: 1 step would delete or rebind a protected channel (rebind support-whatsapp)",
     );
-    succeeds(
+    // The delete runs; the WhatsApp rebind is a manual step (the API cannot unbind a WABA), on
+    // the sandbox as on CAMS: nothing is sent for it, and it is still planned after.
+    fails(
         tmp.path(),
         &["apply", "--auto-approve", "--env", "prod"],
-        "Apply complete: 1 rebound, 1 deleted.",
+        1,
+        "rebind support-whatsapp: manual step, nothing sent",
     );
+    let plan = json_plan(tmp.path(), &["--env", "prod"]);
+    assert_eq!(common::steps(&plan), ["rebind support-whatsapp"]);
 }
 
 #[test]

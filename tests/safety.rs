@@ -9,13 +9,14 @@ use common::{chanctl, fails, succeeds};
 use predicates::prelude::*;
 use std::path::Path;
 
-/// A channels file of messenger channels `c0`..`c{n-1}` bound to pages `100`..; `extra` is
-/// appended at the top level (before `channels`).
+/// A channels file of email channels `c0`..`c{n-1}` bound to DirectMail accounts
+/// `100@mail.example.com`.. (a binding the API can release and read back); `extra` is appended
+/// at the top level (before `channels`).
 fn file(n: usize, extra: &str) -> String {
     let mut out = format!("version: 1\n{extra}channels:\n");
     for i in 0..n {
         out.push_str(&format!(
-            "  - name: c{i}\n    type: messenger\n    binding: {{page_id: \"{}\"}}\n",
+            "  - name: c{i}\n    type: email\n    binding: {{dm_account: \"{}@mail.example.com\"}}\n",
             100 + i
         ));
     }
@@ -119,14 +120,14 @@ fn thirty_percent_is_allowed_and_fewer_than_min_managed_is_not_counted() {
 #[test]
 fn rebinds_and_unbinds_count_and_the_limits_come_from_the_file() {
     let tmp = account_of(10);
-    // Four channels move to new pages (rebinds), a fifth loses its binding (unbind).
+    // Four channels move to new accounts (rebinds), a fifth loses its binding (unbind).
     let mut text = file(10, "");
     for i in 0..4 {
-        text = text.replace(&format!("\"{}\"", 100 + i), &format!("\"{}\"", 900 + i));
+        text = text.replace(&format!("\"{}@", 100 + i), &format!("\"{}@", 900 + i));
     }
     text = text.replace(
-        "  - name: c9\n    type: messenger\n    binding: {page_id: \"109\"}\n",
-        "  - name: c9\n    type: messenger\n",
+        "  - name: c9\n    type: email\n    binding: {dm_account: \"109@mail.example.com\"}\n",
+        "  - name: c9\n    type: email\n",
     );
     write(tmp.path(), &text);
     fails(
@@ -204,8 +205,8 @@ fn an_environment_overrides_the_limits() {
 fn a_protected_channel_and_the_threshold_are_both_named() {
     let tmp = account_of(10);
     let text = file(6, "prune: true\n").replace(
-        "  - name: c0\n    type: messenger\n    binding: {page_id: \"100\"}\n",
-        "  - name: c0\n    type: messenger\n    binding: {page_id: \"999\"}\n    protect: true\n",
+        "  - name: c0\n    type: email\n    binding: {dm_account: \"100@mail.example.com\"}\n",
+        "  - name: c0\n    type: email\n    binding: {dm_account: \"999@mail.example.com\"}\n    protect: true\n",
     );
     write(tmp.path(), &text);
     chanctl(tmp.path())

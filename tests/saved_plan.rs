@@ -25,7 +25,7 @@ fn saved_plan_applies_exactly() {
     succeeds(
         tmp.path(),
         &["apply", "plan.json"],
-        "Apply complete: 6 created, 5 bound.",
+        "Apply complete: 6 created, 4 bound, 1 pending review.",
     );
     // The account now holds the example's channels.
     std::fs::copy(
@@ -134,7 +134,7 @@ fn target_and_exclude_narrow_the_plan() {
     succeeds(
         tmp.path(),
         &["apply", "--auto-approve", "--exclude", "*-whatsapp"],
-        "Apply complete: 5 created, 4 bound.",
+        "Apply complete: 5 created, 3 bound, 1 pending review.",
     );
     succeeds(
         tmp.path(),

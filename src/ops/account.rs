@@ -130,7 +130,7 @@ impl Account {
                 } else {
                     Sandbox::open_read(path, quota)
                 };
-                Ok(Backend::Sandbox(sandbox?))
+                Ok(Backend::Sandbox(sandbox?.with_hints(hints)))
             }
             BackendSpec::Cams(spec) => {
                 let resolved = credentials(spec, notes, verbose, ctx.scrubber)?;
@@ -212,15 +212,10 @@ impl Backend {
     /// Plan options for this backend: what it cannot do through its API.
     pub fn plan_options(&self, prune: bool) -> PlanOptions {
         let mut options = PlanOptions::new(prune, self.target());
-        if let Backend::Cams(_) = self {
-            options.manual_unbind = ChannelType::ALL
-                .into_iter()
-                .filter_map(|t| match cams::types::of(t).unbind {
-                    cams::types::Unbind::Manual(why) => Some((t, why.to_string())),
-                    _ => None,
-                })
-                .collect();
-        }
+        options.manual_unbind = ChannelType::ALL
+            .into_iter()
+            .filter_map(|t| self.released_by_hand(t).map(|why| (t, why)))
+            .collect();
         options
     }
 
@@ -252,6 +247,13 @@ impl Provider for Backend {
         match self {
             Backend::Sandbox(s) => s.execute(op).await,
             Backend::Cams(c) => c.execute(op).await,
+        }
+    }
+
+    fn released_by_hand(&self, t: ChannelType) -> Option<String> {
+        match self {
+            Backend::Sandbox(s) => s.released_by_hand(t),
+            Backend::Cams(c) => c.released_by_hand(t),
         }
     }
 

@@ -105,6 +105,14 @@ pub trait Provider {
         Vec::new()
     }
 
+    /// Why this backend cannot release a binding of type `t`, when it cannot: the plan then
+    /// makes an unbind or rebind of that type a manual step with this reason. The default is
+    /// the service's rule ([`crate::rules::released_by_hand`]): a backend that stands for the
+    /// service, as the sandbox does, plans what the service would get.
+    fn released_by_hand(&self, t: ChannelType) -> Option<String> {
+        crate::rules::released_by_hand(t).map(str::to_string)
+    }
+
     /// Whether this backend reads and changes message templates. A backend that does not
     /// refuses to plan a file that manages templates, with [`TEMPLATES_UNSUPPORTED`].
     fn supports_templates(&self) -> bool {

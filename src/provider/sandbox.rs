@@ -4,9 +4,15 @@
 //! JSON file, written atomically (temp file, fsync, rename) after every change, and an apply
 //! holds an exclusive lock on a sibling `.lock` file for as long as it runs, so that two
 //! processes never lose each other's writes.
+//!
+//! It holds the service's rules as the CAMS backend meets them, so that a plan made on the
+//! sandbox is the plan the service gets: WhatsApp and Viber bindings are released by hand (the
+//! API has no operation for it), a Viber bind stays pending review, and a Messenger channel
+//! bound to a Page the file does not declare reads as bound to an unknown Page (the API says
+//! which Page a channel holds only when asked about that Page).
 
 use super::{Outcome, Provider, ProviderError};
-use crate::model::{BindState, LiveState};
+use crate::model::{BindState, Binding, LiveState, ReadHints};
 use crate::plan::Target;
 use crate::rules::{Account, Op};
 use crate::template::rules::{Review, TemplateOp};
@@ -30,6 +36,8 @@ pub struct Sandbox {
     account: Mutex<Account>,
     /// Held for writers; `None` for a read-only open.
     _lock: Option<File>,
+    /// The Messenger Pages the file declares: the only ones a read reveals.
+    hints: ReadHints,
 }
 
 impl Sandbox {
@@ -40,6 +48,7 @@ impl Sandbox {
             path: path.to_path_buf(),
             account: Mutex::new(account),
             _lock: None,
+            hints: ReadHints::default(),
         })
     }
 
@@ -104,7 +113,15 @@ impl Sandbox {
             path: path.to_path_buf(),
             account: Mutex::new(account),
             _lock: Some(lock),
+            hints: ReadHints::default(),
         })
+    }
+
+    /// This sandbox, reading the account as a file with `hints` sees it, as the CAMS backend
+    /// does: a Messenger Page the hints do not name is not revealed.
+    pub fn with_hints(mut self, hints: ReadHints) -> Self {
+        self.hints = hints;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -145,7 +162,16 @@ impl Provider for Sandbox {
     }
 
     async fn read(&self) -> Result<LiveState, ProviderError> {
-        Ok(self.account.lock().map_err(|_| poisoned())?.snapshot())
+        let mut live = self.account.lock().map_err(|_| poisoned())?.snapshot();
+        for ch in &mut live.channels {
+            if let Some(Binding::Messenger(m)) = &ch.binding
+                && !self.hints.messenger_pages.contains(&m.page_id)
+            {
+                ch.binding = None;
+                ch.bind_state = BindState::Unknown;
+            }
+        }
+        Ok(live)
     }
 
     fn supports_templates(&self) -> bool {
@@ -181,17 +207,30 @@ impl Provider for Sandbox {
                 "the sandbox was opened read-only".to_string(),
             ));
         }
+        // The service has no operation for it: refused as the CAMS backend refuses it.
+        if let Op::Unbind { binding, .. } | Op::Rebind { from: binding, .. } = op
+            && let Some(why) = self.released_by_hand(binding.channel_type())
+        {
+            return Err(ProviderError::Unsupported(why));
+        }
         let mut account = self.account.lock().map_err(|_| poisoned())?;
         let mut next = account.clone();
         let created = next.apply(op)?;
         if let Some(id) = &created {
             next.set_created(id, jiff::Timestamp::now().as_second())?;
         }
+        // How far a bind got: a Viber audit stays pending review.
+        let state = match op {
+            Op::Bind { id, .. } | Op::Rebind { id, .. } => {
+                next.get(id).map_or(BindState::Bound, |c| c.bind_state)
+            }
+            _ => BindState::Bound,
+        };
         self.persist(&next)?;
         *account = next;
         Ok(match created {
             Some(id) => Outcome::Created(id),
-            None => Outcome::Done(BindState::Bound),
+            None => Outcome::Done(state),
         })
     }
 }
@@ -253,6 +292,10 @@ fn load(path: &Path, quota: u32) -> Result<Account, ProviderError> {
     }
     let mut account = file.account;
     account.review_templates(review);
+    // Viber's reviewers answer only `approve`: any other audit state reads as pending on CAMS.
+    if review == Review::Approve {
+        account.approve_pending_binds();
+    }
     account.reindex().map_err(|e| {
         ProviderError::Io(format!(
             "the sandbox {} breaks the service's rules: {e}",

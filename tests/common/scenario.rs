@@ -1,5 +1,6 @@
 //! The plan scenarios in fixtures/plans: each a folder with a live state, a channels file and
-//! `expect.yaml`. The sandbox and the CAMS backend run the same ones.
+//! `expect.yaml`. The sandbox and the CAMS backend run the same ones and expect the same: the
+//! sandbox holds the service's rules (manual steps, pending reviews, Pages it cannot read).
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -19,21 +20,47 @@ pub struct Expect {
     /// Text stderr must contain when plan or apply fails.
     pub error: Option<String>,
     pub unmanaged: Option<Vec<String>>,
-    /// Where the CAMS backend's plan differs from the sandbox's, and why (`reason`).
-    pub cams: Option<CamsExpect>,
 }
 
-/// A scenario's plan on CAMS where the API cannot do what the sandbox does: a Messenger
-/// channel bound to a Page the file no longer names reads as "bound, page unknown", so moving
-/// it to another Page is a manual step, never sent.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CamsExpect {
-    pub reason: String,
-    pub steps: Vec<String>,
-    /// The steps are manual: the plan says so, apply exits 1 naming the console, and the
-    /// next plan is the same (nothing was sent, nothing loops).
-    pub manual: bool,
+/// A live-state row of `live.yaml`, as far as a channels file can create it.
+#[derive(Debug, Deserialize)]
+struct LiveRow {
+    name: String,
+    #[serde(rename = "type")]
+    channel_type: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    binding: Option<serde_json::Value>,
+}
+
+/// The scenario's live state (`live.yaml`) as a channels file whose apply creates it, on any
+/// backend; none for a scenario that starts from an empty account.
+pub fn setup_file(fixture: &Path) -> Option<String> {
+    let live = std::fs::read_to_string(fixture.join("live.yaml")).ok()?;
+    let live: Vec<LiveRow> = serde_saphyr::from_str(&live).unwrap();
+    let channels: Vec<serde_json::Value> = live
+        .iter()
+        .map(|r| {
+            let mut c = serde_json::json!({"name": r.name, "type": r.channel_type, "description": r.description});
+            if let Some(b) = &r.binding {
+                c["binding"] = b.clone();
+            }
+            c
+        })
+        .collect();
+    Some(serde_json::json!({"version": 1, "channels": channels}).to_string())
+}
+
+/// The emulator flags that tell it what Meta knows of the scenario's bindings (see
+/// [`super::meta_args`]). The live state comes last: where the file moves a WABA to another
+/// channel, the live state's signup is the one its WABA landed by.
+pub fn emulator_meta(fixture: &Path) -> Vec<String> {
+    let texts: Vec<String> = ["channels.yaml", "live.yaml"]
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(fixture.join(f)).ok())
+        .collect();
+    super::meta_args(&texts.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// Every scenario folder, sorted.

@@ -16,6 +16,24 @@ pub const MAX_NAME_CHARS: usize = 50;
 /// Longest channel description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 150;
 
+/// Why a WhatsApp binding is released by hand: the API has no operation that unbinds a WABA.
+pub const WHATSAPP_RELEASED_BY_HAND: &str = "the CAMS API has no operation to unbind a WhatsApp Business account: unbind it in the CAMS console (Channel Management), then run apply again";
+/// Why a Viber binding is released by hand: the API has no operation that releases one.
+pub const VIBER_RELEASED_BY_HAND: &str = "the CAMS API has no operation to unbind a Viber business account: release it in the CAMS console, then run apply again";
+
+/// Whether the service's API can release a binding of type `t`; when it cannot, what a person
+/// does instead. Every backend plans such an unbind or rebind as a manual step, so that a plan
+/// made on the sandbox is the plan the service gets.
+pub fn released_by_hand(t: ChannelType) -> Option<&'static str> {
+    match t {
+        ChannelType::Whatsapp => Some(WHATSAPP_RELEASED_BY_HAND),
+        ChannelType::Viber => Some(VIBER_RELEASED_BY_HAND),
+        ChannelType::Messenger | ChannelType::Instagram | ChannelType::Email | ChannelType::Sms => {
+            None
+        }
+    }
+}
+
 /// One change to an account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -276,6 +294,15 @@ impl Account {
         Ok(())
     }
 
+    /// The service's reviewers approve every binding pending review (Viber's audits).
+    pub fn approve_pending_binds(&mut self) {
+        for ch in self.channels.values_mut() {
+            if ch.bind_state == BindState::Pending && ch.binding.is_some() {
+                ch.bind_state = BindState::Bound;
+            }
+        }
+    }
+
     fn next_id(&mut self) -> String {
         loop {
             self.serial += 1;
@@ -319,7 +346,12 @@ impl Account {
         }
         if let Some(ch) = self.channels.get_mut(id) {
             ch.binding = Some(binding.clone());
-            ch.bind_state = BindState::Bound;
+            // A reviewed binding (Viber's audit) is submitted, not yet bound.
+            ch.bind_state = if binding.channel_type().bind_is_reviewed() {
+                BindState::Pending
+            } else {
+                BindState::Bound
+            };
         }
     }
 
@@ -496,6 +528,46 @@ mod tests {
         assert_eq!(a.get(&x).unwrap().bind_state, BindState::Bound);
         let missing = a.set_bind_state("nope", BindState::Bound);
         assert!(matches!(missing, Err(RuleError::NotFound { .. })));
+    }
+
+    #[test]
+    fn a_viber_bind_is_pending_review_until_approved() {
+        use crate::model::ViberBinding;
+        let mut a = Account::new(10);
+        let id = a
+            .apply(&Op::Create {
+                name: "v".into(),
+                channel_type: ChannelType::Viber,
+                description: String::new(),
+            })
+            .unwrap()
+            .unwrap();
+        let binding = Binding::Viber(ViberBinding {
+            business_account: "acme".into(),
+        });
+        a.apply(&Op::Bind {
+            id: id.clone(),
+            binding,
+        })
+        .unwrap();
+        assert_eq!(a.get(&id).unwrap().bind_state, BindState::Pending);
+        a.approve_pending_binds();
+        assert_eq!(a.get(&id).unwrap().bind_state, BindState::Bound);
+    }
+
+    #[test]
+    fn only_whatsapp_and_viber_are_released_by_hand() {
+        for t in ChannelType::ALL {
+            let by_hand = released_by_hand(t);
+            assert_eq!(
+                by_hand.is_some(),
+                matches!(t, ChannelType::Whatsapp | ChannelType::Viber),
+                "{t}"
+            );
+            if let Some(why) = by_hand {
+                assert!(why.contains("CAMS console"), "{t}: {why}");
+            }
+        }
     }
 
     #[test]

@@ -472,6 +472,14 @@ impl Provider for Cams {
         }
     }
 
+    /// The types whose calls (`types/`) have no release operation.
+    fn released_by_hand(&self, t: ChannelType) -> Option<String> {
+        match types::of(t).unbind {
+            Unbind::Manual(why) => Some(why.to_string()),
+            Unbind::Api(_) | Unbind::Never => None,
+        }
+    }
+
     async fn read(&self) -> Result<LiveState, ProviderError> {
         let (live, spaces) = read::all(&self.client, &self.hints, self.progress.as_ref()).await?;
         self.spaces

@@ -12,9 +12,7 @@ use chanctl_cams::client::Client;
 
 pub const OPS: TypeOps = TypeOps {
     bind: Some("AddAuditViberOpen"),
-    unbind: Unbind::Manual(
-        "the CAMS API has no operation to unbind a Viber business account: release it in the CAMS console, then run apply again",
-    ),
+    unbind: Unbind::Manual(crate::rules::VIBER_RELEASED_BY_HAND),
 };
 
 pub(super) async fn bind(

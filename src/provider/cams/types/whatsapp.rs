@@ -15,9 +15,7 @@ use chanctl_cams::client::Client;
 
 pub const OPS: TypeOps = TypeOps {
     bind: Some("ChatappBindWaba"),
-    unbind: Unbind::Manual(
-        "the CAMS API has no operation to unbind a WhatsApp Business account: unbind it in the CAMS console (Channel Management), then run apply again",
-    ),
+    unbind: Unbind::Manual(crate::rules::WHATSAPP_RELEASED_BY_HAND),
 };
 
 fn refused(code: &str, message: String) -> ProviderError {
