@@ -25,6 +25,7 @@ mod packaging;
 mod plan_output;
 mod plan_props;
 mod plan_scenarios;
+mod plans_agree;
 mod safety;
 mod saved_plan;
 mod sensitive;
