@@ -1,0 +1,174 @@
+//! Unit tests of the service's rules: quota, one holder per resource, rebinds, names,
+//! reviewed binds and what the API cannot release.
+
+use super::*;
+use crate::model::MessengerBinding;
+
+fn page(id: &str) -> Binding {
+    Binding::Messenger(MessengerBinding { page_id: id.into() })
+}
+
+fn create(a: &mut Account, name: &str) -> String {
+    a.apply(&Op::Create {
+        name: name.into(),
+        channel_type: ChannelType::Messenger,
+        description: String::new(),
+    })
+    .unwrap()
+    .unwrap()
+}
+
+#[test]
+fn quota_counts_all_channels() {
+    let mut a = Account::new(2);
+    create(&mut a, "a");
+    create(&mut a, "b");
+    let err = a
+        .apply(&Op::Create {
+            name: "c".into(),
+            channel_type: ChannelType::Sms,
+            description: String::new(),
+        })
+        .unwrap_err();
+    assert_eq!(err, RuleError::QuotaExceeded { quota: 2 });
+}
+
+#[test]
+fn a_resource_has_one_holder_until_released() {
+    let mut a = Account::new(10);
+    let x = create(&mut a, "x");
+    let y = create(&mut a, "y");
+    a.apply(&Op::Bind {
+        id: x.clone(),
+        binding: page("1"),
+    })
+    .unwrap();
+    let err = a
+        .apply(&Op::Bind {
+            id: y.clone(),
+            binding: page("1"),
+        })
+        .unwrap_err();
+    assert!(matches!(err, RuleError::ResourceHeld { .. }));
+    a.apply(&Op::Delete { id: x }).unwrap();
+    a.apply(&Op::Bind {
+        id: y,
+        binding: page("1"),
+    })
+    .unwrap();
+}
+
+#[test]
+fn rebind_checks_the_current_binding() {
+    let mut a = Account::new(10);
+    let x = create(&mut a, "x");
+    a.apply(&Op::Bind {
+        id: x.clone(),
+        binding: page("1"),
+    })
+    .unwrap();
+    let wrong = a.apply(&Op::Rebind {
+        id: x.clone(),
+        from: page("9"),
+        to: page("2"),
+    });
+    assert!(matches!(wrong, Err(RuleError::BindingMismatch { .. })));
+    a.apply(&Op::Rebind {
+        id: x.clone(),
+        from: page("1"),
+        to: page("2"),
+    })
+    .unwrap();
+    assert_eq!(a.get(&x).unwrap().binding, Some(page("2")));
+    assert!(a.holder(&Resource::MessengerPage("1".into())).is_none());
+}
+
+#[test]
+fn names_are_counted_in_characters() {
+    let mut a = Account::new(10);
+    let emoji: String = "😀".repeat(50);
+    create(&mut a, &emoji);
+    let err = a.apply(&Op::Create {
+        name: "x".repeat(51),
+        channel_type: ChannelType::Sms,
+        description: String::new(),
+    });
+    assert_eq!(err, Err(RuleError::InvalidName { chars: 51 }));
+}
+
+#[test]
+fn bind_state_is_set_on_bound_channels_only() {
+    let mut a = Account::new(10);
+    let x = create(&mut a, "x");
+    let err = a.set_bind_state(&x, BindState::Pending);
+    assert!(matches!(err, Err(RuleError::BindingMismatch { .. })));
+    a.apply(&Op::Bind {
+        id: x.clone(),
+        binding: page("1"),
+    })
+    .unwrap();
+    a.set_bind_state(&x, BindState::Pending).unwrap();
+    assert_eq!(a.get(&x).unwrap().bind_state, BindState::Pending);
+    a.set_bind_state(&x, BindState::Bound).unwrap();
+    assert_eq!(a.get(&x).unwrap().bind_state, BindState::Bound);
+    let missing = a.set_bind_state("nope", BindState::Bound);
+    assert!(matches!(missing, Err(RuleError::NotFound { .. })));
+}
+
+#[test]
+fn a_viber_bind_is_pending_review_until_approved() {
+    use crate::model::ViberBinding;
+    let mut a = Account::new(10);
+    let id = a
+        .apply(&Op::Create {
+            name: "v".into(),
+            channel_type: ChannelType::Viber,
+            description: String::new(),
+        })
+        .unwrap()
+        .unwrap();
+    let binding = Binding::Viber(ViberBinding {
+        business_account: "acme".into(),
+    });
+    a.apply(&Op::Bind {
+        id: id.clone(),
+        binding,
+    })
+    .unwrap();
+    assert_eq!(a.get(&id).unwrap().bind_state, BindState::Pending);
+    a.approve_pending_binds();
+    assert_eq!(a.get(&id).unwrap().bind_state, BindState::Bound);
+}
+
+#[test]
+fn only_whatsapp_and_viber_are_released_by_hand() {
+    for t in ChannelType::ALL {
+        let by_hand = released_by_hand(t);
+        assert_eq!(
+            by_hand.is_some(),
+            matches!(t, ChannelType::Whatsapp | ChannelType::Viber),
+            "{t}"
+        );
+        if let Some(why) = by_hand {
+            assert!(why.contains("CAMS console"), "{t}: {why}");
+        }
+    }
+}
+
+#[test]
+fn wrong_binding_type_is_refused() {
+    let mut a = Account::new(10);
+    let id = a
+        .apply(&Op::Create {
+            name: "s".into(),
+            channel_type: ChannelType::Sms,
+            description: String::new(),
+        })
+        .unwrap()
+        .unwrap();
+    let err = a.apply(&Op::Bind {
+        id,
+        binding: page("1"),
+    });
+    assert!(matches!(err, Err(RuleError::WrongBindingType { .. })));
+}
