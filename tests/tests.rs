@@ -22,6 +22,7 @@ mod interrupt;
 mod invalid_fixtures;
 mod lock_cli;
 mod packaging;
+mod plan_estimate;
 mod plan_output;
 mod plan_props;
 mod plan_scenarios;

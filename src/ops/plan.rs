@@ -67,7 +67,9 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
     options.replace_templates = request.replace_templates.clone();
     options.source = loaded.source.clone();
     options.recorded = crate::journal::recorded_creates(&account.journal_path());
-    let live = rt.block_on(backend.read())?;
+    // The requests and retries of the read: the plan's estimate counts retries at that rate.
+    let (live, read) = rt.block_on(chanctl_cams::usage::counted(backend.read()));
+    let live = live?;
     let names = loaded
         .desired
         .channels
@@ -77,7 +79,12 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
     plan::check_matches(&request.scope, names.map(String::as_str)).map_err(Error::Usage)?;
     let plan = plan::build(&loaded.desired, &live, &options)?;
     let mut plan = plan::narrow(plan, &request.scope).map_err(Error::Usage)?;
-    plan.api_budget = backend.budget(&plan);
+    plan.api_budget = backend.budget(&plan).map(|b| {
+        b.with_read(plan::ReadCost {
+            calls: read.calls,
+            retries: read.retries,
+        })
+    });
     Ok(Planned {
         plan,
         desired: loaded.desired,

@@ -13,7 +13,7 @@ mod scope;
 mod stale;
 pub mod twins;
 
-pub use budget::{ApiBudget, estimate};
+pub use budget::{ApiBudget, ReadCost, estimate};
 pub use diff::{PlanError, PlanOptions, build};
 pub use safety::{Blocked, Rule};
 pub use scope::{Scope, check_matches, narrow};

@@ -47,13 +47,7 @@ pub fn render_with_limit(plan: &Plan, limit: usize) -> String {
             plural(waves, "wave", "waves"),
         );
         if let Some(b) = plan.api_budget.as_ref().filter(|b| b.calls > 0) {
-            let _ = writeln!(
-                head,
-                "API calls: {} (about {:.0} s at {} requests/s per operation)\n",
-                b.calls,
-                b.seconds.ceil(),
-                b.qps
-            );
+            let _ = writeln!(head, "{}\n", super::budget::api_calls(b));
         }
     }
 

@@ -1,5 +1,6 @@
 //! Renderers: one per output format, each reading only the plan value.
 
+mod budget;
 pub mod export;
 pub mod export_kept;
 pub mod gfm;

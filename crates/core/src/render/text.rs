@@ -162,13 +162,7 @@ pub fn render_forced(plan: &Plan, style: Style, forced: bool) -> String {
         out.push('\n');
     }
     if let Some(b) = plan.api_budget.as_ref().filter(|b| b.calls > 0) {
-        let _ = writeln!(
-            out,
-            "API calls: {} (about {:.0} s at {} requests/s per operation, before retries).\n",
-            b.calls,
-            b.seconds.ceil(),
-            b.qps
-        );
+        let _ = writeln!(out, "{}\n", super::budget::api_calls(b));
     }
     if !plan.is_empty() {
         let _ = writeln!(out, "{}", style.bold(&plan.summary.line()));
