@@ -304,3 +304,100 @@ fn load(path: &Path, quota: u32) -> Result<Account, ProviderError> {
     })?;
     Ok(account)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ChannelType, MessengerBinding, ViberBinding, WhatsappBinding};
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn open(dir: &Path) -> Sandbox {
+        let wait = std::time::Duration::ZERO;
+        Sandbox::open_write(&dir.join("sandbox.json"), 10, wait, &mut |_| {}).unwrap()
+    }
+
+    fn create(sandbox: &Sandbox, name: &str, t: ChannelType) -> String {
+        let op = Op::Create {
+            name: name.into(),
+            channel_type: t,
+            description: String::new(),
+        };
+        match run(sandbox.execute(&op)).unwrap() {
+            Outcome::Created(id) => id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn whatsapp_and_viber_are_released_by_hand_as_on_cams() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sandbox = open(tmp.path());
+        let id = create(&sandbox, "w", ChannelType::Whatsapp);
+        let binding = Binding::Whatsapp(WhatsappBinding {
+            waba_id: "1".into(),
+            phone_number: "+6588000001".into(),
+        });
+        let bind = Op::Bind {
+            id: id.clone(),
+            binding: binding.clone(),
+        };
+        assert_eq!(
+            run(sandbox.execute(&bind)).unwrap(),
+            Outcome::Done(BindState::Bound)
+        );
+        let refused = run(sandbox.execute(&Op::Unbind { id, binding })).unwrap_err();
+        assert!(
+            matches!(&refused, ProviderError::Unsupported(why) if why.contains("CAMS console")),
+            "{refused}"
+        );
+        for t in ChannelType::ALL {
+            let cams = crate::provider::cams::types::of(t);
+            let by_api = !matches!(cams.unbind, crate::provider::cams::types::Unbind::Manual(_));
+            assert_eq!(sandbox.released_by_hand(t).is_none(), by_api, "{t}");
+        }
+    }
+
+    #[test]
+    fn a_viber_bind_stays_pending_review() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sandbox = open(tmp.path());
+        let id = create(&sandbox, "v", ChannelType::Viber);
+        let binding = Binding::Viber(ViberBinding {
+            business_account: "acme".into(),
+        });
+        let done = run(sandbox.execute(&Op::Bind { id, binding })).unwrap();
+        assert_eq!(done, Outcome::Done(BindState::Pending));
+        let live = run(sandbox.read()).unwrap();
+        assert_eq!(live.channels[0].bind_state, BindState::Pending);
+    }
+
+    #[test]
+    fn a_messenger_page_the_file_does_not_declare_is_not_revealed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sandbox = open(tmp.path());
+        let id = create(&sandbox, "fb", ChannelType::Messenger);
+        let binding = Binding::Messenger(MessengerBinding {
+            page_id: "111".into(),
+        });
+        run(sandbox.execute(&Op::Bind {
+            id,
+            binding: binding.clone(),
+        }))
+        .unwrap();
+        let hidden = run(sandbox.read()).unwrap();
+        assert_eq!(hidden.channels[0].binding, None);
+        assert_eq!(hidden.channels[0].bind_state, BindState::Unknown);
+        let sandbox = sandbox.with_hints(ReadHints {
+            messenger_pages: vec!["111".into()],
+        });
+        let shown = run(sandbox.read()).unwrap();
+        assert_eq!(shown.channels[0].binding, Some(binding));
+        assert_eq!(shown.channels[0].bind_state, BindState::Bound);
+    }
+}
