@@ -363,8 +363,21 @@ async fn every_binding_operation_maps_onto_the_rules() {
             &svc["Data"][0]["State"],
             &svc["Data"][0]["BusinessAccountName"]
         ),
-        (&"Auditing".into(), &"Acme Viber".into())
+        (&"".into(), &"Acme Viber".into())
     );
+    // The application waits for its audit: listed as not audited, with the response's
+    // record fields only.
+    let unaudited = c
+        .ok(
+            "GetAuditRequestByTypeUnAudit",
+            &format!("CustSpaceId={vb}&RequestType=viberOpen"),
+        )
+        .await;
+    assert_eq!(
+        unaudited["Data"]["AuditRecord"],
+        serde_json::json!({"BusinessAccountName": "Acme Viber"})
+    );
+    assert_eq!(unaudited["Data"]["RequestNo"], request_no.as_str());
     let audit = c
         .ok("GetViberByRequestNo", &format!("RequestNo={request_no}"))
         .await;
@@ -375,7 +388,15 @@ async fn every_binding_operation_maps_onto_the_rules() {
     let svc = c
         .ok("ListViberServiceMessage", &format!("CustSpaceId={vb}"))
         .await;
-    assert_eq!(svc["Data"][0]["State"], "Approved");
+    // Which states the service writes is not documented: none unless --viber-service-state.
+    assert_eq!(svc["Data"][0]["State"], "");
+    let unaudited = c
+        .ok(
+            "GetAuditRequestByTypeUnAudit",
+            &format!("CustSpaceId={vb}&RequestType=viberOpen"),
+        )
+        .await;
+    assert_eq!(unaudited["Data"], serde_json::json!({}));
     c.no(
         "GetViberByRequestNo",
         "RequestNo=nope",

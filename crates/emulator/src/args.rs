@@ -71,6 +71,10 @@ pub struct Args {
     /// How long a Viber audit takes, in milliseconds; 0 approves on the first query.
     #[arg(long, default_value_t = 0)]
     viber_audit_ms: u64,
+    /// The `State` ListViberServiceMessage writes once a Viber audit passed, as the service
+    /// would (e.g. `stop`); by default none, as which states it writes is not documented.
+    #[arg(long, value_name = "STATE", default_value = "")]
+    viber_service_state: String,
     /// How long a `delay` fault holds the answer back, in milliseconds.
     #[arg(long, default_value_t = 30_000)]
     ambiguous_delay_ms: u64,
@@ -163,6 +167,7 @@ pub fn config(args: Args) -> Result<(String, Config), String> {
     }
     config.fault_rates = rates;
     config.viber_audit_ms = args.viber_audit_ms;
+    config.viber_service_state = args.viber_service_state;
     config.ambiguous_delay = Duration::from_millis(args.ambiguous_delay_ms);
     config.record = args.record;
     config.sts.lifetime = match args.sts_lifetime_secs {

@@ -56,23 +56,24 @@
 //! DeleteMessengerPage / DeleteInstagramPage / UnbindDmAccount are `rules::Op::Unbind`. There
 //! is no WABA or Viber unbind (as in the real API); DeleteInstance releases everything.
 //!
-//! **Extensions and inferences** (not in the SDK; inferred because chanctl's bindings need
-//! them):
-//! - `ChatappBindWaba` takes `CustSpaceId` (the channel) and `PhoneNumber` (E.164, e.g.
-//!   `+6588001234`) besides `WabaId`. QueryChatappPhoneNumbers returns the number as bound
-//!   (with the `+`).
-//! - `BindInstagramPage` takes `AccountId` (the Instagram account id), required.
+//! **Behaviour the SDK does not describe**, and what the emulator does (the README's
+//! Documented / assumed table lists each):
+//! - `ChatappBindWaba(WabaId)` binds the WABA into the space of the channel its embedded
+//!   signup (`--signup`) was made for; the caller cannot choose it. The signup's numbers are
+//!   what QueryChatappPhoneNumbers returns (with the `+`).
+//! - `BindInstagramPage(InstanceId, PageId)`: the linked Instagram account is what Meta
+//!   knows (`--instagram-link PAGE=ACCOUNT`); ListInstagramPage returns it.
 //! - `BindDmAccount`: the bound address is `ExtendAttr.AccountName` (else `AccountCode`);
 //!   ListBindDmAccount returns the AccountCode as sent.
 //! - `AddAuditViberOpen` binds `AuditRecord.BusinessAccountName` (required) with
 //!   BindState::Pending and returns `Data.RequestNo`; `GetViberByRequestNo` approves it once
 //!   `--viber-audit-ms` has passed (0: on the first query), after which the binding is Bound.
-//!   Audit `State` is `Auditing` then `Approved` (`AuditResult` `Pass`); ListViberServiceMessage
-//!   shows the same State.
-//! - ListInstance rows carry `BindId`: the bound resource id (page id for Messenger and
-//!   Instagram, WABA id for WhatsApp, business account for Viber, address for email), empty
-//!   when unbound. The real service documents `BindId` only as a filter. chanctl's reader
-//!   trusts it where present: no binding read for an empty one, Messenger's page from it.
+//!   `GetAuditRequestByTypeUnAudit(RequestType=viberOpen)` returns the application while it
+//!   waits (the response model's record fields only), `Data: {}` after. ListViberServiceMessage
+//!   writes the `State` `--viber-service-state` gives (none by default: the service's states
+//!   are not documented).
+//! - ListInstance rows carry only the SDK's fields (no `BindId`); the `IsBind` and `BindId`
+//!   filters say which channels are bound and which holds a resource.
 //! - ChannelType accepts `sms` and `email` too (chanctl's model has them), any case.
 //! - For a direct customer, CustSpaceId == InstanceId.
 //!
@@ -139,6 +140,8 @@ pub struct Config {
     /// A rate per kind; when not empty it replaces `fault_rate` and `fault_kinds`.
     pub fault_rates: Vec<(FaultKind, f64)>,
     pub viber_audit_ms: u64,
+    /// The `State` ListViberServiceMessage writes for an approved service (none by default).
+    pub viber_service_state: String,
     pub ambiguous_delay: Duration,
     /// Append each request's action and parameter names, and each reply, to this file (one
     /// JSON object a line), for checking the traffic against the official SDK's models.
@@ -165,6 +168,7 @@ impl Config {
             fault_kinds: FaultKind::DEFAULT.to_vec(),
             fault_rates: Vec::new(),
             viber_audit_ms: 0,
+            viber_service_state: String::new(),
             ambiguous_delay: Duration::from_secs(30),
             record: None,
             meta: meta::Meta::default(),
@@ -179,6 +183,7 @@ impl Config {
 pub struct Options {
     pub latency: Duration,
     pub viber_audit_ms: u64,
+    pub viber_service_state: String,
     pub ambiguous_delay: Duration,
     pub meta: std::sync::Arc<meta::Meta>,
     pub review: std::sync::Arc<operations::templates::Review>,
@@ -229,6 +234,7 @@ impl Emulator {
             options: Options {
                 latency: config.latency,
                 viber_audit_ms: config.viber_audit_ms,
+                viber_service_state: config.viber_service_state.clone(),
                 ambiguous_delay: config.ambiguous_delay,
                 meta: std::sync::Arc::new(config.meta),
                 review: std::sync::Arc::new(config.review),

@@ -177,6 +177,7 @@ impl Emulator {
         let ctx = Ctx {
             now: jiff::Timestamp::now(),
             viber_audit_ms: self.options.viber_audit_ms,
+            viber_service_state: self.options.viber_service_state.clone(),
             meta: self.options.meta.clone(),
             review: self.options.review.clone(),
         };

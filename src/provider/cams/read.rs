@@ -1,19 +1,13 @@
 //! Reading the live account from CAMS: every instance (ListInstance, the first page, then the
 //! remaining pages concurrently), then each channel's binding through its type's operation.
 //!
-//! From a ListInstance row: the id, CustSpaceId, name, type, description and, where the row
-//! has it, `BindId` (the bound resource; empty when unbound). The real service documents
-//! `BindId` only as a filter, not in its rows (nor does the emulator put it there). So:
-//!
-//! - row without `BindId`: every channel but SMS is read with its type's operation
-//!   (ListInstagramPage, ListBindDmAccount, QueryChatappBindWaba then
-//!   QueryChatappPhoneNumbers, ListViberServiceMessage). A Messenger channel has no read
-//!   operation and reads as unbound.
-//! - `BindId` empty: the channel is unbound and nothing more is read.
-//! - `BindId` set: Messenger's binding is its page id, with no call. The others are still
-//!   read: the row has neither the Instagram account, the WhatsApp number, the Viber audit
-//!   state, nor the email AccountCode (`BindId` is the address, ExtendAttr.AccountName, which
-//!   need not be the AccountCode ListBindDmAccount returns).
+//! From a ListInstance row: the id, CustSpaceId, name, type, description and SubmitTime
+//! (the SDK's row has no binding). Then each channel but SMS is read with its type's
+//! operation (ListInstagramPage, ListBindDmAccount, QueryChatappBindWaba then
+//! QueryChatappPhoneNumbers, ListViberServiceMessage then GetAuditRequestByTypeUnAudit). A
+//! Messenger channel has no read operation: the listing's filters tell which channels are
+//! bound (`IsBind=true`) and which holds each Page the file declares (`BindId=PAGE`); one
+//! bound to a Page the file does not name reads as bound to an unknown Page.
 
 use super::{Cams, p};
 use crate::model::*;

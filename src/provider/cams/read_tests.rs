@@ -238,6 +238,7 @@ fn each_type_reads_its_binding_and_messenger_pages_come_from_the_listing_filters
             ("QueryChatappBindWaba", 10),
             ("QueryChatappPhoneNumbers", 5),
             ("ListViberServiceMessage", 10),
+            ("GetAuditRequestByTypeUnAudit", 10),
         ]);
         assert_eq!(calls.take(), want);
     });
@@ -383,4 +384,54 @@ fn a_look_after_a_lost_answer_asks_only_about_the_pages_its_step_names() {
         .is_empty()
     );
     assert!(messenger_pages(&Op::Delete { id: id() }).is_empty());
+}
+
+#[test]
+fn a_viber_application_is_pending_while_not_audited_and_its_service_state_is_shown_as_written() {
+    runtime().block_on(async {
+        let creds = Credentials::new("id".to_string(), "secret".to_string());
+        let mut config = Config::new(creds.clone());
+        config.viber_service_state = "stop".into();
+        let emu = Arc::new(Emulator::new(config).unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(server::serve(listener, emu));
+        let options = ClientOptions {
+            qps: 10_000,
+            ..ClientOptions::default()
+        };
+        let client = Client::new(endpoint::parse(&url).unwrap(), creds, options).unwrap();
+        let id = create(&client, ChannelType::Viber, "vb").await;
+        let record = r#"{"BusinessAccountName":"acme"}"#;
+        let r = client
+            .call(
+                "AddAuditViberOpen",
+                &[p("CustSpaceId", &id), p("AuditRecord", record)],
+            )
+            .await
+            .unwrap();
+        let request_no = r.data()["RequestNo"].as_str().unwrap().to_string();
+        let hints = ReadHints::default();
+        let acme = Some(Binding::Viber(ViberBinding {
+            business_account: "acme".into(),
+        }));
+        let (live, _) = all(&client, &hints, None).await.unwrap();
+        assert_eq!(live.channels[0].binding, acme);
+        assert_eq!(live.channels[0].bind_state, BindState::Pending);
+        assert!(live.notes.is_empty(), "{:?}", live.notes);
+        client
+            .call("GetViberByRequestNo", &[p("RequestNo", &request_no)])
+            .await
+            .unwrap();
+        let (live, _) = all(&client, &hints, None).await.unwrap();
+        assert_eq!(live.channels[0].binding, acme);
+        assert_eq!(live.channels[0].bind_state, BindState::Bound);
+        assert_eq!(
+            live.notes,
+            [
+                "viber channel `vb`: the service of business account `acme` is in state `stop` \
+              (as ListViberServiceMessage writes it; chanctl does not read meaning into it)"
+            ]
+        );
+    });
 }

@@ -23,7 +23,7 @@ pub const VERSION: &str = "2020-06-06";
 pub const REGION: &str = "ap-southeast-1";
 
 /// Every action the emulator serves.
-pub const ACTIONS: [&str; 26] = [
+pub const ACTIONS: [&str; 27] = [
     "ListInstance",
     "QueryInstance",
     "CreateInstance",
@@ -43,6 +43,7 @@ pub const ACTIONS: [&str; 26] = [
     "AddAuditViberOpen",
     "GetViberByRequestNo",
     "ListViberServiceMessage",
+    "GetAuditRequestByTypeUnAudit",
     "GetChatappOpenStatus",
     "CreateChatappTemplate",
     "ModifyChatappTemplate",
@@ -65,6 +66,8 @@ pub struct Ctx {
     pub now: jiff::Timestamp,
     /// How long a Viber audit takes; 0 approves it on the first GetViberByRequestNo.
     pub viber_audit_ms: u64,
+    /// The `State` ListViberServiceMessage writes for an approved service.
+    pub viber_service_state: String,
     /// What Meta knows (embedded signups, Instagram links).
     pub meta: std::sync::Arc<crate::meta::Meta>,
     /// How template reviews end.
@@ -100,7 +103,8 @@ pub fn dispatch(
         "QueryChatappPhoneNumbers" => b::query_chatapp_phone_numbers(p, store.state(), ctx),
         "AddAuditViberOpen" => store.change(|st| b::add_audit_viber_open(p, st, ctx)),
         "GetViberByRequestNo" => b::get_viber_by_request_no(p, store, ctx),
-        "ListViberServiceMessage" => b::list_viber_service_message(p, store.state()),
+        "ListViberServiceMessage" => b::list_viber_service_message(p, store.state(), ctx),
+        "GetAuditRequestByTypeUnAudit" => b::get_audit_request_by_type_un_audit(p, store.state()),
         "GetChatappOpenStatus" => Ok(fields([("OpenStatus", Value::Bool(true))])),
         "CreateChatappTemplate" => store.change(|st| t::create(p, st, ctx)),
         "ModifyChatappTemplate" => store.change(|st| t::modify(p, st, ctx)),

@@ -121,6 +121,16 @@ impl From<(Option<Binding>, BindState)> for Reading {
     }
 }
 
+impl From<(Option<Binding>, BindState, Option<String>)> for Reading {
+    fn from((binding, state, note): (Option<Binding>, BindState, Option<String>)) -> Self {
+        Reading {
+            binding,
+            state,
+            note,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

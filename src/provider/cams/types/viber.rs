@@ -28,30 +28,51 @@ pub(super) async fn bind(
     Ok(Outcome::Done(BindState::Pending))
 }
 
-/// The business account and its audit state, from `ListViberServiceMessage`.
+/// The business account, whether its application still waits for the audit, and the
+/// service's own state as it writes it.
+///
+/// `ListViberServiceMessage` names the account and a `State` whose values are not
+/// documented, so no value of it is taken to mean approved: the application is pending while
+/// `GetAuditRequestByTypeUnAudit(RequestType=viberOpen)` returns it (the operation that lists
+/// requests not yet audited), and the state is shown as written.
 pub(super) async fn read(
     client: &Client,
     row: &Row,
-) -> Result<(Option<Binding>, BindState), ProviderError> {
-    let params = [p("CustSpaceId", &row.cust_space_id)];
-    let r = read_call(client, "ListViberServiceMessage", &params).await?;
-    Ok(match r.data().as_array().and_then(|a| a.first()) {
-        Some(d) if !s(d, "BusinessAccountName").is_empty() => {
-            let state = s(d, "State");
-            let pending = !matches!(
-                state.to_ascii_lowercase().as_str(),
-                "approved" | "pass" | "passed" | "online" | "normal" | "active"
-            );
-            let binding = Binding::Viber(ViberBinding {
-                business_account: s(d, "BusinessAccountName"),
+) -> Result<(Option<Binding>, BindState, Option<String>), ProviderError> {
+    let space = [p("CustSpaceId", &row.cust_space_id)];
+    let r = read_call(client, "ListViberServiceMessage", &space).await?;
+    let service = r
+        .data()
+        .as_array()
+        .and_then(|a| a.iter().find(|d| !s(d, "BusinessAccountName").is_empty()))
+        .map(|d| (s(d, "BusinessAccountName"), s(d, "State")));
+    let params = [
+        p("CustSpaceId", &row.cust_space_id),
+        p("RequestType", "viberOpen"),
+    ];
+    let r = read_call(client, "GetAuditRequestByTypeUnAudit", &params).await?;
+    let applied =
+        Some(s(&r.data()["AuditRecord"], "BusinessAccountName")).filter(|n| !n.is_empty());
+    let binding = |name: String| {
+        Some(Binding::Viber(ViberBinding {
+            business_account: name,
+        }))
+    };
+    Ok(match (service, applied) {
+        // The application waits for its audit (an account already in service being changed
+        // reads as the one applied for).
+        (_, Some(name)) => (binding(name), BindState::Pending, None),
+        (Some((name, state)), None) => {
+            let note = (!state.is_empty()).then(|| {
+                format!(
+                    "viber channel `{}`: the service of business account `{name}` is in state \
+                     `{state}` (as ListViberServiceMessage writes it; chanctl does not read \
+                     meaning into it)",
+                    row.name
+                )
             });
-            let state = if pending {
-                BindState::Pending
-            } else {
-                BindState::Bound
-            };
-            (Some(binding), state)
+            (binding(name), BindState::Bound, note)
         }
-        _ => (None, BindState::Bound),
+        (None, None) => (None, BindState::Bound, None),
     })
 }
