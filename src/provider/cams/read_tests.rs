@@ -211,6 +211,7 @@ fn hints_of(channels: &[LiveChannel]) -> ReadHints {
                 _ => None,
             })
             .collect(),
+        template_channels: Vec::new(),
     }
 }
 

@@ -398,7 +398,19 @@ impl Desired {
             .collect();
         messenger_pages.sort_unstable();
         messenger_pages.dedup();
-        crate::model::ReadHints { messenger_pages }
+        let mut template_channels: Vec<String> = self
+            .channels
+            .iter()
+            .filter(|c| self.template_channels.contains(&c.name))
+            .flat_map(|c| std::iter::once(&c.name).chain(&c.previously))
+            .cloned()
+            .collect();
+        template_channels.sort_unstable();
+        template_channels.dedup();
+        crate::model::ReadHints {
+            messenger_pages,
+            template_channels,
+        }
     }
 
     /// The real values of the sensitive fields.

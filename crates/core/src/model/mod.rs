@@ -268,6 +268,9 @@ pub enum BindState {
 pub struct ReadHints {
     /// The Facebook Pages the file binds Messenger channels to.
     pub messenger_pages: Vec<String>,
+    /// The channels whose templates the file manages (and their earlier names): a backend
+    /// whose template reads are costly reads only these spaces' templates.
+    pub template_channels: Vec<String>,
 }
 
 /// A channel as it exists in the live account.

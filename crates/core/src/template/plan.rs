@@ -177,10 +177,12 @@ impl Step {
             TemplateOperation::Delete => TemplateOp::Delete {
                 space,
                 code: t.code.clone()?,
+                language: t.language.clone(),
             },
             TemplateOperation::Properties => TemplateOp::Properties {
                 space,
                 code: t.code.clone()?,
+                language: t.language.clone(),
                 allow_send: t.after.as_ref()?.allow_send,
                 category_change_paused: t.after.as_ref()?.category_change_paused,
             },

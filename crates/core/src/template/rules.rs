@@ -99,12 +99,20 @@ pub enum TemplateOp {
         code: String,
         body: TemplateBody,
     },
-    /// DeleteChatappTemplate of template `code`.
-    Delete { space: String, code: String },
-    /// ModifyChatappTemplateProperties of template `code`.
+    /// DeleteChatappTemplate of template `code` in `language` (a code may name every
+    /// language of a template: the language says which one goes).
+    Delete {
+        space: String,
+        code: String,
+        #[serde(default)]
+        language: String,
+    },
+    /// ModifyChatappTemplateProperties of template `code` in `language`.
     Properties {
         space: String,
         code: String,
+        #[serde(default)]
+        language: String,
         allow_send: Option<bool>,
         category_change_paused: Option<bool>,
     },
@@ -184,7 +192,7 @@ impl Account {
                 t.reason = reason;
                 Ok(None)
             }
-            TemplateOp::Delete { space, code } => {
+            TemplateOp::Delete { space, code, .. } => {
                 self.template_mut(space, code)?;
                 self.templates.remove(code);
                 Ok(None)
@@ -194,6 +202,7 @@ impl Account {
                 code,
                 allow_send,
                 category_change_paused,
+                ..
             } => {
                 let t = self.template_mut(space, code)?;
                 if let Some(a) = allow_send {
