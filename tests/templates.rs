@@ -1,7 +1,7 @@
 //! Templates through the binary on the sandbox: the review driven by
 //! `CHANCTL_SANDBOX_REVIEW`, a rejected template as drift, an old name retired once its
-//! successor is approved, export and its empty plan, and the CAMS backend's refusal until it
-//! manages templates.
+//! successor is approved, export and its empty plan. The CAMS backend's templates are in
+//! `cams_templates.rs`.
 
 use crate::common::chanctl;
 use std::path::Path;
@@ -110,31 +110,4 @@ fn an_unknown_review_setting_is_an_error() {
     let (code, _, err) = run(tmp.path(), "maybe", &["plan"]);
     assert_eq!(code, 1);
     assert!(err.contains("CHANCTL_SANDBOX_REVIEW is `maybe`"), "{err}");
-}
-
-#[test]
-fn the_cams_backend_says_it_does_not_manage_templates_yet() {
-    let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "order_update", "");
-    let out = chanctl(tmp.path())
-        .env("HOME", tmp.path())
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "id")
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "secret")
-        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
-        .args([
-            "plan",
-            "--backend",
-            "cams",
-            "--endpoint",
-            "http://127.0.0.1:9",
-        ])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("templates are not supported by this backend yet"),
-        "{err}"
-    );
-    assert!(!err.contains("panicked"), "{err}");
 }

@@ -187,6 +187,7 @@ fn context(printer: &Printer) -> ops::Context {
         Note::Warning(line) => p.err(&format!("warning: {line}")),
         Note::Info(line) => p.err(&format!("note: {line}")),
         Note::Reading { done, total } => reading::show(&p, done, total),
+        Note::ReadingTemplates { done, total } => reading::show_templates(&p, done, total),
     });
     ops::Context::new(notes, printer.verbose, printer.scrubber())
 }

@@ -161,10 +161,17 @@ impl Account {
                 let client = Client::new(spec.endpoint.clone(), resolved.provider, options)
                     .map_err(Error::Usage)?;
                 let reading = notes.clone();
+                let templates = notes.clone();
                 let cams = Cams::with_hints(client, hints)
                     .settle_window(spec.settle_window)
                     .with_progress(Arc::new(move |done: usize, total: Option<usize>| {
                         reading(Note::Reading { done, total })
+                    }))
+                    .with_template_progress(Arc::new(move |done: usize, total: Option<usize>| {
+                        templates(Note::ReadingTemplates {
+                            done,
+                            total: total.unwrap_or(done),
+                        })
                     }));
                 Ok(Backend::Cams(Box::new(cams)))
             }

@@ -37,6 +37,9 @@ pub enum Note {
     /// How far reading the account has got: channels read of those listed (`None` while the
     /// account is listed; `done == total` when the read is over), for a progress bar.
     Reading { done: usize, total: Option<usize> },
+    /// How far reading template details has got: read of those listed (`done == total` when
+    /// the read is over).
+    ReadingTemplates { done: usize, total: usize },
 }
 
 /// Where notes go; the front end decides what to show.

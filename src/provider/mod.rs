@@ -14,9 +14,9 @@ use std::future::Future;
 use thiserror::Error;
 
 /// What a backend without template support says when asked to manage templates.
-pub const TEMPLATES_UNSUPPORTED: &str = "templates are not supported by this backend yet: \
-     the file declares `templates:`, which only the sandbox backend manages so far; remove the \
-     `templates:` keys or use --backend sandbox";
+pub const TEMPLATES_UNSUPPORTED: &str = "templates are not supported by this backend: the \
+     file declares `templates:`, which the sandbox and cams backends manage; remove the \
+     `templates:` keys or use one of those";
 
 /// What a successful operation produced.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,6 +22,7 @@
 mod read;
 #[cfg(test)]
 mod retry_tests;
+mod templates;
 pub mod types;
 
 use super::{LostCreate, Outcome, Provider, ProviderError};
@@ -46,6 +47,10 @@ pub struct Cams {
     settle_window: std::time::Duration,
     /// Told how far a read has got: channels read of those listed (0 of 0 while listing).
     progress: Option<read::Progress>,
+    /// Told how far the template reads have got: details read of those listed.
+    template_progress: Option<read::Progress>,
+    /// Each instance's channel type, as the last read saw it.
+    kinds: std::sync::Mutex<std::collections::HashMap<String, ChannelType>>,
 }
 
 fn p(k: &str, v: impl Into<String>) -> (String, String) {
@@ -66,6 +71,8 @@ impl Cams {
             lost: Default::default(),
             settle_window: std::time::Duration::from_secs(60),
             progress: None,
+            template_progress: None,
+            kinds: Default::default(),
         }
     }
 
@@ -100,10 +107,20 @@ impl Cams {
         self
     }
 
+    /// Tell `progress` how far each read of template details has got.
+    pub fn with_template_progress(mut self, progress: read::Progress) -> Self {
+        self.template_progress = Some(progress);
+        self
+    }
+
     fn remember_spaces<'a>(&self, rows: impl IntoIterator<Item = &'a read::Row>) {
         let mut spaces = self.spaces.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kinds = self.kinds.lock().unwrap_or_else(|e| e.into_inner());
         for r in rows {
             spaces.insert(r.id.clone(), r.cust_space_id.clone());
+            if let Some(t) = r.channel_type {
+                kinds.insert(r.id.clone(), t);
+            }
         }
     }
 
@@ -212,11 +229,15 @@ impl Cams {
         })
     }
 
-    /// [`Cams::already_done`] before a retry. A look that fails even after its own retries
-    /// counts as "not seen": the change is sent again, and a refusal that follows is checked
-    /// by looking once more (see [`Cams::change`]), so the step is not lost to a failed read.
-    async fn looked_done(&self, op: &Op, action: &str) -> bool {
-        match self.already_done(op).await {
+    /// `done` before a retry. A look that fails even after its own retries counts as "not
+    /// seen": the change is sent again, and a refusal that follows is checked by looking once
+    /// more (see [`Cams::change_checked`]), so the step is not lost to a failed read.
+    async fn looked_done<F, Fut>(&self, done: &F, action: &str) -> bool
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<bool, ProviderError>>,
+    {
+        match done().await {
             Ok(done) => done,
             Err(e) => {
                 self.client.log_line(&format!(
@@ -227,19 +248,35 @@ impl Cams {
         }
     }
 
-    /// Send a change; on a retryable failure, look whether it went through before retrying.
-    ///
-    /// A request without an answer (timed out, connection lost) may still be on its way to
-    /// the service: when the first look does not find the change, look again a client
-    /// timeout later before sending it again, so that a straggler lands before the next
-    /// attempt (or the next step on the channel) rather than after it. A refusal that follows
-    /// such an attempt is checked the same way: it may be the earlier attempt's doing.
+    /// Send a change of `op`; see [`Cams::change_checked`].
     async fn change(
         &self,
         op: &Op,
         action: &str,
         params: &[(String, String)],
     ) -> Result<Reply, ProviderError> {
+        self.change_checked(action, params, || self.already_done(op))
+            .await
+    }
+
+    /// Send a change; on a retryable failure, look (`done`) whether it went through before
+    /// retrying.
+    ///
+    /// A request without an answer (timed out, connection lost) may still be on its way to
+    /// the service: when the first look does not find the change, look again a client
+    /// timeout later before sending it again, so that a straggler lands before the next
+    /// attempt (or the next step on the channel) rather than after it. A refusal that follows
+    /// such an attempt is checked the same way: it may be the earlier attempt's doing.
+    async fn change_checked<F, Fut>(
+        &self,
+        action: &str,
+        params: &[(String, String)],
+        done: F,
+    ) -> Result<Reply, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<bool, ProviderError>>,
+    {
         let mut delays = self.client.backoff().build();
         let mut unsure = false;
         loop {
@@ -248,7 +285,7 @@ impl Cams {
                 Err(e) => e,
             };
             if !error.retryable() {
-                if unsure && self.already_done(op).await? {
+                if unsure && done().await? {
                     return Ok(self.gone_through(action));
                 }
                 return Err(Self::api_error(action, &error));
@@ -272,12 +309,12 @@ impl Cams {
             ));
             tokio::time::sleep(wait).await;
             if error.maybe_done() {
-                if self.looked_done(op, action).await {
+                if self.looked_done(&done, action).await {
                     return Ok(self.gone_through(action));
                 }
                 if error.in_flight() {
                     tokio::time::sleep(self.client.timeout()).await;
-                    if self.looked_done(op, action).await {
+                    if self.looked_done(&done, action).await {
                         return Ok(self.gone_through(action));
                     }
                 }
@@ -441,6 +478,15 @@ pub fn operations(step: &crate::plan::Step) -> Vec<&'static str> {
     if step.manual.is_some() {
         return Vec::new();
     }
+    if let Some(t) = &step.template {
+        use crate::template::plan::TemplateOperation as T;
+        return vec![match t.operation {
+            T::Create => "CreateChatappTemplate",
+            T::Modify => "ModifyChatappTemplate",
+            T::Delete => "DeleteChatappTemplate",
+            T::Properties => "ModifyChatappTemplateProperties",
+        }];
+    }
     let ops = types::of(step.channel_type);
     let unbind = match ops.unbind {
         Unbind::Api(action) => Some(action),
@@ -481,12 +527,36 @@ impl Provider for Cams {
     }
 
     async fn read(&self) -> Result<LiveState, ProviderError> {
-        let (live, spaces) = read::all(&self.client, &self.hints, self.progress.as_ref()).await?;
+        let (mut live, spaces) =
+            read::all(&self.client, &self.hints, self.progress.as_ref()).await?;
+        let spaces: std::collections::HashMap<String, String> = spaces.into_iter().collect();
+        let template_spaces = templates::spaces(&live, &self.hints, &spaces);
         self.spaces
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .extend(spaces);
+        self.kinds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(live.channels.iter().map(|c| (c.id.clone(), c.channel_type)));
+        live.templates = templates::read_all(
+            &self.client,
+            &template_spaces,
+            self.template_progress.as_ref(),
+        )
+        .await?;
         Ok(live)
+    }
+
+    fn supports_templates(&self) -> bool {
+        true
+    }
+
+    async fn execute_template(
+        &self,
+        op: &crate::template::rules::TemplateOp,
+    ) -> Result<Outcome, ProviderError> {
+        templates::execute(self, op).await
     }
 
     async fn execute(&self, op: &Op) -> Result<Outcome, ProviderError> {

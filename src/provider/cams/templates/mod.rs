@@ -1,0 +1,180 @@
+//! Message templates on CAMS: reading them (this file) and changing them (`write.rs`), with
+//! the content's wire form in `wire.rs`.
+//!
+//! A template lives in the space of a WhatsApp or Viber channel (its listing row's
+//! `CustSpaceId`). Reading a space is ListChatappTemplate, page by page, then
+//! GetChatappTemplateDetail for each template listed (the listing has no content). Both are
+//! documented at 5 requests/s: the client paces them at that rate whatever `--qps` says
+//! (`chanctl_cams::limits`), so a space of 500 templates takes about 100 s to read in full.
+//! Only the spaces of the channels whose templates the file manages are read.
+
+pub mod wire;
+mod write;
+
+pub use write::execute;
+
+use super::p;
+use super::read::read_call;
+use crate::model::{LiveState, ReadHints};
+use crate::provider::ProviderError;
+use crate::template::TemplateType;
+use crate::template::live::LiveTemplate;
+use chanctl_cams::client::Client;
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use serde_json::{Value, json};
+use wire::Row;
+
+/// The page size asked of ListChatappTemplate. Its largest page is not documented: 100 is
+/// assumed, as for ListInstance (the README's table).
+pub const PAGE_SIZE: usize = 100;
+/// Detail reads in flight at once (the client's 5/s pacing is what bounds them).
+const CONCURRENCY: usize = 4;
+
+/// Told how far the template reads have got: details read, and details to read.
+pub type Progress = super::read::Progress;
+
+/// A space whose templates are read: the channel's instance id, its `CustSpaceId`, and the
+/// type of template it holds.
+#[derive(Debug, Clone)]
+pub struct Space {
+    pub id: String,
+    pub cust: String,
+    pub template_type: TemplateType,
+}
+
+/// The spaces of `live`'s channels that `hints` names and that hold templates.
+pub fn spaces(
+    live: &LiveState,
+    hints: &ReadHints,
+    cust_of: &std::collections::HashMap<String, String>,
+) -> Vec<Space> {
+    live.channels
+        .iter()
+        .filter(|c| hints.template_channels.contains(&c.name))
+        .filter_map(|c| {
+            let t = TemplateType::of(c.channel_type)?;
+            Some(Space {
+                id: c.id.clone(),
+                cust: cust_of.get(&c.id).cloned().unwrap_or_else(|| c.id.clone()),
+                template_type: t,
+            })
+        })
+        .collect()
+}
+
+/// Every row of `space`'s ListChatappTemplate with `filters`, all pages.
+pub async fn list(
+    client: &Client,
+    cust: &str,
+    t: TemplateType,
+    filters: &[(String, String)],
+) -> Result<Vec<Row>, ProviderError> {
+    let mut rows = Vec::new();
+    let mut index = 1usize;
+    loop {
+        let mut params = vec![
+            p("CustSpaceId", cust),
+            p("TemplateType", t.as_str()),
+            p(
+                "Page",
+                json!({"Index": index, "Size": PAGE_SIZE}).to_string(),
+            ),
+        ];
+        params.extend(filters.iter().cloned());
+        let reply = read_call(client, "ListChatappTemplate", &params).await?;
+        let page = wire::rows(&reply.body);
+        let listed = page.len();
+        rows.extend(page);
+        let total = reply.body["Total"].as_u64().unwrap_or(0) as usize;
+        if listed == 0 || index.saturating_mul(PAGE_SIZE) >= total {
+            return Ok(rows);
+        }
+        index += 1;
+    }
+}
+
+/// GetChatappTemplateDetail of template `code` in `language`: its `Data`.
+pub async fn detail(
+    client: &Client,
+    cust: &str,
+    t: TemplateType,
+    code: &str,
+    language: &str,
+) -> Result<Value, ProviderError> {
+    let reply = read_call(
+        client,
+        "GetChatappTemplateDetail",
+        &[
+            p("CustSpaceId", cust),
+            p("TemplateType", t.as_str()),
+            p("TemplateCode", code),
+            p("Language", language),
+        ],
+    )
+    .await?;
+    Ok(reply.data().clone())
+}
+
+/// The live template listed as `row` in `space`, with its detail.
+async fn read_one(
+    client: &Client,
+    space: &Space,
+    row: &Row,
+) -> Result<LiveTemplate, ProviderError> {
+    let data = detail(
+        client,
+        &space.cust,
+        space.template_type,
+        &row.code,
+        &row.language,
+    )
+    .await?;
+    wire::live_template(&data, row, &space.id, space.template_type).map_err(|message| {
+        ProviderError::Api {
+            code: "UnknownTemplateContent".into(),
+            message,
+            request_id: None,
+        }
+    })
+}
+
+/// Every template of `spaces`: each space listed, then each template's detail read (paced
+/// at the documented rate); `progress` is told how many details are read of how many.
+pub async fn read_all(
+    client: &Client,
+    spaces: &[Space],
+    progress: Option<&Progress>,
+) -> Result<Vec<LiveTemplate>, ProviderError> {
+    let mut listed: Vec<(&Space, Row)> = Vec::new();
+    for space in spaces {
+        let rows = list(client, &space.cust, space.template_type, &[]).await?;
+        listed.extend(rows.into_iter().map(|r| (space, r)));
+    }
+    let total = listed.len();
+    if let Some(progress) = progress {
+        progress(0, Some(total));
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let done = &done;
+    let templates: Vec<LiveTemplate> = stream::iter(listed)
+        .map(|(space, row)| async move {
+            let t = read_one(client, space, &row).await;
+            if let Some(progress) = progress {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, Some(total));
+            }
+            t
+        })
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    if !spaces.is_empty() {
+        client.log_line(&format!(
+            "read {total} {} in {} {}",
+            crate::render::plural(total, "template", "templates"),
+            spaces.len(),
+            crate::render::plural(spaces.len(), "space", "spaces")
+        ));
+    }
+    Ok(templates)
+}

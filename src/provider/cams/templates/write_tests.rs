@@ -1,0 +1,100 @@
+//! A create whose answer is lost, against the emulator on 127.0.0.1: found again by name and
+//! language, and sent once.
+
+use crate::provider::{Outcome, Provider};
+use crate::template::rules::{TemplateBody, TemplateOp};
+use crate::template::{Category, Components, TemplateType};
+use cams_emulator::faults::{FaultKind, Faults};
+use cams_emulator::{Config, Emulator, server};
+use chanctl_cams::client::{Client, ClientOptions};
+use chanctl_cams::sign;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[test]
+fn a_create_whose_answer_is_lost_is_found_by_name_and_language_and_sent_once() {
+    // A seed whose third request (the template create) drops its answer after the change,
+    // and no other request faults.
+    let rates = || vec![(FaultKind::Drop, 0.1)];
+    let seed = (1..1_000_000u64)
+        .find(|&s| {
+            let mut f = Faults::per_kind(s, rates());
+            (0..20).all(|i| f.roll().map(|x| x.kind) == (i == 2).then_some(FaultKind::Drop))
+        })
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let creds = sign::Credentials::new("id", "secret");
+        let mut config = Config::new(creds.clone());
+        config.fault_rates = rates();
+        config.seed = seed;
+        let emu = Arc::new(Emulator::new(config).unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(server::serve(listener, emu));
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = lines.clone();
+        let options = ClientOptions {
+            qps: 10_000,
+            timeout: Duration::from_secs(1),
+            min_retry_delay: Duration::from_millis(1),
+            log: Some(Arc::new(move |l: &str| {
+                sink.lock().unwrap().push(l.to_string())
+            })),
+            ..ClientOptions::default()
+        };
+        let endpoint = chanctl_cams::endpoint::parse(&url).unwrap();
+        let client = Client::new(endpoint, creds, options).unwrap();
+        let created = client
+            .call(
+                "CreateInstance",
+                &[
+                    ("ChannelType".into(), "whatsapp".into()),
+                    ("InstanceName".into(), "wa".into()),
+                ],
+            )
+            .await
+            .unwrap();
+        let space = created.data()["InstanceId"].as_str().unwrap().to_string();
+        let cams = crate::provider::cams::Cams::new(client);
+        let op = TemplateOp::Create {
+            space: space.clone(),
+            body: TemplateBody {
+                template_type: TemplateType::Whatsapp,
+                name: "order_update".into(),
+                language: "en_US".into(),
+                category: Category::Utility,
+                components: Components {
+                    body: Some("Hello".into()),
+                    ..Components::default()
+                },
+                examples: Default::default(),
+                message_send_ttl_seconds: None,
+            },
+        };
+        let Outcome::Created(code) = cams.execute_template(&op).await.unwrap() else {
+            panic!("a create answers with its code");
+        };
+        let cust = cams.space_of(&space).await.unwrap();
+        let listed = super::super::list(&cams.client, &cust, TemplateType::Whatsapp, &[])
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert_eq!(listed[0].code, code);
+        let lines = lines.lock().unwrap();
+        let sent = lines
+            .iter()
+            .filter(|l| l.starts_with("→ CreateChatappTemplate"))
+            .count();
+        assert_eq!(sent, 1, "sent once:\n{}", lines.join("\n"));
+        assert!(
+            lines.iter().any(|l| l.contains("had gone through")),
+            "{}",
+            lines.join("\n")
+        );
+    });
+}

@@ -1,0 +1,144 @@
+//! The CAMS backend's templates against the emulator over HTTP on 127.0.0.1: create, read
+//! back (listing, then each detail), modify while under review, properties, delete with
+//! prune, each plan after apply empty; only declared parameters are sent (the emulator
+//! refuses any other), and the template reads keep to the documented 5/s.
+
+use crate::cams_backend::{chanctl, start_emulator};
+use std::path::Path;
+
+const FILE: &str = r#"version: 1
+channels:
+  - name: wa
+    type: whatsapp
+    binding: {waba_id: "102938475610", phone_number: "+6588001234"}
+    templates:
+      - name: order_update
+        category: UTILITY
+        languages:
+          en_US:
+            components:
+              header: {format: TEXT, text: "Your order"}
+              body: "Hello {{1}}, your order BODY."
+              footer: "Thanks"
+              buttons:
+                - {type: URL, text: "Track", url: "https://example.com/track"}
+                - {type: QUICK_REPLY, text: "Stop"}
+            examples: {"{{1}}": "Alice"}
+            message_send_ttl_seconds: 3600
+PROPS          fr:
+            components:
+              body: "Bonjour {{1}}"
+            examples: {"{{1}}": "Alice"}
+  - name: sms
+    type: sms
+"#;
+
+fn write(dir: &Path, body: &str, props: &str) {
+    let text = FILE.replace("BODY", body).replace("PROPS", props);
+    std::fs::write(dir.join("channels.yaml"), text).unwrap();
+}
+
+fn run(dir: &Path, emu: &crate::common::Emulator, sub: &str, args: &[&str]) -> (i32, String) {
+    let out = chanctl(dir, emu, sub).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+fn calls(output: &str, action: &str) -> usize {
+    output
+        .lines()
+        .filter(|l| l.starts_with(&format!("→ {action} ")))
+        .count()
+}
+
+#[test]
+fn templates_are_created_read_modified_and_deleted_through_the_api() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "has shipped", "");
+    let meta =
+        crate::common::meta_args(&[&std::fs::read_to_string(dir.join("channels.yaml")).unwrap()]);
+    let mut flags: Vec<&str> = vec!["--template-review", "hold"];
+    flags.extend(meta.iter().map(String::as_str));
+    let emu = start_emulator(&flags);
+
+    let (code, out) = run(dir, &emu, "apply", &["--auto-approve"]);
+    assert_eq!(code, 0, "{out}");
+    // Read back: nothing to do, and the read is the listing and one detail per template.
+    let (code, out) = run(dir, &emu, "-v plan", &["--detailed-exitcode"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("review auditing"), "{out}");
+    assert_eq!(calls(&out, "ListChatappTemplate"), 1, "{out}");
+    assert_eq!(calls(&out, "GetChatappTemplateDetail"), 2, "{out}");
+    assert_eq!(
+        calls(&out, "ListInstance"),
+        1,
+        "the SMS channel's space is not read"
+    );
+
+    // Under review: the body is modified in place.
+    write(dir, "is on its way", "");
+    let out = chanctl(dir, &emu, "plan")
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        crate::common::steps(&plan),
+        ["modify template wa/order_update/en_US"]
+    );
+    let (code, out) = run(dir, &emu, "-v apply", &["--auto-approve"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(calls(&out, "ModifyChatappTemplate"), 1, "{out}");
+    let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode"]);
+    assert_eq!(code, 0, "{out}");
+
+    // Properties.
+    write(dir, "is on its way", "            allow_send: false\n");
+    let (code, out) = run(dir, &emu, "-v apply", &["--auto-approve"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(calls(&out, "ModifyChatappTemplateProperties"), 1, "{out}");
+    let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode"]);
+    assert_eq!(code, 0, "{out}");
+
+    // The French one dropped from the file: listed, deleted only with prune.
+    let text = std::fs::read_to_string(dir.join("channels.yaml")).unwrap();
+    let start = text.find("          fr:").unwrap();
+    let end = text.find("  - name: sms").unwrap();
+    std::fs::write(
+        dir.join("channels.yaml"),
+        format!("{}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode"]);
+    assert_eq!(code, 0, "kept without prune:\n{out}");
+    let (code, out) = run(dir, &emu, "-v apply", &["--auto-approve", "--prune"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(calls(&out, "DeleteChatappTemplate"), 1, "{out}");
+    let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode", "--prune"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_rejected_template_is_drift_with_the_reviews_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "has shipped", "");
+    let meta =
+        crate::common::meta_args(&[&std::fs::read_to_string(dir.join("channels.yaml")).unwrap()]);
+    let mut flags: Vec<&str> = vec!["--template-reject", "order_update=Promotional wording"];
+    flags.extend(meta.iter().map(String::as_str));
+    let emu = start_emulator(&flags);
+    let (code, out) = run(dir, &emu, "apply", &["--auto-approve"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode"]);
+    assert_eq!(code, 2, "a rejected template is drift:\n{out}");
+    assert!(out.contains("Promotional wording"), "{out}");
+}
