@@ -5,6 +5,7 @@
 mod apply_output;
 mod apply_report;
 mod cams_backend;
+mod cams_scenarios;
 mod cams_templates;
 mod cli;
 mod codes;

@@ -4,6 +4,7 @@
 //! example file; reading a JSON plan's steps and a run's output; the plan scenarios'
 //! expectations. Each test file uses part of it.
 
+pub mod emulator_setup;
 pub mod hostile;
 pub mod scenario;
 
