@@ -1,7 +1,8 @@
 //! The CAMS backend's templates against the emulator over HTTP on 127.0.0.1: create, read
 //! back (listing, then each detail), modify while under review, properties, delete with
 //! prune, each plan after apply empty; only declared parameters are sent (the emulator
-//! refuses any other), and the template reads keep to the documented 5/s.
+//! refuses any other); with a warm read cache a plan reads no detail, and after a change
+//! only the changed template's.
 
 use crate::cams_backend::{chanctl, start_emulator};
 use std::path::Path;
@@ -66,7 +67,9 @@ fn templates_are_created_read_modified_and_deleted_through_the_api() {
 
     let (code, out) = run(dir, &emu, "apply", &["--auto-approve"]);
     assert_eq!(code, 0, "{out}");
-    // Read back: nothing to do, and the read is the listing and one detail per template.
+    // Read back with a cold cache: nothing to do, and the read is the listing and one
+    // detail per template.
+    std::fs::remove_dir_all(dir.join(".chanctl/cache")).unwrap();
     let (code, out) = run(dir, &emu, "-v plan", &["--detailed-exitcode"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("review auditing"), "{out}");
@@ -77,6 +80,12 @@ fn templates_are_created_read_modified_and_deleted_through_the_api() {
         1,
         "the SMS channel's space is not read"
     );
+    // Warm: the listing only.
+    let (code, out) = run(dir, &emu, "-v plan", &["--detailed-exitcode"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("review auditing"), "{out}");
+    assert_eq!(calls(&out, "ListChatappTemplate"), 1, "{out}");
+    assert_eq!(calls(&out, "GetChatappTemplateDetail"), 0, "{out}");
 
     // Under review: the body is modified in place.
     write(dir, "is on its way", "");
@@ -97,8 +106,10 @@ fn templates_are_created_read_modified_and_deleted_through_the_api() {
     let (code, out) = run(dir, &emu, "-v apply", &["--auto-approve"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(calls(&out, "ModifyChatappTemplate"), 1, "{out}");
-    let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode"]);
+    // Only the changed template's detail is read again.
+    let (code, out) = run(dir, &emu, "-v plan", &["--detailed-exitcode"]);
     assert_eq!(code, 0, "{out}");
+    assert_eq!(calls(&out, "GetChatappTemplateDetail"), 1, "{out}");
 
     // Properties.
     write(dir, "is on its way", "            allow_send: false\n");

@@ -100,6 +100,19 @@ impl Account {
         self.lock_key().map(|k| self.lock_dir.join(k.file_name()))
     }
 
+    /// Where the CAMS template read cache lives: `.chanctl/cache/` beside the channels file,
+    /// a file per account (keyed as the apply lock is).
+    pub fn template_cache_path(&self) -> PathBuf {
+        let dir = self.file.parent().unwrap_or(Path::new(""));
+        let name = self
+            .lock_key()
+            .map(|k| k.file_name())
+            .unwrap_or_else(|| "sandbox".into());
+        dir.join(".chanctl")
+            .join("cache")
+            .join(format!("templates-{name}.json"))
+    }
+
     /// Where apply keeps its journal: beside the CAMS lock, or beside the sandbox file.
     pub fn journal_path(&self) -> PathBuf {
         match (&self.backend, self.lock_path()) {
@@ -172,7 +185,11 @@ impl Account {
                             done,
                             total: total.unwrap_or(done),
                         })
-                    }));
+                    }))
+                    .with_template_cache(
+                        crate::provider::cams::templates::Cache::open(&self.template_cache_path())
+                            .scrubbed_with(ctx.scrubber),
+                    );
                 Ok(Backend::Cams(Box::new(cams)))
             }
         }

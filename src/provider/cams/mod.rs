@@ -22,7 +22,7 @@
 mod read;
 #[cfg(test)]
 mod retry_tests;
-mod templates;
+pub mod templates;
 pub mod types;
 
 use super::{LostCreate, Outcome, Provider, ProviderError};
@@ -51,6 +51,8 @@ pub struct Cams {
     template_progress: Option<read::Progress>,
     /// Each instance's channel type, as the last read saw it.
     kinds: std::sync::Mutex<std::collections::HashMap<String, ChannelType>>,
+    /// Template details read before, by `LastUpdateTime` (none: every detail is read).
+    template_cache: Option<templates::Cache>,
 }
 
 fn p(k: &str, v: impl Into<String>) -> (String, String) {
@@ -73,6 +75,7 @@ impl Cams {
             progress: None,
             template_progress: None,
             kinds: Default::default(),
+            template_cache: None,
         }
     }
 
@@ -110,6 +113,12 @@ impl Cams {
     /// Tell `progress` how far each read of template details has got.
     pub fn with_template_progress(mut self, progress: read::Progress) -> Self {
         self.template_progress = Some(progress);
+        self
+    }
+
+    /// Keep template details in `cache` between reads.
+    pub fn with_template_cache(mut self, cache: templates::Cache) -> Self {
+        self.template_cache = Some(cache);
         self
     }
 
@@ -543,6 +552,7 @@ impl Provider for Cams {
             &self.client,
             &template_spaces,
             self.template_progress.as_ref(),
+            self.template_cache.as_ref(),
         )
         .await?;
         Ok(live)

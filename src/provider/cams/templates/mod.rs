@@ -6,11 +6,14 @@
 //! GetChatappTemplateDetail for each template listed (the listing has no content). Both are
 //! documented at 5 requests/s: the client paces them at that rate whatever `--qps` says
 //! (`chanctl_cams::limits`), so a space of 500 templates takes about 100 s to read in full.
-//! Only the spaces of the channels whose templates the file manages are read.
+//! Only the spaces of the channels whose templates the file manages are read, and a detail
+//! is read only for a template that is new or changed since the read cache (`cache.rs`).
 
+pub mod cache;
 pub mod wire;
 mod write;
 
+pub use cache::Cache;
 pub use write::execute;
 
 use super::p;
@@ -138,17 +141,25 @@ async fn read_one(
     })
 }
 
-/// Every template of `spaces`: each space listed, then each template's detail read (paced
-/// at the documented rate); `progress` is told how many details are read of how many.
+/// Every template of `spaces`: each space listed, then the detail of each template the
+/// `cache` does not hold at its listed `LastUpdateTime` read (paced at the documented rate);
+/// `progress` is told how many details are read of how many.
 pub async fn read_all(
     client: &Client,
     spaces: &[Space],
     progress: Option<&Progress>,
+    cache: Option<&Cache>,
 ) -> Result<Vec<LiveTemplate>, ProviderError> {
+    let mut cached: Vec<LiveTemplate> = Vec::new();
     let mut listed: Vec<(&Space, Row)> = Vec::new();
     for space in spaces {
         let rows = list(client, &space.cust, space.template_type, &[]).await?;
-        listed.extend(rows.into_iter().map(|r| (space, r)));
+        for row in rows {
+            match cache.and_then(|c| c.get(&space.cust, &space.id, &row)) {
+                Some(t) => cached.push(t),
+                None => listed.push((space, row)),
+            }
+        }
     }
     let total = listed.len();
     if let Some(progress) = progress {
@@ -156,7 +167,7 @@ pub async fn read_all(
     }
     let done = std::sync::atomic::AtomicUsize::new(0);
     let done = &done;
-    let templates: Vec<LiveTemplate> = stream::iter(listed)
+    let read: Vec<LiveTemplate> = stream::iter(listed)
         .map(|(space, row)| async move {
             let t = read_one(client, space, &row).await;
             if let Some(progress) = progress {
@@ -170,11 +181,29 @@ pub async fn read_all(
         .await?;
     if !spaces.is_empty() {
         client.log_line(&format!(
-            "read {total} {} in {} {}",
-            crate::render::plural(total, "template", "templates"),
+            "read {} {} in {} {} ({total} {} read, {} from the cache)",
+            total + cached.len(),
+            crate::render::plural(total + cached.len(), "template", "templates"),
             spaces.len(),
-            crate::render::plural(spaces.len(), "space", "spaces")
+            crate::render::plural(spaces.len(), "space", "spaces"),
+            crate::render::plural(total, "detail", "details"),
+            cached.len()
         ));
     }
+    let mut templates = cached;
+    templates.extend(read);
+    if let Some(cache) = cache {
+        for space in spaces {
+            cache.read_space(&space.cust);
+            for t in templates.iter().filter(|t| t.space == space.id) {
+                cache.put(&space.cust, t);
+            }
+        }
+        if let Err(e) = cache.save() {
+            client.log_line(&format!("the template cache was not written: {e}"));
+        }
+    }
+    templates
+        .sort_by(|a, b| (&a.space, &a.name, &a.language).cmp(&(&b.space, &b.name, &b.language)));
     Ok(templates)
 }

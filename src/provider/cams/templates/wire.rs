@@ -252,6 +252,9 @@ pub struct Row {
     pub name: String,
     pub language: String,
     pub last_update_time: Option<i64>,
+    /// `AuditStatus` and `Reason` as listed (fresher than a cached detail).
+    pub audit_status: Option<AuditStatus>,
+    pub reason: Option<String>,
 }
 
 /// The rows of a ListChatappTemplate reply.
@@ -262,6 +265,8 @@ pub fn rows(body: &Value) -> Vec<Row> {
             name: s(r, "TemplateName").unwrap_or_default(),
             language: s(r, "Language").unwrap_or_default(),
             last_update_time: r["LastUpdateTime"].as_i64(),
+            audit_status: s(r, "AuditStatus").and_then(|a| audit_status(&a)),
+            reason: s(r, "Reason"),
         })
         .collect()
 }

@@ -47,6 +47,8 @@ pub async fn execute(cams: &Cams, op: &TemplateOp) -> Result<Outcome, ProviderEr
                     name: body.name.clone(),
                     language: body.language.clone(),
                     last_update_time: None,
+                    audit_status: None,
+                    reason: None,
                 };
                 Ok(wire::live_template(&data, &row, space, body.template_type)
                     .is_ok_and(|t| same_content(&t, body)))
