@@ -11,14 +11,17 @@
 //! | create / update / delete | CreateInstance / UpdateInstance / DeleteInstance |
 //! | bind / unbind | the channel type's own calls, one file per type in [`types`] |
 //! | rebind | the type's unbind, then its bind |
+//! | template create / modify / delete / properties | the template operations, in [`templates`] |
 //!
 //! A create whose answer was lost is never sent twice blindly: the backend first looks for
 //! the channel by name, and adopts it if the first attempt went through. A request that
 //! never answered may still be on its way, so the backend looks again a client timeout later
 //! before sending again, and after a create that follows such an attempt it deletes a second
-//! copy of the name if the straggler landed after all (the fault matrix,
-//! `tests/fault_matrix.rs`, drives all of this against the emulator).
+//! copy of the name if the straggler landed after all (`create.rs`; the fault matrix,
+//! `tests/fault_matrix.rs`, drives all of this against the emulator). Other changes look
+//! whether they went through before they are sent again ([`Cams::change_checked`]).
 
+mod create;
 mod read;
 #[cfg(test)]
 mod retry_tests;
@@ -84,24 +87,6 @@ impl Cams {
     pub fn settle_window(mut self, window: std::time::Duration) -> Self {
         self.settle_window = window;
         self
-    }
-
-    /// Remember that a create of `name` had an attempt sent at `sent` whose answer was lost.
-    fn lost_create(
-        &self,
-        name: &str,
-        t: ChannelType,
-        kept: Option<&str>,
-        sent: std::time::Instant,
-    ) {
-        if let Ok(mut lost) = self.lost.lock() {
-            lost.push(LostCreate {
-                name: name.to_string(),
-                channel_type: t,
-                kept: kept.map(str::to_string),
-                settled_at: sent + self.settle_window,
-            });
-        }
     }
 
     /// Tell `progress` how far each read has got.
@@ -339,113 +324,6 @@ impl Cams {
             body: serde_json::Value::Null,
             request_id: None,
         }
-    }
-
-    /// CreateInstance, retried. A create with an attempt whose answer was lost is
-    /// remembered for apply's settle pass (see [`LostCreate`]), whether it ends well or not.
-    async fn create(
-        &self,
-        name: &str,
-        channel_type: ChannelType,
-        description: &str,
-    ) -> Result<Outcome, ProviderError> {
-        let mut lost_send = None;
-        let result = self
-            .create_attempts(name, channel_type, description, &mut lost_send)
-            .await;
-        if let Some(sent) = lost_send {
-            let kept = match &result {
-                Ok(Outcome::Created(id)) => Some(id.as_str()),
-                _ => None,
-            };
-            self.lost_create(name, channel_type, kept, sent);
-        }
-        result
-    }
-
-    async fn create_attempts(
-        &self,
-        name: &str,
-        channel_type: ChannelType,
-        description: &str,
-        lost_send: &mut Option<std::time::Instant>,
-    ) -> Result<Outcome, ProviderError> {
-        let params = vec![
-            p("ChannelType", channel_type.as_str()),
-            p("InstanceName", name),
-            p("InstanceDescription", description),
-        ];
-        let mut delays = self.client.backoff().build();
-        let mut unsure = false;
-        let mut in_flight = false;
-        loop {
-            if unsure {
-                // An earlier attempt may have created it: look by name before sending again.
-                // A request that timed out may still be on its way, so look twice, a client
-                // timeout apart, before deciding that it did not go through.
-                let mut seen = self.found_by_name(name, channel_type).await?;
-                if seen.is_none() && in_flight {
-                    tokio::time::sleep(self.client.timeout()).await;
-                    seen = self.found_by_name(name, channel_type).await?;
-                }
-                if let Some(id) = seen {
-                    self.client.log_line(&format!(
-                        "  CreateInstance had gone through ({id}); not sending it again"
-                    ));
-                    return Ok(Outcome::Created(id));
-                }
-            }
-            let sent = std::time::Instant::now();
-            let error = match self.client.call_once("CreateInstance", &params).await {
-                Ok(reply) => {
-                    if let Some(id) = reply.data()["InstanceId"].as_str() {
-                        return Ok(Outcome::Created(id.to_string()));
-                    }
-                    // Answered without an id: the channel of this name, if there is one.
-                    return match self.found_by_name(name, channel_type).await? {
-                        Some(id) => Ok(Outcome::Created(id)),
-                        None => Err(ProviderError::Api {
-                            code: "MissingInstanceId".into(),
-                            message: "CreateInstance answered OK without an InstanceId, and no channel of that name exists".into(),
-                            request_id: reply.request_id,
-                        }),
-                    };
-                }
-                Err(e) => e,
-            };
-            // An answer, even an error, means the request has finished; only one that never
-            // answered may still be on its way and commit after chanctl has looked.
-            if error.in_flight() {
-                *lost_send = Some(sent);
-            }
-            if !error.retryable() {
-                return Err(Self::api_error("CreateInstance", &error));
-            }
-            unsure |= error.maybe_done();
-            in_flight = error.in_flight();
-            let Some(wait) = delays.next() else {
-                return Err(Self::api_error("CreateInstance", &error));
-            };
-            chanctl_cams::usage::retry();
-            self.client.log_line(&format!(
-                "  retrying CreateInstance in {} ms: {}",
-                wait.as_millis(),
-                error.describe("CreateInstance")
-            ));
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    /// After a create whose answer was lost: the channel of this name and type that an
-    /// earlier attempt made, if any (the oldest listed, when there are several: apply's
-    /// settle pass removes the others).
-    async fn found_by_name(
-        &self,
-        name: &str,
-        channel_type: ChannelType,
-    ) -> Result<Option<String>, ProviderError> {
-        let found = read::find_all_by_name(&self.client, name, channel_type).await?;
-        Ok(found.into_iter().next().map(|row| row.id))
     }
 
     /// Every channel named `name` of type `t`, with its binding as its type's read gives it.
