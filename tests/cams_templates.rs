@@ -1,6 +1,6 @@
 //! The CAMS backend's templates against the emulator over HTTP on 127.0.0.1: create, read
 //! back (listing, then each detail), modify while under review, properties, delete with
-//! prune, each plan after apply empty; only declared parameters are sent (the emulator
+//! prune, each plan after apply empty; export with the templates, its plan empty; only declared parameters are sent (the emulator
 //! refuses any other); with a warm read cache a plan reads no detail, and after a change
 //! only the changed template's.
 
@@ -86,6 +86,19 @@ fn templates_are_created_read_modified_and_deleted_through_the_api() {
     assert!(out.contains("review auditing"), "{out}");
     assert_eq!(calls(&out, "ListChatappTemplate"), 1, "{out}");
     assert_eq!(calls(&out, "GetChatappTemplateDetail"), 0, "{out}");
+
+    // Export holds the templates, and its plan is empty.
+    let (code, out) = run(dir, &emu, "export", &["-o", "exported.yaml"]);
+    assert_eq!(code, 0, "{out}");
+    let exported = std::fs::read_to_string(dir.join("exported.yaml")).unwrap();
+    assert!(exported.contains("order_update"), "{exported}");
+    let (code, out) = run(
+        dir,
+        &emu,
+        "plan",
+        &["-f", "exported.yaml", "--detailed-exitcode"],
+    );
+    assert_eq!(code, 0, "{out}");
 
     // Under review: the body is modified in place.
     write(dir, "is on its way", "");

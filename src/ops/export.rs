@@ -67,6 +67,8 @@ pub fn export(ctx: &Context, request: &Request<'_>) -> Result<Exported, Error> {
         .quota
         .or(kept.as_ref().and_then(|k| k.quota))
         .unwrap_or(crate::config::file::DEFAULT_QUOTA);
+    // The export holds every template, not only those of the channels the file manages.
+    hints.all_templates = true;
     let backend = account.open(quota, false, ctx, hints)?;
     let live = super::runtime()?.block_on(backend.read())?;
     let yaml = crate::render::export::to_yaml_kept(

@@ -212,6 +212,7 @@ fn hints_of(channels: &[LiveChannel]) -> ReadHints {
             })
             .collect(),
         template_channels: Vec::new(),
+        all_templates: false,
     }
 }
 

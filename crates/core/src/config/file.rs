@@ -410,6 +410,7 @@ impl Desired {
         crate::model::ReadHints {
             messenger_pages,
             template_channels,
+            all_templates: false,
         }
     }
 

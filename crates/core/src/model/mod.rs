@@ -271,6 +271,8 @@ pub struct ReadHints {
     /// The channels whose templates the file manages (and their earlier names): a backend
     /// whose template reads are costly reads only these spaces' templates.
     pub template_channels: Vec<String>,
+    /// Read every template-holding channel's templates (export: the account as it is).
+    pub all_templates: bool,
 }
 
 /// A channel as it exists in the live account.

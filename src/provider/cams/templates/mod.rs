@@ -45,7 +45,8 @@ pub struct Space {
     pub template_type: TemplateType,
 }
 
-/// The spaces of `live`'s channels that `hints` names and that hold templates.
+/// The spaces of `live`'s channels that `hints` names (or all, for an export) and that hold
+/// templates.
 pub fn spaces(
     live: &LiveState,
     hints: &ReadHints,
@@ -53,7 +54,7 @@ pub fn spaces(
 ) -> Vec<Space> {
     live.channels
         .iter()
-        .filter(|c| hints.template_channels.contains(&c.name))
+        .filter(|c| hints.all_templates || hints.template_channels.contains(&c.name))
         .filter_map(|c| {
             let t = TemplateType::of(c.channel_type)?;
             Some(Space {
