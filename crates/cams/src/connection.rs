@@ -36,7 +36,18 @@ pub(crate) fn failure(e: &reqwest::Error) -> ConnectionFailure {
         text.push('\n');
         cause = c.source();
     }
+    let text = without_url(&text, e.url().map(|u| u.as_str()));
     classify(&text, refused, e.is_timeout(), e.is_connect())
+}
+
+/// `text` without the request's URL, which reqwest's message quotes: its query holds the
+/// request's parameters, whose names and values must not read as a cause
+/// (`MessageSendTtlSeconds` holds "tls").
+fn without_url(text: &str, url: Option<&str>) -> String {
+    match url {
+        Some(url) => text.replace(&url.to_lowercase(), "URL"),
+        None => text.to_string(),
+    }
 }
 
 /// [`failure`] from the causes' text (lower case).
@@ -142,6 +153,17 @@ mod tests {
         assert_eq!(
             (cert.kind, cert.permanent),
             ("TLS certificate refused", true)
+        );
+        // A parameter in the quoted URL is no cause.
+        let url = "http://127.0.0.1:1/?MessageSendTtlSeconds=300&Text=handshake";
+        let text = format!(
+            "error sending request for url ({})\nconnection closed before message completed",
+            url.to_lowercase()
+        );
+        let dropped = classify(&without_url(&text, Some(url)), false, false, false);
+        assert_eq!(
+            (dropped.kind, dropped.permanent, dropped.sent),
+            ("connection failed", false, true)
         );
         let slow = classify("operation timed out", false, true, false);
         assert_eq!(
