@@ -69,7 +69,7 @@ fn templates_are_created_read_modified_and_deleted_through_the_api() {
     assert_eq!(code, 0, "{out}");
     // Read back with a cold cache: nothing to do, and the read is the listing and one
     // detail per template.
-    std::fs::remove_dir_all(dir.join(".chanctl/cache")).unwrap();
+    let _ = std::fs::remove_dir_all(dir.join(".chanctl/cache"));
     let (code, out) = run(dir, &emu, "-v plan", &["--detailed-exitcode"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("review auditing"), "{out}");
@@ -165,4 +165,78 @@ fn a_rejected_template_is_drift_with_the_reviews_reason() {
     let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode"]);
     assert_eq!(code, 2, "a rejected template is drift:\n{out}");
     assert!(out.contains("Promotional wording"), "{out}");
+}
+
+#[test]
+fn template_changes_converge_under_injected_faults_without_duplicates() {
+    for seed in 1..=4 {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(dir, "has shipped", "");
+        let meta = crate::common::meta_args(&[
+            &std::fs::read_to_string(dir.join("channels.yaml")).unwrap()
+        ]);
+        // 20 % of requests fail: 503, throttling, 200 with an error code, or ambiguous (the
+        // change is made and the answer lost, or it comes after the client gave up).
+        let seed_flag = seed.to_string();
+        let mut flags = vec![
+            "--template-review",
+            "hold",
+            "--fault-rate",
+            "0.2",
+            "--seed",
+            &seed_flag,
+            "--ambiguous-delay-ms",
+            "1500",
+        ];
+        flags.extend(meta.iter().map(String::as_str));
+        let emu = start_emulator(&flags);
+        let timeout = ["--timeout", "1"];
+        let apply = |args: &[&str]| {
+            let (code, out) = run(
+                dir,
+                &emu,
+                "-v apply",
+                &[&["--auto-approve"], &timeout[..], args].concat(),
+            );
+            assert_eq!(code, 0, "seed {seed}: {out}");
+            out
+        };
+        let settled = |args: &[&str]| {
+            let (code, out) = run(
+                dir,
+                &emu,
+                "plan",
+                &[&["--detailed-exitcode"], &timeout[..], args].concat(),
+            );
+            assert_eq!(code, 0, "seed {seed}: {out}");
+        };
+        let mut retries = apply(&[]).matches("retrying").count();
+        settled(&[]);
+        write(dir, "is on its way", "");
+        retries += apply(&[]).matches("retrying").count();
+        settled(&[]);
+        write(dir, "is on its way", "            allow_send: false\n");
+        retries += apply(&[]).matches("retrying").count();
+        settled(&[]);
+        let text = std::fs::read_to_string(dir.join("channels.yaml")).unwrap();
+        let start = text.find("          fr:").unwrap();
+        let end = text.find("  - name: sms").unwrap();
+        std::fs::write(
+            dir.join("channels.yaml"),
+            format!("{}{}", &text[..start], &text[end..]),
+        )
+        .unwrap();
+        retries += apply(&["--prune"]).matches("retrying").count();
+        settled(&["--prune"]);
+        assert!(retries > 0, "seed {seed}: some request failed");
+        // One template left, once.
+        let (code, out) = run(dir, &emu, "export", &timeout);
+        assert_eq!(code, 0, "{out}");
+        let copies = out
+            .lines()
+            .filter(|l| l.contains("- name:") && l.contains("order_update"))
+            .count();
+        assert_eq!(copies, 1, "{out}");
+    }
 }

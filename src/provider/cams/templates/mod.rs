@@ -193,7 +193,7 @@ pub async fn read_all(
     }
     let mut templates = cached;
     templates.extend(read);
-    if let Some(cache) = cache {
+    if let Some(cache) = cache.filter(|_| !spaces.is_empty()) {
         for space in spaces {
             cache.read_space(&space.cust);
             for t in templates.iter().filter(|t| t.space == space.id) {
