@@ -213,9 +213,7 @@ fn template_changes_converge_under_injected_faults_without_duplicates() {
         };
         let mut retries = apply(&[]).matches("retrying").count();
         settled(&[]);
-        write(dir, "is on its way", "");
-        retries += apply(&[]).matches("retrying").count();
-        settled(&[]);
+        // Content and properties at once: the properties follow the modify.
         write(dir, "is on its way", "            allow_send: false\n");
         retries += apply(&[]).matches("retrying").count();
         settled(&[]);

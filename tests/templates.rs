@@ -111,3 +111,42 @@ fn an_unknown_review_setting_is_an_error() {
     assert_eq!(code, 1);
     assert!(err.contains("CHANCTL_SANDBOX_REVIEW is `maybe`"), "{err}");
 }
+
+#[test]
+fn content_and_properties_changed_together_converge_in_one_apply() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "order_update", "");
+    let (code, _, err) = run(dir, "pending", &["apply", "--auto-approve"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(dir.join("channels.yaml"))
+        .unwrap()
+        .replace(
+            "has shipped.\"",
+            "is on its way.\"\n        allow_send: false",
+        );
+    std::fs::write(dir.join("channels.yaml"), text).unwrap();
+    let (code, out, err) = run(dir, "pending", &["plan", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        crate::common::steps(&plan),
+        [
+            "modify template wa/order_update/en_US",
+            "properties template wa/order_update/en_US"
+        ]
+    );
+    let props = &plan["steps"][1];
+    assert_eq!(props["depends_on"], serde_json::json!([0]), "{props}");
+    let changed: Vec<&str> = props["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["allow_send"], "only the property: {props}");
+    let (code, _, err) = run(dir, "pending", &["apply", "--auto-approve"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run(dir, "pending", &["plan", "--detailed-exitcode"]);
+    assert_eq!(code, 0, "{out}");
+}

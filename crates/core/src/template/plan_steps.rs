@@ -22,6 +22,8 @@ struct Draft {
     wave: usize,
     depends_on: Vec<usize>,
     replace: bool,
+    /// Runs after the draft before it (a properties change after its template's modify).
+    follows: bool,
     protected: bool,
     manual: Option<String>,
 }
@@ -73,6 +75,7 @@ pub(super) fn append(
             wave,
             depends_on: deps.clone(),
             replace: false,
+            follows: false,
             protected: false,
             manual: None,
         };
@@ -100,6 +103,27 @@ pub(super) fn append(
                         ),
                         _ => "content differs; the template is not approved yet, so it can be modified".into(),
                     };
+                    // Modify sends the content only: properties that differ too follow it.
+                    let properties = properties_differ(&after, l).then(|| {
+                        let mut set = base(
+                            change(
+                                d,
+                                TemplateOperation::Properties,
+                                code.clone(),
+                                Some(super::plan::TemplateAttrs {
+                                    allow_send: Some(l.allow_send),
+                                    category_change_paused: Some(l.category_change_paused),
+                                    ..after.clone()
+                                }),
+                                Some(after.clone()),
+                                review.clone(),
+                            ),
+                            "properties differ; set once the content is modified".into(),
+                        );
+                        set.wave = wave + 1;
+                        set.follows = true;
+                        set
+                    });
                     drafts.push(base(
                         change(
                             d,
@@ -111,6 +135,7 @@ pub(super) fn append(
                         ),
                         why,
                     ));
+                    drafts.extend(properties);
                 } else if options.replace.contains(&d.name) {
                     extra.warnings.push(format!(
                         "template `{}` ({}) is replaced: it is deleted and created again, and its review starts over; until the new one is approved it cannot be sent. Meta may refuse a deleted approved name for a while (WhatsApp Business Management API, message templates: a deleted template's name cannot be reused for 30 days)",
@@ -224,12 +249,13 @@ pub(super) fn append(
             }
         }
     }
-    // Number the drafts after the channel steps; a replacement's create follows its delete.
+    // Number the drafts after the channel steps; a replacement's create follows its delete, and
+    // a properties change its template's modify.
     let first = steps.len();
     for (k, d) in drafts.into_iter().enumerate() {
         let index = first + k;
         let mut depends_on = d.depends_on;
-        if d.replace && d.change.operation == TemplateOperation::Create {
+        if d.follows || (d.replace && d.change.operation == TemplateOperation::Create) {
             depends_on.push(index - 1);
         }
         let key = super::key(&d.channel, &d.change.name, &d.change.language);
