@@ -1,71 +1,36 @@
 //! The plan scenarios of fixtures/plans on `--backend cams` against the emulator: each
-//! reaches the sandbox's steps (or its documented CAMS difference), applies, and ends with an
-//! empty second plan; no output holds the secret. Template scenarios get their live
+//! reaches the sandbox's steps, exit codes and final states, manual steps included (never
+//! sent, still planned after), and ends with an empty second plan (or, after manual steps,
+//! the same one); no output holds the secret. Template scenarios get their live
 //! templates' reviews through the emulator's review flags (see `common::emulator_setup`).
 
 use crate::cams_backend::{SECRET, chanctl, start_emulator};
 use crate::common;
 use common::Emulator;
 use common::emulator_setup as setup;
-use common::scenario::Expect;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn steps(json: &[u8]) -> Vec<String> {
     let plan: serde_json::Value = serde_json::from_slice(json).unwrap();
     common::steps(&plan)
 }
 
-/// A plan of manual steps: every step says why, apply sends nothing and exits 1 naming the
-/// console, and the plan after it is the same one.
-fn manual_steps_are_not_sent(name: &str, dir: &Path, emulator: &Emulator, expect: &Expect) {
-    let plan = |dir: &Path| {
-        let out = chanctl(dir, emulator, "plan")
-            .args(["--format", "json"])
-            .args(&expect.args)
-            .output()
-            .unwrap();
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
-    let before = plan(dir);
-    for s in before["steps"].as_array().unwrap() {
-        assert!(
-            s["manual"]
-                .as_str()
-                .is_some_and(|m| m.contains("CAMS console")),
-            "{name}: not manual: {s}"
-        );
-    }
-    let out = chanctl(dir, emulator, "apply")
-        .args(["--auto-approve", "--force"])
-        .args(&expect.args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
-    // The plan shown says why; each step's line says that nothing was sent.
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("unbind it in the CAMS console"),
-        "{name}: {stderr}"
-    );
-    assert!(
-        stderr.contains("manual step, nothing sent"),
-        "{name}: {stderr}"
-    );
-    assert_eq!(
-        common::steps(&plan(dir)),
-        common::steps(&before),
-        "{name}: no loop"
-    );
-}
-
-/// Scenarios whose steps the CAMS API can carry out (no WhatsApp or Viber unbind/rebind).
-fn api_scenarios() -> Vec<PathBuf> {
-    let mut dirs = common::scenario::scenarios();
-    dirs.retain(|d| {
-        let name = d.file_name().unwrap().to_string_lossy().to_string();
-        !name.contains("rotation") && !name.contains("swap-whatsapp")
-    });
-    dirs
+/// The manual steps of a JSON plan, as `action channel`.
+fn manual_steps(json: &[u8]) -> Vec<String> {
+    let plan: serde_json::Value = serde_json::from_slice(json).unwrap();
+    plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["manual"].is_string())
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["action"].as_str().unwrap(),
+                s["channel"].as_str().unwrap()
+            )
+        })
+        .collect()
 }
 
 /// Apply `setup.yaml` in `dir` (the scenario's live state), then plan it once: the template
@@ -90,12 +55,7 @@ fn set_up(name: &str, dir: &Path, emulator: &Emulator, outputs: &mut Vec<String>
 
 fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
     let (name, expect) = common::scenario::expect(fixture);
-    let texts: Vec<String> = ["live.yaml", "channels.yaml"]
-        .iter()
-        .filter_map(|f| std::fs::read_to_string(fixture.join(f)).ok())
-        .collect();
-    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let meta = common::meta_args(&texts);
+    let meta = common::scenario::emulator_meta(fixture);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     // Template scenarios keep the emulator's state in a file: the live templates get their
@@ -152,18 +112,6 @@ fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
             "{name}: the plan shows why the template was rejected"
         );
     }
-    if let Some(cams) = &expect.cams {
-        assert_eq!(
-            steps(&out.stdout),
-            cams.steps,
-            "{name}: cams plan ({})",
-            cams.reason
-        );
-        if cams.manual {
-            manual_steps_are_not_sent(name.as_str(), dir, &emulator, &expect);
-        }
-        return;
-    }
     if let Some(expected) = &expect.steps {
         assert_eq!(
             &steps(&out.stdout),
@@ -171,6 +119,7 @@ fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
             "{name}: cams plan differs from the sandbox's"
         );
     }
+    let manual = manual_steps(&out.stdout);
     let applied = chanctl(dir, &emulator, "apply")
         .args(["--auto-approve"])
         .args(&expect.args)
@@ -199,12 +148,30 @@ fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
         "{name}: plan after apply:\n{}",
         String::from_utf8_lossy(&again.stdout)
     );
+    if expect.apply_exit != 0
+        && let Some(wanted) = &expect.error
+    {
+        let stderr = String::from_utf8_lossy(&applied.stderr);
+        assert!(
+            stderr.contains(wanted),
+            "{name}: apply lacks `{wanted}`:\n{stderr}"
+        );
+    }
+    // A manual step is never sent: the next plan still has it, and nothing loops.
+    if !manual.is_empty() {
+        let next = chanctl(dir, &emulator, "plan")
+            .args(["--format", "json"])
+            .args(&expect.args)
+            .output()
+            .unwrap();
+        assert_eq!(manual_steps(&next.stdout), manual, "{name}: manual steps");
+    }
 }
 
 #[test]
 fn scenarios_match_the_sandbox_and_no_secret_leaks() {
     let mut outputs = Vec::new();
-    let scenarios = api_scenarios();
+    let scenarios = common::scenario::scenarios();
     assert!(scenarios.len() >= 20);
     let templates = scenarios
         .iter()

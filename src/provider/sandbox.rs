@@ -395,6 +395,7 @@ mod tests {
         assert_eq!(hidden.channels[0].bind_state, BindState::Unknown);
         let sandbox = sandbox.with_hints(ReadHints {
             messenger_pages: vec!["111".into()],
+            ..ReadHints::default()
         });
         let shown = run(sandbox.read()).unwrap();
         assert_eq!(shown.channels[0].binding, Some(binding));

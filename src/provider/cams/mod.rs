@@ -165,6 +165,7 @@ impl Cams {
         let view = if row.channel_type == Some(ChannelType::Messenger) && !pages.is_empty() {
             let hints = ReadHints {
                 messenger_pages: pages,
+                ..ReadHints::default()
             };
             read::messenger_view(&self.client, &hints).await?
         } else {
