@@ -178,8 +178,10 @@ pub struct Step {
     /// For a template step (`resource.kind` is `template`): the template, its operation,
     /// its content before and after, and its review. `channel` is the channel whose space
     /// holds it and `instance_id` that channel's id.
+    // Boxed: most steps are channel steps, and inline it would more than double the size of
+    // every step (1,016 bytes instead of 448).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<crate::template::plan::TemplateChange>,
+    pub template: Option<Box<crate::template::plan::TemplateChange>>,
 }
 
 /// A delete that removes an extra copy of a twin.

@@ -276,7 +276,7 @@ pub(super) fn append(
             protected: d.protected,
             manual: d.manual,
             twin: None,
-            template: Some(d.change),
+            template: Some(Box::new(d.change)),
         });
     }
     extra
