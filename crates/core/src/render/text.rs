@@ -200,13 +200,11 @@ fn block(out: &mut String, step: &Step, style: Style) {
         }
     }
     // A create's name is in the heading already.
-    let changes: Vec<FieldChange> = step
+    let changes = step
         .changes
         .iter()
-        .filter(|c| !(step.action == Action::Create && c.field == "name"))
-        .cloned()
-        .collect();
-    fields(out, &changes, style, "      ");
+        .filter(|c| !(step.action == Action::Create && c.field == "name"));
+    fields(out, changes, style, "      ");
     if let Some(why) = &step.manual {
         let _ = writeln!(out, "      {} manual step: {why}", style.red("!"));
     }
@@ -256,70 +254,88 @@ fn replacement(out: &mut String, plan: &Plan, first: &Step, style: Style) {
             s.index + 1
         );
         if template_diff.is_none() {
-            fields(out, &s.changes, style, "          ");
+            fields(out, s.changes.iter(), style, "          ");
         }
     }
     if let Some(changes) = &template_diff {
-        fields(out, changes, style, "      ");
+        fields(out, changes.iter(), style, "      ");
     }
     out.push('\n');
 }
 
-fn fields(out: &mut String, changes: &[FieldChange], style: Style, indent: &str) {
+/// The lines of `changes`, written straight into `out`: a plan of thousands of steps has
+/// tens of thousands of these lines.
+fn fields<'a>(
+    out: &mut String,
+    changes: impl Iterator<Item = &'a FieldChange> + Clone,
+    style: Style,
+    indent: &str,
+) {
     let width = changes
-        .iter()
+        .clone()
         .map(|c| c.field.chars().count())
         .max()
         .unwrap_or(0);
+    // `{field:<width$}` pads to `width` characters, as `width` counts them.
     for c in changes {
-        let pad = " ".repeat(width - c.field.chars().count());
-        let line = match (&c.before, &c.after) {
-            (None, Some(a)) => format!("{} {}{pad} = {}", style.green("+"), c.field, quote(a)),
-            (Some(b), None) => format!("{} {}{pad} = {}", style.red("-"), c.field, quote(b)),
+        let field = &*c.field;
+        let _ = match (&c.before, &c.after) {
+            (None, Some(a)) => writeln!(
+                out,
+                "{indent}{} {field:<width$} = {}",
+                style.green("+"),
+                Quoted(a)
+            ),
+            (Some(b), None) => writeln!(
+                out,
+                "{indent}{} {field:<width$} = {}",
+                style.red("-"),
+                Quoted(b)
+            ),
             // In colour, a before line and an after line with the changed words emphasised;
             // without, git's inline word-diff form.
             (Some(b), Some(a))
-                if (c.field == "description" || super::templates::is_text(&c.field))
-                    && style.color =>
+                if (field == "description" || super::templates::is_text(field)) && style.color =>
             {
                 let (before, after) = word_lines(b, a, style);
-                format!(
-                    "{} {}{pad}\n{indent}    {} {before}\n{indent}    {} {after}",
+                writeln!(
+                    out,
+                    "{indent}{} {field:<width$}\n{indent}    {} {before}\n{indent}    {} {after}",
                     style.yellow("~"),
-                    c.field,
                     style.red("-"),
                     style.green("+"),
                 )
             }
-            (Some(b), Some(a))
-                if c.field == "description" || super::templates::is_text(&c.field) =>
-            {
-                format!(
-                    "{} {}{pad} = {}",
+            (Some(b), Some(a)) if field == "description" || super::templates::is_text(field) => {
+                writeln!(
+                    out,
+                    "{indent}{} {field:<width$} = {}",
                     style.yellow("~"),
-                    c.field,
                     word_diff(b, a, style)
                 )
             }
-            (Some(b), Some(a)) => format!(
-                "{} {}{pad} = {} → {}",
+            (Some(b), Some(a)) => writeln!(
+                out,
+                "{indent}{} {field:<width$} = {} → {}",
                 style.yellow("~"),
-                c.field,
-                quote(b),
-                quote(a)
+                Quoted(b),
+                Quoted(a)
             ),
             (None, None) => continue,
         };
-        let _ = writeln!(out, "{indent}{line}");
     }
 }
 
 /// A value in quotes; a redacted one as `(sensitive)`, without.
-fn quote(s: &str) -> String {
-    if sensitive::is_redacted(s) {
-        sensitive::SHOWN.to_string()
-    } else {
-        format!("{s:?}")
+struct Quoted<'a>(&'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if sensitive::is_redacted(self.0) {
+            f.write_str(sensitive::SHOWN)
+        } else {
+            write!(f, "{:?}", self.0)
+        }
     }
 }
 
