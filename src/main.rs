@@ -4,5 +4,6 @@
 static GLOBAL: chanctl::allocator::Allocator = chanctl::allocator::Allocator;
 
 fn main() -> std::process::ExitCode {
+    chanctl::allocator::configure();
     chanctl::cli::main()
 }
