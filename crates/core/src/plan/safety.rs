@@ -314,7 +314,7 @@ mod tests {
     fn template_delete(index: usize, channel: &str, code: &str) -> Step {
         use crate::template::plan::{TemplateChange, TemplateOperation};
         let mut s = step(index, Action::Delete, channel);
-        s.template = Some(TemplateChange {
+        s.template = Some(Box::new(TemplateChange {
             name: format!("t_{code}"),
             language: "en".into(),
             template_type: crate::template::TemplateType::Whatsapp,
@@ -323,7 +323,7 @@ mod tests {
             before: None,
             after: None,
             review: None,
-        });
+        }));
         s
     }
 
