@@ -26,6 +26,8 @@ mod read;
 #[cfg(test)]
 mod retry_tests;
 pub mod templates;
+#[cfg(test)]
+pub(crate) mod test_emulator;
 pub mod types;
 
 use super::{LostCreate, Outcome, Provider, ProviderError};

@@ -3,10 +3,8 @@
 
 use super::*;
 use crate::provider::cams::Cams;
-use cams_emulator::{Config, Emulator, server};
+use crate::provider::cams::test_emulator;
 use chanctl_cams::client::{ClientOptions, Log};
-use chanctl_cams::endpoint;
-use chanctl_cams::sign::Credentials;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -41,18 +39,11 @@ fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
         .collect()
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
+use test_emulator::runtime;
 
 /// An in-process emulator on 127.0.0.1 and a client for it, whose calls `calls` counts.
 async fn emulator_counting(calls: &Calls) -> Client {
-    let creds = Credentials::new("id".to_string(), "secret".to_string());
-    let mut config = Config::new(creds.clone());
+    let mut config = test_emulator::config();
     config.quota = Some(300);
     // What Meta knows about the bindings `binding` makes: each WABA shared for its channel
     // with its number, each Page linked to its Instagram account.
@@ -72,16 +63,12 @@ async fn emulator_counting(calls: &Calls) -> Client {
                 .insert(b.page_id, b.instagram_account_id);
         }
     }
-    let emu = Arc::new(Emulator::new(config).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(server::serve(listener, emu));
     let options = ClientOptions {
         qps: 10_000,
         log: Some(calls.log()),
         ..ClientOptions::default()
     };
-    Client::new(endpoint::parse(&url).unwrap(), creds, options).unwrap()
+    test_emulator::client(config, options).await
 }
 
 async fn emulator() -> Client {
@@ -391,18 +378,13 @@ fn a_look_after_a_lost_answer_asks_only_about_the_pages_its_step_names() {
 #[test]
 fn a_viber_application_is_pending_while_not_audited_and_its_service_state_is_shown_as_written() {
     runtime().block_on(async {
-        let creds = Credentials::new("id".to_string(), "secret".to_string());
-        let mut config = Config::new(creds.clone());
+        let mut config = test_emulator::config();
         config.viber_service_state = "stop".into();
-        let emu = Arc::new(Emulator::new(config).unwrap());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(server::serve(listener, emu));
         let options = ClientOptions {
             qps: 10_000,
             ..ClientOptions::default()
         };
-        let client = Client::new(endpoint::parse(&url).unwrap(), creds, options).unwrap();
+        let client = test_emulator::client(config, options).await;
         let id = create(&client, ChannelType::Viber, "vb").await;
         let record = r#"{"BusinessAccountName":"acme"}"#;
         let r = client

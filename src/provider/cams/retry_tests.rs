@@ -84,44 +84,25 @@ fn an_unbind_that_lands_late_is_found_by_the_second_look_and_not_sent_twice() {
     use crate::model::{Binding, EmailBinding};
     use crate::provider::Provider;
     use crate::rules::Op;
-    use cams_emulator::faults::{FaultKind, Faults};
-    use cams_emulator::{Config, Emulator, server};
+    use cams_emulator::faults::FaultKind;
     use std::sync::{Arc, Mutex};
     // A seed whose third request (the unbind) lands late and no other request faults.
     let rates = || vec![(FaultKind::Late, 0.1)];
-    let seed = (1..1_000_000u64)
-        .find(|&s| {
-            let mut f = Faults::per_kind(s, rates());
-            (0..33).all(|i| f.roll().map(|x| x.kind) == (i == 2).then_some(FaultKind::Late))
-        })
-        .unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let seed = super::test_emulator::seed_faulting_only(FaultKind::Late, 0.1, 2, 33);
+    let rt = super::test_emulator::runtime();
     rt.block_on(async {
-        let creds = sign::Credentials::new("id", "secret");
-        let mut config = Config::new(creds.clone());
+        let mut config = super::test_emulator::config();
         config.fault_rates = rates();
         config.seed = seed;
         config.ambiguous_delay = Duration::from_millis(600);
-        let emu = Arc::new(Emulator::new(config).unwrap());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(server::serve(listener, emu));
         let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-        let sink = lines.clone();
         let options = ClientOptions {
             qps: 10_000,
             timeout: Duration::from_secs(1),
-            log: Some(Arc::new(move |l: &str| {
-                sink.lock().unwrap().push(l.to_string())
-            })),
+            log: Some(super::test_emulator::keep_lines(&lines)),
             ..ClientOptions::default()
         };
-        let endpoint = chanctl_cams::endpoint::parse(&url).unwrap();
-        let client = Client::new(endpoint, creds, options).unwrap();
+        let client = super::test_emulator::client(config, options).await;
         let created = client
             .call(
                 "CreateInstance",

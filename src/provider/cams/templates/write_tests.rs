@@ -1,13 +1,12 @@
 //! A create whose answer is lost, against the emulator on 127.0.0.1: found again by name and
 //! language, and sent once.
 
+use crate::provider::cams::test_emulator;
 use crate::provider::{Outcome, Provider};
 use crate::template::rules::{TemplateBody, TemplateOp};
 use crate::template::{Category, Components, TemplateType};
-use cams_emulator::faults::{FaultKind, Faults};
-use cams_emulator::{Config, Emulator, server};
-use chanctl_cams::client::{Client, ClientOptions};
-use chanctl_cams::sign;
+use cams_emulator::faults::FaultKind;
+use chanctl_cams::client::ClientOptions;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,39 +15,21 @@ fn a_create_whose_answer_is_lost_is_found_by_name_and_language_and_sent_once() {
     // A seed whose third request (the template create) drops its answer after the change,
     // and no other request faults.
     let rates = || vec![(FaultKind::Drop, 0.1)];
-    let seed = (1..1_000_000u64)
-        .find(|&s| {
-            let mut f = Faults::per_kind(s, rates());
-            (0..20).all(|i| f.roll().map(|x| x.kind) == (i == 2).then_some(FaultKind::Drop))
-        })
-        .unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let seed = test_emulator::seed_faulting_only(FaultKind::Drop, 0.1, 2, 20);
+    let rt = test_emulator::runtime();
     rt.block_on(async {
-        let creds = sign::Credentials::new("id", "secret");
-        let mut config = Config::new(creds.clone());
+        let mut config = test_emulator::config();
         config.fault_rates = rates();
         config.seed = seed;
-        let emu = Arc::new(Emulator::new(config).unwrap());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(server::serve(listener, emu));
         let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-        let sink = lines.clone();
         let options = ClientOptions {
             qps: 10_000,
             timeout: Duration::from_secs(1),
             min_retry_delay: Duration::from_millis(1),
-            log: Some(Arc::new(move |l: &str| {
-                sink.lock().unwrap().push(l.to_string())
-            })),
+            log: Some(test_emulator::keep_lines(&lines)),
             ..ClientOptions::default()
         };
-        let endpoint = chanctl_cams::endpoint::parse(&url).unwrap();
-        let client = Client::new(endpoint, creds, options).unwrap();
+        let client = test_emulator::client(config, options).await;
         let created = client
             .call(
                 "CreateInstance",
