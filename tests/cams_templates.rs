@@ -47,6 +47,15 @@ fn run(dir: &Path, emu: &crate::common::Emulator, sub: &str, args: &[&str]) -> (
     )
 }
 
+/// An emulator with `flags` that knows what Meta knows of the bindings in `dir`'s file.
+fn emulator_for(dir: &Path, flags: &[&str]) -> crate::common::Emulator {
+    let file = std::fs::read_to_string(dir.join("channels.yaml")).unwrap();
+    let meta = crate::common::meta_args(&[&file]);
+    let mut flags = flags.to_vec();
+    flags.extend(meta.iter().map(String::as_str));
+    start_emulator(&flags)
+}
+
 fn calls(output: &str, action: &str) -> usize {
     output
         .lines()
@@ -59,11 +68,7 @@ fn templates_are_created_read_modified_and_deleted_through_the_api() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     write(dir, "has shipped", "");
-    let meta =
-        crate::common::meta_args(&[&std::fs::read_to_string(dir.join("channels.yaml")).unwrap()]);
-    let mut flags: Vec<&str> = vec!["--template-review", "hold"];
-    flags.extend(meta.iter().map(String::as_str));
-    let emu = start_emulator(&flags);
+    let emu = emulator_for(dir, &["--template-review", "hold"]);
 
     let (code, out) = run(dir, &emu, "apply", &["--auto-approve"]);
     assert_eq!(code, 0, "{out}");
@@ -155,11 +160,10 @@ fn a_rejected_template_is_drift_with_the_reviews_reason() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     write(dir, "has shipped", "");
-    let meta =
-        crate::common::meta_args(&[&std::fs::read_to_string(dir.join("channels.yaml")).unwrap()]);
-    let mut flags: Vec<&str> = vec!["--template-reject", "order_update=Promotional wording"];
-    flags.extend(meta.iter().map(String::as_str));
-    let emu = start_emulator(&flags);
+    let emu = emulator_for(
+        dir,
+        &["--template-reject", "order_update=Promotional wording"],
+    );
     let (code, out) = run(dir, &emu, "apply", &["--auto-approve"]);
     assert_eq!(code, 0, "{out}");
     let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode"]);
