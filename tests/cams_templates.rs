@@ -242,3 +242,17 @@ fn template_changes_converge_under_injected_faults_without_duplicates() {
         assert_eq!(copies, 1, "{out}");
     }
 }
+
+#[test]
+fn a_new_template_that_may_not_be_sent_is_created_and_set_in_one_apply() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "has shipped", "            allow_send: false\n");
+    let emu = emulator_for(dir, &["--template-review", "hold"]);
+    let (code, out) = run(dir, &emu, "-v apply", &["--auto-approve"]);
+    assert_eq!(code, 0, "{out}");
+    // The create, then the property with the code the create returned.
+    assert_eq!(calls(&out, "ModifyChatappTemplateProperties"), 1, "{out}");
+    let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode"]);
+    assert_eq!(code, 0, "one apply is enough:\n{out}");
+}

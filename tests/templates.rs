@@ -150,3 +150,32 @@ fn content_and_properties_changed_together_converge_in_one_apply() {
     let (code, out, _) = run(dir, "pending", &["plan", "--detailed-exitcode"]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn a_new_template_that_may_not_be_sent_is_created_and_set_in_one_apply() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "order_update", "");
+    let text = std::fs::read_to_string(dir.join("channels.yaml"))
+        .unwrap()
+        .replace(
+            "has shipped.\"",
+            "has shipped.\"\n        allow_send: false",
+        );
+    std::fs::write(dir.join("channels.yaml"), text).unwrap();
+    let (code, out, err) = run(dir, "pending", &["plan", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let steps = crate::common::steps(&plan);
+    assert_eq!(
+        steps[steps.len() - 2..],
+        [
+            "create template wa/order_update/en_US",
+            "properties template wa/order_update/en_US"
+        ]
+    );
+    let (code, _, err) = run(dir, "pending", &["apply", "--auto-approve"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run(dir, "pending", &["plan", "--detailed-exitcode"]);
+    assert_eq!(code, 0, "one apply is enough:\n{out}");
+}

@@ -78,7 +78,8 @@ pub struct ApplyReport {
     /// Steps sent whose answer had not come when the apply stopped waiting (interrupted):
     /// the journal holds them as in flight.
     pub abandoned: Vec<usize>,
-    /// Instance ids of the channels created, by name.
+    /// Instance ids of the channels created, by name, and codes of the templates created, by
+    /// [`Step::template_key`].
     pub created: HashMap<String, String>,
     /// What each completed step produced, by index.
     pub outcomes: HashMap<usize, Outcome>,
@@ -192,10 +193,10 @@ pub async fn apply_journaled<P: Provider>(
                         step,
                         outcome: &outcome,
                     });
-                    if let (Action::Create, Outcome::Created(id), None) =
-                        (step.action, &outcome, &step.template)
-                    {
-                        report.created.insert(step.channel.clone(), id.clone());
+                    if let (Action::Create, Outcome::Created(id)) = (step.action, &outcome) {
+                        // A channel by its name; a template by its key (its code).
+                        let key = step.template_key().unwrap_or_else(|| step.channel.clone());
+                        report.created.insert(key, id.clone());
                     }
                     report.done.push(step.index);
                     report.outcomes.insert(step.index, outcome);
@@ -284,7 +285,11 @@ async fn run_step<'a, P: Provider>(
         return (step, Err(ProviderError::Io(e)), started.elapsed());
     }
     let sent = async {
-        match (step.template_op(id.as_deref()), step.op(id.as_deref())) {
+        let code = step.template_key().and_then(|k| created.get(&k));
+        match (
+            step.template_op(id.as_deref(), code.map(String::as_str)),
+            step.op(id.as_deref()),
+        ) {
             (Some(op), _) => Some(provider.execute_template(&op).await),
             (None, Some(op)) => Some(provider.execute(&op).await),
             (None, None) => None,

@@ -76,10 +76,15 @@ fn template_precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Res
         .iter()
         .find(|l| Some(l.space.as_str()) == id && l.name == t.name && l.language == t.language);
     match (&t.code, found) {
-        (None, Some(l)) if !step.replace => Err(format!(
-            "a template named `{}` in `{}` exists already ({})",
-            t.name, t.language, l.code
-        )),
+        // A create finds none; a step that follows a create in the same apply finds it.
+        (None, Some(l))
+            if !step.replace && t.operation == crate::template::plan::TemplateOperation::Create =>
+        {
+            Err(format!(
+                "a template named `{}` in `{}` exists already ({})",
+                t.name, t.language, l.code
+            ))
+        }
         (Some(code), None) => Err(format!("template {code} no longer exists")),
         _ => Ok(()),
     }

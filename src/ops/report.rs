@@ -83,7 +83,8 @@ pub struct ApplyResult {
     /// From the first step sent to the last answer.
     pub duration_ms: u64,
     pub counts: Counts,
-    /// The instance ids of the channels created, by name.
+    /// The instance ids of the channels created, by name, and the codes of the templates
+    /// created, by `template CHANNEL/NAME/LANGUAGE`.
     pub created: BTreeMap<String, String>,
     /// The API calls the plan expected to make, without retries (null for the sandbox).
     pub api_calls_planned: Option<usize>,

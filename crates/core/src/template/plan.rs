@@ -150,11 +150,23 @@ impl TemplateAttrs {
 }
 
 impl Step {
+    /// The key under which apply remembers the code of the template this step creates (and
+    /// a later step of the same template looks it up): `template CHANNEL/NAME/LANGUAGE`.
+    pub fn template_key(&self) -> Option<String> {
+        let t = self.template.as_ref()?;
+        Some(format!(
+            "template {}",
+            super::key(&self.channel, &t.name, &t.language)
+        ))
+    }
+
     /// The template operation of a template step, in the space of channel `space` (from the
-    /// plan, or from the create that ran earlier in the same apply).
-    pub fn template_op(&self, space: Option<&str>) -> Option<TemplateOp> {
+    /// plan, or from the create that ran earlier in the same apply); `created` is the code
+    /// of the template when an earlier step of the same apply created it.
+    pub fn template_op(&self, space: Option<&str>, created: Option<&str>) -> Option<TemplateOp> {
         let t = self.template.as_ref()?;
         let space = space?.to_string();
+        let code = || t.code.clone().or_else(|| created.map(str::to_string));
         let body = |a: &TemplateAttrs| TemplateBody {
             template_type: t.template_type,
             name: t.name.clone(),
@@ -171,17 +183,17 @@ impl Step {
             },
             TemplateOperation::Modify => TemplateOp::Modify {
                 space,
-                code: t.code.clone()?,
+                code: code()?,
                 body: body(t.after.as_ref()?),
             },
             TemplateOperation::Delete => TemplateOp::Delete {
                 space,
-                code: t.code.clone()?,
+                code: code()?,
                 language: t.language.clone(),
             },
             TemplateOperation::Properties => TemplateOp::Properties {
                 space,
-                code: t.code.clone()?,
+                code: code()?,
                 language: t.language.clone(),
                 allow_send: t.after.as_ref()?.allow_send,
                 category_change_paused: t.after.as_ref()?.category_change_paused,

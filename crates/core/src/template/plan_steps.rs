@@ -86,9 +86,40 @@ pub(super) fn append(
             let after = attrs_of_desired(d);
             let Some(l) = found else {
                 drafts.push(base(
-                    change(d, TemplateOperation::Create, None, None, Some(after), None),
+                    change(
+                        d,
+                        TemplateOperation::Create,
+                        None,
+                        None,
+                        Some(after.clone()),
+                        None,
+                    ),
                     "declared in the file, not in the account".into(),
                 ));
+                // A new template can be sent and its category changed (what the reader takes
+                // an absent property for): other properties are set once it exists, with the
+                // code its create returns.
+                if after.allow_send == Some(false) || after.category_change_paused == Some(true) {
+                    let fresh = super::plan::TemplateAttrs {
+                        allow_send: Some(true),
+                        category_change_paused: Some(false),
+                        ..after.clone()
+                    };
+                    let mut set = base(
+                        change(
+                            d,
+                            TemplateOperation::Properties,
+                            None,
+                            Some(fresh),
+                            Some(after),
+                            None,
+                        ),
+                        "properties of the new template; set once it is created".into(),
+                    );
+                    set.wave = wave + 1;
+                    set.follows = true;
+                    drafts.push(set);
+                }
                 continue;
             };
             let before = attrs_of_live(l);
