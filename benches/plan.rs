@@ -32,6 +32,7 @@ fn live_for(desired: &config::Desired) -> chanctl::model::LiveState {
         };
         let id = account
             .apply(&Op::Create {
+                profile: Default::default(),
                 name: c.name.clone(),
                 channel_type: c.channel_type,
                 description,

@@ -167,6 +167,7 @@ fn removal(
             name: t.name.clone(),
             description: t.description.clone(),
             binding: t.binding.clone(),
+            profile: t.profile.clone(),
         }),
         after: None,
         reason: format!("look for a duplicate of `{}` left by a lost answer", l.name).into(),
@@ -221,6 +222,7 @@ mod tests {
 
     fn create(account: &mut Account, name: &str) -> String {
         let op = Op::Create {
+            profile: Default::default(),
             name: name.into(),
             channel_type: ChannelType::Sms,
             description: String::new(),

@@ -63,7 +63,7 @@ fn json_plan_is_the_plan_value() {
         .unwrap();
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(plan["format_version"], 3);
+    assert_eq!(plan["format_version"], 4);
     let steps = plan["steps"].as_array().unwrap();
     assert_eq!(steps.len(), 11);
     for (i, s) in steps.iter().enumerate() {
@@ -340,6 +340,15 @@ fn export_round_trips_to_an_empty_plan() {
         .stderr(predicate::str::contains("Wrote 6 channels"));
     let text = std::fs::read_to_string(tmp.path().join("exported.yaml")).unwrap();
     assert!(text.starts_with("# yaml-language-server: $schema="));
+    // The example's instance profile is written back.
+    for line in [
+        "contact_mail: \"support@example.com\"",
+        "country_id: \"SG\"",
+        "facebook_bm_id: \"204857600456\"",
+        "resource_group: \"rg-acfmxazb4ph6aiy\"",
+    ] {
+        assert!(text.contains(line), "{line} not in:\n{text}");
+    }
     chanctl(tmp.path())
         .args([
             "plan",
@@ -370,7 +379,7 @@ fn a_plan_of_an_older_format_is_refused_with_what_to_do() {
         tmp.path(),
         &["apply", "plan.json"],
         1,
-        "plan.json is a plan of format version 2, made by an older chanctl; this chanctl applies version 3",
+        "plan.json is a plan of format version 2, made by an older chanctl; this chanctl applies version 4",
     );
     let account =
         std::fs::read_to_string(tmp.path().join(".chanctl/sandbox.json")).unwrap_or_default();

@@ -96,6 +96,7 @@ fn run(
             binding,
             bind_state: BindState::Bound,
             created: None,
+            profile: Default::default(),
         })
         .collect();
     let mut account =
@@ -115,6 +116,7 @@ fn run(
                 binding,
                 protect: false,
                 previously: vec![],
+                profile: Default::default(),
             })
             .collect(),
         ..Desired::default()

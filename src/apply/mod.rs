@@ -363,6 +363,7 @@ mod tests {
 
     fn desired() -> Desired {
         let ch = |name: &str, page: &str| DesiredChannel {
+            profile: Default::default(),
             name: name.into(),
             channel_type: ChannelType::Messenger,
             description: String::new(),
@@ -474,6 +475,7 @@ mod tests {
         let mut account = Account::new(10);
         let id = account
             .apply(&Op::Create {
+                profile: Default::default(),
                 name: "a".into(),
                 channel_type: ChannelType::Messenger,
                 description: String::new(),
@@ -488,6 +490,7 @@ mod tests {
         // Another channel took the page meanwhile.
         let other = account
             .apply(&Op::Create {
+                profile: Default::default(),
                 name: "other".into(),
                 channel_type: ChannelType::Messenger,
                 description: String::new(),

@@ -324,6 +324,7 @@ mod tests {
 
     fn create(sandbox: &Sandbox, name: &str, t: ChannelType) -> String {
         let op = Op::Create {
+            profile: Default::default(),
             name: name.into(),
             channel_type: t,
             description: String::new(),

@@ -32,6 +32,9 @@ struct LiveRow {
     description: String,
     #[serde(default)]
     binding: Option<serde_json::Value>,
+    /// The instance profile: keys of the channel in a channels file.
+    #[serde(default)]
+    profile: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The scenario's live state (`live.yaml`) as a channels file whose apply creates it, on any
@@ -45,6 +48,9 @@ pub fn setup_file(fixture: &Path) -> Option<String> {
             let mut c = serde_json::json!({"name": r.name, "type": r.channel_type, "description": r.description});
             if let Some(b) = &r.binding {
                 c["binding"] = b.clone();
+            }
+            if let Some(c) = c.as_object_mut() {
+                c.extend(r.profile.clone());
             }
             c
         })

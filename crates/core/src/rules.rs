@@ -4,7 +4,7 @@
 //! HTTP, and the planner's property tests replay plans against one: all three enforce exactly
 //! these rules, so a plan that runs here runs there.
 
-use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, Resource};
+use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, Profile, Resource};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use thiserror::Error;
@@ -43,11 +43,22 @@ pub enum Op {
         #[serde(rename = "type")]
         channel_type: ChannelType,
         description: String,
+        /// The instance profile to create it with (all six keys; absent ones are not sent).
+        #[serde(default, skip_serializing_if = "Profile::is_empty")]
+        profile: Profile,
     },
+    /// UpdateInstance, then ChangeResourceGroup when `regroup` names a group.
     Update {
         id: String,
         name: String,
         description: String,
+        /// The profile values UpdateInstance sends (never the resource group, which it
+        /// does not take).
+        #[serde(default, skip_serializing_if = "Profile::is_empty")]
+        profile: Profile,
+        /// The resource group to move the instance to (ChangeResourceGroup).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        regroup: Option<String>,
     },
     Bind {
         id: String,
@@ -206,6 +217,7 @@ impl Account {
                 name,
                 channel_type,
                 description,
+                profile,
             } => {
                 check_name(name)?;
                 check_description(description)?;
@@ -223,6 +235,7 @@ impl Account {
                         binding: None,
                         bind_state: BindState::Bound,
                         created: None,
+                        profile: profile.clone(),
                     },
                 );
                 Ok(Some(id))
@@ -231,12 +244,21 @@ impl Account {
                 id,
                 name,
                 description,
+                profile,
+                regroup,
             } => {
                 check_name(name)?;
                 check_description(description)?;
                 let ch = self.channel_mut(id)?;
                 ch.name = name.clone();
                 ch.description = description.clone();
+                let group = regroup
+                    .clone()
+                    .or_else(|| ch.profile.resource_group.clone());
+                ch.profile = Profile {
+                    resource_group: group,
+                    ..ch.profile.managed_by(profile)
+                };
                 Ok(None)
             }
             Op::Bind { id, binding } => {

@@ -10,6 +10,7 @@ fn page(id: &str) -> Binding {
 
 fn create(a: &mut Account, name: &str) -> String {
     a.apply(&Op::Create {
+        profile: Default::default(),
         name: name.into(),
         channel_type: ChannelType::Messenger,
         description: String::new(),
@@ -25,6 +26,7 @@ fn quota_counts_all_channels() {
     create(&mut a, "b");
     let err = a
         .apply(&Op::Create {
+            profile: Default::default(),
             name: "c".into(),
             channel_type: ChannelType::Sms,
             description: String::new(),
@@ -89,6 +91,7 @@ fn names_are_counted_in_characters() {
     let emoji: String = "😀".repeat(50);
     create(&mut a, &emoji);
     let err = a.apply(&Op::Create {
+        profile: Default::default(),
         name: "x".repeat(51),
         channel_type: ChannelType::Sms,
         description: String::new(),
@@ -121,6 +124,7 @@ fn a_viber_bind_is_pending_review_until_approved() {
     let mut a = Account::new(10);
     let id = a
         .apply(&Op::Create {
+            profile: Default::default(),
             name: "v".into(),
             channel_type: ChannelType::Viber,
             description: String::new(),
@@ -160,6 +164,7 @@ fn wrong_binding_type_is_refused() {
     let mut a = Account::new(10);
     let id = a
         .apply(&Op::Create {
+            profile: Default::default(),
             name: "s".into(),
             channel_type: ChannelType::Sms,
             description: String::new(),

@@ -222,6 +222,7 @@ mod tests {
     fn create(st: &mut State) -> Result<Option<String>, ApiError> {
         st.account
             .apply(&Op::Create {
+                profile: Default::default(),
                 name: "x".into(),
                 channel_type: ChannelType::Sms,
                 description: String::new(),

@@ -5,7 +5,7 @@
 //! removes a second copy a straggler may leave.
 
 use super::{Cams, p, read};
-use crate::model::ChannelType;
+use crate::model::{ChannelType, Profile};
 use crate::provider::{LostCreate, Outcome, ProviderError};
 use backon::BackoffBuilder;
 
@@ -35,10 +35,11 @@ impl Cams {
         name: &str,
         channel_type: ChannelType,
         description: &str,
+        profile: &Profile,
     ) -> Result<Outcome, ProviderError> {
         let mut lost_send = None;
         let result = self
-            .create_attempts(name, channel_type, description, &mut lost_send)
+            .create_attempts(name, channel_type, description, profile, &mut lost_send)
             .await;
         if let Some(sent) = lost_send {
             let kept = match &result {
@@ -55,13 +56,18 @@ impl Cams {
         name: &str,
         channel_type: ChannelType,
         description: &str,
+        profile: &Profile,
         lost_send: &mut Option<std::time::Instant>,
     ) -> Result<Outcome, ProviderError> {
-        let params = vec![
+        let mut params = vec![
             p("ChannelType", channel_type.as_str()),
             p("InstanceName", name),
             p("InstanceDescription", description),
         ];
+        params.extend(profile.params().into_iter().map(|(k, v)| p(k, v)));
+        if let Some(group) = &profile.resource_group {
+            params.push(p("ResourceGroupId", group));
+        }
         let mut delays = self.client.backoff().build();
         let mut unsure = false;
         let mut in_flight = false;

@@ -9,6 +9,7 @@
 //! | step | operations |
 //! |---|---|
 //! | create / update / delete | CreateInstance / UpdateInstance / DeleteInstance |
+//! | update moving the resource group | UpdateInstance, then ChangeResourceGroup |
 //! | bind / unbind | the channel type's own calls, one file per type in [`types`] |
 //! | rebind | the type's unbind, then its bind |
 //! | template create / modify / delete / properties | the template operations, in [`templates`] |
@@ -31,7 +32,8 @@ pub(crate) mod test_emulator;
 pub mod types;
 
 use super::{LostCreate, Outcome, Provider, ProviderError};
-use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, ReadHints};
+use crate::model::profile::RESOURCE_GROUP;
+use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, Profile, ReadHints};
 use crate::plan::Target;
 use crate::rules::Op;
 use backon::BackoffBuilder;
@@ -63,6 +65,10 @@ pub struct Cams {
 fn p(k: &str, v: impl Into<String>) -> (String, String) {
     (k.to_string(), v.into())
 }
+
+/// ChangeResourceGroup's `ResourceType` for a channel instance: not documented (assumed,
+/// README), taken from the `instance` of the CAMS resource names.
+const RESOURCE_TYPE: &str = "instance";
 
 impl Cams {
     pub fn new(client: Client) -> Self {
@@ -211,10 +217,21 @@ impl Cams {
             (Op::Delete { .. }, None) => true,
             (
                 Op::Update {
-                    name, description, ..
+                    name,
+                    description,
+                    profile,
+                    regroup,
+                    ..
                 },
                 Some(c),
-            ) => c.name == *name && c.description == *description,
+            ) => {
+                c.name == *name
+                    && c.description == *description
+                    && c.profile.managed_by(profile) == c.profile
+                    && regroup
+                        .as_ref()
+                        .is_none_or(|g| c.profile.resource_group.as_ref() == Some(g))
+            }
             (Op::Bind { binding, .. }, Some(c)) | (Op::Rebind { to: binding, .. }, Some(c)) => {
                 c.binding.as_ref() == Some(binding)
             }
@@ -384,6 +401,10 @@ pub fn operations(step: &crate::plan::Step) -> Vec<&'static str> {
     };
     match step.action {
         Action::Create => vec!["CreateInstance"],
+        // A resource group changes through its own call.
+        Action::Update if step.changes.iter().any(|c| c.field == RESOURCE_GROUP) => {
+            vec!["UpdateInstance", "ChangeResourceGroup"]
+        }
         Action::Update => vec!["UpdateInstance"],
         Action::Delete => vec!["DeleteInstance"],
         Action::Bind => ops.bind.into_iter().collect(),
@@ -456,22 +477,32 @@ impl Provider for Cams {
                 name,
                 channel_type,
                 description,
-            } => self.create(name, *channel_type, description).await,
+                profile,
+            } => self.create(name, *channel_type, description, profile).await,
             Op::Update {
                 id,
                 name,
                 description,
+                profile,
+                regroup,
             } => {
-                self.change(
-                    op,
-                    "UpdateInstance",
-                    &[
-                        p("InstanceId", id),
-                        p("InstanceName", name),
-                        p("InstanceDescription", description),
-                    ],
-                )
-                .await?;
+                let mut params = vec![
+                    p("InstanceId", id),
+                    p("InstanceName", name),
+                    p("InstanceDescription", description),
+                ];
+                params.extend(profile.params().into_iter().map(|(k, v)| p(k, v)));
+                self.change(op, "UpdateInstance", &params).await?;
+                if let Some(group) = regroup {
+                    // Whether ChangeResourceGroup needs ResourceType, and its value for an
+                    // instance, are not documented (assumed, README).
+                    let params = [
+                        p("ResourceId", id),
+                        p("ResourceGroupId", group),
+                        p("ResourceType", RESOURCE_TYPE),
+                    ];
+                    self.change(op, "ChangeResourceGroup", &params).await?;
+                }
                 Ok(Outcome::Done(BindState::Bound))
             }
             Op::Delete { id } => {

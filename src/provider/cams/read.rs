@@ -40,6 +40,8 @@ pub struct Row {
     pub description: String,
     /// `SubmitTime`, as Unix seconds, when it reads as a time (see [`submit_time`]).
     pub created: Option<i64>,
+    /// ContactMail, CountryId, OfficeAddress, FacebookBmId, IsvTerms and ResourceGroupId.
+    pub profile: Profile,
 }
 
 /// A row's `SubmitTime` as Unix seconds. Its format is not documented (assumed, in the
@@ -88,6 +90,7 @@ pub fn rows(reply: &Reply) -> Vec<Row> {
                         .find(|t| t.as_str().eq_ignore_ascii_case(&s(r, "ChannelType"))),
                     description: s(r, "InstanceDescription"),
                     created: submit_time(&s(r, "SubmitTime")),
+                    profile: Profile::from_fields(|field| s(r, field)),
                 })
                 .collect()
         })
@@ -334,6 +337,7 @@ pub async fn with_binding(
         binding: read.binding,
         bind_state: read.state,
         created: row.created,
+        profile: row.profile,
     };
     Ok((channel, read.note))
 }

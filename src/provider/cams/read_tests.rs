@@ -166,6 +166,7 @@ async fn mixed_account(client: &Client, per_type: usize) -> Vec<LiveChannel> {
                 None => BindState::Bound,
             };
             expected.push(LiveChannel {
+                profile: Default::default(),
                 id,
                 name,
                 channel_type: t,

@@ -5,13 +5,15 @@
 //! depend on them.
 
 use crate::model::{
-    Binding, ChannelType, EmailBinding, InstagramBinding, MessengerBinding, SafetyLimits,
+    Binding, ChannelType, EmailBinding, InstagramBinding, MessengerBinding, Profile, SafetyLimits,
     ViberBinding, WhatsappBinding,
 };
-use crate::template::{DesiredTemplate, TemplateSpec};
+use crate::template::TemplateSpec;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+pub use super::desired::{Desired, SensitiveField};
 
 pub use crate::rules::DEFAULT_QUOTA;
 /// The largest quota the file accepts.
@@ -113,6 +115,34 @@ pub struct ChannelOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "bool")]
     pub protect: Option<bool>,
+    /// `contact_mail` in this environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "String",
+        length(min = 3, max = 254),
+        regex(pattern = r"^[^@\s]+@[^@\s]+$")
+    )]
+    pub contact_mail: Option<String>,
+    /// `country_id` in this environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
+    pub country_id: Option<String>,
+    /// `office_address` in this environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1, max = 500))]
+    pub office_address: Option<String>,
+    /// `facebook_bm_id` in this environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
+    pub facebook_bm_id: Option<String>,
+    /// `isv_terms` in this environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1, max = 500))]
+    pub isv_terms: Option<String>,
+    /// `resource_group` in this environment: e.g. one group per environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
+    pub resource_group: Option<String>,
 }
 
 /// Facts about the account.
@@ -178,6 +208,37 @@ pub struct Bound<B> {
     #[serde(default)]
     #[schemars(inner(length(min = 1, max = 50)))]
     pub previously: Vec<String>,
+    /// The customer profile's contact e-mail address (CAMS `ContactMail`). Like every
+    /// profile key, absent means not managed: chanctl leaves the live value alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "String",
+        length(min = 3, max = 254),
+        regex(pattern = r"^[^@\s]+@[^@\s]+$")
+    )]
+    pub contact_mail: Option<String>,
+    /// The customer's country or region, as a two-letter ISO 3166-1 code such as `SG`
+    /// (CAMS `CountryId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
+    pub country_id: Option<String>,
+    /// The customer's office address (CAMS `OfficeAddress`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1, max = 500))]
+    pub office_address: Option<String>,
+    /// The customer's Facebook Business Manager id (CAMS `FacebookBmId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
+    pub facebook_bm_id: Option<String>,
+    /// The ISV terms the customer accepted (CAMS `IsvTerms`), as the console records them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1, max = 500))]
+    pub isv_terms: Option<String>,
+    /// The id of the resource group the instance belongs to (CAMS `ResourceGroupId`; a
+    /// change moves it with ChangeResourceGroup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
+    pub resource_group: Option<String>,
 }
 
 /// A channel of a type that takes a binding and holds message templates (WhatsApp, Viber).
@@ -208,6 +269,37 @@ pub struct Templated<B> {
     #[serde(default)]
     #[schemars(inner(length(min = 1, max = 50)))]
     pub previously: Vec<String>,
+    /// The customer profile's contact e-mail address (CAMS `ContactMail`). Like every
+    /// profile key, absent means not managed: chanctl leaves the live value alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "String",
+        length(min = 3, max = 254),
+        regex(pattern = r"^[^@\s]+@[^@\s]+$")
+    )]
+    pub contact_mail: Option<String>,
+    /// The customer's country or region, as a two-letter ISO 3166-1 code such as `SG`
+    /// (CAMS `CountryId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
+    pub country_id: Option<String>,
+    /// The customer's office address (CAMS `OfficeAddress`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1, max = 500))]
+    pub office_address: Option<String>,
+    /// The customer's Facebook Business Manager id (CAMS `FacebookBmId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
+    pub facebook_bm_id: Option<String>,
+    /// The ISV terms the customer accepted (CAMS `IsvTerms`), as the console records them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1, max = 500))]
+    pub isv_terms: Option<String>,
+    /// The id of the resource group the instance belongs to (CAMS `ResourceGroupId`; a
+    /// change moves it with ChangeResourceGroup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
+    pub resource_group: Option<String>,
     /// The message templates of the channel's space. Each is keyed by name and language.
     /// With this key (even empty) the channel's templates are managed: live ones the file
     /// does not declare are listed, and deleted with prune.
@@ -225,6 +317,12 @@ impl<B> Templated<B> {
             binding: self.binding,
             protect: self.protect,
             previously: self.previously,
+            contact_mail: self.contact_mail,
+            country_id: self.country_id,
+            office_address: self.office_address,
+            facebook_bm_id: self.facebook_bm_id,
+            isv_terms: self.isv_terms,
+            resource_group: self.resource_group,
         };
         (bound, self.templates)
     }
@@ -251,6 +349,37 @@ pub struct Unbound {
     #[serde(default)]
     #[schemars(inner(length(min = 1, max = 50)))]
     pub previously: Vec<String>,
+    /// The customer profile's contact e-mail address (CAMS `ContactMail`). Like every
+    /// profile key, absent means not managed: chanctl leaves the live value alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "String",
+        length(min = 3, max = 254),
+        regex(pattern = r"^[^@\s]+@[^@\s]+$")
+    )]
+    pub contact_mail: Option<String>,
+    /// The customer's country or region, as a two-letter ISO 3166-1 code such as `SG`
+    /// (CAMS `CountryId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
+    pub country_id: Option<String>,
+    /// The customer's office address (CAMS `OfficeAddress`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1, max = 500))]
+    pub office_address: Option<String>,
+    /// The customer's Facebook Business Manager id (CAMS `FacebookBmId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
+    pub facebook_bm_id: Option<String>,
+    /// The ISV terms the customer accepted (CAMS `IsvTerms`), as the console records them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1, max = 500))]
+    pub isv_terms: Option<String>,
+    /// The id of the resource group the instance belongs to (CAMS `ResourceGroupId`; a
+    /// change moves it with ChangeResourceGroup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
+    pub resource_group: Option<String>,
 }
 
 /// A channel as the rest of chanctl sees it: the file's variant flattened.
@@ -262,6 +391,22 @@ pub struct DesiredChannel {
     pub binding: Option<Binding>,
     pub protect: bool,
     pub previously: Vec<String>,
+    /// The instance profile keys the file manages.
+    pub profile: Profile,
+}
+
+/// The profile keys of a channel struct, as a [`Profile`].
+macro_rules! profile_of {
+    ($c:expr) => {
+        Profile {
+            contact_mail: $c.contact_mail,
+            country_id: $c.country_id,
+            office_address: $c.office_address,
+            facebook_bm_id: $c.facebook_bm_id,
+            isv_terms: $c.isv_terms,
+            resource_group: $c.resource_group,
+        }
+    };
 }
 
 impl ChannelSpec {
@@ -311,6 +456,7 @@ impl ChannelSpec {
                 binding: b.binding.map(wrap),
                 protect: b.protect,
                 previously: b.previously,
+                profile: profile_of!(b),
             }
         }
         let none = || None;
@@ -341,6 +487,7 @@ impl ChannelSpec {
                     binding: None,
                     protect: u.protect,
                     previously: u.previously,
+                    profile: profile_of!(u),
                 },
                 none(),
             ),
@@ -349,102 +496,6 @@ impl ChannelSpec {
 
     pub fn into_desired(self) -> DesiredChannel {
         self.into_parts().0
-    }
-}
-
-/// The whole desired state, validated (for one environment, when one was chosen).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Desired {
-    pub quota: u32,
-    pub prune: bool,
-    pub channels: Vec<DesiredChannel>,
-    /// The templates of the channels, one per (channel, name, language), in file order.
-    pub templates: Vec<DesiredTemplate>,
-    /// The channels whose templates the file manages (those with a `templates:` key).
-    pub template_channels: Vec<String>,
-    pub safety: SafetyLimits,
-    /// The environment the file was loaded for (`--env`); `None` for the file as written.
-    pub environment: Option<String>,
-    /// Every environment the file defines, sorted.
-    pub environments: Vec<String>,
-    /// Binding values that come from `${VAR}` references to sensitive variables, by channel
-    /// and key.
-    pub sensitive: Vec<SensitiveField>,
-    /// The variables the file declares, by name.
-    pub variables: BTreeMap<String, VariableSpec>,
-}
-
-/// A binding value that comes from a `${VAR}` reference.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SensitiveField {
-    /// The channel's (final) name.
-    pub channel: String,
-    /// The binding key, e.g. `phone_number`.
-    pub field: String,
-    /// The value as written in the file, e.g. `${WA_NUMBER}`.
-    pub template: String,
-}
-
-impl Desired {
-    /// What a backend should look up to read the account as this file sees it.
-    pub fn read_hints(&self) -> crate::model::ReadHints {
-        let mut messenger_pages: Vec<String> = self
-            .channels
-            .iter()
-            .filter_map(|c| match &c.binding {
-                Some(Binding::Messenger(m)) => Some(m.page_id.clone()),
-                _ => None,
-            })
-            .collect();
-        messenger_pages.sort_unstable();
-        messenger_pages.dedup();
-        let mut template_channels: Vec<String> = self
-            .channels
-            .iter()
-            .filter(|c| self.template_channels.contains(&c.name))
-            .flat_map(|c| std::iter::once(&c.name).chain(&c.previously))
-            .cloned()
-            .collect();
-        template_channels.sort_unstable();
-        template_channels.dedup();
-        crate::model::ReadHints {
-            messenger_pages,
-            template_channels,
-            all_templates: false,
-        }
-    }
-
-    /// The real values of the sensitive fields.
-    pub fn sensitive_values(&self) -> Vec<String> {
-        self.sensitive
-            .iter()
-            .filter_map(|s| self.value_of(&s.channel, &s.field))
-            .map(str::to_string)
-            .collect()
-    }
-
-    /// Sensitive value → its text as written (`${VAR}`), e.g. to write a reference back
-    /// instead of the value.
-    pub fn sensitive_templates(&self) -> BTreeMap<String, String> {
-        self.sensitive
-            .iter()
-            .filter_map(|s| {
-                self.value_of(&s.channel, &s.field)
-                    .map(|v| (v.to_string(), s.template.clone()))
-            })
-            .collect()
-    }
-
-    fn value_of(&self, channel: &str, field: &str) -> Option<&str> {
-        self.channels
-            .iter()
-            .find(|c| c.name == channel)?
-            .binding
-            .as_ref()?
-            .fields()
-            .into_iter()
-            .find(|(k, _)| *k == field)
-            .map(|(_, v)| v)
     }
 }
 

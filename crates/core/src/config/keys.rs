@@ -25,6 +25,12 @@ pub const CHANNEL_ENTRY_KEYS: &[&str] = &[
     "binding",
     "protect",
     "previously",
+    "contact_mail",
+    "country_id",
+    "office_address",
+    "facebook_bm_id",
+    "isv_terms",
+    "resource_group",
     "templates",
 ];
 /// The keys of a template entry under a channel's `templates`.
@@ -104,4 +110,15 @@ pub fn template_keys(segments: &[&str]) -> Option<&'static [&'static str]> {
 }
 
 /// The channel keys an environment may override.
-pub const ENVIRONMENT_CHANNEL_KEYS: [&str; 4] = ["name", "description", "binding", "protect"];
+pub const ENVIRONMENT_CHANNEL_KEYS: [&str; 10] = [
+    "name",
+    "description",
+    "binding",
+    "protect",
+    "contact_mail",
+    "country_id",
+    "office_address",
+    "facebook_bm_id",
+    "isv_terms",
+    "resource_group",
+];

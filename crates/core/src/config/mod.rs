@@ -1,6 +1,7 @@
 //! Reading and validating channels.yaml: from text to a [`file::Desired`] or a list of
 //! diagnostics. Pure: the caller reads the file and passes in the variables.
 
+mod desired;
 pub mod environments;
 pub mod file;
 pub mod fuzzy;

@@ -6,8 +6,10 @@
 //! to one channel type (its binding keys and their schema, the resources it holds, how its
 //! keys are explained) lives in that type's file under [`types`].
 
+pub mod profile;
 pub mod types;
 
+pub use profile::Profile;
 use types::ChannelBinding;
 pub use types::email::EmailBinding;
 pub use types::instagram::InstagramBinding;
@@ -293,6 +295,9 @@ pub struct LiveChannel {
     /// tells the older of two channels with the same name apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
+    /// The instance profile (customer profile and resource group), where it has one.
+    #[serde(default, skip_serializing_if = "Profile::is_empty")]
+    pub profile: Profile,
 }
 
 fn is_bound(s: &BindState) -> bool {
@@ -358,6 +363,7 @@ impl LiveChannel {
             binding: None,
             bind_state: BindState::Bound,
             created: None,
+            profile: Profile::default(),
         }
     }
 
@@ -413,6 +419,7 @@ mod tests {
             binding: None,
             bind_state: BindState::Bound,
             created: None,
+            profile: Profile::default(),
         };
         let mut b = a.clone();
         b.id = "b".into();

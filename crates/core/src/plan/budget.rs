@@ -100,6 +100,7 @@ mod tests {
             prune: false,
             channels: (0..1000)
                 .map(|i| DesiredChannel {
+                    profile: Default::default(),
                     name: format!("c{i}"),
                     channel_type: ChannelType::Sms,
                     description: String::new(),

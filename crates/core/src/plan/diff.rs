@@ -330,6 +330,7 @@ fn attrs_of(l: &LiveChannel) -> Attrs {
         name: l.name.clone(),
         description: l.description.clone(),
         binding: l.binding.clone(),
+        profile: l.profile.clone(),
     }
 }
 
@@ -346,6 +347,7 @@ fn create_channel(
         name: d.name.clone(),
         description: d.description.clone(),
         binding: None,
+        profile: d.profile.clone(),
     };
     let reason = if replace {
         "replaces the channel of the old type"
@@ -389,16 +391,24 @@ fn create_channel(
 fn update_channel(li: usize, d: &DesiredChannel, l: &LiveChannel, drafts: &mut Vec<Draft>) {
     let key = ChanKey::Live(li);
     let mut current = attrs_of(l);
-    if l.name != d.name || l.description != d.description {
+    let profile_changed = !l.profile.differs_from(&d.profile).is_empty();
+    if l.name != d.name || l.description != d.description || profile_changed {
         let after = Attrs {
             name: d.name.clone(),
             description: d.description.clone(),
             binding: l.binding.clone(),
+            profile: l.profile.managed_by(&d.profile),
         };
         let reason = match (l.name != d.name, l.description != d.description) {
             (true, true) => "renamed (previously) and the description changed",
             (true, false) => "renamed (previously)",
-            _ => "the description changed",
+            (false, true) => "the description changed",
+            (false, false) => "",
+        };
+        let reason: std::borrow::Cow<'static, str> = match (reason, profile_changed) {
+            ("", _) => "the instance profile changed".into(),
+            (r, true) => format!("{r}; the instance profile changed").into(),
+            (r, false) => r.into(),
         };
         drafts.push(Draft {
             key,
@@ -408,7 +418,7 @@ fn update_channel(li: usize, d: &DesiredChannel, l: &LiveChannel, drafts: &mut V
             instance_id: Some(l.id.clone()),
             before: Some(current.clone()),
             after: Some(after.clone()),
-            reason: reason.into(),
+            reason,
             replace: false,
             protected: false,
             after_steps: vec![],

@@ -4,6 +4,7 @@ use super::*;
 
 fn wanted(name: &str, previously: &[&str]) -> DesiredChannel {
     DesiredChannel {
+        profile: Default::default(),
         name: name.into(),
         channel_type: ChannelType::Sms,
         description: String::new(),

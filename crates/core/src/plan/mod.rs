@@ -20,7 +20,7 @@ pub use scope::{Scope, check_matches, narrow};
 pub use stale::{LiveDigest, digests, staleness};
 pub use twins::{Keep, Recorded, TwinCopy, TwinGroup};
 
-use crate::model::{Binding, ChannelType, SafetyLimits};
+use crate::model::{Binding, ChannelType, Profile, SafetyLimits};
 use crate::rules::Op;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,9 @@ use std::borrow::Cow;
 /// Version of the plan's JSON form. Bump it when a field changes meaning. Version 2: each
 /// step names its resource by kind and key (`resource`).
 /// Version 3: template steps (`template` on a step, `kind: template` addresses).
-pub const FORMAT_VERSION: u32 = 3;
+/// Version 4: a channel's instance profile (`profile` in a step's `before` and `after`);
+/// an update step may change it, and move the instance to another resource group.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The kinds of resource a plan manages. Channels now; message templates, phone-number
 /// settings and webhooks take their place beside them, with the same diff, ordering, safety,
@@ -121,6 +123,9 @@ pub struct Attrs {
     pub description: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding: Option<Binding>,
+    /// The instance profile: the keys the file manages (after), as read (before).
+    #[serde(default, skip_serializing_if = "Profile::is_empty")]
+    pub profile: Profile,
 }
 
 /// One field a step changes.
@@ -215,12 +220,22 @@ impl Step {
                 name: after?.name.clone(),
                 channel_type: self.channel_type,
                 description: after?.description.clone(),
+                profile: after?.profile.clone(),
             },
-            Action::Update => Op::Update {
-                id: id?,
-                name: after?.name.clone(),
-                description: after?.description.clone(),
-            },
+            Action::Update => {
+                let group = after?.profile.resource_group.clone();
+                let moved = before.map(|b| &b.profile.resource_group) != Some(&group);
+                Op::Update {
+                    id: id?,
+                    name: after?.name.clone(),
+                    description: after?.description.clone(),
+                    profile: Profile {
+                        resource_group: None,
+                        ..after?.profile.clone()
+                    },
+                    regroup: group.filter(|_| moved),
+                }
+            }
             Action::Bind => Op::Bind {
                 id: id?,
                 binding: after?.binding.clone()?,
@@ -505,6 +520,7 @@ mod schema_tests {
         let schema: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
         let validator = jsonschema::validator_for(&schema).unwrap();
         let live = LiveState::new(vec![LiveChannel {
+            profile: Default::default(),
             id: "cams-1".into(),
             name: "old".into(),
             channel_type: ChannelType::Messenger,
@@ -519,6 +535,7 @@ mod schema_tests {
             quota: 10,
             prune: true,
             channels: vec![DesiredChannel {
+                profile: Default::default(),
                 name: "new".into(),
                 channel_type: ChannelType::Instagram,
                 description: String::new(),

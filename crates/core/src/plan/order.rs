@@ -467,6 +467,13 @@ fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldCha
     for k in keys {
         field(binding_field(k), get(&bind_b, k), get(&bind_a, k));
     }
+    // The instance profile, key by key in the file's order.
+    let empty = crate::model::Profile::default();
+    let prof_b = before.map_or(&empty, |a| &a.profile).fields();
+    let prof_a = after.map_or(&empty, |a| &a.profile).fields();
+    for ((k, b), (_, a)) in prof_b.into_iter().zip(prof_a) {
+        field(k.into(), b, a);
+    }
     out
 }
 

@@ -162,6 +162,7 @@ mod tests {
         let desired = Desired {
             quota: 10,
             channels: vec![DesiredChannel {
+                profile: Default::default(),
                 name: "wa".into(),
                 channel_type: ChannelType::Whatsapp,
                 description: String::new(),

@@ -145,6 +145,7 @@ pub fn group(
             name: c.name.clone(),
             description: c.description.clone(),
             binding: c.binding.clone(),
+            profile: c.profile.clone(),
         },
         pending: c.bind_state == BindState::Pending,
     };
@@ -170,6 +171,7 @@ mod tests {
 
     fn ch(id: &str, page: Option<&str>, created: Option<i64>) -> LiveChannel {
         LiveChannel {
+            profile: Default::default(),
             id: id.into(),
             name: "x".into(),
             channel_type: ChannelType::Messenger,

@@ -212,6 +212,21 @@ fn channels_yaml(
         if !c.description.is_empty() {
             let _ = writeln!(out, "    description: {}", q(&c.description));
         }
+        for (k, v) in c.profile.fields() {
+            match v {
+                Some(v) if crate::model::profile::accepts(k, v) => {
+                    let _ = writeln!(out, "    {k}: {}", q(v));
+                }
+                Some(v) => {
+                    let _ = writeln!(
+                        out,
+                        "    # {k}: {} (not managed: the file does not accept this value)",
+                        q(v)
+                    );
+                }
+                None => {}
+            }
+        }
         kept.write_channel(&mut out, &c.name);
         if let Some(b) = &c.binding {
             out.push_str("    binding:\n");
@@ -300,6 +315,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, n)| LiveChannel {
+                profile: Default::default(),
                 id: format!("id{i}"),
                 name: n.to_string(),
                 channel_type: ChannelType::Messenger,
@@ -330,6 +346,7 @@ mod tests {
     #[test]
     fn sensitive_values_are_written_as_their_references() {
         let live = LiveState::new(vec![LiveChannel {
+            profile: Default::default(),
             id: "1".into(),
             name: "wa".into(),
             channel_type: ChannelType::Whatsapp,
@@ -391,6 +408,7 @@ mod tests {
     #[test]
     fn of_twins_the_copy_a_plan_keeps_is_written_with_the_others_named() {
         let ch = |id: &str, created: i64| LiveChannel {
+            profile: Default::default(),
             id: id.into(),
             name: "same".into(),
             channel_type: ChannelType::Sms,

@@ -284,6 +284,7 @@ mod tests {
             prune: false,
             channels: (0..n)
                 .map(|i| DesiredChannel {
+                    profile: Default::default(),
                     name: format!("channel-{i:05}"),
                     channel_type: ChannelType::Messenger,
                     description: "A channel with a description long enough to take room".into(),

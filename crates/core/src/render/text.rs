@@ -457,6 +457,7 @@ mod tests {
             quota: 5,
             environment: Some("staging".into()),
             channels: vec![DesiredChannel {
+                profile: Default::default(),
                 name: "sales".into(),
                 channel_type: ChannelType::Viber,
                 description: String::new(),

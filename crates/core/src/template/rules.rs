@@ -286,6 +286,7 @@ mod tests {
         let mut a = Account::new(10);
         let id = a
             .apply(&Op::Create {
+                profile: Default::default(),
                 name: "wa".into(),
                 channel_type: ChannelType::Whatsapp,
                 description: String::new(),
@@ -337,6 +338,7 @@ mod tests {
         let (mut a, space) = account();
         let sms = a
             .apply(&Op::Create {
+                profile: Default::default(),
                 name: "s".into(),
                 channel_type: ChannelType::Sms,
                 description: String::new(),

@@ -1,5 +1,7 @@
 //! Channel instances: ListInstance, QueryInstance, CreateInstance, UpdateInstance,
-//! DeleteInstance (rules::Op Create / Update / Delete).
+//! DeleteInstance (rules::Op Create / Update / Delete) and ChangeResourceGroup (the
+//! `regroup` of an Op::Update). The instance profile lives in the emulator's
+//! [`InstanceMeta`], not in the rules' account.
 
 use super::{Ctx, Fields, REGION, channel, data, fields, time};
 use crate::envelope::ApiError;
@@ -168,6 +170,7 @@ pub fn create(p: &Params, st: &mut State, ctx: &Ctx) -> Result<Fields, ApiError>
             name: name.clone(),
             channel_type,
             description: description.clone(),
+            profile: Default::default(),
         })?
         .ok_or_else(|| ApiError::internal("the rules created no instance id"))?;
     let seq = st.next_serial();
@@ -200,6 +203,8 @@ pub fn update(p: &Params, st: &mut State) -> Result<Fields, ApiError> {
         id: id.clone(),
         name: name.clone(),
         description: description.clone(),
+        profile: Default::default(),
+        regroup: None,
     })?;
     let m = st.meta_mut(&id);
     set_attributes(p, m, &ATTRIBUTES);
@@ -212,6 +217,34 @@ pub fn update(p: &Params, st: &mut State) -> Result<Fields, ApiError> {
         "ResourceRegionId": REGION,
         "SubmitTime": m.submit_time,
     })))
+}
+
+/// The `ResourceType` ChangeResourceGroup takes for a channel instance. Not documented
+/// (assumed, README): absent or `instance`, in any case; anything else is refused.
+pub const RESOURCE_TYPE: &str = "instance";
+
+/// ChangeResourceGroup: moves an instance to another resource group. The group must look
+/// like a resource group id (`rg-...`; assumed: the emulator knows no Resource Manager).
+pub fn change_resource_group(p: &Params, st: &mut State) -> Result<Fields, ApiError> {
+    let id = p.required("ResourceId")?.to_string();
+    let group = p.required("ResourceGroupId")?.to_string();
+    if let Some(t) = p.optional("ResourceType")
+        && !t.eq_ignore_ascii_case(RESOURCE_TYPE)
+    {
+        return Err(ApiError::invalid(
+            "ResourceType",
+            format!("`{t}` is not a CAMS resource type (instance)"),
+        ));
+    }
+    if !group.starts_with("rg-") {
+        return Err(ApiError::invalid(
+            "ResourceGroupId",
+            format!("`{group}` is not a resource group id"),
+        ));
+    }
+    channel(st, &id)?;
+    st.meta_mut(&id).resource_group_id = group;
+    Ok(Fields::new())
 }
 
 /// DeleteInstance (Op::Delete): releases whatever the channel held.

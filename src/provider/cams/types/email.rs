@@ -82,6 +82,7 @@ mod tests {
     #[test]
     fn more_than_one_bound_account_is_said() {
         let row = Row {
+            profile: Default::default(),
             id: "i-1".into(),
             cust_space_id: "i-1".into(),
             name: "mail".into(),
