@@ -2,7 +2,7 @@
 //! reviewed binds and what the API cannot release.
 
 use super::*;
-use crate::model::MessengerBinding;
+use crate::model::{MessengerBinding, Profile};
 
 fn page(id: &str) -> Binding {
     Binding::Messenger(MessengerBinding { page_id: id.into() })
@@ -176,4 +176,42 @@ fn wrong_binding_type_is_refused() {
         binding: page("1"),
     });
     assert!(matches!(err, Err(RuleError::WrongBindingType { .. })));
+}
+
+#[test]
+fn an_update_sets_the_profile_it_sends_and_moves_the_group_only_when_told() {
+    let mut a = Account::new(10);
+    let id = a
+        .apply(&Op::Create {
+            name: "x".into(),
+            channel_type: ChannelType::Sms,
+            description: String::new(),
+            profile: Profile {
+                country_id: Some("SG".into()),
+                resource_group: Some("rg-one".into()),
+                ..Profile::default()
+            },
+        })
+        .unwrap()
+        .unwrap();
+    let update = |regroup: Option<&str>| Op::Update {
+        id: id.clone(),
+        name: "x".into(),
+        description: String::new(),
+        profile: Profile {
+            contact_mail: Some("a@example.com".into()),
+            ..Profile::default()
+        },
+        regroup: regroup.map(str::to_string),
+    };
+    a.apply(&update(None)).unwrap();
+    let want = |group: &str| Profile {
+        contact_mail: Some("a@example.com".into()),
+        country_id: Some("SG".into()),
+        resource_group: Some(group.into()),
+        ..Profile::default()
+    };
+    assert_eq!(a.snapshot().channels[0].profile, want("rg-one"));
+    a.apply(&update(Some("rg-two"))).unwrap();
+    assert_eq!(a.snapshot().channels[0].profile, want("rg-two"));
 }

@@ -1,6 +1,7 @@
 //! Unit tests of the diff: matching desired channels to live ones.
 
 use super::*;
+use crate::model::Profile;
 
 fn wanted(name: &str, previously: &[&str]) -> DesiredChannel {
     DesiredChannel {
@@ -83,4 +84,125 @@ fn target() -> Target {
         backend: "sandbox".into(),
         account: "test".into(),
     }
+}
+
+fn profile(mail: Option<&str>, country: Option<&str>, group: Option<&str>) -> Profile {
+    Profile {
+        contact_mail: mail.map(str::to_string),
+        country_id: country.map(str::to_string),
+        resource_group: group.map(str::to_string),
+        ..Profile::default()
+    }
+}
+
+#[test]
+fn the_profile_keys_the_file_declares_are_updated_and_the_others_left_alone() {
+    let mut live = LiveChannel::sms("a", "codes");
+    live.profile = profile(Some("old@example.com"), Some("SG"), Some("rg-one"));
+    let state = LiveState::new(vec![live]);
+    let mut d = wanted("codes", &[]);
+    // Nothing declared: nothing to do, whatever the account holds.
+    let desired = Desired {
+        quota: 10,
+        channels: vec![d.clone()],
+        ..Desired::default()
+    };
+    let plan = build(&desired, &state, &PlanOptions::new(false, target())).unwrap();
+    assert!(plan.steps.is_empty(), "{:?}", plan.steps);
+    // The same values declared: still nothing.
+    d.profile = profile(Some("old@example.com"), None, Some("rg-one"));
+    let desired = Desired {
+        channels: vec![d.clone()],
+        ..desired
+    };
+    let plan = build(&desired, &state, &PlanOptions::new(false, target())).unwrap();
+    assert!(plan.steps.is_empty(), "{:?}", plan.steps);
+    // Other values: one update, field by field; country_id is not declared and stays.
+    d.profile = profile(Some("ops@example.com"), None, Some("rg-two"));
+    let desired = Desired {
+        channels: vec![d],
+        ..desired
+    };
+    let plan = build(&desired, &state, &PlanOptions::new(false, target())).unwrap();
+    assert_eq!(plan.steps.len(), 1);
+    let step = &plan.steps[0];
+    assert_eq!(step.action, Action::Update);
+    assert_eq!(step.reason, "the instance profile changed");
+    let fields: Vec<(&str, Option<&str>, Option<&str>)> = step
+        .changes
+        .iter()
+        .map(|c| (&*c.field, c.before.as_deref(), c.after.as_deref()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (
+                "contact_mail",
+                Some("old@example.com"),
+                Some("ops@example.com")
+            ),
+            ("resource_group", Some("rg-one"), Some("rg-two")),
+        ]
+    );
+    assert_eq!(
+        step.after.as_ref().unwrap().profile,
+        profile(Some("ops@example.com"), Some("SG"), Some("rg-two"))
+    );
+    // UpdateInstance sends the five, never the group; the group moves on its own.
+    match step.op(Some("a")).unwrap() {
+        crate::rules::Op::Update {
+            profile: sent,
+            regroup,
+            ..
+        } => {
+            assert_eq!(sent, profile(Some("ops@example.com"), Some("SG"), None));
+            assert_eq!(regroup.as_deref(), Some("rg-two"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_rename_with_a_profile_change_is_one_update_that_keeps_the_group() {
+    let state = LiveState::new(vec![LiveChannel::sms("a", "old")]);
+    let mut d = wanted("new", &["old"]);
+    d.profile = profile(None, Some("ID"), None);
+    let desired = Desired {
+        quota: 10,
+        channels: vec![d],
+        ..Desired::default()
+    };
+    let plan = build(&desired, &state, &PlanOptions::new(false, target())).unwrap();
+    assert_eq!(plan.steps.len(), 1);
+    assert_eq!(
+        plan.steps[0].reason,
+        "renamed (previously); the instance profile changed"
+    );
+    match plan.steps[0].op(Some("a")).unwrap() {
+        crate::rules::Op::Update { regroup, .. } => assert_eq!(regroup, None),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_create_takes_the_whole_profile() {
+    let mut d = wanted("new", &[]);
+    d.profile = profile(Some("a@example.com"), None, Some("rg-one"));
+    let desired = Desired {
+        quota: 10,
+        channels: vec![d.clone()],
+        ..Desired::default()
+    };
+    let plan = build(
+        &desired,
+        &LiveState::default(),
+        &PlanOptions::new(false, target()),
+    )
+    .unwrap();
+    match plan.steps[0].op(None).unwrap() {
+        crate::rules::Op::Create { profile: sent, .. } => assert_eq!(sent, d.profile),
+        other => panic!("{other:?}"),
+    }
+    let fields: Vec<&str> = plan.steps[0].changes.iter().map(|c| &*c.field).collect();
+    assert_eq!(fields, ["name", "contact_mail", "resource_group"]);
 }

@@ -254,3 +254,90 @@ pub fn delete(p: &Params, st: &mut State) -> Result<Fields, ApiError> {
     st.instances.remove(&id);
     Ok(Fields::new())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::State;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        Params::new(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    fn code(r: Result<Fields, ApiError>) -> String {
+        r.err().map(|e| e.code).unwrap_or_default()
+    }
+
+    #[test]
+    fn change_resource_group_moves_an_instance_and_update_keeps_its_group() {
+        let mut st = State::new(10);
+        let id = st
+            .account
+            .apply(&Op::Create {
+                name: "x".into(),
+                channel_type: ChannelType::Sms,
+                description: String::new(),
+                profile: Default::default(),
+            })
+            .unwrap_or_default()
+            .unwrap_or_default();
+        let moved = change_resource_group(
+            &params(&[
+                ("ResourceId", &id),
+                ("ResourceGroupId", "rg-two"),
+                ("ResourceType", "Instance"),
+            ]),
+            &mut st,
+        );
+        assert!(moved.is_ok(), "{moved:?}");
+        assert_eq!(st.meta(&id).resource_group_id, "rg-two");
+        // UpdateInstance takes the profile but not the group.
+        let updated = update(
+            &params(&[
+                ("InstanceId", &id),
+                ("InstanceName", "x"),
+                ("ContactMail", "a@example.com"),
+            ]),
+            &mut st,
+        );
+        assert!(updated.is_ok(), "{updated:?}");
+        assert_eq!(
+            (
+                st.meta(&id).contact_mail.as_str(),
+                st.meta(&id).resource_group_id.as_str()
+            ),
+            ("a@example.com", "rg-two")
+        );
+        // Without ResourceType is fine; another type, a non-group or no instance is not.
+        let ok = change_resource_group(
+            &params(&[("ResourceId", &id), ("ResourceGroupId", "rg-one")]),
+            &mut st,
+        );
+        assert!(ok.is_ok());
+        let bad_type = params(&[
+            ("ResourceId", &id),
+            ("ResourceGroupId", "rg-one"),
+            ("ResourceType", "template"),
+        ]);
+        assert_eq!(
+            code(change_resource_group(&bad_type, &mut st)),
+            "InvalidParameter.ResourceType"
+        );
+        let bad_group = params(&[("ResourceId", &id), ("ResourceGroupId", "default")]);
+        assert_eq!(
+            code(change_resource_group(&bad_group, &mut st)),
+            "InvalidParameter.ResourceGroupId"
+        );
+        let gone = params(&[("ResourceId", "cams-none"), ("ResourceGroupId", "rg-one")]);
+        assert_eq!(
+            code(change_resource_group(&gone, &mut st)),
+            "InvalidInstanceId.NotFound"
+        );
+        assert_eq!(st.meta(&id).resource_group_id, "rg-one");
+    }
+}
