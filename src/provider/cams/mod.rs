@@ -23,6 +23,8 @@
 //! whether they went through before they are sent again ([`Cams::change_checked`]).
 
 mod create;
+#[cfg(test)]
+mod budget_tests;
 mod read;
 #[cfg(test)]
 mod retry_tests;

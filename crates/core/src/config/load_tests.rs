@@ -286,3 +286,45 @@ fn a_credential_written_in_the_file_is_refused_where_it_stands() {
     assert_eq!(primary(&src, &d[0]), secret);
     assert!(!format!("{:?}", d[0]).contains(&secret));
 }
+
+#[test]
+fn the_instance_profile_is_read_checked_and_overridden_per_environment() {
+    let src = ENVS
+        .replace(
+            "  - name: otp\n    type: sms\n",
+            "  - name: otp\n    type: sms\n    contact_mail: ops@example.com\n    resource_group: rg-prod1\n",
+        )
+        .replace(
+            "  prod: {}\n",
+            "  prod: {}\n  qa:\n    channels:\n      otp: {resource_group: rg-qa1, country_id: ID}\n",
+        );
+    let otp = |d: Desired| d.channels.into_iter().find(|c| c.name == "otp").unwrap();
+    let file = otp(load_for(&src, None).unwrap()).profile;
+    assert_eq!(file.contact_mail.as_deref(), Some("ops@example.com"));
+    assert_eq!(file.resource_group.as_deref(), Some("rg-prod1"));
+    assert_eq!(file.country_id, None, "absent: not managed");
+    let qa = otp(load_for(&src, Some("qa")).unwrap()).profile;
+    assert_eq!(qa.resource_group.as_deref(), Some("rg-qa1"));
+    assert_eq!(qa.country_id.as_deref(), Some("ID"));
+    assert_eq!(qa.contact_mail.as_deref(), Some("ops@example.com"));
+    // Values the schema refuses, each where it is written.
+    for (good, bad) in [
+        (
+            "contact_mail: ops@example.com",
+            "contact_mail: ops.example.com",
+        ),
+        (
+            "contact_mail: ops@example.com",
+            "contact_mail: a b@example.com",
+        ),
+        ("resource_group: rg-prod1", "resource_group: default"),
+    ] {
+        let src = src.replace(good, bad);
+        let d = load_for(&src, None).unwrap_err();
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["chanctl::schema::format"], "{bad}: {d:#?}");
+        assert_eq!(primary(&src, &d[0]), &bad[bad.find(' ').unwrap() + 1..]);
+    }
+    let src = src.replace("country_id: ID", "country_id: sg");
+    assert!(load_for(&src, Some("qa")).is_err(), "lower-case country");
+}

@@ -299,6 +299,43 @@ mod tests {
     use crate::model::*;
 
     #[test]
+    fn the_instance_profile_round_trips_and_a_value_the_file_refuses_is_a_comment() {
+        let mut c = LiveChannel::sms("id1", "codes");
+        c.profile = Profile {
+            contact_mail: Some("ops@example.com".into()),
+            country_id: Some("sg".into()),
+            office_address: Some("1 Main St: #01-02".into()),
+            facebook_bm_id: Some("104857600123".into()),
+            isv_terms: Some("yes".into()),
+            resource_group: Some("rg-acfmxazb4ph6aiy".into()),
+        };
+        let live = LiveState::new(vec![c.clone()]);
+        let yaml = to_yaml(&live, 100, "x.json").unwrap();
+        assert!(
+            yaml.contains("    # country_id: \"sg\" (not managed"),
+            "{yaml}"
+        );
+        let desired = crate::config::load(&yaml).unwrap_or_else(|d| panic!("{yaml}\n{d:?}"));
+        let want = Profile {
+            country_id: None,
+            ..c.profile.clone()
+        };
+        assert_eq!(desired.channels[0].profile, want);
+        // Planned against the account it came from: nothing to do.
+        let target = crate::plan::Target {
+            backend: "sandbox".into(),
+            account: "x".into(),
+        };
+        let plan = crate::plan::build(
+            &desired,
+            &live,
+            &crate::plan::PlanOptions::new(false, target),
+        )
+        .unwrap();
+        assert!(plan.steps.is_empty(), "{:?}", plan.steps);
+    }
+
+    #[test]
     fn awkward_text_survives_the_round_trip() {
         let names = [
             "a: b",
