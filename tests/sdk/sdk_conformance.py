@@ -113,6 +113,10 @@ def instances(emu):
                                                  instance_description="new")))
     q = ok(c.query_instance(m.QueryInstanceRequest(instance_id=iid)))
     assert (q.data.instance_name, q.data.instance_description) == ("renamed", "new")
+    ok(c.change_resource_group(m.ChangeResourceGroupRequest(
+        resource_id=iid, resource_group_id="rg-sdk1", resource_type="instance")))
+    moved = ok(c.list_instance(m.ListInstanceRequest(resource_group_id="rg-sdk1")))
+    assert [r.instance_id for r in moved.data] == [iid]
     ok(c.delete_instance(m.DeleteInstanceRequest(instance_id=iid)))
     refused(lambda: c.query_instance(m.QueryInstanceRequest(instance_id=iid)),
             "InvalidInstanceId.NotFound")
