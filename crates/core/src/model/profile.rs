@@ -9,8 +9,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The six keys of an instance profile, in the file's order. `None` is "not managed" on the
-/// desired side and "empty" on the live side.
+/// A channel's instance profile: the customer profile and the resource group, in the file's
+/// order. An absent key is one the file does not manage, or one the instance has no value
+/// for.
 #[derive(
     Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
