@@ -42,6 +42,8 @@
 //! | description over 150 characters | `InvalidParameter.InstanceDescription` |
 //! | QueryChatappBindWaba on a channel without a WABA | `ERR-OPERATION-MAAP-0060` (a documented CAMS code) |
 //! | GetViberByRequestNo with an unknown RequestNo | `InvalidRequestNo.NotFound` |
+//! | ChangeResourceGroup with a `ResourceType` other than `instance` (any case) | `InvalidParameter.ResourceType` |
+//! | ChangeResourceGroup to a group id that is not `rg-...` | `InvalidParameter.ResourceGroupId` |
 //!
 //! **Templates** (see [`operations::templates`]): the six template operations with the SDK's
 //! parameters and fields; a review state machine (`--template-review approve|reject|hold`,
@@ -76,6 +78,9 @@
 //!   filters say which channels are bound and which holds a resource.
 //! - ChannelType accepts `sms` and `email` too (chanctl's model has them), any case.
 //! - For a direct customer, CustSpaceId == InstanceId.
+//! - The instance profile (ContactMail, CountryId, OfficeAddress, FacebookBmId, IsvTerms):
+//!   CreateInstance and UpdateInstance set what they are sent and keep the rest; the group
+//!   is set by CreateInstance's ResourceGroupId and ChangeResourceGroup only.
 //!
 //! **ListInstance.** Filters: ChannelType (any case), InstanceName (substring), InstanceId,
 //! IsBind (`true`/`True`/...), BindId (any id of the binding: page, Instagram account, WABA,
