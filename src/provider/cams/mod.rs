@@ -22,9 +22,9 @@
 //! `tests/fault_matrix.rs`, drives all of this against the emulator). Other changes look
 //! whether they went through before they are sent again ([`Cams::change_checked`]).
 
-mod create;
 #[cfg(test)]
 mod budget_tests;
+mod create;
 mod read;
 #[cfg(test)]
 mod retry_tests;
@@ -35,7 +35,7 @@ pub mod types;
 
 use super::{LostCreate, Outcome, Provider, ProviderError};
 use crate::model::profile::RESOURCE_GROUP;
-use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, Profile, ReadHints};
+use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, ReadHints};
 use crate::plan::Target;
 use crate::rules::Op;
 use backon::BackoffBuilder;

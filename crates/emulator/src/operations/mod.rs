@@ -23,7 +23,7 @@ pub const VERSION: &str = "2020-06-06";
 pub const REGION: &str = "ap-southeast-1";
 
 /// Every action the emulator serves.
-pub const ACTIONS: [&str; 27] = [
+pub const ACTIONS: [&str; 28] = [
     "ListInstance",
     "QueryInstance",
     "CreateInstance",
