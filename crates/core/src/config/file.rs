@@ -13,8 +13,6 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-pub use super::desired::{Desired, SensitiveField};
-
 pub use crate::rules::DEFAULT_QUOTA;
 /// The largest quota the file accepts.
 pub const MAX_QUOTA: u32 = 1_000_000;

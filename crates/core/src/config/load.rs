@@ -6,10 +6,9 @@
 //! and the semantic rules. Syntax errors stop the run (there is no tree to
 //! check); the other passes all run so that one invocation shows everything.
 
+use super::desired::{Desired, SensitiveField};
 use super::environments;
-use super::file::{
-    ChannelSpec, ChannelsFile, DEFAULT_QUOTA, Desired, DesiredChannel, MAX_QUOTA, SensitiveField,
-};
+use super::file::{ChannelSpec, ChannelsFile, DEFAULT_QUOTA, DesiredChannel, MAX_QUOTA};
 use super::schema;
 use super::semantic;
 use super::tree::take_json;

@@ -1,4 +1,4 @@
-//! Reading and validating channels.yaml: from text to a [`file::Desired`] or a list of
+//! Reading and validating channels.yaml: from text to a [`Desired`] or a list of
 //! diagnostics. Pure: the caller reads the file and passes in the variables.
 
 mod desired;
@@ -17,5 +17,6 @@ pub mod variables;
 pub mod vars;
 pub mod yaml;
 
-pub use file::{Desired, DesiredChannel, SensitiveField};
+pub use desired::{Desired, SensitiveField};
+pub use file::DesiredChannel;
 pub use load::{LoadOptions, load, load_with};
