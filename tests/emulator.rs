@@ -696,3 +696,56 @@ async fn template_reviews_follow_the_flags_and_gate_modify() {
     )
     .await;
 }
+
+/// A Viber application through the binary: pending while the emulator lists it as not
+/// audited; once the audit passes, bound, with the service's state shown as written.
+#[tokio::test]
+async fn a_viber_application_is_pending_then_its_service_state_is_shown_as_written() {
+    let emu = start(&["--viber-service-state", "stop"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = "version: 1\nchannels:\n  - name: v\n    type: viber\n    binding: {business_account: acme}\n";
+    std::fs::write(dir.join("channels.yaml"), file).unwrap();
+    let run = |args: &[&str]| {
+        crate::common::chanctl_with_keys(dir, KEY_ID, SECRET)
+            .args(args)
+            .args(["--backend", "cams", "--endpoint", &emu.url])
+            .output()
+            .unwrap()
+    };
+    let out = run(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "{}", crate::common::text(&out));
+    let out = run(&["plan", "--detailed-exitcode"]);
+    let text = crate::common::text(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("`v` is pending review"), "{text}");
+    assert!(!text.contains("in state"), "{text}");
+    // The audit passes.
+    let c = client(&emu);
+    let listed = c.ok("ListInstance", "PageIndex=1&PageSize=10").await;
+    let id = listed["Data"][0]["InstanceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let waiting = c
+        .ok(
+            "GetAuditRequestByTypeUnAudit",
+            &format!("CustSpaceId={id}&RequestType=viberOpen"),
+        )
+        .await;
+    let request_no = waiting["Data"]["RequestNo"].as_str().unwrap().to_string();
+    c.ok("GetViberByRequestNo", &format!("RequestNo={request_no}"))
+        .await;
+    let out = run(&["plan", "--detailed-exitcode"]);
+    let text = crate::common::text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "bound as the file says:\n{text}"
+    );
+    assert!(!text.contains("pending review"), "{text}");
+    assert!(
+        text.contains("the service of business account `acme` is in state `stop`"),
+        "{text}"
+    );
+}
