@@ -3,15 +3,15 @@
 //! Channels are matched by name, then by the names in `previously` (a rename is an update).
 //! The steps found here are unordered drafts; [`super::order`] schedules them.
 
-use super::order::{self, ChanKey, Draft};
+use super::channel_steps::{create_channel, delete_draft, update_channel};
+use super::order::{self, Draft};
 use super::twins::{self, Recorded, TwinGroup};
-use super::{Action, Attrs, FORMAT_VERSION, Plan, Source, Summary, Target, TwinDelete, Unmanaged};
-use crate::config::{Desired, DesiredChannel};
+use super::{Action, FORMAT_VERSION, Plan, Source, Summary, Target, TwinDelete, Unmanaged};
+use crate::config::Desired;
 use crate::model::{
     BindState, Binding, ChannelType, LiveChannel, LiveState, Resource, ResourceKind,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::borrow::Cow;
 use thiserror::Error;
 
 /// Choices that shape a plan but are not in the file.
@@ -309,150 +309,6 @@ fn suggest_renames(
 }
 
 /// The delete of live channel `l`, at `li` in the live state.
-fn delete_draft(li: usize, l: &LiveChannel, reason: impl Into<Cow<'static, str>>) -> Draft {
-    Draft {
-        key: ChanKey::Live(li),
-        action: Action::Delete,
-        channel: l.name.clone(),
-        channel_type: l.channel_type,
-        instance_id: Some(l.id.clone()),
-        before: Some(attrs_of(l)),
-        after: None,
-        reason: reason.into(),
-        replace: false,
-        protected: false,
-        after_steps: vec![],
-    }
-}
-
-fn attrs_of(l: &LiveChannel) -> Attrs {
-    Attrs {
-        name: l.name.clone(),
-        description: l.description.clone(),
-        binding: l.binding.clone(),
-        profile: l.profile.clone(),
-    }
-}
-
-/// The create (and bind) of desired channel `d`, at `j` in the file.
-fn create_channel(
-    j: usize,
-    d: &DesiredChannel,
-    drafts: &mut Vec<Draft>,
-    replace: bool,
-    after: Option<usize>,
-) {
-    let key = ChanKey::New(j);
-    let created = Attrs {
-        name: d.name.clone(),
-        description: d.description.clone(),
-        binding: None,
-        profile: d.profile.clone(),
-    };
-    let reason = if replace {
-        "replaces the channel of the old type"
-    } else {
-        "declared in the file, not in the account"
-    };
-    drafts.push(Draft {
-        key,
-        action: Action::Create,
-        channel: d.name.clone(),
-        channel_type: d.channel_type,
-        instance_id: None,
-        before: None,
-        after: Some(created.clone()),
-        reason: reason.into(),
-        replace,
-        protected: false,
-        after_steps: after.into_iter().collect(),
-    });
-    if let Some(binding) = &d.binding {
-        drafts.push(Draft {
-            key,
-            action: Action::Bind,
-            channel: d.name.clone(),
-            channel_type: d.channel_type,
-            instance_id: None,
-            before: Some(created.clone()),
-            after: Some(Attrs {
-                binding: Some(binding.clone()),
-                ..created
-            }),
-            reason: "the file binds the new channel".into(),
-            replace,
-            protected: false,
-            after_steps: vec![],
-        });
-    }
-}
-
-/// The steps that take live channel `l` (at `li` in the live state) to desired channel `d`.
-fn update_channel(li: usize, d: &DesiredChannel, l: &LiveChannel, drafts: &mut Vec<Draft>) {
-    let key = ChanKey::Live(li);
-    let mut current = attrs_of(l);
-    let profile_changed = !l.profile.differs_from(&d.profile).is_empty();
-    if l.name != d.name || l.description != d.description || profile_changed {
-        let after = Attrs {
-            name: d.name.clone(),
-            description: d.description.clone(),
-            binding: l.binding.clone(),
-            profile: l.profile.managed_by(&d.profile),
-        };
-        let reason = match (l.name != d.name, l.description != d.description) {
-            (true, true) => "renamed (previously) and the description changed",
-            (true, false) => "renamed (previously)",
-            (false, true) => "the description changed",
-            (false, false) => "",
-        };
-        let reason: std::borrow::Cow<'static, str> = match (reason, profile_changed) {
-            ("", _) => "the instance profile changed".into(),
-            (r, true) => format!("{r}; the instance profile changed").into(),
-            (r, false) => r.into(),
-        };
-        drafts.push(Draft {
-            key,
-            action: Action::Update,
-            channel: d.name.clone(),
-            channel_type: d.channel_type,
-            instance_id: Some(l.id.clone()),
-            before: Some(current.clone()),
-            after: Some(after.clone()),
-            reason,
-            replace: false,
-            protected: false,
-            after_steps: vec![],
-        });
-        current = after;
-    }
-    let (action, reason, protected) = match (&l.binding, &d.binding) {
-        (None, Some(_)) => (Action::Bind, "the file binds the channel", false),
-        (Some(_), None) => (Action::Unbind, "the file declares no binding", d.protect),
-        (Some(a), Some(b)) if !a.same_choice(b) => (
-            Action::Rebind,
-            "the file binds the channel to something else",
-            d.protect,
-        ),
-        _ => return,
-    };
-    drafts.push(Draft {
-        key,
-        action,
-        channel: d.name.clone(),
-        channel_type: d.channel_type,
-        instance_id: Some(l.id.clone()),
-        before: Some(current.clone()),
-        after: Some(Attrs {
-            binding: d.binding.clone(),
-            ..current
-        }),
-        reason: reason.into(),
-        replace: false,
-        protected,
-        after_steps: vec![],
-    });
-}
-
 /// For each desired channel, the live channel it manages (its index in the live state): by
 /// name first, then by an old name. A name that several live channels share (twins) is
 /// matched to the copy [`twins::group`] keeps; the groups come back beside the matches.

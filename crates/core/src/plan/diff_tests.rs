@@ -1,6 +1,7 @@
 //! Unit tests of the diff: matching desired channels to live ones.
 
 use super::*;
+use crate::config::DesiredChannel;
 use crate::model::Profile;
 
 fn wanted(name: &str, previously: &[&str]) -> DesiredChannel {

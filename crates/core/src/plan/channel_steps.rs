@@ -1,0 +1,164 @@
+//! The steps of one channel, as unordered drafts: its delete, its create (and bind), and
+//! what takes a live channel to the file's (update, then bind, unbind or rebind). Kept apart
+//! from `diff.rs`, which matches the file's channels to the live ones and decides which of
+//! these each needs.
+
+use super::Action;
+use super::Attrs;
+use super::order::{ChanKey, Draft};
+use crate::config::DesiredChannel;
+use crate::model::LiveChannel;
+use std::borrow::Cow;
+
+pub(super) fn delete_draft(
+    li: usize,
+    l: &LiveChannel,
+    reason: impl Into<Cow<'static, str>>,
+) -> Draft {
+    Draft {
+        key: ChanKey::Live(li),
+        action: Action::Delete,
+        channel: l.name.clone(),
+        channel_type: l.channel_type,
+        instance_id: Some(l.id.clone()),
+        before: Some(attrs_of(l)),
+        after: None,
+        reason: reason.into(),
+        replace: false,
+        protected: false,
+        after_steps: vec![],
+    }
+}
+
+pub(super) fn attrs_of(l: &LiveChannel) -> Attrs {
+    Attrs {
+        name: l.name.clone(),
+        description: l.description.clone(),
+        binding: l.binding.clone(),
+        profile: l.profile.clone(),
+    }
+}
+
+/// The create (and bind) of desired channel `d`, at `j` in the file.
+pub(super) fn create_channel(
+    j: usize,
+    d: &DesiredChannel,
+    drafts: &mut Vec<Draft>,
+    replace: bool,
+    after: Option<usize>,
+) {
+    let key = ChanKey::New(j);
+    let created = Attrs {
+        name: d.name.clone(),
+        description: d.description.clone(),
+        binding: None,
+        profile: d.profile.clone(),
+    };
+    let reason = if replace {
+        "replaces the channel of the old type"
+    } else {
+        "declared in the file, not in the account"
+    };
+    drafts.push(Draft {
+        key,
+        action: Action::Create,
+        channel: d.name.clone(),
+        channel_type: d.channel_type,
+        instance_id: None,
+        before: None,
+        after: Some(created.clone()),
+        reason: reason.into(),
+        replace,
+        protected: false,
+        after_steps: after.into_iter().collect(),
+    });
+    if let Some(binding) = &d.binding {
+        drafts.push(Draft {
+            key,
+            action: Action::Bind,
+            channel: d.name.clone(),
+            channel_type: d.channel_type,
+            instance_id: None,
+            before: Some(created.clone()),
+            after: Some(Attrs {
+                binding: Some(binding.clone()),
+                ..created
+            }),
+            reason: "the file binds the new channel".into(),
+            replace,
+            protected: false,
+            after_steps: vec![],
+        });
+    }
+}
+
+/// The steps that take live channel `l` (at `li` in the live state) to desired channel `d`.
+pub(super) fn update_channel(
+    li: usize,
+    d: &DesiredChannel,
+    l: &LiveChannel,
+    drafts: &mut Vec<Draft>,
+) {
+    let key = ChanKey::Live(li);
+    let mut current = attrs_of(l);
+    let profile_changed = !l.profile.differs_from(&d.profile).is_empty();
+    if l.name != d.name || l.description != d.description || profile_changed {
+        let after = Attrs {
+            name: d.name.clone(),
+            description: d.description.clone(),
+            binding: l.binding.clone(),
+            profile: l.profile.managed_by(&d.profile),
+        };
+        let reason = match (l.name != d.name, l.description != d.description) {
+            (true, true) => "renamed (previously) and the description changed",
+            (true, false) => "renamed (previously)",
+            (false, true) => "the description changed",
+            (false, false) => "",
+        };
+        let reason: std::borrow::Cow<'static, str> = match (reason, profile_changed) {
+            ("", _) => "the instance profile changed".into(),
+            (r, true) => format!("{r}; the instance profile changed").into(),
+            (r, false) => r.into(),
+        };
+        drafts.push(Draft {
+            key,
+            action: Action::Update,
+            channel: d.name.clone(),
+            channel_type: d.channel_type,
+            instance_id: Some(l.id.clone()),
+            before: Some(current.clone()),
+            after: Some(after.clone()),
+            reason,
+            replace: false,
+            protected: false,
+            after_steps: vec![],
+        });
+        current = after;
+    }
+    let (action, reason, protected) = match (&l.binding, &d.binding) {
+        (None, Some(_)) => (Action::Bind, "the file binds the channel", false),
+        (Some(_), None) => (Action::Unbind, "the file declares no binding", d.protect),
+        (Some(a), Some(b)) if !a.same_choice(b) => (
+            Action::Rebind,
+            "the file binds the channel to something else",
+            d.protect,
+        ),
+        _ => return,
+    };
+    drafts.push(Draft {
+        key,
+        action,
+        channel: d.name.clone(),
+        channel_type: d.channel_type,
+        instance_id: Some(l.id.clone()),
+        before: Some(current.clone()),
+        after: Some(Attrs {
+            binding: d.binding.clone(),
+            ..current
+        }),
+        reason: reason.into(),
+        replace: false,
+        protected,
+        after_steps: vec![],
+    });
+}
