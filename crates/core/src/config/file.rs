@@ -179,131 +179,119 @@ pub enum ChannelSpec {
     Email(Bound<EmailBinding>),
 }
 
-/// A channel of a type that takes a binding.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Bound<B> {
-    /// The channel's name: 1 to 50 characters, unique in the file.
-    #[schemars(
-        length(min = 1, max = 50),
-        regex(pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
-    )]
-    pub name: String,
-    /// A free-text description of at most 150 characters.
-    #[serde(default)]
-    #[schemars(length(max = 150))]
-    pub description: String,
-    /// What the channel is bound to. Without it the channel exists Unbound. Values may be
-    /// `${VAR}` references to declared variables; a value that takes a sensitive one is
-    /// sensitive: plans show it as `(sensitive)` and never save it.
-    #[serde(default = "none::<B>")]
-    #[schemars(with = "B", extend("x-sensitive" = true))]
-    pub binding: Option<B>,
-    /// Never delete or rebind this channel without --force.
-    #[serde(default)]
-    pub protect: bool,
-    /// Names this channel had before: a rename is an update, never a delete and a create.
-    #[serde(default)]
-    #[schemars(inner(length(min = 1, max = 50)))]
-    pub previously: Vec<String>,
-    /// The customer profile's contact e-mail address (CAMS `ContactMail`). Like every
-    /// profile key, absent means not managed: chanctl leaves the live value alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(
-        with = "String",
-        length(min = 3, max = 254),
-        regex(pattern = r"^[^@\s]+@[^@\s]+$")
-    )]
-    pub contact_mail: Option<String>,
-    /// The customer's country or region, as a two-letter ISO 3166-1 code such as `SG`
-    /// (CAMS `CountryId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
-    pub country_id: Option<String>,
-    /// The customer's office address (CAMS `OfficeAddress`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1, max = 500))]
-    pub office_address: Option<String>,
-    /// The customer's Facebook Business Manager id (CAMS `FacebookBmId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
-    pub facebook_bm_id: Option<String>,
-    /// The ISV terms the customer accepted (CAMS `IsvTerms`), as the console records them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1, max = 500))]
-    pub isv_terms: Option<String>,
-    /// The id of the resource group the instance belongs to (CAMS `ResourceGroupId`; a
-    /// change moves it with ChangeResourceGroup).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
-    pub resource_group: Option<String>,
+/// The three channel shapes share their keys: the name and description, then what a shape
+/// has of its own before `protect` (a binding), `protect` with its own doc, `previously`, the
+/// instance profile keys, then what it has after them (templates). One list of the keys, so
+/// that the shapes (and the schema's order of keys) cannot drift apart.
+macro_rules! channel_spec {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(<$g:ident>)? {
+            before_protect: { $($before:tt)* },
+            protect: { $(#[$protect:meta])* },
+            after_profile: { $($after:tt)* } $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name $(<$g>)? {
+            /// The channel's name: 1 to 50 characters, unique in the file.
+            #[schemars(
+                length(min = 1, max = 50),
+                regex(pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+            )]
+            pub name: String,
+            /// A free-text description of at most 150 characters.
+            #[serde(default)]
+            #[schemars(length(max = 150))]
+            pub description: String,
+            $($before)*
+            $(#[$protect])*
+            #[serde(default)]
+            pub protect: bool,
+            /// Names this channel had before: a rename is an update, never a delete and a create.
+            #[serde(default)]
+            #[schemars(inner(length(min = 1, max = 50)))]
+            pub previously: Vec<String>,
+            /// The customer profile's contact e-mail address (CAMS `ContactMail`). Like every
+            /// profile key, absent means not managed: chanctl leaves the live value alone.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(
+                with = "String",
+                length(min = 3, max = 254),
+                regex(pattern = r"^[^@\s]+@[^@\s]+$")
+            )]
+            pub contact_mail: Option<String>,
+            /// The customer's country or region, as a two-letter ISO 3166-1 code such as `SG`
+            /// (CAMS `CountryId`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
+            pub country_id: Option<String>,
+            /// The customer's office address (CAMS `OfficeAddress`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", length(min = 1, max = 500))]
+            pub office_address: Option<String>,
+            /// The customer's Facebook Business Manager id (CAMS `FacebookBmId`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
+            pub facebook_bm_id: Option<String>,
+            /// The ISV terms the customer accepted (CAMS `IsvTerms`), as the console records them.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", length(min = 1, max = 500))]
+            pub isv_terms: Option<String>,
+            /// The id of the resource group the instance belongs to (CAMS `ResourceGroupId`; a
+            /// change moves it with ChangeResourceGroup).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
+            pub resource_group: Option<String>,
+            $($after)*
+        }
+    };
 }
 
-/// A channel of a type that takes a binding and holds message templates (WhatsApp, Viber).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Templated<B> {
-    /// The channel's name: 1 to 50 characters, unique in the file.
-    #[schemars(
-        length(min = 1, max = 50),
-        regex(pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
-    )]
-    pub name: String,
-    /// A free-text description of at most 150 characters.
-    #[serde(default)]
-    #[schemars(length(max = 150))]
-    pub description: String,
-    /// What the channel is bound to. Without it the channel exists Unbound. Values may be
-    /// `${VAR}` references to declared variables; a value that takes a sensitive one is
-    /// sensitive: plans show it as `(sensitive)` and never save it.
-    #[serde(default = "none::<B>")]
-    #[schemars(with = "B", extend("x-sensitive" = true))]
-    pub binding: Option<B>,
-    /// Never delete or rebind this channel, nor prune its undeclared templates, without
-    /// --force.
-    #[serde(default)]
-    pub protect: bool,
-    /// Names this channel had before: a rename is an update, never a delete and a create.
-    #[serde(default)]
-    #[schemars(inner(length(min = 1, max = 50)))]
-    pub previously: Vec<String>,
-    /// The customer profile's contact e-mail address (CAMS `ContactMail`). Like every
-    /// profile key, absent means not managed: chanctl leaves the live value alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(
-        with = "String",
-        length(min = 3, max = 254),
-        regex(pattern = r"^[^@\s]+@[^@\s]+$")
-    )]
-    pub contact_mail: Option<String>,
-    /// The customer's country or region, as a two-letter ISO 3166-1 code such as `SG`
-    /// (CAMS `CountryId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
-    pub country_id: Option<String>,
-    /// The customer's office address (CAMS `OfficeAddress`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1, max = 500))]
-    pub office_address: Option<String>,
-    /// The customer's Facebook Business Manager id (CAMS `FacebookBmId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
-    pub facebook_bm_id: Option<String>,
-    /// The ISV terms the customer accepted (CAMS `IsvTerms`), as the console records them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1, max = 500))]
-    pub isv_terms: Option<String>,
-    /// The id of the resource group the instance belongs to (CAMS `ResourceGroupId`; a
-    /// change moves it with ChangeResourceGroup).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
-    pub resource_group: Option<String>,
-    /// The message templates of the channel's space. Each is keyed by name and language.
-    /// With this key (even empty) the channel's templates are managed: live ones the file
-    /// does not declare are listed, and deleted with prune.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Vec<TemplateSpec>")]
-    pub templates: Option<Vec<TemplateSpec>>,
+channel_spec! {
+    /// A channel of a type that takes a binding.
+    pub struct Bound<B> {
+        before_protect: {
+            /// What the channel is bound to. Without it the channel exists Unbound. Values may be
+            /// `${VAR}` references to declared variables; a value that takes a sensitive one is
+            /// sensitive: plans show it as `(sensitive)` and never save it.
+            #[serde(default = "none::<B>")]
+            #[schemars(with = "B", extend("x-sensitive" = true))]
+            pub binding: Option<B>,
+        },
+        protect: {
+            /// Never delete or rebind this channel without --force.
+        },
+        after_profile: {},
+    }
+}
+
+channel_spec! {
+    /// A channel of a type that takes a binding and holds message templates (WhatsApp, Viber).
+    pub struct Templated<B> {
+        before_protect: {
+            /// What the channel is bound to. Without it the channel exists Unbound. Values may be
+            /// `${VAR}` references to declared variables; a value that takes a sensitive one is
+            /// sensitive: plans show it as `(sensitive)` and never save it.
+            #[serde(default = "none::<B>")]
+            #[schemars(with = "B", extend("x-sensitive" = true))]
+            pub binding: Option<B>,
+        },
+        protect: {
+            /// Never delete or rebind this channel, nor prune its undeclared templates, without
+            /// --force.
+        },
+        after_profile: {
+            /// The message templates of the channel's space. Each is keyed by name and language.
+            /// With this key (even empty) the channel's templates are managed: live ones the file
+            /// does not declare are listed, and deleted with prune.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "Vec<TemplateSpec>")]
+            pub templates: Option<Vec<TemplateSpec>>,
+        },
+    }
 }
 
 impl<B> Templated<B> {
@@ -326,58 +314,15 @@ impl<B> Templated<B> {
     }
 }
 
-/// A channel of a type that takes no binding (SMS).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Unbound {
-    /// The channel's name: 1 to 50 characters, unique in the file.
-    #[schemars(
-        length(min = 1, max = 50),
-        regex(pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
-    )]
-    pub name: String,
-    /// A free-text description of at most 150 characters.
-    #[serde(default)]
-    #[schemars(length(max = 150))]
-    pub description: String,
-    /// Never delete this channel without --force.
-    #[serde(default)]
-    pub protect: bool,
-    /// Names this channel had before: a rename is an update, never a delete and a create.
-    #[serde(default)]
-    #[schemars(inner(length(min = 1, max = 50)))]
-    pub previously: Vec<String>,
-    /// The customer profile's contact e-mail address (CAMS `ContactMail`). Like every
-    /// profile key, absent means not managed: chanctl leaves the live value alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(
-        with = "String",
-        length(min = 3, max = 254),
-        regex(pattern = r"^[^@\s]+@[^@\s]+$")
-    )]
-    pub contact_mail: Option<String>,
-    /// The customer's country or region, as a two-letter ISO 3166-1 code such as `SG`
-    /// (CAMS `CountryId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
-    pub country_id: Option<String>,
-    /// The customer's office address (CAMS `OfficeAddress`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1, max = 500))]
-    pub office_address: Option<String>,
-    /// The customer's Facebook Business Manager id (CAMS `FacebookBmId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
-    pub facebook_bm_id: Option<String>,
-    /// The ISV terms the customer accepted (CAMS `IsvTerms`), as the console records them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1, max = 500))]
-    pub isv_terms: Option<String>,
-    /// The id of the resource group the instance belongs to (CAMS `ResourceGroupId`; a
-    /// change moves it with ChangeResourceGroup).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
-    pub resource_group: Option<String>,
+channel_spec! {
+    /// A channel of a type that takes no binding (SMS).
+    pub struct Unbound {
+        before_protect: {},
+        protect: {
+            /// Never delete this channel without --force.
+        },
+        after_profile: {},
+    }
 }
 
 /// A channel as the rest of chanctl sees it: the file's variant flattened.
