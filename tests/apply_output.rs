@@ -219,35 +219,12 @@ fn each_step_is_reported_as_it_finishes_not_when_its_wave_does() {
 #[cfg(unix)]
 #[test]
 fn on_a_terminal_each_finished_step_keeps_its_line_above_the_bar() {
-    use std::io::Read;
     let tmp = crate::common::example();
-    let pty = nix::pty::openpty(None, None).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chanctl"))
-        .current_dir(tmp.path())
-        .env("NO_COLOR", "1")
-        .env_remove("CHANCTL_SANDBOX")
-        .env_remove("CHANCTL_BACKEND")
-        .env_remove("CHANCTL_LOG")
-        .env_remove("CI")
-        .env_remove("CHANCTL_CI_CONCURRENCY")
-        .args(["apply", "--auto-approve"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::from(pty.slave))
-        .spawn()
-        .unwrap();
-    let mut master = std::fs::File::from(pty.master);
-    let mut bytes = Vec::new();
-    // The terminal ends (EIO) once the apply has exited and closed it.
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = master.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        bytes.extend_from_slice(&buf[..n]);
-    }
-    assert!(child.wait().unwrap().success());
-    let screen = String::from_utf8_lossy(&bytes);
+    let (ok, screen) = crate::common::on_a_terminal(
+        crate::common::chanctl_with_keys(tmp.path(), "unused", "unused")
+            .args(["apply", "--auto-approve"]),
+    );
+    assert!(ok, "{screen:?}");
     // The progress bar was drawn, and every step's line stayed: the creates with their ids.
     assert!(screen.contains(" steps "), "{screen:?}");
     let created = screen

@@ -48,7 +48,6 @@ fn a_description_change_is_two_lines_in_colour_and_a_word_diff_without() {
 #[test]
 fn reading_the_account_is_shown_on_a_terminal() {
     use crate::common::{Emulator, chanctl_with_keys};
-    use std::io::Read;
     let emulator = Emulator::spawn("read-key", "read-secret", ["--latency-ms", "300"]);
     let tmp = tempfile::tempdir().unwrap();
     let mut text = String::from("version: 1\nchannels:\n");
@@ -70,25 +69,12 @@ fn reading_the_account_is_shown_on_a_terminal() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let pty = nix::pty::openpty(None, None).unwrap();
-    let mut child = chanctl_with_keys(tmp.path(), "read-key", "read-secret")
-        .args(["plan"])
-        .args(cams)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::from(pty.slave))
-        .spawn()
-        .unwrap();
-    let mut master = std::fs::File::from(pty.master);
-    let mut bytes = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = master.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        bytes.extend_from_slice(&buf[..n]);
-    }
-    assert!(child.wait().unwrap().success());
-    let screen = String::from_utf8_lossy(&bytes);
+    let (ok, screen) = crate::common::on_a_terminal(
+        chanctl_with_keys(tmp.path(), "read-key", "read-secret")
+            .args(["plan"])
+            .args(cams),
+    );
+    assert!(ok, "{screen:?}");
     assert!(screen.contains("reading the account"), "{screen:?}");
     assert!(screen.contains("reading 24 channels: "), "{screen:?}");
     // Off a terminal, nothing of it.

@@ -292,3 +292,32 @@ pub fn fixture_args(path: &Path) -> Vec<String> {
         .map(|a| a.split_whitespace().map(str::to_string).collect())
         .unwrap_or_default()
 }
+
+/// Run `cmd` with its stderr on a pseudo-terminal (stdout discarded) and return whether it
+/// succeeded and everything it drew there, as a terminal would have received it.
+#[cfg(unix)]
+pub fn on_a_terminal(cmd: &mut Command) -> (bool, String) {
+    use std::io::Read;
+    let pty = nix::pty::openpty(None, None).unwrap();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(pty.slave))
+        .spawn()
+        .unwrap();
+    // The command keeps its stderr until dropped: let go of the terminal's other end here,
+    // or reading would never see it close.
+    cmd.stderr(Stdio::null());
+    let mut master = std::fs::File::from(pty.master);
+    let mut bytes = Vec::new();
+    // The terminal ends (EIO) once the process has exited and closed it.
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&buf[..n]);
+    }
+    let ok = child.wait().unwrap().success();
+    (ok, String::from_utf8_lossy(&bytes).into_owned())
+}
