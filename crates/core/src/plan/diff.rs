@@ -174,11 +174,17 @@ pub fn build(
         }
     }
 
+    // In name order, not the live order: instance ids are the service's choice, and the plan
+    // (which deletes a create waits for, the list of unmanaged channels) must not depend on them.
+    let mut rest: Vec<(usize, &LiveChannel)> = live
+        .channels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !managed.contains(l.id.as_str()))
+        .collect();
+    rest.sort_unstable_by(|(_, a), (_, b)| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     let mut unmanaged = Vec::new();
-    for (li, l) in live.channels.iter().enumerate() {
-        if managed.contains(l.id.as_str()) {
-            continue;
-        }
+    for (li, l) in rest {
         if prune {
             drafts.push(delete_draft(li, l, "not declared in the file (prune)"));
         } else {

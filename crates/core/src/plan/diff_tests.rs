@@ -207,3 +207,43 @@ fn a_create_takes_the_whole_profile() {
     let fields: Vec<&str> = plan.steps[0].changes.iter().map(|c| &*c.field).collect();
     assert_eq!(fields, ["name", "contact_mail", "resource_group"]);
 }
+
+#[test]
+fn a_plan_does_not_depend_on_which_ids_the_service_chose() {
+    // The same two live channels, their ids given either way round: the plan (which delete the
+    // first create waits for included) must be the same.
+    let plan_with = |ids: [&str; 2]| {
+        let state = LiveState::new(vec![
+            LiveChannel::sms(ids[0], "old-a"),
+            LiveChannel::sms(ids[1], "old-b"),
+        ]);
+        let desired = Desired {
+            quota: 2,
+            channels: vec![wanted("new-a", &[]), wanted("new-b", &[])],
+            ..Desired::default()
+        };
+        let plan = build(&desired, &state, &PlanOptions::new(true, target())).unwrap();
+        plan.steps
+            .iter()
+            .map(|s| {
+                let after: Vec<&str> = s
+                    .depends_on
+                    .iter()
+                    .map(|&d| plan.steps[d].channel.as_str())
+                    .collect();
+                format!("{:?} {} after {after:?}", s.action, s.channel)
+            })
+            .collect::<Vec<_>>()
+    };
+    let one = plan_with(["a1", "b2"]);
+    assert_eq!(plan_with(["b2", "a1"]), one);
+    assert_eq!(
+        one,
+        [
+            "Delete old-a after []",
+            "Delete old-b after []",
+            "Create new-a after [\"old-a\"]",
+            "Create new-b after [\"old-a\", \"old-b\"]",
+        ]
+    );
+}
