@@ -17,6 +17,7 @@ fn binding_for(t: ChannelType, r: u8) -> Option<Binding> {
         ChannelType::Whatsapp => Some(Binding::Whatsapp(WhatsappBinding {
             waba_id: "100".into(),
             phone_number: format!("+6588000{id}"),
+            verified_name: None,
         })),
         ChannelType::Viber => Some(Binding::Viber(ViberBinding {
             business_account: format!("v{id}"),

@@ -130,6 +130,7 @@ impl Run {
                     ),
                     lock_dir: self.dir.join("locks"),
                     lock_timeout: std::time::Duration::ZERO,
+                    codes: Default::default(),
                 };
                 account.journal_path()
             }

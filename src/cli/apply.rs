@@ -41,6 +41,11 @@ pub struct Args {
     /// instance id, error and duration (written whether the steps succeed or fail).
     #[arg(long, visible_alias = "json", value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// The one-time code sent to a WhatsApp number being registered: NUMBER=CODE, the number
+    /// in E.164 form (repeatable). Finishes a registration an earlier apply started without a
+    /// terminal; on a terminal, apply asks for the code instead.
+    #[arg(long = "verify-code", value_name = "NUMBER=CODE")]
+    pub verify_code: Vec<String>,
     /// How long to wait for the account's lock while another apply holds it, as
     /// `terraform apply -lock-timeout` does: `30s`, `5m`, `1h30m`; `0` (the default) fails
     /// at once, naming the holder.
@@ -57,6 +62,13 @@ pub struct Args {
 pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) -> Result {
     let mut account = args.account.account()?;
     account.lock_timeout = args.lock_timeout;
+    let codes = crate::provider::Codes::parse(&args.verify_code).map_err(ops::Error::Usage)?;
+    // On a terminal a person types in the code sent to a number being registered.
+    account.codes = if printer.stdin_is_terminal() && args.plan.is_none() {
+        codes.asking(ask_code(ctx.scrubber))
+    } else {
+        codes
+    };
     let prepared = ops::apply::prepare(
         ctx,
         &ops::apply::Request {
@@ -135,6 +147,20 @@ pub fn exec(args: &Args, file_explicit: bool, ctx: &Context, printer: &Printer) 
     Ok(Exit::Ok)
 }
 
+/// Asks on the terminal for the one-time code sent to a number (the number scrubbed like
+/// every output); an empty answer gives none, and the number then waits for its code.
+fn ask_code(scrubber: &'static crate::scrub::Scrubber) -> crate::provider::codes::Ask {
+    std::sync::Arc::new(move |number: &str| {
+        let prompt = format!(
+            "\nEnter the one-time code sent to {number} (empty: finish later with --verify-code): "
+        );
+        eprint!("{}", scrubber.scrub(&prompt));
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        Some(answer.trim().to_string()).filter(|a| !a.is_empty())
+    })
+}
+
 /// Ask on a terminal; refuse without one unless --auto-approve.
 fn confirm(auto_approve: bool, printer: &Printer) -> Result<()> {
     if auto_approve {
@@ -185,6 +211,9 @@ fn print_event(printer: &Printer, event: Event<'_>) {
                 step,
                 "submitted, pending review (not bound until the review passes)".to_string(),
             ),
+            Outcome::Done(BindState::Unverified) => {
+                (style.yellow("…"), step, waiting_for_code(step))
+            }
             Outcome::Done(_) => (style.green("✓"), step, "done".to_string()),
         },
         // A template step the service refuses (an approved template changed): why, once.
@@ -204,4 +233,16 @@ fn print_event(printer: &Printer, event: Event<'_>) {
         step.action.as_str(),
         step.subject()
     ));
+}
+
+/// What a bind that added a WhatsApp number and sent it a code says: how to finish it.
+fn waiting_for_code(step: &crate::plan::Step) -> String {
+    let number = match step.after.as_ref().and_then(|a| a.binding.as_ref()) {
+        Some(crate::model::Binding::Whatsapp(w)) => w.phone_number.as_str(),
+        _ => "NUMBER",
+    };
+    format!(
+        "the number is added and a one-time code was sent to it; not bound until verified: \
+         run `chanctl apply --verify-code {number}=CODE` with that code"
+    )
 }

@@ -114,6 +114,7 @@ impl BackendArgs {
             backend,
             lock_dir: lock::default_dir(&|k| std::env::var(k).ok()),
             lock_timeout: Duration::ZERO,
+            codes: Default::default(),
         })
     }
 }

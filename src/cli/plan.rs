@@ -34,14 +34,20 @@ pub struct Args {
     pub replace: Vec<String>,
     #[command(flatten)]
     pub scope: ScopeArgs,
+    /// The one-time code sent to a WhatsApp number being registered, as apply takes it:
+    /// NUMBER=CODE (repeatable). The plan then shows the step that uses it as one apply runs.
+    #[arg(long = "verify-code", value_name = "NUMBER=CODE")]
+    pub verify_code: Vec<String>,
     /// Also save the plan (JSON) to this file, for `chanctl apply FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,
 }
 
 pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
+    let mut account = args.account.account()?;
+    account.codes = crate::provider::Codes::parse(&args.verify_code).map_err(ops::Error::Usage)?;
     let request = ops::plan::Request {
-        account: &args.account.account()?,
+        account: &account,
         prune: args.prune,
         scope: args.scope.scope(),
         write: false,

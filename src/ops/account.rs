@@ -55,6 +55,9 @@ pub struct Account {
     /// How long `apply` waits for a lock another process holds (`--lock-timeout`); zero
     /// fails at once.
     pub lock_timeout: Duration,
+    /// The one-time codes that register WhatsApp numbers (`--verify-code`, or a person
+    /// asked on the terminal).
+    pub codes: crate::provider::Codes,
 }
 
 impl Account {
@@ -143,7 +146,9 @@ impl Account {
                 } else {
                     Sandbox::open_read(path, quota)
                 };
-                Ok(Backend::Sandbox(sandbox?.with_hints(hints)))
+                Ok(Backend::Sandbox(
+                    sandbox?.with_hints(hints).with_codes(self.codes.clone()),
+                ))
             }
             BackendSpec::Cams(spec) => {
                 let resolved = credentials(spec, notes, verbose, ctx.scrubber)?;
@@ -176,6 +181,7 @@ impl Account {
                 let reading = notes.clone();
                 let templates = notes.clone();
                 let cams = Cams::with_hints(client, hints)
+                    .with_codes(self.codes.clone())
                     .settle_window(spec.settle_window)
                     .with_progress(Arc::new(move |done: usize, total: Option<usize>| {
                         reading(Note::Reading { done, total })

@@ -266,12 +266,11 @@ impl Prepared {
 fn done_summary(plan: &Plan, report: &ApplyReport) -> crate::plan::Summary {
     use crate::model::BindState;
     use crate::provider::Outcome;
-    let pending = |i: &usize| {
-        matches!(
-            report.outcomes.get(i),
-            Some(Outcome::Done(BindState::Pending))
-        )
+    let state = |i: &usize| match report.outcomes.get(i) {
+        Some(Outcome::Done(state)) => Some(*state),
+        _ => None,
     };
+    let pending = |i: &usize| matches!(state(i), Some(BindState::Pending | BindState::Unverified));
     let done: Vec<_> = report
         .done
         .iter()
@@ -285,7 +284,15 @@ fn done_summary(plan: &Plan, report: &ApplyReport) -> crate::plan::Summary {
         })
         .collect();
     let mut summary = crate::plan::Summary::of(&done, 0);
-    summary.pending_review = report.done.iter().filter(|i| pending(i)).count();
+    let count = |want: BindState| {
+        report
+            .done
+            .iter()
+            .filter(|i| state(i) == Some(want))
+            .count()
+    };
+    summary.pending_review = count(BindState::Pending);
+    summary.waiting_for_code = count(BindState::Unverified);
     summary
 }
 

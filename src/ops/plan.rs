@@ -67,6 +67,8 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
     options.replace_templates = request.replace_templates.clone();
     options.source = loaded.source.clone();
     options.recorded = crate::journal::recorded_creates(&account.journal_path());
+    options.ask_codes = account.codes.asks();
+    options.verify_codes = account.codes.numbers();
     // The requests and retries of the read: the plan's estimate counts retries at that rate.
     let (live, read) = rt.block_on(chanctl_cams::usage::counted(backend.read()));
     let live = live?;

@@ -116,7 +116,9 @@ pub fn build(plan: &Plan, report: &ApplyReport, saved: bool, took: Duration) -> 
         .map(|s| {
             let outcome = match (report.outcomes.get(&s.index), failed.contains_key(&s.index)) {
                 (Some(Outcome::Created(_)), _) => StepOutcome::Created,
-                (Some(Outcome::Done(BindState::Pending)), _) => StepOutcome::Pending,
+                (Some(Outcome::Done(BindState::Pending | BindState::Unverified)), _) => {
+                    StepOutcome::Pending
+                }
                 (Some(Outcome::Done(_)), _) => StepOutcome::Done,
                 (None, true) => StepOutcome::Failed,
                 (None, false) => StepOutcome::NotRun,

@@ -34,6 +34,7 @@ fn account(dir: &Path, env: Option<&str>) -> Account {
         environment: env.map(str::to_string),
         lock_dir: dir.join("locks"),
         lock_timeout: std::time::Duration::ZERO,
+        codes: Default::default(),
     }
 }
 

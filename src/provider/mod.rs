@@ -4,7 +4,10 @@
 //! and CAMS over HTTPS. Everything above this module is written against [`Provider`].
 
 pub mod cams;
+pub mod codes;
 pub mod sandbox;
+
+pub use codes::Codes;
 
 use crate::model::{BindState, ChannelType, LiveChannel, LiveState};
 use crate::plan::Target;

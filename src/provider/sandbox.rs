@@ -11,7 +11,7 @@
 //! bound to a Page the file does not declare reads as bound to an unknown Page (the API says
 //! which Page a channel holds only when asked about that Page).
 
-use super::{Outcome, Provider, ProviderError};
+use super::{Codes, Outcome, Provider, ProviderError};
 use crate::model::{BindState, Binding, LiveState, ReadHints};
 use crate::plan::Target;
 use crate::rules::{Account, Op};
@@ -36,8 +36,11 @@ pub struct Sandbox {
     account: Mutex<Account>,
     /// Held for writers; `None` for a read-only open.
     _lock: Option<File>,
-    /// The Messenger Pages the file declares: the only ones a read reveals.
-    hints: ReadHints,
+    /// The Messenger Pages the file declares: the only ones a read reveals (boxed, as the
+    /// codes: the backend's enum holds a sandbox inline).
+    hints: Box<ReadHints>,
+    /// The one-time codes that register WhatsApp numbers.
+    codes: Box<Codes>,
 }
 
 impl Sandbox {
@@ -48,7 +51,8 @@ impl Sandbox {
             path: path.to_path_buf(),
             account: Mutex::new(account),
             _lock: None,
-            hints: ReadHints::default(),
+            hints: Box::default(),
+            codes: Box::default(),
         })
     }
 
@@ -113,15 +117,67 @@ impl Sandbox {
             path: path.to_path_buf(),
             account: Mutex::new(account),
             _lock: Some(lock),
-            hints: ReadHints::default(),
+            hints: Box::default(),
+            codes: Box::default(),
         })
     }
 
     /// This sandbox, reading the account as a file with `hints` sees it, as the CAMS backend
     /// does: a Messenger Page the hints do not name is not revealed.
     pub fn with_hints(mut self, hints: ReadHints) -> Self {
-        self.hints = hints;
+        self.hints = Box::new(hints);
         self
+    }
+
+    /// The same sandbox, registering WhatsApp numbers with `codes`.
+    pub fn with_codes(mut self, codes: Codes) -> Self {
+        self.codes = Box::new(codes);
+        self
+    }
+
+    /// A WhatsApp bind that registers its number: one whose binding names the verified name
+    /// to register it with, or one that finishes a number waiting for its code. The code is
+    /// the sandbox's own: any 6 digits. Without one, a new number is added and waits for it.
+    /// `None` when the bind registers nothing.
+    fn register(&self, account: &Account, op: &Op) -> Option<Result<bool, ProviderError>> {
+        let Op::Bind { id, binding } = op else {
+            return None;
+        };
+        let Binding::Whatsapp(w) = binding else {
+            return None;
+        };
+        let waiting = account.get(id).is_some_and(|c| {
+            c.bind_state == BindState::Unverified
+                && c.binding.as_ref().is_some_and(|b| b.same_choice(binding))
+        });
+        if w.verified_name.is_none() && !waiting {
+            return None;
+        }
+        // A number waiting for its code takes the one given for it; a new number is sent one
+        // now, which only a person asked on the spot can give.
+        let code = match waiting {
+            true => self
+                .codes
+                .given(&w.phone_number)
+                .or_else(|| self.codes.ask(&w.phone_number)),
+            false => self.codes.ask(&w.phone_number),
+        };
+        Some(match code {
+            Some(code) if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) => Ok(true),
+            Some(_) => Err(ProviderError::Api {
+                code: "InvalidVerifyCode".to_string(),
+                message: format!(
+                    "the one-time code for {} is wrong: the sandbox's code is any 6 digits",
+                    w.phone_number
+                ),
+                request_id: None,
+            }),
+            None if waiting => Err(ProviderError::Unsupported(format!(
+                "{} waits for its one-time code: give it with --verify-code {}=CODE",
+                w.phone_number, w.phone_number
+            ))),
+            None => Ok(false),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -164,6 +220,10 @@ impl Provider for Sandbox {
     async fn read(&self) -> Result<LiveState, ProviderError> {
         let mut live = self.account.lock().map_err(|_| poisoned())?.snapshot();
         for ch in &mut live.channels {
+            // A number's verified name is sent to register it, and not read back (as on CAMS).
+            if let Some(Binding::Whatsapp(w)) = &mut ch.binding {
+                w.verified_name = None;
+            }
             if let Some(Binding::Messenger(m)) = &ch.binding
                 && !self.hints.messenger_pages.contains(&m.page_id)
             {
@@ -215,9 +275,14 @@ impl Provider for Sandbox {
         }
         let mut account = self.account.lock().map_err(|_| poisoned())?;
         let mut next = account.clone();
+        let registered = self.register(&next, op).transpose()?;
         let created = next.apply(op)?;
         if let Some(id) = &created {
             next.set_created(id, jiff::Timestamp::now().as_second())?;
+        }
+        // A number added without its code waits for it.
+        if let (Some(false), Op::Bind { id, .. }) = (registered, op) {
+            next.set_bind_state(id, BindState::Unverified)?;
         }
         // How far a bind got: a Viber audit stays pending review.
         let state = match op {
@@ -343,6 +408,7 @@ mod tests {
         let binding = Binding::Whatsapp(WhatsappBinding {
             waba_id: "1".into(),
             phone_number: "+6588000001".into(),
+            verified_name: None,
         });
         let bind = Op::Bind {
             id: id.clone(),

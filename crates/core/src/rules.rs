@@ -264,7 +264,12 @@ impl Account {
             Op::Bind { id, binding } => {
                 let ch = self.channel(id)?;
                 check_type(ch, binding)?;
-                if ch.binding.is_some() {
+                // A number waiting for its code: the bind that brings the code finishes it.
+                let finishes = ch.bind_state == BindState::Unverified
+                    && ch.binding.as_ref().is_some_and(|b| b.same_choice(binding));
+                if finishes {
+                    self.release(id);
+                } else if ch.binding.is_some() {
                     return Err(RuleError::AlreadyBound { id: id.clone() });
                 }
                 self.check_free(id, binding)?;
@@ -303,10 +308,12 @@ impl Account {
     }
 
     /// Record how far a channel's binding has got, e.g. a Viber audit that is pending and
-    /// later approved. A channel without a binding has nothing to be pending.
+    /// later approved, or a WhatsApp number waiting for its code. A channel without a binding
+    /// has nothing to be pending.
     pub fn set_bind_state(&mut self, id: &str, state: BindState) -> Result<(), RuleError> {
         let ch = self.channel_mut(id)?;
-        if ch.binding.is_none() && state == BindState::Pending {
+        let needs_binding = matches!(state, BindState::Pending | BindState::Unverified);
+        if ch.binding.is_none() && needs_binding {
             return Err(RuleError::BindingMismatch {
                 id: id.to_string(),
                 actual: "no binding".to_string(),
@@ -416,7 +423,8 @@ fn check_type(ch: &LiveChannel, binding: &Binding) -> Result<(), RuleError> {
 }
 
 fn check_current(ch: &LiveChannel, expected: &Binding) -> Result<(), RuleError> {
-    if ch.binding.as_ref() != Some(expected) {
+    // What a caller names (a WhatsApp number's verified name is what it was registered with).
+    if !ch.binding.as_ref().is_some_and(|b| b.same_choice(expected)) {
         return Err(RuleError::BindingMismatch {
             id: ch.id.clone(),
             actual: ch

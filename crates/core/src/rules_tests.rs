@@ -215,3 +215,40 @@ fn an_update_sets_the_profile_it_sends_and_moves_the_group_only_when_told() {
     a.apply(&update(Some("rg-two"))).unwrap();
     assert_eq!(a.snapshot().channels[0].profile, want("rg-two"));
 }
+
+#[test]
+fn a_number_waiting_for_its_code_is_finished_by_the_bind_that_brings_it() {
+    use crate::model::WhatsappBinding;
+    let wa = |number: &str, name: Option<&str>| {
+        Binding::Whatsapp(WhatsappBinding {
+            waba_id: "1".into(),
+            phone_number: number.into(),
+            verified_name: name.map(str::to_string),
+        })
+    };
+    let mut a = Account::new(10);
+    let x = a
+        .apply(&Op::Create {
+            name: "x".into(),
+            channel_type: ChannelType::Whatsapp,
+            description: String::new(),
+            profile: Default::default(),
+        })
+        .unwrap()
+        .unwrap();
+    let bind = |b: Binding| Op::Bind {
+        id: x.clone(),
+        binding: b,
+    };
+    a.apply(&bind(wa("+6588001234", Some("Shop")))).unwrap();
+    a.set_bind_state(&x, BindState::Unverified).unwrap();
+    // Another number is not the one waiting: the channel is bound.
+    let other = a.apply(&bind(wa("+6588001235", Some("Shop"))));
+    assert!(matches!(other, Err(RuleError::AlreadyBound { .. })));
+    // The same number, with or without its name, finishes it.
+    a.apply(&bind(wa("+6588001234", None))).unwrap();
+    assert_eq!(a.get(&x).unwrap().bind_state, BindState::Bound);
+    assert_eq!(a.get(&x).unwrap().binding, Some(wa("+6588001234", None)));
+    let again = a.apply(&bind(wa("+6588001234", None)));
+    assert!(matches!(again, Err(RuleError::AlreadyBound { .. })));
+}

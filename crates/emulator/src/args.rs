@@ -81,6 +81,10 @@ pub struct Args {
     /// An embedded signup a person did: WABA=CHANNEL:+NUMBER[,+NUMBER...] (repeatable).
     #[arg(long, value_name = "WABA=CHANNEL:NUMBERS")]
     signup: Vec<String>,
+    /// The one-time code GetChatappVerifyCode "sends" to a number (default 123456): what a
+    /// test types in as the person who received it.
+    #[arg(long, value_name = "CODE")]
+    phone_code: Option<String>,
     /// A Facebook Page linked to an Instagram account: PAGE=ACCOUNT (repeatable).
     #[arg(long, value_name = "PAGE=ACCOUNT")]
     instagram_link: Vec<String>,
@@ -190,6 +194,12 @@ pub fn config(args: Args) -> Result<(String, Config), String> {
             .reject
             .push((name.to_string(), reason.to_string()));
     }
+    if let Some(code) = &args.phone_code
+        && (code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!("--phone-code takes digits, not `{code}`"));
+    }
+    config.meta.phone_code = args.phone_code;
     for l in &args.instagram_link {
         let (page, account) = crate::meta::parse_link(l)?;
         config.meta.instagram.insert(page, account);

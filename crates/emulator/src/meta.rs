@@ -1,7 +1,8 @@
 //! What Meta knows and CAMS does not let a caller choose: which WhatsApp Business account a
 //! person shared through embedded signup, for which channel and with which numbers; which
 //! Instagram professional account each Facebook Page is linked to. The real service learns
-//! these from Meta; the emulator is told them (`--signup`, `--instagram-link`), so that it
+//! these from Meta; the emulator is told them (`--signup`, `--instagram-link`, and the
+//! one-time code a number is sent, `--phone-code`), so that it
 //! invents nothing a client could come to rely on. Without such a fact, binding fails as the
 //! service would for a WABA or Page that was never shared (`ERR-FB-001`, assumed).
 
@@ -22,21 +23,37 @@ pub struct Meta {
     pub signups: Vec<Signup>,
     /// Facebook Page id → the Instagram account linked to it.
     pub instagram: BTreeMap<String, String>,
+    /// The one-time code Meta sends to a number being registered (`--phone-code`; none:
+    /// [`DEFAULT_PHONE_CODE`]), so that a test can type what a person would read.
+    pub phone_code: Option<String>,
 }
+
+/// The one-time code sent when `--phone-code` does not name one.
+pub const DEFAULT_PHONE_CODE: &str = "123456";
 
 impl Meta {
     /// The signups that shared `waba` (a person may have redone one for another channel).
     pub fn signups_of<'a>(&'a self, waba: &'a str) -> impl Iterator<Item = &'a Signup> {
         self.signups.iter().filter(move |s| s.waba == waba)
     }
+
+    /// The one-time code sent to a number.
+    pub fn phone_code(&self) -> &str {
+        self.phone_code.as_deref().unwrap_or(DEFAULT_PHONE_CODE)
+    }
 }
 
 /// `WABA=CHANNEL:+NUMBER[,+NUMBER...]`.
 pub fn parse_signup(text: &str) -> Result<Signup, String> {
-    let bad = || format!("--signup takes WABA=CHANNEL:+NUMBER[,+NUMBER...], not `{text}`");
+    let bad = || format!("--signup takes WABA=CHANNEL:[+NUMBER[,+NUMBER...]], not `{text}`");
     let (waba, rest) = text.split_once('=').ok_or_else(bad)?;
     let (channel, numbers) = rest.rsplit_once(':').ok_or_else(bad)?;
-    let numbers: Vec<String> = numbers.split(',').map(str::to_string).collect();
+    // `WABA=CHANNEL:` shares a WABA without a number (chanctl registers one).
+    let numbers: Vec<String> = numbers
+        .split(',')
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
     if waba.is_empty() || channel.is_empty() || numbers.iter().any(|n| !n.starts_with('+')) {
         return Err(bad());
     }
@@ -67,6 +84,7 @@ mod tests {
         assert_eq!(s.channel, "support-wa");
         assert_eq!(s.numbers.len(), 2);
         assert!(parse_signup("1029=support-wa").is_err());
+        assert!(parse_signup("1029=support-wa:").unwrap().numbers.is_empty());
         assert!(parse_signup("1029=wa:6588").is_err());
         assert_eq!(
             parse_link("104=178").unwrap(),

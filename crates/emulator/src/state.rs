@@ -94,6 +94,26 @@ pub struct State {
     /// Counter behind instance creation order and audit numbers.
     #[serde(default)]
     pub serial: u64,
+    /// The numbers added to each space's WABA (AddChatappPhoneNumber), by `CustSpaceId`.
+    #[serde(default)]
+    pub numbers: BTreeMap<String, Vec<AddedNumber>>,
+}
+
+/// A number added to a WABA, and how far its registration got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedNumber {
+    /// Country code and number, digits only (as QueryChatappPhoneNumbers answers it).
+    pub number: String,
+    pub verified_name: String,
+    /// The one-time code last sent to it (GetChatappVerifyCode), if any.
+    #[serde(default)]
+    pub code_sent: Option<String>,
+    /// Verified and registered (ChatappVerifyAndRegister).
+    #[serde(default)]
+    pub verified: bool,
+    /// Released (ChatappPhoneNumberDeregister): verified, no longer registered.
+    #[serde(default)]
+    pub deregistered: bool,
 }
 
 impl State {
@@ -105,6 +125,7 @@ impl State {
             audits: BTreeMap::new(),
             templates: BTreeMap::new(),
             serial: 0,
+            numbers: BTreeMap::new(),
         }
     }
 

@@ -27,7 +27,11 @@ impl Cams {
             };
             read::messenger_view(&self.client, &hints).await?
         } else {
-            read::MessengerView::default()
+            read::Lookups::default()
+        };
+        let view = read::Lookups {
+            whatsapp_numbers: self.hints.whatsapp_numbers.clone(),
+            ..view
         };
         match read::with_binding(&self.client, row, &view).await {
             Ok((channel, _)) => Ok(Some(channel)),
@@ -82,8 +86,11 @@ impl Cams {
                         .as_ref()
                         .is_none_or(|g| c.profile.resource_group.as_ref() == Some(g))
             }
+            // A WhatsApp number is registered with its verified name, which is not read back;
+            // one still waiting for its code is not bound yet.
             (Op::Bind { binding, .. }, Some(c)) | (Op::Rebind { to: binding, .. }, Some(c)) => {
-                c.binding.as_ref() == Some(binding)
+                c.binding.as_ref().is_some_and(|b| b.same_choice(binding))
+                    && c.bind_state != BindState::Unverified
             }
             // Bound to a Page nobody named is still bound.
             (Op::Unbind { .. }, Some(c)) => {

@@ -63,6 +63,8 @@ pub struct Cams {
     kinds: std::sync::Mutex<std::collections::HashMap<String, ChannelType>>,
     /// Template details read before, by `LastUpdateTime` (none: every detail is read).
     template_cache: Option<templates::Cache>,
+    /// The one-time codes that register WhatsApp numbers.
+    codes: crate::provider::Codes,
 }
 
 fn p(k: &str, v: impl Into<String>) -> (String, String) {
@@ -90,7 +92,14 @@ impl Cams {
             template_progress: None,
             kinds: Default::default(),
             template_cache: None,
+            codes: Default::default(),
         }
+    }
+
+    /// Register WhatsApp numbers with `codes`.
+    pub fn with_codes(mut self, codes: crate::provider::Codes) -> Self {
+        self.codes = codes;
+        self
     }
 
     /// This backend, waiting `window` after a create whose answer was lost before looking
@@ -275,7 +284,10 @@ impl Cams {
     ) -> Result<Vec<LiveChannel>, ProviderError> {
         let rows = read::find_all_by_name(&self.client, name, t).await?;
         self.remember_spaces(&rows);
-        let view = read::MessengerView::default();
+        let view = read::Lookups {
+            whatsapp_numbers: self.hints.whatsapp_numbers.clone(),
+            ..read::Lookups::default()
+        };
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             out.push(read::with_binding(&self.client, row, &view).await?.0);

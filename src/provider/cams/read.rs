@@ -63,13 +63,15 @@ pub fn submit_time(text: &str) -> Option<i64> {
         .map(|t| t.as_second())
 }
 
-/// What the ListInstance filters say of the Messenger channels (no field of a row does): the
-/// channels that are bound (`IsBind=true`), and which channel holds each Page the file
-/// declares (`BindId=PAGE`).
+/// What the type reads need besides a channel's row. For Messenger, what the ListInstance
+/// filters say (no field of a row does): the channels that are bound (`IsBind=true`), and
+/// which channel holds each Page the file declares (`BindId=PAGE`). For WhatsApp, the numbers
+/// the file binds: of a WABA's numbers, the one the file names is read.
 #[derive(Debug, Default)]
-pub struct MessengerView {
+pub struct Lookups {
     pub bound: std::collections::HashSet<String>,
     pub page_of: std::collections::HashMap<String, String>,
+    pub whatsapp_numbers: Vec<String>,
 }
 
 pub fn rows(reply: &Reply) -> Vec<Row> {
@@ -140,19 +142,16 @@ async fn ids_where(
 }
 
 /// Which Messenger channels are bound, and to which of the Pages in `hints`.
-pub async fn messenger_view(
-    client: &Client,
-    hints: &ReadHints,
-) -> Result<MessengerView, ProviderError> {
+pub async fn messenger_view(client: &Client, hints: &ReadHints) -> Result<Lookups, ProviderError> {
     let messenger = p("ChannelType", ChannelType::Messenger.as_str());
     let bound: std::collections::HashSet<String> =
         ids_where(client, &[messenger.clone(), p("IsBind", "true")])
             .await?
             .into_iter()
             .collect();
-    let mut view = MessengerView {
+    let mut view = Lookups {
         bound,
-        ..MessengerView::default()
+        ..Lookups::default()
     };
     if view.bound.is_empty() {
         return Ok(view);
@@ -241,9 +240,12 @@ pub async fn all(
     {
         messenger_view(client, hints).await?
     } else {
-        MessengerView::default()
+        Lookups::default()
     };
-    let view = &view;
+    let view = &Lookups {
+        whatsapp_numbers: hints.whatsapp_numbers.clone(),
+        ..view
+    };
     let spaces = all_rows
         .iter()
         .map(|r| (r.id.clone(), r.cust_space_id.clone()))
@@ -316,7 +318,7 @@ pub async fn find_all_by_name(
 pub async fn with_binding(
     client: &Client,
     row: Row,
-    messenger: &MessengerView,
+    messenger: &Lookups,
 ) -> Result<(LiveChannel, Option<String>), ProviderError> {
     let Some(t) = row.channel_type else {
         return Err(ProviderError::Api {

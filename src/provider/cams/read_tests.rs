@@ -103,6 +103,7 @@ fn binding(t: ChannelType, i: usize) -> Option<Binding> {
         ChannelType::Whatsapp => Binding::Whatsapp(WhatsappBinding {
             waba_id: format!("w{i}"),
             phone_number: format!("+658800{i:04}"),
+            verified_name: None,
         }),
         ChannelType::Viber => Binding::Viber(ViberBinding {
             business_account: format!("Viber {i}"),
@@ -189,7 +190,8 @@ fn without_times(channels: Vec<LiveChannel>) -> Vec<LiveChannel> {
         .collect()
 }
 
-/// The hints a file declaring `channels`' bindings gives: their Messenger pages.
+/// The hints a file declaring `channels`' bindings gives: their Messenger pages and WhatsApp
+/// numbers.
 fn hints_of(channels: &[LiveChannel]) -> ReadHints {
     ReadHints {
         messenger_pages: channels
@@ -201,6 +203,13 @@ fn hints_of(channels: &[LiveChannel]) -> ReadHints {
             .collect(),
         template_channels: Vec::new(),
         all_templates: false,
+        whatsapp_numbers: channels
+            .iter()
+            .filter_map(|c| match &c.binding {
+                Some(Binding::Whatsapp(w)) => Some(w.phone_number.clone()),
+                _ => None,
+            })
+            .collect(),
     }
 }
 

@@ -62,10 +62,21 @@ impl Desired {
             .collect();
         template_channels.sort_unstable();
         template_channels.dedup();
+        let mut whatsapp_numbers: Vec<String> = self
+            .channels
+            .iter()
+            .filter_map(|c| match &c.binding {
+                Some(Binding::Whatsapp(w)) => Some(w.phone_number.clone()),
+                _ => None,
+            })
+            .collect();
+        whatsapp_numbers.sort_unstable();
+        whatsapp_numbers.dedup();
         crate::model::ReadHints {
             messenger_pages,
             template_channels,
             all_templates: false,
+            whatsapp_numbers,
         }
     }
 

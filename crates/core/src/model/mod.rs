@@ -6,6 +6,7 @@
 //! to one channel type (its binding keys and their schema, the resources it holds, how its
 //! keys are explained) lives in that type's file under [`types`].
 
+pub mod e164;
 pub mod profile;
 pub mod types;
 
@@ -179,6 +180,8 @@ impl Binding {
                     .find(|(k, _)| k == key)
                     .map(|(_, value)| (*kind, *value))
             })
+            // A WABA without a number yet holds no number.
+            .filter(|(_, value)| !value.is_empty())
     }
 
     /// The binding's fields as (key, value) pairs, in file order, for display and diffs.
@@ -205,10 +208,12 @@ impl Binding {
 
     /// Whether `other` binds the same thing as far as a caller chooses it: an Instagram
     /// binding's account is the one Meta links to its Page, not a choice, so only the Page
-    /// counts (a different account is drift to report, not a step to take).
+    /// counts (a different account is drift to report, not a step to take); a WhatsApp
+    /// number's verified name is what it is registered with, not what is bound.
     pub fn same_choice(&self, other: &Binding) -> bool {
         match (self, other) {
             (Binding::Instagram(a), Binding::Instagram(b)) => a.page_id == b.page_id,
+            (Binding::Whatsapp(a), Binding::Whatsapp(b)) => a.same_number(b),
             (a, b) => a == b,
         }
     }
@@ -261,6 +266,9 @@ pub enum BindState {
     /// the file does not declare (the API says only that it is bound). The binding reads as
     /// none; a step that would change it is manual.
     Unknown,
+    /// A WhatsApp number added to its WABA that waits for the one-time code that verifies
+    /// and registers it: the bind is finished by a run that has the code.
+    Unverified,
 }
 
 /// What a backend may look up besides listing the account, taken from the file: the
@@ -275,6 +283,9 @@ pub struct ReadHints {
     pub template_channels: Vec<String>,
     /// Read every template-holding channel's templates (export: the account as it is).
     pub all_templates: bool,
+    /// The WhatsApp numbers the file binds (E.164): of the numbers a WABA has, the reader
+    /// takes the one the file names.
+    pub whatsapp_numbers: Vec<String>,
 }
 
 /// A channel as it exists in the live account.

@@ -7,7 +7,7 @@ use super::Action;
 use super::Attrs;
 use super::order::{ChanKey, Draft};
 use crate::config::DesiredChannel;
-use crate::model::LiveChannel;
+use crate::model::{BindState, LiveChannel};
 use std::borrow::Cow;
 
 pub(super) fn delete_draft(
@@ -142,6 +142,11 @@ pub(super) fn update_channel(
             Action::Rebind,
             "the file binds the channel to something else",
             d.protect,
+        ),
+        (Some(_), Some(_)) if l.bind_state == BindState::Unverified => (
+            Action::Bind,
+            "the number is added to the WhatsApp Business account and waits for its one-time code",
+            false,
         ),
         _ => return,
     };

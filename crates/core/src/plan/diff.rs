@@ -30,6 +30,10 @@ pub struct PlanOptions {
     pub recorded: Vec<Recorded>,
     /// Approved templates to delete and re-create when they changed (`--replace NAME`).
     pub replace_templates: Vec<String>,
+    /// Apply asks a person for a WhatsApp number's one-time code (it runs on a terminal).
+    pub ask_codes: bool,
+    /// The WhatsApp numbers (E.164) whose one-time code was given (`--verify-code`).
+    pub verify_codes: Vec<String>,
 }
 
 impl PlanOptions {
@@ -41,6 +45,8 @@ impl PlanOptions {
             source: Source::default(),
             recorded: Vec::new(),
             replace_templates: Vec::new(),
+            ask_codes: false,
+            verify_codes: Vec::new(),
         }
     }
 }
@@ -83,6 +89,32 @@ fn unknown_binding(t: ChannelType) -> &'static str {
         ChannelType::Messenger => "a Facebook Page the file does not declare",
         _ => "something the file does not declare",
     }
+}
+
+/// Why the bind `step` is manual, when it finishes a WhatsApp number that waits for its
+/// one-time code and this run has no code for it: nobody can type it in, and none was given.
+fn needs_code(step: &super::Step, live: &LiveState, options: &PlanOptions) -> Option<String> {
+    if step.action != Action::Bind || options.ask_codes {
+        return None;
+    }
+    let waiting = step.instance_id.as_deref().is_some_and(|id| {
+        live.channels
+            .iter()
+            .any(|l| l.id == id && l.bind_state == BindState::Unverified)
+    });
+    let number = match step.after.as_ref().and_then(|a| a.binding.as_ref()) {
+        Some(Binding::Whatsapp(w)) if waiting => &w.phone_number,
+        _ => return None,
+    };
+    if options.verify_codes.contains(number) {
+        return None;
+    }
+    Some(format!(
+        "{number} waits for the one-time code sent to it when it was added: run \
+         `chanctl apply --verify-code {number}=CODE` with that code (and this plan's -f and \
+         --env), or apply on a terminal, which asks for it; or verify the number in the CAMS \
+         console (Channel Management, the channel's phone numbers)"
+    ))
 }
 
 /// Compute the plan that takes `live` to `desired`.
@@ -227,6 +259,10 @@ pub fn build(
                 unknown_binding(step.channel_type)
             );
             // The step says why, in every rendering; not repeated among the warnings.
+            step.manual = Some(why);
+            continue;
+        }
+        if let Some(why) = needs_code(step, live, options) {
             step.manual = Some(why);
             continue;
         }

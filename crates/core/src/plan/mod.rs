@@ -282,6 +282,14 @@ pub struct Summary {
     /// counted as bound).
     #[serde(default)]
     pub pending_review: usize,
+    /// In the summary of an apply: binds that added a WhatsApp number and sent it a one-time
+    /// code, and wait for it (not counted as bound).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub waiting_for_code: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -351,6 +359,12 @@ impl Summary {
                 (self.pending_review > 0)
                     .then(|| format!("{} pending review", self.pending_review)),
             )
+            .chain((self.waiting_for_code > 0).then(|| {
+                format!(
+                    "{} waiting for a one-time code (--verify-code NUMBER=CODE)",
+                    self.waiting_for_code
+                )
+            }))
             .collect();
         parts.join(", ")
     }

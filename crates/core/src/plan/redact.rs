@@ -169,6 +169,7 @@ mod tests {
                 binding: Some(Binding::Whatsapp(WhatsappBinding {
                     waba_id: "7".into(),
                     phone_number: NUMBER.into(),
+                    verified_name: None,
                 })),
                 protect: false,
                 previously: vec![],

@@ -391,6 +391,7 @@ mod tests {
             binding: Some(Binding::Whatsapp(WhatsappBinding {
                 waba_id: "12".into(),
                 phone_number: "+6588001234".into(),
+                verified_name: None,
             })),
             bind_state: BindState::Bound,
             created: None,

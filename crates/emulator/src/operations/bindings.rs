@@ -4,21 +4,21 @@
 //! A bind on an unbound channel is `Op::Bind`; the same binding again is a no-op success (so a
 //! retried request is harmless); a different binding on a bound channel is refused by the
 //! rules (`OperationDenied.AlreadyBound`) exactly as in the sandbox: release it first. WhatsApp
-//! and Viber have no release operation; deleting the instance releases them.
+//! and Viber have no release operation; deleting the instance releases them. WhatsApp's
+//! operations (a WABA and its numbers) are in `whatsapp.rs`.
 
-use super::{Ctx, Fields, channel, data, fields, time};
+use super::{Ctx, Fields, channel, data, time};
 use crate::envelope::ApiError;
 use crate::params::{Params, field};
 use crate::state::{State, Store, ViberAudit};
 use chanctl_core::model::{
     BindState, Binding, EmailBinding, InstagramBinding, MessengerBinding, ViberBinding,
-    WhatsappBinding,
 };
 use chanctl_core::rules::Op;
 use serde_json::{Value, json};
 
 /// Bind unless the channel already has exactly this binding. True when something changed.
-fn bind(st: &mut State, id: &str, binding: Binding) -> Result<bool, ApiError> {
+pub(super) fn bind(st: &mut State, id: &str, binding: Binding) -> Result<bool, ApiError> {
     if channel(st, id)?.binding.as_ref() == Some(&binding) {
         return Ok(false);
     }
@@ -38,7 +38,7 @@ fn unbind(st: &mut State, id: &str, binding: Binding) -> Result<(), ApiError> {
 }
 
 /// The channel's current binding, when it is of the variant `pick` selects.
-fn current<T: Clone>(
+pub(super) fn current<T: Clone>(
     st: &State,
     id: &str,
     pick: impl Fn(&Binding) -> Option<&T>,
@@ -192,112 +192,6 @@ pub fn list_bind_dm_account(p: &Params, st: &State) -> Result<Fields, ApiError> 
         _ => Vec::new(),
     };
     Ok(data(Value::Array(rows)))
-}
-
-/// ChatappBindWaba with the extension parameters CustSpaceId and PhoneNumber (E.164).
-pub fn chatapp_bind_waba(p: &Params, st: &mut State, ctx: &Ctx) -> Result<Fields, ApiError> {
-    let waba = p.required("WabaId")?;
-    let not_shared = |why: String| ApiError::new(400, "ERR-FB-001", why);
-    if ctx.meta.signups_of(waba).next().is_none() {
-        return Err(not_shared(format!(
-            "WhatsApp Business account {waba} was not shared through embedded signup."
-        )));
-    }
-    // The WABA lands in the space of the channel its signup was made for (the latest signup
-    // whose channel exists): the caller cannot choose it.
-    let (id, signup) = ctx
-        .meta
-        .signups_of(waba)
-        .filter_map(|s| {
-            st.account
-                .channels()
-                .find(|c| {
-                    c.name == s.channel
-                        && c.channel_type == chanctl_core::model::ChannelType::Whatsapp
-                })
-                .map(|c| (c.id.clone(), s))
-        })
-        .last()
-        .ok_or_else(|| {
-            not_shared(format!(
-                "the embedded signup of {waba} was made for a channel that does not exist."
-            ))
-        })?;
-    let phone = signup.numbers.first().cloned().unwrap_or_default();
-    bind(
-        st,
-        &id,
-        Binding::Whatsapp(WhatsappBinding {
-            waba_id: waba.to_string(),
-            phone_number: phone,
-        }),
-    )?;
-    Ok(data(json!({"CustSpaceId": id, "WabaId": waba})))
-}
-
-fn waba(st: &State, id: &str) -> Result<Option<WhatsappBinding>, ApiError> {
-    current(st, id, |b| match b {
-        Binding::Whatsapp(w) => Some(w),
-        _ => None,
-    })
-}
-
-/// QueryChatappBindWaba: a channel without a WABA is `ERR-OPERATION-MAAP-0060`.
-pub fn query_chatapp_bind_waba(p: &Params, st: &State) -> Result<Fields, ApiError> {
-    let id = p.required("CustSpaceId")?;
-    let w = waba(st, id)?.ok_or_else(|| {
-        ApiError::new(
-            400,
-            "ERR-OPERATION-MAAP-0060",
-            format!("The subscriber {id} has not bind WABA."),
-        )
-    })?;
-    Ok(data(json!({
-        "Id": w.waba_id,
-        "Name": format!("WABA {}", w.waba_id),
-        "BusinessId": "",
-        "BusinessName": "",
-        "AccountReviewStatus": "APPROVED",
-        "Currency": "USD",
-        "MessageTemplateNamespace": "",
-        "MarketingMessageLiteStatus": "",
-        "PrimaryBusinessLocation": "",
-        "IsOnBizApp": "false",
-        "AuthInternationalRateEligibility": {},
-    })))
-}
-
-/// QueryChatappPhoneNumbers: the bound number (E.164, as bound) at top level.
-pub fn query_chatapp_phone_numbers(p: &Params, st: &State, ctx: &Ctx) -> Result<Fields, ApiError> {
-    let id = p.required("CustSpaceId")?;
-    let name = channel(st, id)?.name.clone();
-    let status = p.optional("Status");
-    // Every number registered on the WABA, as country code and number, digits only.
-    let numbers: Vec<String> = match waba(st, id)? {
-        None => Vec::new(),
-        Some(w) => match ctx.meta.signups_of(&w.waba_id).last() {
-            Some(s) => s.numbers.clone(),
-            None => vec![w.phone_number],
-        },
-    };
-    let numbers: Vec<Value> = numbers
-        .into_iter()
-        .filter(|_| status.is_none_or(|s| s.eq_ignore_ascii_case("CONNECTED")))
-        .map(|number| {
-            json!({
-                "PhoneNumber": number.trim_start_matches('+'),
-                "Status": "CONNECTED",
-                "VerifiedName": name,
-                "NameStatus": "APPROVED",
-                "NewNameStatus": "NONE",
-                "QualityRating": "GREEN",
-                "MessagingLimitTier": "TIER_1K",
-                "CodeVerificationStatus": "VERIFIED",
-                "IsOfficial": "false",
-            })
-        })
-        .collect();
-    Ok(fields([("PhoneNumbers", Value::Array(numbers))]))
 }
 
 /// AddAuditViberOpen: binds AuditRecord.BusinessAccountName with BindState::Pending and

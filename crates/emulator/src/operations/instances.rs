@@ -252,6 +252,8 @@ pub fn delete(p: &Params, st: &mut State) -> Result<Fields, ApiError> {
     let id = p.required("InstanceId")?.to_string();
     st.account.apply(&Op::Delete { id: id.clone() })?;
     st.instances.remove(&id);
+    // The space goes, and the numbers added to its WABA with it.
+    st.numbers.remove(&id);
     Ok(Fields::new())
 }
 

@@ -9,6 +9,7 @@ mod bindings;
 mod instances;
 mod template_rules;
 pub mod templates;
+mod whatsapp;
 
 use super::envelope::ApiError;
 use super::params::Params;
@@ -23,7 +24,7 @@ pub const VERSION: &str = "2020-06-06";
 pub const REGION: &str = "ap-southeast-1";
 
 /// Every action the emulator serves.
-pub const ACTIONS: [&str; 28] = [
+pub const ACTIONS: [&str; 32] = [
     "ListInstance",
     "QueryInstance",
     "CreateInstance",
@@ -41,6 +42,10 @@ pub const ACTIONS: [&str; 28] = [
     "ChatappBindWaba",
     "QueryChatappBindWaba",
     "QueryChatappPhoneNumbers",
+    "AddChatappPhoneNumber",
+    "GetChatappVerifyCode",
+    "ChatappVerifyAndRegister",
+    "ChatappPhoneNumberDeregister",
     "AddAuditViberOpen",
     "GetViberByRequestNo",
     "ListViberServiceMessage",
@@ -85,6 +90,7 @@ pub fn dispatch(
     use bindings as b;
     use instances as i;
     use templates as t;
+    use whatsapp as w;
     match action {
         "ListInstance" => i::list(p, store.state()),
         "QueryInstance" => i::query(p, store.state()),
@@ -100,9 +106,15 @@ pub fn dispatch(
         "BindDmAccount" => store.change(|st| b::bind_dm_account(p, st)),
         "UnbindDmAccount" => store.change(|st| b::unbind_dm_account(p, st)),
         "ListBindDmAccount" => b::list_bind_dm_account(p, store.state()),
-        "ChatappBindWaba" => store.change(|st| b::chatapp_bind_waba(p, st, ctx)),
-        "QueryChatappBindWaba" => b::query_chatapp_bind_waba(p, store.state()),
-        "QueryChatappPhoneNumbers" => b::query_chatapp_phone_numbers(p, store.state(), ctx),
+        "ChatappBindWaba" => store.change(|st| w::chatapp_bind_waba(p, st, ctx)),
+        "QueryChatappBindWaba" => w::query_chatapp_bind_waba(p, store.state()),
+        "QueryChatappPhoneNumbers" => w::query_chatapp_phone_numbers(p, store.state(), ctx),
+        "AddChatappPhoneNumber" => store.change(|st| w::add_chatapp_phone_number(p, st, ctx)),
+        "GetChatappVerifyCode" => store.change(|st| w::get_chatapp_verify_code(p, st, ctx)),
+        "ChatappVerifyAndRegister" => store.change(|st| w::chatapp_verify_and_register(p, st, ctx)),
+        "ChatappPhoneNumberDeregister" => {
+            store.change(|st| w::chatapp_phone_number_deregister(p, st, ctx))
+        }
         "AddAuditViberOpen" => store.change(|st| b::add_audit_viber_open(p, st, ctx)),
         "GetViberByRequestNo" => b::get_viber_by_request_no(p, store, ctx),
         "ListViberServiceMessage" => b::list_viber_service_message(p, store.state(), ctx),

@@ -4,7 +4,7 @@
 //! [`read`]).
 
 use super::super::Cams;
-use super::super::read::{MessengerView, Row};
+use super::super::read::{Lookups, Row};
 use super::{TypeOps, Unbind, p};
 use crate::model::{BindState, Binding, MessengerBinding};
 use crate::provider::{Outcome, ProviderError};
@@ -39,7 +39,7 @@ pub(super) async fn unbind(
 
 /// The bound Page: known when the listing's `BindId` filter found this channel holding a Page
 /// the file declares; bound to an unknown Page when only `IsBind` says it is bound.
-pub(super) fn read(row: &Row, view: &MessengerView) -> (Option<Binding>, BindState) {
+pub(super) fn read(row: &Row, view: &Lookups) -> (Option<Binding>, BindState) {
     match view.page_of.get(&row.id) {
         Some(page_id) => (
             Some(Binding::Messenger(MessengerBinding {

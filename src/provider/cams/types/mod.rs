@@ -11,7 +11,7 @@ mod viber;
 mod whatsapp;
 
 use super::Cams;
-use super::read::{MessengerView, Row};
+use super::read::{Lookups, Row};
 use crate::model::{BindState, Binding, ChannelType};
 use crate::provider::Outcome;
 use crate::provider::ProviderError;
@@ -91,14 +91,16 @@ pub async fn read(
     t: ChannelType,
     client: &Client,
     row: &Row,
-    messenger: &MessengerView,
+    messenger: &Lookups,
 ) -> Result<Reading, ProviderError> {
     Ok(match t {
         ChannelType::Sms => (None, BindState::Bound).into(),
         ChannelType::Messenger => messenger::read(row, messenger).into(),
         ChannelType::Instagram => instagram::read(client, row).await?.into(),
         ChannelType::Email => email::read(client, row).await?,
-        ChannelType::Whatsapp => whatsapp::read(client, row).await?.into(),
+        ChannelType::Whatsapp => whatsapp::read(client, row, &messenger.whatsapp_numbers)
+            .await?
+            .into(),
         ChannelType::Viber => viber::read(client, row).await?.into(),
     })
 }

@@ -1,14 +1,16 @@
 //! WhatsApp: a WhatsApp Business account (WABA) and its number. A person shares the WABA
 //! through Meta's embedded signup; `ChatappBindWaba(WabaId)` then attaches it and answers with
 //! the `CustSpaceId` it landed in, which the caller cannot choose: chanctl checks that it is
-//! the channel's own space, and that the file's number is registered on the WABA
-//! (`QueryChatappPhoneNumbers`). The API has no operation that unbinds a WABA: such a step is
-//! manual.
+//! the channel's own space. A number the WABA lacks is registered when the binding names its
+//! `verified_name`: `AddChatappPhoneNumber`, `GetChatappVerifyCode` (a one-time code reaches
+//! the phone), then `ChatappVerifyAndRegister` with the code a person gives (asked on the
+//! terminal, or `--verify-code` on a later run). The API has no operation that unbinds a WABA:
+//! such a step is manual.
 
 use super::super::Cams;
 use super::super::read::{Row, err, read_call, s};
 use super::{TypeOps, Unbind, p};
-use crate::model::{BindState, Binding, WhatsappBinding};
+use crate::model::{BindState, Binding, WhatsappBinding, e164};
 use crate::provider::{Outcome, ProviderError};
 use crate::rules::Op;
 use chanctl_cams::client::Client;
@@ -18,6 +20,13 @@ pub const OPS: TypeOps = TypeOps {
     unbind: Unbind::Manual(crate::rules::WHATSAPP_RELEASED_BY_HAND),
 };
 
+/// How the one-time code is sent: by SMS (the SDK's other value is `voice`).
+const CODE_METHOD: &str = "sms";
+/// The language of the code's message.
+const CODE_LOCALE: &str = "en_US";
+/// The `CodeVerificationStatus` of a verified number (Meta's value; **assumed**, README).
+const VERIFIED: &str = "VERIFIED";
+
 fn refused(code: &str, message: String) -> ProviderError {
     ProviderError::Api {
         code: code.to_string(),
@@ -26,7 +35,23 @@ fn refused(code: &str, message: String) -> ProviderError {
     }
 }
 
-/// Attach the WABA; refuse when it landed in another space or lacks the file's number.
+/// One number of a WABA, as `QueryChatappPhoneNumbers` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Number {
+    /// E.164.
+    e164: String,
+    /// `CodeVerificationStatus`.
+    verification: String,
+}
+
+impl Number {
+    fn verified(&self) -> bool {
+        self.verification.eq_ignore_ascii_case(VERIFIED)
+    }
+}
+
+/// Attach the WABA (unless it is attached already), refusing one that landed in another
+/// space; then register the file's number when the WABA lacks it.
 pub(super) async fn bind(
     cams: &Cams,
     op: &Op,
@@ -34,6 +59,67 @@ pub(super) async fn bind(
     b: &WhatsappBinding,
 ) -> Result<Outcome, ProviderError> {
     let space = cams.space_of(id).await?;
+    match attached(&cams.client, &space).await? {
+        Some(waba) if waba == b.waba_id => {}
+        Some(waba) => {
+            return Err(refused(
+                "WabaDiffers",
+                format!(
+                    "this channel's space {space} holds WhatsApp Business account {waba}, not {}: \
+                     {}",
+                    b.waba_id,
+                    crate::rules::WHATSAPP_RELEASED_BY_HAND
+                ),
+            ));
+        }
+        None => attach(cams, op, &space, b).await?,
+    }
+    let listed = numbers(&cams.client, &space).await?;
+    let added = match listed.iter().find(|n| n.e164 == b.phone_number) {
+        Some(n) if n.verified() => return Ok(Outcome::Done(BindState::Bound)),
+        Some(_) => false,
+        None => {
+            add(cams, &space, b, &listed).await?;
+            true
+        }
+    };
+    let number = &b.phone_number;
+    // A code given on the command line was sent by an earlier run; a new number has just
+    // been added and is sent one now, which only a person asked on the spot can give.
+    let given = if added {
+        None
+    } else {
+        cams.codes.given(number)
+    };
+    let code = match given {
+        Some(code) => code,
+        None => {
+            if !added && !cams.codes.asks() {
+                return Err(refused(
+                    "VerifyCodeMissing",
+                    format!(
+                        "{number} waits for its one-time code: give it with --verify-code {number}=CODE"
+                    ),
+                ));
+            }
+            send_code(cams, &space, number).await?;
+            match cams.codes.ask(number) {
+                Some(code) => code,
+                None => return Ok(Outcome::Done(BindState::Unverified)),
+            }
+        }
+    };
+    verify(cams, &space, number, &code).await?;
+    Ok(Outcome::Done(BindState::Bound))
+}
+
+/// `ChatappBindWaba`, checking the space the WABA landed in.
+async fn attach(
+    cams: &Cams,
+    op: &Op,
+    space: &str,
+    b: &WhatsappBinding,
+) -> Result<(), ProviderError> {
     let reply = cams
         .change(op, "ChatappBindWaba", &[p("WabaId", &b.waba_id)])
         .await?;
@@ -49,30 +135,91 @@ pub(super) async fn bind(
             ),
         ));
     }
-    let numbers = numbers(&cams.client, &space).await?;
-    if !numbers.contains(&b.phone_number) {
+    Ok(())
+}
+
+/// `AddChatappPhoneNumber(Cc, CustSpaceId, PhoneNumber, VerifiedName)`: the number goes as
+/// its country calling code and national number apart.
+async fn add(
+    cams: &Cams,
+    space: &str,
+    b: &WhatsappBinding,
+    listed: &[Number],
+) -> Result<(), ProviderError> {
+    let have = if listed.is_empty() {
+        "none".to_string()
+    } else {
+        let all: Vec<&str> = listed.iter().map(|n| n.e164.as_str()).collect();
+        all.join(", ")
+    };
+    let Some(name) = &b.verified_name else {
         return Err(refused(
             "NumberNotRegistered",
             format!(
-                "the number {} is not registered on WhatsApp Business account {} (it has: {}). \
-                 Register it in the CAMS console (add the number, verify it with the one-time code), \
-                 then apply again",
-                b.phone_number,
-                b.waba_id,
-                if numbers.is_empty() {
-                    "none".to_string()
-                } else {
-                    numbers.join(", ")
-                }
+                "the number {} is not on WhatsApp Business account {} (it has: {have}). To \
+                 register it, add the name Meta is to show for it to the binding \
+                 (`verified_name: \"...\"`), or register it in the CAMS console; then apply again",
+                b.phone_number, b.waba_id
             ),
         ));
-    }
-    Ok(Outcome::Done(BindState::Bound))
+    };
+    let (cc, national) = e164::split(&b.phone_number).ok_or_else(|| {
+        refused(
+            "InvalidPhoneNumber",
+            format!("{} is not an E.164 number", b.phone_number),
+        )
+    })?;
+    let params = [
+        p("Cc", cc),
+        p("CustSpaceId", space),
+        p("PhoneNumber", national),
+        p("VerifiedName", name),
+    ];
+    // After a lost answer: the number listed means the add went through.
+    let done = || async {
+        Ok(numbers(&cams.client, space)
+            .await?
+            .iter()
+            .any(|n| n.e164 == b.phone_number))
+    };
+    cams.change_checked("AddChatappPhoneNumber", &params, done)
+        .await?;
+    Ok(())
 }
 
-/// Every number registered on the space's WABA, in E.164 form (the API answers with the
-/// country code and number, digits only).
-async fn numbers(client: &Client, space: &str) -> Result<Vec<String>, ProviderError> {
+/// `GetChatappVerifyCode`: Meta sends a one-time code to the number.
+async fn send_code(cams: &Cams, space: &str, number: &str) -> Result<(), ProviderError> {
+    let params = [
+        p("CustSpaceId", space),
+        p("Locale", CODE_LOCALE),
+        p("Method", CODE_METHOD),
+        p("PhoneNumber", e164::wire(number)),
+    ];
+    read_call(&cams.client, "GetChatappVerifyCode", &params).await?;
+    Ok(())
+}
+
+/// `ChatappVerifyAndRegister` with the code.
+async fn verify(cams: &Cams, space: &str, number: &str, code: &str) -> Result<(), ProviderError> {
+    let params = [
+        p("CustSpaceId", space),
+        p("PhoneNumber", e164::wire(number)),
+        p("VerifyCode", code),
+    ];
+    let done = || async {
+        Ok(numbers(&cams.client, space)
+            .await?
+            .iter()
+            .any(|n| n.e164 == number && n.verified()))
+    };
+    cams.change_checked("ChatappVerifyAndRegister", &params, done)
+        .await?;
+    Ok(())
+}
+
+/// Every number on the space's WABA, in E.164 form (the API answers with the country code and
+/// number, digits only), with its verification status.
+async fn numbers(client: &Client, space: &str) -> Result<Vec<Number>, ProviderError> {
     let n = read_call(
         client,
         "QueryChatappPhoneNumbers",
@@ -81,27 +228,23 @@ async fn numbers(client: &Client, space: &str) -> Result<Vec<String>, ProviderEr
     .await?;
     Ok(n.body["PhoneNumbers"]
         .as_array()
-        .map(|a| a.iter().map(|d| e164(&s(d, "PhoneNumber"))).collect())
+        .map(|a| {
+            a.iter()
+                .map(|d| Number {
+                    e164: e164::from_wire(&s(d, "PhoneNumber")),
+                    verification: s(d, "CodeVerificationStatus"),
+                })
+                .filter(|n| !n.e164.is_empty())
+                .collect()
+        })
         .unwrap_or_default())
-}
-
-fn e164(number: &str) -> String {
-    if number.is_empty() || number.starts_with('+') {
-        number.to_string()
-    } else {
-        format!("+{number}")
-    }
 }
 
 /// "subscriber has not bind WABA": what QueryChatappBindWaba answers for an unbound channel.
 const NO_WABA: &str = "ERR-OPERATION-MAAP-0060";
 
-/// The bound WABA (`QueryChatappBindWaba`) and its number (`QueryChatappPhoneNumbers`).
-pub(super) async fn read(
-    client: &Client,
-    row: &Row,
-) -> Result<(Option<Binding>, BindState), ProviderError> {
-    let space = &row.cust_space_id;
+/// The WABA attached to the space, if any.
+async fn attached(client: &Client, space: &str) -> Result<Option<String>, ProviderError> {
     // A channel without a WABA answers with this documented CAMS code.
     let waba = match client
         .call("QueryChatappBindWaba", &[p("CustSpaceId", space)])
@@ -111,17 +254,39 @@ pub(super) async fn read(
         Err(e) if e.code() == Some(NO_WABA) => String::new(),
         Err(e) => return Err(err("QueryChatappBindWaba", e)),
     };
-    if waba.is_empty() {
+    Ok(Some(waba).filter(|w| !w.is_empty()))
+}
+
+/// The bound WABA (`QueryChatappBindWaba`) and, of its numbers (`QueryChatappPhoneNumbers`),
+/// the one the file declares (one of `declared`), else the first verified one. A number that
+/// is listed but not verified waits for its code. A WABA without a number reads as unbound:
+/// binding it again attaches nothing and registers the number.
+pub(super) async fn read(
+    client: &Client,
+    row: &Row,
+    declared: &[String],
+) -> Result<(Option<Binding>, BindState), ProviderError> {
+    let space = &row.cust_space_id;
+    let Some(waba) = attached(client, space).await? else {
         return Ok((None, BindState::Bound));
-    }
-    let number = numbers(client, space)
-        .await?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
+    };
+    let listed = numbers(client, space).await?;
+    let number = listed
+        .iter()
+        .find(|n| declared.contains(&n.e164))
+        .or_else(|| listed.iter().find(|n| n.verified()));
+    let Some(number) = number else {
+        return Ok((None, BindState::Bound));
+    };
+    let state = if number.verified() {
+        BindState::Bound
+    } else {
+        BindState::Unverified
+    };
     let binding = Binding::Whatsapp(WhatsappBinding {
         waba_id: waba,
-        phone_number: number,
+        phone_number: number.e164.clone(),
+        verified_name: None,
     });
-    Ok((Some(binding), BindState::Bound))
+    Ok((Some(binding), state))
 }
