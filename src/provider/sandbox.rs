@@ -140,7 +140,11 @@ impl Sandbox {
     /// the sandbox's own: any 6 digits. Without one, a new number is added and waits for it.
     /// `None` when the bind registers nothing.
     fn register(&self, account: &Account, op: &Op) -> Option<Result<bool, ProviderError>> {
-        let Op::Bind { id, binding } = op else {
+        let (Op::Bind { id, binding }
+        | Op::Rebind {
+            id, to: binding, ..
+        }) = op
+        else {
             return None;
         };
         let Binding::Whatsapp(w) = binding else {
@@ -268,8 +272,11 @@ impl Provider for Sandbox {
             ));
         }
         // The service has no operation for it: refused as the CAMS backend refuses it.
+        let swaps =
+            matches!(op, Op::Rebind { from, to, .. } if crate::rules::swaps_number(from, to));
         if let Op::Unbind { binding, .. } | Op::Rebind { from: binding, .. } = op
             && let Some(why) = self.released_by_hand(binding.channel_type())
+            && !swaps
         {
             return Err(ProviderError::Unsupported(why));
         }
@@ -281,7 +288,7 @@ impl Provider for Sandbox {
             next.set_created(id, jiff::Timestamp::now().as_second())?;
         }
         // A number added without its code waits for it.
-        if let (Some(false), Op::Bind { id, .. }) = (registered, op) {
+        if let (Some(false), Op::Bind { id, .. } | Op::Rebind { id, .. }) = (registered, op) {
             next.set_bind_state(id, BindState::Unverified)?;
         }
         // How far a bind got: a Viber audit stays pending review.

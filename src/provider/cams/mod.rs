@@ -446,6 +446,9 @@ impl Provider for Cams {
                 self.unbind(op, id, binding).await?;
                 Ok(Outcome::Done(BindState::Bound))
             }
+            Op::Rebind { id, from, to } if crate::rules::swaps_number(from, to) => {
+                types::swap_number(self, op, id, from, to).await
+            }
             Op::Rebind { id, from, to } => {
                 let release = Op::Unbind {
                     id: id.clone(),

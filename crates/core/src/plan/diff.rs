@@ -269,6 +269,16 @@ pub fn build(
         if !matches!(step.action, Action::Unbind | Action::Rebind) {
             continue;
         }
+        // Another number of the same WABA: released and registered through the API.
+        let binding = |a: &Option<super::Attrs>| a.as_ref().and_then(|a| a.binding.clone());
+        if let (Some(from), Some(to)) = (binding(&step.before), binding(&step.after))
+            && crate::rules::swaps_number(&from, &to)
+        {
+            step.reason = "the file names another number of the WhatsApp Business account: the \
+                           old one is released (deregistered), the new one registered"
+                .into();
+            continue;
+        }
         if let Some((_, why)) = options
             .manual_unbind
             .iter()

@@ -57,6 +57,28 @@ pub async fn bind(
     }
 }
 
+/// Release one number of a WhatsApp channel's WABA and register another (a rebind that
+/// [`crate::rules::swaps_number`]).
+pub async fn swap_number(
+    cams: &Cams,
+    op: &Op,
+    id: &str,
+    from: &Binding,
+    to: &Binding,
+) -> Result<Outcome, ProviderError> {
+    match (from, to) {
+        (Binding::Whatsapp(a), Binding::Whatsapp(b)) => {
+            whatsapp::deregister(cams, id, a).await?;
+            whatsapp::bind(cams, op, id, b).await
+        }
+        _ => Err(ProviderError::Unsupported(format!(
+            "{} to {} is not another number of one WhatsApp Business account",
+            from.summary(),
+            to.summary()
+        ))),
+    }
+}
+
 /// Release `binding` from instance `id`, or say why the API cannot.
 pub async fn unbind(
     cams: &Cams,

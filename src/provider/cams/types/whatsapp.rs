@@ -4,8 +4,9 @@
 //! the channel's own space. A number the WABA lacks is registered when the binding names its
 //! `verified_name`: `AddChatappPhoneNumber`, `GetChatappVerifyCode` (a one-time code reaches
 //! the phone), then `ChatappVerifyAndRegister` with the code a person gives (asked on the
-//! terminal, or `--verify-code` on a later run). The API has no operation that unbinds a WABA:
-//! such a step is manual.
+//! terminal, or `--verify-code` on a later run). Another number of the same WABA is a rebind:
+//! `ChatappPhoneNumberDeregister` releases the old one, then the new one is registered. The
+//! API has no operation that unbinds a WABA: such a step is manual.
 
 use super::super::Cams;
 use super::super::read::{Row, err, read_call, s};
@@ -238,6 +239,29 @@ async fn numbers(client: &Client, space: &str) -> Result<Vec<Number>, ProviderEr
                 .collect()
         })
         .unwrap_or_default())
+}
+
+/// `ChatappPhoneNumberDeregister`: release the number `b` names from the channel's WABA. A
+/// number the WABA no longer lists is released already (a retry after a lost answer).
+pub(super) async fn deregister(
+    cams: &Cams,
+    id: &str,
+    b: &WhatsappBinding,
+) -> Result<(), ProviderError> {
+    let space = cams.space_of(id).await?;
+    let params = [
+        p("CustSpaceId", &space),
+        p("PhoneNumber", e164::wire(&b.phone_number)),
+    ];
+    let done = || async {
+        Ok(!numbers(&cams.client, &space)
+            .await?
+            .iter()
+            .any(|n| n.e164 == b.phone_number))
+    };
+    cams.change_checked("ChatappPhoneNumberDeregister", &params, done)
+        .await?;
+    Ok(())
 }
 
 /// "subscriber has not bind WABA": what QueryChatappBindWaba answers for an unbound channel.
