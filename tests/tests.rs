@@ -37,4 +37,5 @@ mod template_safety;
 mod templates;
 mod twins;
 mod validate_formats;
+mod whatsapp_numbers;
 mod workflow_example;

@@ -263,6 +263,13 @@ pub fn meta_args(yaml_texts: &[&str]) -> Vec<String> {
                     if let (Some(waba), Some(number), Some(name)) =
                         (field("waba_id"), field("phone_number"), c["name"].as_str())
                     {
+                        // A number with the name to register it with is chanctl's to register:
+                        // the signup shares the WABA without it.
+                        let number = if b["verified_name"].is_string() {
+                            String::new()
+                        } else {
+                            number
+                        };
                         args.push("--signup".to_string());
                         args.push(format!("{waba}={name}:{number}"));
                     }
