@@ -189,6 +189,43 @@ def whatsapp(emu):
     assert numbers.phone_numbers[0].phone_number == "6588001234"
 
 
+def done(resp):
+    """A reply whose model declares the envelope but no Success (ChatappPhoneNumberDeregister)."""
+    assert resp.status_code == 200, resp.status_code
+    assert resp.body.code == "OK", resp.body.code
+    return resp.body
+
+
+@check
+def whatsapp_number_registration(emu):
+    c = emu.client()
+    iid = create(c, "sdk whatsapp numbers", "whatsapp")
+    ok(c.chatapp_bind_waba(m.ChatappBindWabaRequest(waba_id="3002")))
+    ok(c.add_chatapp_phone_number(m.AddChatappPhoneNumberRequest(
+        cc="65", cust_space_id=iid, phone_number="88005678", verified_name="SDK Shop")))
+
+    def listed():
+        return {n.phone_number: n for n in ok(c.query_chatapp_phone_numbers(
+            m.QueryChatappPhoneNumbersRequest(cust_space_id=iid))).phone_numbers}
+
+    assert listed()["6588005678"].code_verification_status == "NOT_VERIFIED"
+    assert listed()["6588005678"].verified_name == "SDK Shop"
+    refused(lambda: c.chatapp_verify_and_register(m.ChatappVerifyAndRegisterRequest(
+        cust_space_id=iid, phone_number="6588005678", verify_code="123456")),
+        "InvalidParameter.VerifyCode")
+    ok(c.get_chatapp_verify_code(m.GetChatappVerifyCodeRequest(
+        cust_space_id=iid, locale="en_US", method="sms", phone_number="6588005678")))
+    ok(c.chatapp_verify_and_register(m.ChatappVerifyAndRegisterRequest(
+        cust_space_id=iid, phone_number="6588005678", verify_code="123456")))
+    assert listed()["6588005678"].code_verification_status == "VERIFIED"
+    done(c.chatapp_phone_number_deregister(m.ChatappPhoneNumberDeregisterRequest(
+        cust_space_id=iid, phone_number="6588005678")))
+    assert "6588005678" not in listed()
+    refused(lambda: c.get_chatapp_verify_code(m.GetChatappVerifyCodeRequest(
+        cust_space_id=iid, locale="en_US", method="sms", phone_number="6588005678")),
+        "ERR-OPERATION-MAAP-0065")
+
+
 @check
 def viber(emu):
     c = emu.client()
@@ -348,8 +385,10 @@ def main():
     args = ap.parse_args()
     binary = find_emulator(args.emulator)
     # What Meta knows, as the emulator must be told it: WABA 3001 shared through embedded signup
-    # for the channel "sdk whatsapp" with its number; Page 2001 linked to Instagram account 2002.
-    emu = Emulator(binary, "--signup", "3001=sdk whatsapp:+6588001234", "--instagram-link", "2001=2002")
+    # for the channel "sdk whatsapp" with its number, WABA 3002 without one (the SDK registers
+    # it); Page 2001 linked to Instagram account 2002.
+    emu = Emulator(binary, "--signup", "3001=sdk whatsapp:+6588001234",
+                   "--signup", "3002=sdk whatsapp numbers:", "--instagram-link", "2001=2002")
     emu.binary = binary
     passed = failed = 0
     try:

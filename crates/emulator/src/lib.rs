@@ -44,6 +44,11 @@
 //! | GetViberByRequestNo with an unknown RequestNo | `InvalidRequestNo.NotFound` |
 //! | ChangeResourceGroup with a `ResourceType` other than `instance` (any case) | `InvalidParameter.ResourceType` |
 //! | ChangeResourceGroup to a group id that is not `rg-...` | `InvalidParameter.ResourceGroupId` |
+//! | AddChatappPhoneNumber of a number on another space's WABA | `OperationDenied.PhoneNumberInUse` |
+//! | a code, verify or deregister of a number not on the WABA | `ERR-OPERATION-MAAP-0065` (a documented CAMS code) |
+//! | ChatappVerifyAndRegister with a code that was not the one sent | `InvalidParameter.VerifyCode` |
+//! | GetChatappVerifyCode with a `Method` other than `sms` or `voice` | `InvalidParameter.Method` |
+//! | a `PhoneNumber` or `Cc` that is not digits | `InvalidParameter.PhoneNumber` |
 //!
 //! **Templates** (see [`operations::templates`]): the six template operations with the SDK's
 //! parameters and fields; a review state machine (`--template-review approve|reject|hold`,
@@ -61,8 +66,13 @@
 //! **Behaviour the SDK does not describe**, and what the emulator does (the README's
 //! Documented / assumed table lists each):
 //! - `ChatappBindWaba(WabaId)` binds the WABA into the space of the channel its embedded
-//!   signup (`--signup`) was made for; the caller cannot choose it. The signup's numbers are
-//!   what QueryChatappPhoneNumbers returns (with the `+`).
+//!   signup (`--signup`) was made for; the caller cannot choose it. The signup's numbers
+//!   (verified), then those added with `AddChatappPhoneNumber`, are what
+//!   QueryChatappPhoneNumbers returns (country code and number, digits only).
+//! - A number added waits for its code: `GetChatappVerifyCode` "sends" `--phone-code`
+//!   (123456 unless told), `ChatappVerifyAndRegister` with that code verifies it
+//!   (`CodeVerificationStatus: VERIFIED`, `Status: CONNECTED`; before, `NOT_VERIFIED` and
+//!   `PENDING`), `ChatappPhoneNumberDeregister` takes it off the listing.
 //! - `BindInstagramPage(InstanceId, PageId)`: the linked Instagram account is what Meta
 //!   knows (`--instagram-link PAGE=ACCOUNT`); ListInstagramPage returns it.
 //! - `BindDmAccount`: the bound address is `ExtendAttr.AccountName` (else `AccountCode`);
