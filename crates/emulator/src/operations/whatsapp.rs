@@ -306,3 +306,7 @@ fn no_waba(id: &str) -> ApiError {
         format!("The subscriber {id} has not bind WABA."),
     )
 }
+
+#[cfg(test)]
+#[path = "whatsapp_tests.rs"]
+mod tests;
