@@ -279,3 +279,38 @@ fn releasing_a_number_is_refused_under_protect_and_done_with_force_on_the_emulat
     let run = |sub: &str| cams(dir, &emulator, sub);
     swap_under_protect("emulator", dir, &run, SENT);
 }
+
+#[test]
+fn a_number_meta_rates_poor_is_shown_in_the_plan() {
+    let emulator = start_emulator(&[
+        "--signup",
+        "5001=shop-wa:+6588001234",
+        "--number-quality",
+        "+6588001234=RED",
+    ]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("channels.yaml"),
+        FILE.replace(", verified_name: Example Shop", ""),
+    )
+    .unwrap();
+    let applied = cams(dir, &emulator, "apply")
+        .arg("--auto-approve")
+        .output()
+        .unwrap();
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied).1);
+    let plan = cams(dir, &emulator, "plan")
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    assert_eq!(common::steps(&plan), Vec::<String>::new(), "nothing to do");
+    let warnings = plan["warnings"].to_string();
+    assert!(
+        warnings.contains(
+            "WhatsApp number +6588001234 has quality rating RED (status CONNECTED, messaging tier TIER_1K)"
+        ),
+        "{warnings}"
+    );
+}

@@ -85,6 +85,10 @@ pub struct Args {
     /// test types in as the person who received it.
     #[arg(long, value_name = "CODE")]
     phone_code: Option<String>,
+    /// The quality rating Meta gives a verified number: +NUMBER=RATING, e.g. `RED`
+    /// (repeatable; the others are GREEN).
+    #[arg(long, value_name = "NUMBER=RATING")]
+    number_quality: Vec<String>,
     /// A Facebook Page linked to an Instagram account: PAGE=ACCOUNT (repeatable).
     #[arg(long, value_name = "PAGE=ACCOUNT")]
     instagram_link: Vec<String>,
@@ -200,6 +204,17 @@ pub fn config(args: Args) -> Result<(String, Config), String> {
         return Err(format!("--phone-code takes digits, not `{code}`"));
     }
     config.meta.phone_code = args.phone_code;
+    for q in &args.number_quality {
+        match q.split_once('=') {
+            Some((number, rating)) if number.starts_with('+') && !rating.is_empty() => {
+                config
+                    .meta
+                    .quality
+                    .insert(number.to_string(), rating.to_string());
+            }
+            _ => return Err(format!("--number-quality takes +NUMBER=RATING, not `{q}`")),
+        }
+    }
     for l in &args.instagram_link {
         let (page, account) = crate::meta::parse_link(l)?;
         config.meta.instagram.insert(page, account);

@@ -26,6 +26,9 @@ pub struct Meta {
     /// The one-time code Meta sends to a number being registered (`--phone-code`; none:
     /// [`DEFAULT_PHONE_CODE`]), so that a test can type what a person would read.
     pub phone_code: Option<String>,
+    /// The quality rating Meta gives a verified number (E.164 → rating, `--number-quality`);
+    /// `GREEN` for the others.
+    pub quality: BTreeMap<String, String>,
 }
 
 /// The one-time code sent when `--phone-code` does not name one.

@@ -103,7 +103,7 @@ pub fn query_chatapp_phone_numbers(p: &Params, st: &State, ctx: &Ctx) -> Result<
                 "VerifiedName": verified_name,
                 "NameStatus": "APPROVED",
                 "NewNameStatus": "NONE",
-                "QualityRating": if n.verified { "GREEN" } else { "UNKNOWN" },
+                "QualityRating": quality(&n, ctx),
                 "MessagingLimitTier": "TIER_1K",
                 "CodeVerificationStatus": if n.verified { "VERIFIED" } else { "NOT_VERIFIED" },
                 "IsOfficial": "false",
@@ -111,6 +111,19 @@ pub fn query_chatapp_phone_numbers(p: &Params, st: &State, ctx: &Ctx) -> Result<
         })
         .collect();
     Ok(fields([("PhoneNumbers", Value::Array(rows))]))
+}
+
+/// Meta's quality rating of a number: `--number-quality` for a verified one, else GREEN;
+/// UNKNOWN before it is verified.
+fn quality(n: &AddedNumber, ctx: &Ctx) -> String {
+    if !n.verified {
+        return "UNKNOWN".to_string();
+    }
+    ctx.meta
+        .quality
+        .get(&format!("+{}", n.number))
+        .cloned()
+        .unwrap_or_else(|| "GREEN".to_string())
 }
 
 impl AddedNumber {

@@ -43,6 +43,10 @@ struct Number {
     e164: String,
     /// `CodeVerificationStatus`.
     verification: String,
+    /// `Status`, `QualityRating` and `MessagingLimitTier`, as the service writes them.
+    status: String,
+    quality: String,
+    tier: String,
 }
 
 impl Number {
@@ -234,6 +238,9 @@ async fn numbers(client: &Client, space: &str) -> Result<Vec<Number>, ProviderEr
                 .map(|d| Number {
                     e164: e164::from_wire(&s(d, "PhoneNumber")),
                     verification: s(d, "CodeVerificationStatus"),
+                    status: s(d, "Status"),
+                    quality: s(d, "QualityRating"),
+                    tier: s(d, "MessagingLimitTier"),
                 })
                 .filter(|n| !n.e164.is_empty())
                 .collect()
@@ -281,18 +288,48 @@ async fn attached(client: &Client, space: &str) -> Result<Option<String>, Provid
     Ok(Some(waba).filter(|w| !w.is_empty()))
 }
 
+/// Meta's quality ratings that warn of a number Meta may limit (**assumed**, README).
+const POOR_QUALITY: [&str; 2] = ["RED", "YELLOW"];
+
+/// What a person should know of a verified number whose quality Meta rates poor: the rating,
+/// status and messaging tier as the service writes them.
+fn quality_note(channel: &str, n: &Number) -> Option<String> {
+    let poor = POOR_QUALITY
+        .iter()
+        .any(|q| n.quality.eq_ignore_ascii_case(q));
+    (n.verified() && poor).then(|| {
+        let or_none = |v: &str| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        format!(
+            "`{channel}`: WhatsApp number {} has quality rating {} (status {}, messaging tier \
+             {}): Meta may lower its messaging limit; see the number's quality in WhatsApp \
+             Manager",
+            n.e164,
+            n.quality,
+            or_none(&n.status),
+            or_none(&n.tier)
+        )
+    })
+}
+
 /// The bound WABA (`QueryChatappBindWaba`) and, of its numbers (`QueryChatappPhoneNumbers`),
 /// the one the file declares (one of `declared`), else the first verified one. A number that
 /// is listed but not verified waits for its code. A WABA without a number reads as unbound:
-/// binding it again attaches nothing and registers the number.
+/// binding it again attaches nothing and registers the number. A note says when Meta rates
+/// the number's quality poor.
 pub(super) async fn read(
     client: &Client,
     row: &Row,
     declared: &[String],
-) -> Result<(Option<Binding>, BindState), ProviderError> {
+) -> Result<(Option<Binding>, BindState, Option<String>), ProviderError> {
     let space = &row.cust_space_id;
     let Some(waba) = attached(client, space).await? else {
-        return Ok((None, BindState::Bound));
+        return Ok((None, BindState::Bound, None));
     };
     let listed = numbers(client, space).await?;
     let number = listed
@@ -300,7 +337,7 @@ pub(super) async fn read(
         .find(|n| declared.contains(&n.e164))
         .or_else(|| listed.iter().find(|n| n.verified()));
     let Some(number) = number else {
-        return Ok((None, BindState::Bound));
+        return Ok((None, BindState::Bound, None));
     };
     let state = if number.verified() {
         BindState::Bound
@@ -312,5 +349,35 @@ pub(super) async fn read(
         phone_number: number.e164.clone(),
         verified_name: None,
     });
-    Ok((Some(binding), state))
+    Ok((Some(binding), state, quality_note(&row.name, number)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(verification: &str, quality: &str) -> Number {
+        Number {
+            e164: "+6588001234".into(),
+            verification: verification.into(),
+            status: "CONNECTED".into(),
+            quality: quality.into(),
+            tier: String::new(),
+        }
+    }
+
+    #[test]
+    fn only_a_verified_number_rated_red_or_yellow_gets_a_note() {
+        let note = quality_note("shop", &number("VERIFIED", "red")).unwrap();
+        assert!(
+            note.contains(
+                "+6588001234 has quality rating red (status CONNECTED, messaging tier none)"
+            ),
+            "{note}"
+        );
+        assert!(quality_note("shop", &number("verified", "YELLOW")).is_some());
+        assert!(quality_note("shop", &number("VERIFIED", "GREEN")).is_none());
+        assert!(quality_note("shop", &number("VERIFIED", "")).is_none());
+        assert!(quality_note("shop", &number("NOT_VERIFIED", "RED")).is_none());
+    }
 }
