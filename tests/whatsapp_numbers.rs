@@ -314,3 +314,52 @@ fn a_number_meta_rates_poor_is_shown_in_the_plan() {
         "{warnings}"
     );
 }
+
+/// `apply` with stdin and stderr on a terminal: it asks for the code once it is sent, and the
+/// answer typed in finishes the registration in the same run.
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_apply_asks_for_the_code_and_registers_the_number() {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("channels.yaml"), FILE).unwrap();
+    let pty = nix::pty::openpty(None, None).unwrap();
+    let input = pty.slave.try_clone().unwrap();
+    let mut cmd = common::chanctl_with_keys(dir, "unused", "unused");
+    cmd.args(["apply", "--auto-approve"])
+        .env_remove("CHANCTL_LOG")
+        .env_remove("CI")
+        .stdin(Stdio::from(input))
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(pty.slave));
+    let mut child = cmd.spawn().unwrap();
+    // Let go of the terminal's other end, or reading would never see it close.
+    cmd.stdin(Stdio::null()).stderr(Stdio::null());
+    let mut master = std::fs::File::from(pty.master);
+    let mut screen = Vec::new();
+    let mut answered = false;
+    let mut buf = [0u8; 4096];
+    // The terminal ends (EIO) once the apply has exited and closed it.
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        screen.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&screen);
+        if !answered && text.contains("Enter the one-time code sent to +6588001234") {
+            master.write_all(b"246810\n").unwrap();
+            answered = true;
+        }
+    }
+    let screen = String::from_utf8_lossy(&screen).into_owned();
+    assert!(child.wait().unwrap().success(), "{screen:?}");
+    assert!(answered, "asked for the code: {screen:?}");
+    assert!(screen.contains("bind shop-wa: done"), "{screen:?}");
+    let empty = common::chanctl(dir)
+        .args(["plan", "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(empty.status.code(), Some(0), "registered in one run");
+}
