@@ -325,6 +325,9 @@ pub fn operations(step: &crate::plan::Step) -> Vec<&'static str> {
             T::Properties => "ModifyChatappTemplateProperties",
         }];
     }
+    if let Some(calls) = types::number_operations(step) {
+        return calls;
+    }
     let ops = types::of(step.channel_type);
     let unbind = match ops.unbind {
         Unbind::Api(action) => Some(action),

@@ -79,6 +79,40 @@ pub async fn swap_number(
     }
 }
 
+/// The calls of a WhatsApp bind or rebind that registers or releases a number, for the plan's
+/// estimate: a new number's attach, add, code and verification; a number waiting for its code,
+/// its verification; another number of the same WABA, the old one's release first. `None` for
+/// any other step.
+pub fn number_operations(step: &crate::plan::Step) -> Option<Vec<&'static str>> {
+    use crate::plan::Action;
+    let binding = |a: &Option<crate::plan::Attrs>| a.as_ref().and_then(|a| a.binding.clone());
+    let (before, after) = (binding(&step.before), binding(&step.after));
+    let Some(Binding::Whatsapp(to)) = &after else {
+        return None;
+    };
+    const REGISTER: [&str; 3] = [
+        "AddChatappPhoneNumber",
+        "GetChatappVerifyCode",
+        "ChatappVerifyAndRegister",
+    ];
+    let registers = to.verified_name.is_some();
+    match (step.action, &before) {
+        (Action::Bind, Some(_)) => Some(vec!["ChatappVerifyAndRegister"]),
+        (Action::Bind, None) if registers => {
+            Some(std::iter::once("ChatappBindWaba").chain(REGISTER).collect())
+        }
+        (Action::Rebind, Some(from)) if crate::rules::swaps_number(from, after.as_ref()?) => {
+            let register = REGISTER.iter().copied().filter(|_| registers);
+            Some(
+                std::iter::once("ChatappPhoneNumberDeregister")
+                    .chain(register)
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
 /// Release `binding` from instance `id`, or say why the API cannot.
 pub async fn unbind(
     cams: &Cams,
