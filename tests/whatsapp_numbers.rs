@@ -93,6 +93,7 @@ fn register(backend: &str, run: &Run<'_>, right: &str, wrong: &str) -> String {
 
     let done = run("apply")
         .args([
+            "-v",
             "--auto-approve",
             "--verify-code",
             &format!("+6588001234={right}"),
@@ -102,6 +103,14 @@ fn register(backend: &str, run: &Run<'_>, right: &str, wrong: &str) -> String {
     let (out, err) = text(&done);
     assert_eq!(done.status.code(), Some(0), "{backend}: {err}");
     assert!(out.contains("Apply complete: 1 bound."), "{backend}: {out}");
+    // The request log names the one-time code, never shows it.
+    assert!(
+        !err.contains(right),
+        "{backend}: the code is in the log:\n{err}"
+    );
+    if backend == "emulator" {
+        assert!(err.contains("VerifyCode=<redacted>"), "{err}");
+    }
     let empty = run("plan").arg("--detailed-exitcode").output().unwrap();
     assert_eq!(empty.status.code(), Some(0), "{backend}: nothing left");
     text(&shown).0

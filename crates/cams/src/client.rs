@@ -21,6 +21,10 @@ use std::time::{Duration, Instant};
 /// The API version every CAMS operation uses.
 pub const VERSION: &str = "2020-06-06";
 
+/// Parameters whose values are one-time secrets (the code that registers a WhatsApp number):
+/// a request log shows their names, never their values.
+const ONE_TIME_PARAMS: &[&str] = &["VerifyCode"];
+
 /// A sink for `-v` lines.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -312,7 +316,13 @@ impl Client {
             }
         }
         let started = Instant::now();
-        let shown: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let shown: Vec<String> = params
+            .iter()
+            .map(|(k, v)| match ONE_TIME_PARAMS.contains(&k.as_str()) {
+                true => format!("{k}=<redacted>"),
+                false => format!("{k}={v}"),
+            })
+            .collect();
         self.log(&format!("→ {action} {}", shown.join(" ")));
         let response = match request.send().await {
             Ok(r) => r,
