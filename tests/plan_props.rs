@@ -18,9 +18,7 @@ fn binding_for(t: ChannelType, r: u8) -> Option<Binding> {
             waba_id: "100".into(),
             phone_number: format!("+6588000{id}"),
         })),
-        ChannelType::Viber => Some(Binding::Viber(ViberBinding {
-            business_account: format!("v{id}"),
-        })),
+        ChannelType::Viber => Some(Binding::Viber(ViberBinding::account(format!("v{id}")))),
         ChannelType::Messenger => Some(Binding::Messenger(MessengerBinding { page_id: id })),
         ChannelType::Instagram => Some(Binding::Instagram(InstagramBinding {
             page_id: id.clone(),

@@ -221,7 +221,7 @@ impl Provider for Sandbox {
         }
         // How far a bind got: a Viber audit stays pending review.
         let state = match op {
-            Op::Bind { id, .. } | Op::Rebind { id, .. } => {
+            Op::Bind { id, .. } | Op::Rebind { id, .. } | Op::Amend { id, .. } => {
                 next.get(id).map_or(BindState::Bound, |c| c.bind_state)
             }
             _ => BindState::Bound,
@@ -369,9 +369,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let sandbox = open(tmp.path());
         let id = create(&sandbox, "v", ChannelType::Viber);
-        let binding = Binding::Viber(ViberBinding {
-            business_account: "acme".into(),
-        });
+        let binding = Binding::Viber(ViberBinding::account("acme"));
         let done = run(sandbox.execute(&Op::Bind { id, binding })).unwrap();
         assert_eq!(done, Outcome::Done(BindState::Pending));
         let live = run(sandbox.read()).unwrap();

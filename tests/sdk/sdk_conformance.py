@@ -203,11 +203,25 @@ def viber(emu):
         cust_space_id=iid, request_type="viberOpen")))
     assert unaudited.data.request_no == request_no
     assert unaudited.data.audit_record.business_account_name == "SDK Viber"
+    # While pending, UpdateAuditRequest edits the application (the SDK's own request model).
+    edit = m.UpdateAuditRequestRequestAuditRecord(
+        company_legal_name="SDK Ltd.", industry_involved="Retail", message_destination_country=["SG"])
+    ok(c.update_audit_request(m.UpdateAuditRequestRequest(
+        cust_space_id=iid, request_no=request_no, audit_record=edit)))
+    unaudited = ok(c.get_audit_request_by_type_un_audit(m.GetAuditRequestByTypeUnAuditRequest(
+        cust_space_id=iid, request_type="viberOpen")))
+    assert unaudited.data.audit_record.company_legal_name == "SDK Ltd."
+    assert unaudited.data.audit_record.business_account_name == "SDK Viber"
     audit = ok(c.get_viber_by_request_no(m.GetViberByRequestNoRequest(request_no=request_no)))
     assert (audit.data.state, audit.data.audit_result) == ("Approved", "Pass")
     assert audit.data.audit_record.business_account_name == "SDK Viber"
     svc = ok(c.list_viber_service_message(m.ListViberServiceMessageRequest(cust_space_id=iid)))
     assert not svc.data[0].state
+    assert svc.data[0].industry_involved == "Retail"
+    assert svc.data[0].message_destination_country == ["SG"]
+    # Approved: the API no longer edits it.
+    refused(lambda: c.update_audit_request(m.UpdateAuditRequestRequest(
+        cust_space_id=iid, request_no=request_no, audit_record=edit)), "OperationDenied.AuditFinished")
     unaudited = ok(c.get_audit_request_by_type_un_audit(m.GetAuditRequestByTypeUnAuditRequest(
         cust_space_id=iid, request_type="viberOpen")))
     assert unaudited.data is None or unaudited.data.audit_record is None

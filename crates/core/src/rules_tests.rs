@@ -131,9 +131,7 @@ fn a_viber_bind_is_pending_review_until_approved() {
         })
         .unwrap()
         .unwrap();
-    let binding = Binding::Viber(ViberBinding {
-        business_account: "acme".into(),
-    });
+    let binding = Binding::Viber(ViberBinding::account("acme"));
     a.apply(&Op::Bind {
         id: id.clone(),
         binding,

@@ -434,6 +434,7 @@ impl Provider for Cams {
                 self.unbind(op, id, binding).await?;
                 Ok(Outcome::Done(BindState::Bound))
             }
+            Op::Amend { id, to, .. } => types::amend(self, op, id, to).await,
             Op::Rebind { id, from, to } => {
                 let release = Op::Unbind {
                     id: id.clone(),

@@ -85,6 +85,23 @@ fn unknown_binding(t: ChannelType) -> &'static str {
     }
 }
 
+/// Why update `step` cannot be carried out when it edits the Viber application of a channel
+/// whose application is no longer pending: the API edits only a pending one.
+fn approved_application(step: &super::Step, live: &LiveState) -> Option<String> {
+    let changes_binding =
+        step.before.as_ref().map(|b| &b.binding) != step.after.as_ref().map(|a| &a.binding);
+    let id = step.instance_id.as_deref()?;
+    let l = live.channels.iter().find(|l| l.id == id)?;
+    (changes_binding && l.bind_state != BindState::Pending).then(|| {
+        format!(
+            "the Viber application of `{}` is approved, and the API edits only an application \
+             still pending (UpdateAuditRequest): change it in the CAMS console, then make \
+             `binding.audit` say what the service shows",
+            step.channel
+        )
+    })
+}
+
 /// Compute the plan that takes `live` to `desired`.
 pub fn build(
     desired: &Desired,
@@ -108,7 +125,9 @@ pub fn build(
             Some(li) => {
                 let l = &live.channels[li];
                 managed.insert(&l.id);
-                if l.bind_state == BindState::Pending && l.binding == d.binding {
+                let same = l.binding.as_ref().zip(d.binding.as_ref());
+                if l.bind_state == BindState::Pending && same.is_some_and(|(a, b)| a.same_choice(b))
+                {
                     warnings.push(format!(
                         "the binding of `{}` is pending review: it is submitted, not yet bound",
                         d.name
@@ -223,6 +242,23 @@ pub fn build(
             // The step says why, in every rendering; not repeated among the warnings.
             step.manual = Some(why);
             continue;
+        }
+        if step.action == Action::Update
+            && let Some(why) = approved_application(step, live)
+        {
+            step.manual = Some(why);
+            continue;
+        }
+        if step.action == Action::Bind
+            && let Some(Binding::Viber(v)) = step.after.as_ref().and_then(|a| a.binding.as_ref())
+            && v.audit.as_ref().is_none_or(|a| a.is_empty())
+        {
+            warnings.push(format!(
+                "the Viber application of `{}` has no `audit:` block: AddAuditViberOpen is sent \
+                 with the business account `{}` alone, and the service's reviewers need the \
+                 company and contact details; add them under `binding.audit`",
+                step.channel, v.business_account
+            ));
         }
         if !matches!(step.action, Action::Unbind | Action::Rebind) {
             continue;

@@ -57,6 +57,18 @@ pub async fn bind(
     }
 }
 
+/// Edit the binding of instance `id` under review from `from` to `to` (Viber's pending
+/// application; no other type has a binding under review).
+pub async fn amend(cams: &Cams, op: &Op, id: &str, to: &Binding) -> Result<Outcome, ProviderError> {
+    match to {
+        Binding::Viber(b) => viber::amend(cams, op, id, b).await,
+        other => Err(ProviderError::Unsupported(format!(
+            "a {} binding is never under review: there is nothing to edit",
+            other.channel_type()
+        ))),
+    }
+}
+
 /// Release `binding` from instance `id`, or say why the API cannot.
 pub async fn unbind(
     cams: &Cams,
