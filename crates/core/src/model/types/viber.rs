@@ -26,6 +26,7 @@ pub struct ViberBinding {
     /// application is pending, a change here is an update (`UpdateAuditRequest`); once it is
     /// approved, a change is a manual step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ViberAudit")]
     pub audit: Option<Box<ViberAudit>>,
 }
 
