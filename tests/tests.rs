@@ -37,4 +37,5 @@ mod template_safety;
 mod templates;
 mod twins;
 mod validate_formats;
+mod viber_application;
 mod workflow_example;
