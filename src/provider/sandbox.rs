@@ -7,7 +7,8 @@
 //!
 //! It holds the service's rules as the CAMS backend meets them, so that a plan made on the
 //! sandbox is the plan the service gets: WhatsApp and Viber bindings are released by hand (the
-//! API has no operation for it), a Viber bind stays pending review, and a Messenger channel
+//! API has no operation for it), a Viber bind stays pending review (its application reads
+//! back only with the keys the service gives back), and a Messenger channel
 //! bound to a Page the file does not declare reads as bound to an unknown Page (the API says
 //! which Page a channel holds only when asked about that Page).
 
@@ -169,6 +170,15 @@ impl Provider for Sandbox {
             {
                 ch.binding = None;
                 ch.bind_state = BindState::Unknown;
+            }
+            // A Viber application reads back as on CAMS: only the keys the service gives.
+            let pending = ch.bind_state == BindState::Pending;
+            if let Some(Binding::Viber(v)) = &mut ch.binding {
+                v.audit = v
+                    .audit
+                    .as_ref()
+                    .and_then(|a| a.as_read(pending))
+                    .map(Box::new);
             }
         }
         Ok(live)

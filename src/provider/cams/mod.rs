@@ -10,6 +10,7 @@
 //! |---|---|
 //! | create / update / delete | CreateInstance / UpdateInstance / DeleteInstance |
 //! | update moving the resource group | UpdateInstance, then ChangeResourceGroup |
+//! | update of a pending Viber application | UpdateAuditRequest (its `RequestNo` read first) |
 //! | bind / unbind | the channel type's own calls, one file per type in [`types`] |
 //! | rebind | the type's unbind, then its bind |
 //! | template create / modify / delete / properties | the template operations, in [`templates`] |
@@ -323,6 +324,10 @@ pub fn operations(step: &crate::plan::Step) -> Vec<&'static str> {
         // A resource group changes through its own call.
         Action::Update if step.changes.iter().any(|c| c.field == RESOURCE_GROUP) => {
             vec!["UpdateInstance", "ChangeResourceGroup"]
+        }
+        // An edit of a pending Viber application (it changes the binding, nothing else).
+        Action::Update if step.changes.iter().any(|c| c.field.starts_with("binding.")) => {
+            vec!["UpdateAuditRequest"]
         }
         Action::Update => vec!["UpdateInstance"],
         Action::Delete => vec!["DeleteInstance"],

@@ -321,6 +321,21 @@ impl ViberAudit {
         *slot = one;
     }
 
+    /// The application as the service reads it back: only the keys it gives while pending,
+    /// or once approved (none when that leaves nothing).
+    pub fn as_read(&self, pending: bool) -> Option<ViberAudit> {
+        let mut out = ViberAudit::default();
+        for a in AUDIT_KEYS {
+            if (pending && a.read_pending) || (!pending && a.read_approved) {
+                out.set(
+                    a.key,
+                    self.get(a.key).into_iter().map(str::to_string).collect(),
+                );
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.values().iter().all(|(_, v)| v.is_empty())
     }
