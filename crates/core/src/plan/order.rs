@@ -467,29 +467,15 @@ fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldCha
     for k in keys {
         field(binding_field(k), get(&bind_b, k), get(&bind_a, k));
     }
-    // A Viber application, key by key in the file's order (a list as its values joined).
-    fn audit(a: Option<&Attrs>) -> Option<Vec<(&'static str, Vec<&str>)>> {
+    // A Viber application, key by key in the file's order.
+    fn audit(a: Option<&Attrs>) -> Option<&crate::model::ViberAudit> {
         match a.and_then(|a| a.binding.as_ref()) {
-            Some(Binding::Viber(v)) => v.audit.as_ref().map(|a| a.values()),
+            Some(Binding::Viber(v)) => v.audit.as_deref(),
             _ => None,
         }
     }
-    if let (b, a) = (audit(before), audit(after))
-        && (b.is_some() || a.is_some())
-    {
-        let joined = |v: Option<&Vec<(&'static str, Vec<&str>)>>, n: usize| {
-            v.and_then(|v| v.get(n))
-                .filter(|(_, vals)| !vals.is_empty())
-                .map(|(_, vals)| vals.join(", "))
-        };
-        for (n, key) in crate::model::types::viber::AUDIT_KEYS.iter().enumerate() {
-            let (vb, va) = (joined(b.as_ref(), n), joined(a.as_ref(), n));
-            field(
-                format!("binding.audit.{}", key.key).into(),
-                vb.as_deref(),
-                va.as_deref(),
-            );
-        }
+    for (k, b, a) in crate::model::types::viber::changes(audit(before), audit(after)) {
+        field(k.into(), b.as_deref(), a.as_deref());
     }
     // The instance profile, key by key in the file's order.
     let empty = crate::model::Profile::default();
