@@ -324,7 +324,7 @@ fn suggest_renames(
     managed: &HashSet<&str>,
     warnings: &mut Vec<String>,
 ) {
-    let unmanaged: HashMap<&crate::model::Binding, &LiveChannel> = live
+    let unmanaged: Vec<(&crate::model::Binding, &LiveChannel)> = live
         .channels
         .iter()
         .filter(|l| !managed.contains(l.id.as_str()))
@@ -334,8 +334,15 @@ fn suggest_renames(
         if m.is_some() {
             continue;
         }
-        // A binding's variant is its channel's type, so equal bindings mean equal types.
-        if let Some(l) = d.binding.as_ref().and_then(|b| unmanaged.get(b)) {
+        // A binding's variant is its channel's type, so equal bindings mean equal types (a
+        // Viber application reads back only in part: its business account decides).
+        let held = |b: &crate::model::Binding| {
+            unmanaged
+                .iter()
+                .find(|(u, _)| u.same_choice(b))
+                .map(|(_, l)| *l)
+        };
+        if let Some(l) = d.binding.as_ref().and_then(held) {
             warnings.push(format!(
                 "`{}` has the type and binding of live channel `{}` ({}), which the file no longer declares: if it is a rename, add `previously: [{}]` to `{}` so that the channel is kept instead of deleted and created",
                 d.name, l.name, l.id, l.name, d.name
@@ -463,7 +470,11 @@ fn check_resources(
                     holder: holder.name.clone(),
                     holder_id: holder.id.clone(),
                     same_binding: holder.channel_type == d.channel_type
-                        && holder.binding == d.binding,
+                        && holder
+                            .binding
+                            .as_ref()
+                            .zip(d.binding.as_ref())
+                            .is_some_and(|(a, b)| a.same_choice(b)),
                 });
             }
         }

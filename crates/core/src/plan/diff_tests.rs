@@ -279,3 +279,34 @@ fn a_viber_application_edit_is_an_amend_while_pending_and_manual_once_approved()
         plan.warnings
     );
 }
+
+#[test]
+fn a_renamed_viber_channel_is_suggested_whatever_its_application_reads_back() {
+    use crate::model::{ViberAudit, ViberBinding};
+    let mut audit = ViberAudit::default();
+    audit.set("contact_name", vec!["Mei".into()]);
+    let mut live = LiveChannel::sms("v1", "old");
+    live.channel_type = ChannelType::Viber;
+    live.binding = Some(Binding::Viber(ViberBinding::account("acme")));
+    let desired = Desired {
+        quota: 10,
+        channels: vec![DesiredChannel {
+            channel_type: ChannelType::Viber,
+            binding: Some(Binding::Viber(ViberBinding {
+                business_account: "acme".into(),
+                audit: Some(Box::new(audit)),
+            })),
+            ..wanted("new", &[])
+        }],
+        ..Desired::default()
+    };
+    let options = PlanOptions::new(true, target());
+    let plan = build(&desired, &LiveState::new(vec![live]), &options).unwrap();
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("add `previously: [old]`")),
+        "{:?}",
+        plan.warnings
+    );
+}
