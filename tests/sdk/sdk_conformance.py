@@ -228,6 +228,32 @@ def viber(emu):
 
 
 @check
+def viber_application_keys(emu):
+    """chanctl's Viber application keys (model/types/viber/audit.rs) name fields of the SDK's
+    AuditRecord for AddAuditViberOpen and UpdateAuditRequest; those it compares while pending
+    are in GetAuditRequestByTypeUnAudit's record, and once approved in ListViberServiceMessage."""
+    import re
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import sdk_model
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, "crates/core/src/model/types/viber/audit.rs")) as f:
+        src = f.read()
+    keys = re.findall(r'k\(\s*"(\w+)",\s*"(\w+)",\s*(true|false),\s*(true|false),?\s*\)(\))?', src)
+    assert len(keys) == 20, keys
+    sent = [set(sdk_model._wire(getattr(m, name))) for name in (
+        "AddAuditViberOpenRequestAuditRecord", "UpdateAuditRequestRequestAuditRecord")]
+    pending = set(sdk_model._wire(m.GetAuditRequestByTypeUnAuditResponseBodyDataAuditRecord))
+    card = set(sdk_model._wire(m.ListViberServiceMessageResponseBodyData))
+    approved = set(re.findall(r'approved\(k\(\s*"(\w+)"', src))
+    assert approved, "no key is compared once approved"
+    for key, wire, _, read_pending, _ in keys:
+        for fields in sent:
+            assert wire in fields, f"{key}: {wire} is not an AuditRecord field"
+        assert (wire in pending) == (read_pending == "true"), f"{key}: {wire} pending read"
+        assert (wire in card) == (key in approved), f"{key}: {wire} on the service card"
+
+
+@check
 def templates(emu):
     c = emu.client()
     iid = create(c, "sdk templates", "whatsapp")
