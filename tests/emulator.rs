@@ -7,19 +7,19 @@ use chanctl_cams::sign::{self, Credentials};
 use serde_json::Value;
 use std::time::Duration;
 
-const KEY_ID: &str = "emu-test-id";
-const SECRET: &str = "emu-test-secret-3b9c";
+pub(crate) const KEY_ID: &str = "emu-test-id";
+pub(crate) const SECRET: &str = "emu-test-secret-3b9c";
 
 use crate::common;
 use common::Emulator;
 
 /// The emulator with this file's key, and `extra` flags.
-fn start(extra: &[&str]) -> Emulator {
+pub(crate) fn start(extra: &[&str]) -> Emulator {
     Emulator::spawn(KEY_ID, SECRET, extra)
 }
 
 /// A client signing with this file's key.
-fn client(emu: &Emulator) -> Client {
+pub(crate) fn client(emu: &Emulator) -> Client {
     Client::new(emu.host(), Credentials::new(KEY_ID, SECRET))
 }
 
@@ -64,7 +64,7 @@ fn now() -> String {
     sign::format_date(jiff::Timestamp::now())
 }
 
-struct Client {
+pub(crate) struct Client {
     http: reqwest::Client,
     host: String,
     creds: Credentials,
@@ -94,7 +94,7 @@ impl Client {
     }
 
     /// A call that must succeed; its body.
-    async fn ok(&self, action: &str, spec: &str) -> Value {
+    pub(crate) async fn ok(&self, action: &str, spec: &str) -> Value {
         self.call(action, spec).await.ok()
     }
 

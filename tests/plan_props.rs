@@ -19,9 +19,7 @@ fn binding_for(t: ChannelType, r: u8) -> Option<Binding> {
             phone_number: format!("+6588000{id}"),
             verified_name: None,
         })),
-        ChannelType::Viber => Some(Binding::Viber(ViberBinding {
-            business_account: format!("v{id}"),
-        })),
+        ChannelType::Viber => Some(Binding::Viber(ViberBinding::account(format!("v{id}")))),
         ChannelType::Messenger => Some(Binding::Messenger(MessengerBinding { page_id: id })),
         ChannelType::Instagram => Some(Binding::Instagram(InstagramBinding {
             page_id: id.clone(),

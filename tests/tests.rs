@@ -37,5 +37,6 @@ mod template_safety;
 mod templates;
 mod twins;
 mod validate_formats;
+mod viber_application;
 mod whatsapp_numbers;
 mod workflow_example;

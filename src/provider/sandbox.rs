@@ -7,7 +7,8 @@
 //!
 //! It holds the service's rules as the CAMS backend meets them, so that a plan made on the
 //! sandbox is the plan the service gets: WhatsApp and Viber bindings are released by hand (the
-//! API has no operation for it), a Viber bind stays pending review, and a Messenger channel
+//! API has no operation for it), a Viber bind stays pending review (its application reads
+//! back only with the keys the service gives back), and a Messenger channel
 //! bound to a Page the file does not declare reads as bound to an unknown Page (the API says
 //! which Page a channel holds only when asked about that Page).
 
@@ -234,6 +235,15 @@ impl Provider for Sandbox {
                 ch.binding = None;
                 ch.bind_state = BindState::Unknown;
             }
+            // A Viber application reads back as on CAMS: only the keys the service gives.
+            let pending = ch.bind_state == BindState::Pending;
+            if let Some(Binding::Viber(v)) = &mut ch.binding {
+                v.audit = v
+                    .audit
+                    .as_ref()
+                    .and_then(|a| a.as_read(pending))
+                    .map(Box::new);
+            }
         }
         Ok(live)
     }
@@ -293,7 +303,7 @@ impl Provider for Sandbox {
         }
         // How far a bind got: a Viber audit stays pending review.
         let state = match op {
-            Op::Bind { id, .. } | Op::Rebind { id, .. } => {
+            Op::Bind { id, .. } | Op::Rebind { id, .. } | Op::Amend { id, .. } => {
                 next.get(id).map_or(BindState::Bound, |c| c.bind_state)
             }
             _ => BindState::Bound,
@@ -442,9 +452,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let sandbox = open(tmp.path());
         let id = create(&sandbox, "v", ChannelType::Viber);
-        let binding = Binding::Viber(ViberBinding {
-            business_account: "acme".into(),
-        });
+        let binding = Binding::Viber(ViberBinding::account("acme"));
         let done = run(sandbox.execute(&Op::Bind { id, binding })).unwrap();
         assert_eq!(done, Outcome::Done(BindState::Pending));
         let live = run(sandbox.read()).unwrap();

@@ -240,14 +240,54 @@ def viber(emu):
         cust_space_id=iid, request_type="viberOpen")))
     assert unaudited.data.request_no == request_no
     assert unaudited.data.audit_record.business_account_name == "SDK Viber"
+    # While pending, UpdateAuditRequest edits the application (the SDK's own request model).
+    edit = m.UpdateAuditRequestRequestAuditRecord(
+        company_legal_name="SDK Ltd.", industry_involved="Retail", message_destination_country=["SG"])
+    ok(c.update_audit_request(m.UpdateAuditRequestRequest(
+        cust_space_id=iid, request_no=request_no, audit_record=edit)))
+    unaudited = ok(c.get_audit_request_by_type_un_audit(m.GetAuditRequestByTypeUnAuditRequest(
+        cust_space_id=iid, request_type="viberOpen")))
+    assert unaudited.data.audit_record.company_legal_name == "SDK Ltd."
+    assert unaudited.data.audit_record.business_account_name == "SDK Viber"
     audit = ok(c.get_viber_by_request_no(m.GetViberByRequestNoRequest(request_no=request_no)))
     assert (audit.data.state, audit.data.audit_result) == ("Approved", "Pass")
     assert audit.data.audit_record.business_account_name == "SDK Viber"
     svc = ok(c.list_viber_service_message(m.ListViberServiceMessageRequest(cust_space_id=iid)))
     assert not svc.data[0].state
+    assert svc.data[0].industry_involved == "Retail"
+    assert svc.data[0].message_destination_country == ["SG"]
+    # Approved: the API no longer edits it.
+    refused(lambda: c.update_audit_request(m.UpdateAuditRequestRequest(
+        cust_space_id=iid, request_no=request_no, audit_record=edit)), "OperationDenied.AuditFinished")
     unaudited = ok(c.get_audit_request_by_type_un_audit(m.GetAuditRequestByTypeUnAuditRequest(
         cust_space_id=iid, request_type="viberOpen")))
     assert unaudited.data is None or unaudited.data.audit_record is None
+
+
+@check
+def viber_application_keys(emu):
+    """chanctl's Viber application keys (model/types/viber/audit.rs) name fields of the SDK's
+    AuditRecord for AddAuditViberOpen and UpdateAuditRequest; those it compares while pending
+    are in GetAuditRequestByTypeUnAudit's record, and once approved in ListViberServiceMessage."""
+    import re
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import sdk_model
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, "crates/core/src/model/types/viber/audit.rs")) as f:
+        src = f.read()
+    keys = re.findall(r'k\(\s*"(\w+)",\s*"(\w+)",\s*(true|false),\s*(true|false),?\s*\)(\))?', src)
+    assert len(keys) == 20, keys
+    sent = [set(sdk_model._wire(getattr(m, name))) for name in (
+        "AddAuditViberOpenRequestAuditRecord", "UpdateAuditRequestRequestAuditRecord")]
+    pending = set(sdk_model._wire(m.GetAuditRequestByTypeUnAuditResponseBodyDataAuditRecord))
+    card = set(sdk_model._wire(m.ListViberServiceMessageResponseBodyData))
+    approved = set(re.findall(r'approved\(k\(\s*"(\w+)"', src))
+    assert approved, "no key is compared once approved"
+    for key, wire, _, read_pending, _ in keys:
+        for fields in sent:
+            assert wire in fields, f"{key}: {wire} is not an AuditRecord field"
+        assert (wire in pending) == (read_pending == "true"), f"{key}: {wire} pending read"
+        assert (wire in card) == (key in approved), f"{key}: {wire} on the service card"
 
 
 @check

@@ -86,6 +86,13 @@ pub enum Op {
         id: String,
         binding: Binding,
     },
+    /// Edit a binding still under review in place, keeping what it holds: Viber's pending
+    /// application (`UpdateAuditRequest`). `from` is the binding as read, `to` the edit.
+    Amend {
+        id: String,
+        from: Binding,
+        to: Binding,
+    },
     Delete {
         id: String,
     },
@@ -100,6 +107,7 @@ impl Op {
             | Op::Bind { id, .. }
             | Op::Rebind { id, .. }
             | Op::Unbind { id, .. }
+            | Op::Amend { id, .. }
             | Op::Delete { id } => Some(id),
         }
     }
@@ -123,6 +131,10 @@ pub enum RuleError {
     AlreadyBound { id: String },
     #[error("channel {id} is not bound to what the request says (it has {actual})")]
     BindingMismatch { id: String, actual: String },
+    #[error(
+        "the binding of channel {id} is not under review: only a pending application can be edited"
+    )]
+    NotUnderReview { id: String },
     #[error("a {binding} binding does not fit a {channel_type} channel")]
     WrongBindingType {
         channel_type: ChannelType,
@@ -300,6 +312,25 @@ impl Account {
             Op::Unbind { id, binding } => {
                 check_current(self.channel(id)?, binding)?;
                 self.release(id);
+                Ok(None)
+            }
+            Op::Amend { id, from, to } => {
+                let ch = self.channel(id)?;
+                check_type(ch, to)?;
+                // The binding as read: a Viber application reads back only in part.
+                if !ch.binding.as_ref().is_some_and(|b| b.same_choice(from)) {
+                    check_current(ch, from)?;
+                }
+                if from.resources() != to.resources() {
+                    return Err(RuleError::BindingMismatch {
+                        id: id.clone(),
+                        actual: format!("{}, not {}", from.summary(), to.summary()),
+                    });
+                }
+                if ch.bind_state != BindState::Pending {
+                    return Err(RuleError::NotUnderReview { id: id.clone() });
+                }
+                self.take(id, to);
                 Ok(None)
             }
             Op::Delete { id } => {

@@ -131,9 +131,7 @@ fn a_viber_bind_is_pending_review_until_approved() {
         })
         .unwrap()
         .unwrap();
-    let binding = Binding::Viber(ViberBinding {
-        business_account: "acme".into(),
-    });
+    let binding = Binding::Viber(ViberBinding::account("acme"));
     a.apply(&Op::Bind {
         id: id.clone(),
         binding,
@@ -142,6 +140,52 @@ fn a_viber_bind_is_pending_review_until_approved() {
     assert_eq!(a.get(&id).unwrap().bind_state, BindState::Pending);
     a.approve_pending_binds();
     assert_eq!(a.get(&id).unwrap().bind_state, BindState::Bound);
+}
+
+#[test]
+fn a_viber_application_is_amended_only_while_pending_and_only_for_its_account() {
+    use crate::model::{ViberAudit, ViberBinding};
+    let mut a = Account::new(10);
+    let id = a
+        .apply(&Op::Create {
+            profile: Default::default(),
+            name: "v".into(),
+            channel_type: ChannelType::Viber,
+            description: String::new(),
+        })
+        .unwrap()
+        .unwrap();
+    let plain = Binding::Viber(ViberBinding::account("acme"));
+    a.apply(&Op::Bind {
+        id: id.clone(),
+        binding: plain.clone(),
+    })
+    .unwrap();
+    let mut audit = ViberAudit::default();
+    audit.set("industry", vec!["Retail".into()]);
+    let edited = Binding::Viber(ViberBinding {
+        business_account: "acme".into(),
+        audit: Some(Box::new(audit)),
+    });
+    let amend = |from: &Binding, to: &Binding| Op::Amend {
+        id: id.clone(),
+        from: from.clone(),
+        to: to.clone(),
+    };
+    a.apply(&amend(&plain, &edited)).unwrap();
+    assert_eq!(a.get(&id).unwrap().binding.as_ref(), Some(&edited));
+    assert_eq!(a.get(&id).unwrap().bind_state, BindState::Pending);
+    // Another account is a rebind, not an edit.
+    let other = Binding::Viber(ViberBinding::account("other"));
+    assert!(matches!(
+        a.apply(&amend(&edited, &other)),
+        Err(RuleError::BindingMismatch { .. })
+    ));
+    a.approve_pending_binds();
+    assert_eq!(
+        a.apply(&amend(&edited, &plain)),
+        Err(RuleError::NotUnderReview { id: id.clone() })
+    );
 }
 
 #[test]

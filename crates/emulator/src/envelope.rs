@@ -88,6 +88,7 @@ pub fn rule_code(e: &RuleError) -> &'static str {
         RuleError::AlreadyBound { .. } => "OperationDenied.AlreadyBound",
         RuleError::BindingMismatch { .. } => "OperationDenied.BindingMismatch",
         RuleError::WrongBindingType { .. } => "OperationDenied.ChannelTypeMismatch",
+        RuleError::NotUnderReview { .. } => "OperationDenied.AuditFinished",
         RuleError::InvalidName { .. } => "InvalidParameter.InstanceName",
         RuleError::DescriptionTooLong { .. } => "InvalidParameter.InstanceDescription",
     }

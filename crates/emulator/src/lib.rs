@@ -42,6 +42,8 @@
 //! | description over 150 characters | `InvalidParameter.InstanceDescription` |
 //! | QueryChatappBindWaba on a channel without a WABA | `ERR-OPERATION-MAAP-0060` (a documented CAMS code) |
 //! | GetViberByRequestNo with an unknown RequestNo | `InvalidRequestNo.NotFound` |
+//! | UpdateAuditRequest with a RequestNo of another space, or unknown | `InvalidRequestNo.NotFound` |
+//! | UpdateAuditRequest of an application already approved | `OperationDenied.AuditFinished` |
 //! | ChangeResourceGroup with a `ResourceType` other than `instance` (any case) | `InvalidParameter.ResourceType` |
 //! | ChangeResourceGroup to a group id that is not `rg-...` | `InvalidParameter.ResourceGroupId` |
 //! | AddChatappPhoneNumber of a number on another space's WABA | `OperationDenied.PhoneNumberInUse` |
@@ -83,7 +85,9 @@
 //!   `GetAuditRequestByTypeUnAudit(RequestType=viberOpen)` returns the application while it
 //!   waits (the response model's record fields only), `Data: {}` after. ListViberServiceMessage
 //!   writes the `State` `--viber-service-state` gives (none by default: the service's states
-//!   are not documented).
+//!   are not documented), and the approved application's `IndustryInvolved` and destinations.
+//!   `UpdateAuditRequest(CustSpaceId, RequestNo, AuditRecord)` replaces the record of an
+//!   application still pending (a new `BusinessAccountName` moves the binding with it).
 //! - ListInstance rows carry only the SDK's fields (no `BindId`); the `IsBind` and `BindId`
 //!   filters say which channels are bound and which holds a resource.
 //! - ChannelType accepts `sms` and `email` too (chanctl's model has them), any case.

@@ -4,7 +4,7 @@
 //! sends the changes.
 
 use super::{Cams, p, read};
-use crate::model::{BindState, ChannelType, LiveChannel, ReadHints};
+use crate::model::{BindState, Binding, ChannelType, LiveChannel, ReadHints};
 use crate::provider::ProviderError;
 use crate::rules::Op;
 
@@ -87,11 +87,26 @@ impl Cams {
                         .is_none_or(|g| c.profile.resource_group.as_ref() == Some(g))
             }
             // A WhatsApp number is registered with its verified name, which is not read back;
-            // one still waiting for its code is not bound yet.
+            // one still waiting for its code is not bound yet. A Viber application reads back
+            // only in part: its business account tells (`same_choice`).
             (Op::Bind { binding, .. }, Some(c)) | (Op::Rebind { to: binding, .. }, Some(c)) => {
                 c.binding.as_ref().is_some_and(|b| b.same_choice(binding))
                     && c.bind_state != BindState::Unverified
             }
+            // The edit is in when the keys the service reads back say what it sent.
+            (Op::Amend { to, .. }, Some(c)) => match (&c.binding, to) {
+                (Some(Binding::Viber(live)), Binding::Viber(to)) => {
+                    live.business_account == to.business_account
+                        && to.audit.as_ref().is_none_or(|a| {
+                            a.differs_from(
+                                live.audit.as_deref(),
+                                c.bind_state == BindState::Pending,
+                            )
+                            .is_empty()
+                        })
+                }
+                _ => false,
+            },
             // Bound to a Page nobody named is still bound.
             (Op::Unbind { .. }, Some(c)) => {
                 c.binding.is_none() && c.bind_state != BindState::Unknown

@@ -10,6 +10,7 @@
 //! |---|---|
 //! | create / update / delete | CreateInstance / UpdateInstance / DeleteInstance |
 //! | update moving the resource group | UpdateInstance, then ChangeResourceGroup |
+//! | update of a pending Viber application | UpdateAuditRequest (its `RequestNo` read first) |
 //! | bind / unbind | the channel type's own calls, one file per type in [`types`] |
 //! | rebind | the type's unbind, then its bind |
 //! | template create / modify / delete / properties | the template operations, in [`templates`] |
@@ -339,6 +340,10 @@ pub fn operations(step: &crate::plan::Step) -> Vec<&'static str> {
         Action::Update if step.changes.iter().any(|c| c.field == RESOURCE_GROUP) => {
             vec!["UpdateInstance", "ChangeResourceGroup"]
         }
+        // An edit of a pending Viber application (it changes the binding, nothing else).
+        Action::Update if step.changes.iter().any(|c| c.field.starts_with("binding.")) => {
+            vec!["UpdateAuditRequest"]
+        }
         Action::Update => vec!["UpdateInstance"],
         Action::Delete => vec!["DeleteInstance"],
         Action::Bind => ops.bind.into_iter().collect(),
@@ -452,6 +457,7 @@ impl Provider for Cams {
             Op::Rebind { id, from, to } if crate::rules::swaps_number(from, to) => {
                 types::swap_number(self, op, id, from, to).await
             }
+            Op::Amend { id, to, .. } => types::amend(self, op, id, to).await,
             Op::Rebind { id, from, to } => {
                 let release = Op::Unbind {
                     id: id.clone(),

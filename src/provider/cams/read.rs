@@ -183,7 +183,7 @@ pub(super) fn messenger_pages(op: &Op) -> Vec<String> {
             page(binding).into_iter().collect()
         }
         Op::Rebind { from, to, .. } => page(from).into_iter().chain(page(to)).collect(),
-        Op::Create { .. } | Op::Update { .. } | Op::Delete { .. } => Vec::new(),
+        Op::Create { .. } | Op::Update { .. } | Op::Amend { .. } | Op::Delete { .. } => Vec::new(),
     }
 }
 

@@ -105,9 +105,7 @@ fn binding(t: ChannelType, i: usize) -> Option<Binding> {
             phone_number: format!("+658800{i:04}"),
             verified_name: None,
         }),
-        ChannelType::Viber => Binding::Viber(ViberBinding {
-            business_account: format!("Viber {i}"),
-        }),
+        ChannelType::Viber => Binding::Viber(ViberBinding::account(format!("Viber {i}"))),
     })
 }
 
@@ -406,9 +404,7 @@ fn a_viber_application_is_pending_while_not_audited_and_its_service_state_is_sho
             .unwrap();
         let request_no = r.data()["RequestNo"].as_str().unwrap().to_string();
         let hints = ReadHints::default();
-        let acme = Some(Binding::Viber(ViberBinding {
-            business_account: "acme".into(),
-        }));
+        let acme = Some(Binding::Viber(ViberBinding::account("acme")));
         let (live, _) = all(&client, &hints, None).await.unwrap();
         assert_eq!(live.channels[0].binding, acme);
         assert_eq!(live.channels[0].bind_state, BindState::Pending);

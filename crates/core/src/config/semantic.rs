@@ -1,5 +1,6 @@
-//! Rules a schema cannot express: unique names, a resource claimed once, the quota, and
-//! old names (`previously`) that do not clash with current ones.
+//! Rules a schema cannot express: unique names, a resource claimed once, the quota, old
+//! names (`previously`) that do not clash with current ones, and a Viber application's
+//! destination countries each listed once.
 
 use super::file::DesiredChannel;
 use super::tree::SpanMap;
@@ -158,6 +159,14 @@ pub fn check_partial(
         }
     }
 
+    for &(i, c) in channels {
+        if let Some(crate::model::Binding::Viber(v)) = &c.binding
+            && let Some(audit) = &v.audit
+        {
+            out.extend(country_twice(i, audit, spans));
+        }
+    }
+
     let count = total;
     let quota = quota.map_or(usize::MAX, |q| q as usize);
     if count > quota {
@@ -187,6 +196,44 @@ pub fn check_partial(
                 "remove channels, or raise the quota with Alibaba Cloud and set `account.quota`",
             ),
         );
+    }
+    out
+}
+
+/// A country that a Viber application of channel `i` lists twice as a destination (in one
+/// list, or as both local and international): each is one or the other, once.
+fn country_twice(i: usize, audit: &crate::model::ViberAudit, spans: &SpanMap) -> Vec<Diagnostic> {
+    let lists = [
+        ("destination_countries", &audit.destination_countries),
+        (
+            "international_destination_countries",
+            &audit.international_destination_countries,
+        ),
+    ];
+    let mut seen: HashMap<&str, String> = HashMap::default();
+    let mut out = Vec::new();
+    for (key, list) in lists {
+        for (n, country) in list.iter().enumerate() {
+            let pointer = format!("/channels/{i}/binding/audit/{key}/{n}");
+            match seen.get(country.as_str()) {
+                Some(first) => out.push(
+                    Diagnostic::new(
+                        "chanctl::semantic::viber_country_twice",
+                        format!("the Viber application lists {country} twice as a destination"),
+                        spans.value_span(&pointer),
+                        "second time",
+                    )
+                    .with_label(spans.value_span(first), "first time")
+                    .with_help(
+                        "list each destination country once, as local (`destination_countries`) or \
+                         international (`international_destination_countries`)",
+                    ),
+                ),
+                None => {
+                    seen.insert(country, pointer);
+                }
+            }
+        }
     }
     out
 }

@@ -351,6 +351,13 @@ pub const ALL: &[Code] = &[
          cannot both become it. Keep it under one of them.",
     ),
     error(
+        "chanctl::semantic::viber_country_twice",
+        "a Viber application lists a destination country twice",
+        "`destination_countries` (local) and `international_destination_countries` of a \
+         Viber channel's `binding.audit` say where its messages go. A country is one or the \
+         other, once; the second label shows where it is first listed.",
+    ),
+    error(
         "chanctl::semantic::over_quota",
         "more channels than the account's quota",
         "CAMS limits how many channels an account holds, all types together (100 unless \

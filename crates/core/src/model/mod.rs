@@ -15,7 +15,7 @@ use types::ChannelBinding;
 pub use types::email::EmailBinding;
 pub use types::instagram::InstagramBinding;
 pub use types::messenger::MessengerBinding;
-pub use types::viber::ViberBinding;
+pub use types::viber::{ViberAudit, ViberBinding};
 pub use types::whatsapp::WhatsappBinding;
 
 use schemars::JsonSchema;
@@ -209,11 +209,13 @@ impl Binding {
     /// Whether `other` binds the same thing as far as a caller chooses it: an Instagram
     /// binding's account is the one Meta links to its Page, not a choice, so only the Page
     /// counts (a different account is drift to report, not a step to take); a WhatsApp
-    /// number's verified name is what it is registered with, not what is bound.
+    /// number's verified name is what it is registered with, not what is bound; a Viber
+    /// binding's application is edited in place, so only the business account counts.
     pub fn same_choice(&self, other: &Binding) -> bool {
         match (self, other) {
             (Binding::Instagram(a), Binding::Instagram(b)) => a.page_id == b.page_id,
             (Binding::Whatsapp(a), Binding::Whatsapp(b)) => a.same_number(b),
+            (Binding::Viber(a), Binding::Viber(b)) => a.business_account == b.business_account,
             (a, b) => a == b,
         }
     }

@@ -7,7 +7,7 @@ use super::Action;
 use super::Attrs;
 use super::order::{ChanKey, Draft};
 use crate::config::DesiredChannel;
-use crate::model::{BindState, LiveChannel};
+use crate::model::{BindState, Binding, LiveChannel, ViberBinding};
 use std::borrow::Cow;
 
 pub(super) fn delete_draft(
@@ -135,6 +135,10 @@ pub(super) fn update_channel(
         });
         current = after;
     }
+    if let Some(draft) = amend_application(li, d, l, &current) {
+        current = draft.after.clone().unwrap_or(current);
+        drafts.push(draft);
+    }
     let (action, reason, protected) = match (&l.binding, &d.binding) {
         (None, Some(_)) => (Action::Bind, "the file binds the channel", false),
         (Some(_), None) => (Action::Unbind, "the file declares no binding", d.protect),
@@ -166,4 +170,62 @@ pub(super) fn update_channel(
         protected,
         after_steps: vec![],
     });
+}
+
+/// The update that edits live channel `l`'s Viber application to the file's, when the file
+/// declares one and a key the service reads back differs. Pending, it is an
+/// `UpdateAuditRequest`; approved, the plan marks it manual (see `diff::build`).
+fn amend_application(
+    li: usize,
+    d: &DesiredChannel,
+    l: &LiveChannel,
+    current: &Attrs,
+) -> Option<Draft> {
+    let (Some(Binding::Viber(live)), Some(Binding::Viber(file))) = (&l.binding, &d.binding) else {
+        return None;
+    };
+    if live.business_account != file.business_account {
+        return None;
+    }
+    let pending = l.bind_state == BindState::Pending;
+    let changed = file
+        .audit
+        .as_ref()?
+        .differs_from(live.audit.as_deref(), pending);
+    if changed.is_empty() {
+        return None;
+    }
+    // The edit keeps what the service reads back of the keys the file leaves out.
+    let mut audit = live.audit.as_deref().cloned().unwrap_or_default();
+    for (key, values) in file.audit.as_ref()?.values() {
+        if !values.is_empty() {
+            audit.set(key, values.into_iter().map(str::to_string).collect());
+        }
+    }
+    let binding = Binding::Viber(ViberBinding {
+        business_account: file.business_account.clone(),
+        audit: Some(Box::new(audit)),
+    });
+    let keys = changed.join(", ");
+    let reason = if pending {
+        format!("the pending Viber application changed ({keys})")
+    } else {
+        format!("the approved Viber application differs from the file ({keys})")
+    };
+    Some(Draft {
+        key: ChanKey::Live(li),
+        action: Action::Update,
+        channel: d.name.clone(),
+        channel_type: d.channel_type,
+        instance_id: Some(l.id.clone()),
+        before: Some(current.clone()),
+        after: Some(Attrs {
+            binding: Some(binding),
+            ..current.clone()
+        }),
+        reason: reason.into(),
+        replace: false,
+        protected: false,
+        after_steps: vec![],
+    })
 }

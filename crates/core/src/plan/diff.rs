@@ -117,6 +117,26 @@ fn needs_code(step: &super::Step, live: &LiveState, options: &PlanOptions) -> Op
     ))
 }
 
+/// Why update `step` cannot be carried out when it edits the Viber application of a channel
+/// whose application is no longer pending: the API edits only a pending one.
+fn approved_application(step: &super::Step, live: &LiveState) -> Option<String> {
+    let after = step.after.as_ref().map(|a| &a.binding);
+    if !matches!(after, Some(Some(Binding::Viber(_)))) {
+        return None;
+    }
+    let changes_binding = step.before.as_ref().map(|b| &b.binding) != after;
+    let id = step.instance_id.as_deref()?;
+    let l = live.channels.iter().find(|l| l.id == id)?;
+    (changes_binding && l.bind_state != BindState::Pending).then(|| {
+        format!(
+            "the Viber application of `{}` is approved, and the API edits only an application \
+             still pending (UpdateAuditRequest): change it in the CAMS console, then make \
+             `binding.audit` say what the service shows",
+            step.channel
+        )
+    })
+}
+
 /// Compute the plan that takes `live` to `desired`.
 pub fn build(
     desired: &Desired,
@@ -140,7 +160,9 @@ pub fn build(
             Some(li) => {
                 let l = &live.channels[li];
                 managed.insert(&l.id);
-                if l.bind_state == BindState::Pending && l.binding == d.binding {
+                let same = l.binding.as_ref().zip(d.binding.as_ref());
+                if l.bind_state == BindState::Pending && same.is_some_and(|(a, b)| a.same_choice(b))
+                {
                     warnings.push(format!(
                         "the binding of `{}` is pending review: it is submitted, not yet bound",
                         d.name
@@ -266,6 +288,23 @@ pub fn build(
             step.manual = Some(why);
             continue;
         }
+        if step.action == Action::Update
+            && let Some(why) = approved_application(step, live)
+        {
+            step.manual = Some(why);
+            continue;
+        }
+        if step.action == Action::Bind
+            && let Some(Binding::Viber(v)) = step.after.as_ref().and_then(|a| a.binding.as_ref())
+            && v.audit.as_ref().is_none_or(|a| a.is_empty())
+        {
+            warnings.push(format!(
+                "the Viber application of `{}` has no `audit:` block: AddAuditViberOpen is sent \
+                 with the business account `{}` alone, and the service's reviewers need the \
+                 company and contact details; add them under `binding.audit`",
+                step.channel, v.business_account
+            ));
+        }
         if !matches!(step.action, Action::Unbind | Action::Rebind) {
             continue;
         }
@@ -340,7 +379,7 @@ fn suggest_renames(
     managed: &HashSet<&str>,
     warnings: &mut Vec<String>,
 ) {
-    let unmanaged: HashMap<&crate::model::Binding, &LiveChannel> = live
+    let unmanaged: Vec<(&crate::model::Binding, &LiveChannel)> = live
         .channels
         .iter()
         .filter(|l| !managed.contains(l.id.as_str()))
@@ -350,8 +389,15 @@ fn suggest_renames(
         if m.is_some() {
             continue;
         }
-        // A binding's variant is its channel's type, so equal bindings mean equal types.
-        if let Some(l) = d.binding.as_ref().and_then(|b| unmanaged.get(b)) {
+        // A binding's variant is its channel's type, so equal bindings mean equal types (a
+        // Viber application reads back only in part: its business account decides).
+        let held = |b: &crate::model::Binding| {
+            unmanaged
+                .iter()
+                .find(|(u, _)| u.same_choice(b))
+                .map(|(_, l)| *l)
+        };
+        if let Some(l) = d.binding.as_ref().and_then(held) {
             warnings.push(format!(
                 "`{}` has the type and binding of live channel `{}` ({}), which the file no longer declares: if it is a rename, add `previously: [{}]` to `{}` so that the channel is kept instead of deleted and created",
                 d.name, l.name, l.id, l.name, d.name
@@ -479,7 +525,11 @@ fn check_resources(
                     holder: holder.name.clone(),
                     holder_id: holder.id.clone(),
                     same_binding: holder.channel_type == d.channel_type
-                        && holder.binding == d.binding,
+                        && holder
+                            .binding
+                            .as_ref()
+                            .zip(d.binding.as_ref())
+                            .is_some_and(|(a, b)| a.same_choice(b)),
                 });
             }
         }

@@ -247,3 +247,106 @@ fn a_plan_does_not_depend_on_which_ids_the_service_chose() {
         ]
     );
 }
+
+#[test]
+fn a_viber_application_edit_is_an_amend_while_pending_and_manual_once_approved() {
+    use crate::model::{ViberAudit, ViberBinding};
+    let with = |industry: &str| {
+        let mut a = ViberAudit::default();
+        a.set("industry", vec![industry.to_string()]);
+        Binding::Viber(ViberBinding {
+            business_account: "acme".into(),
+            audit: Some(Box::new(a)),
+        })
+    };
+    let mut live = LiveChannel::sms("v1", "v");
+    live.channel_type = ChannelType::Viber;
+    live.binding = Some(with("Retail"));
+    live.bind_state = BindState::Pending;
+    let desired = Desired {
+        quota: 10,
+        channels: vec![DesiredChannel {
+            channel_type: ChannelType::Viber,
+            binding: Some(with("Travel")),
+            ..wanted("v", &[])
+        }],
+        ..Desired::default()
+    };
+    let options = PlanOptions::new(false, target());
+    let plan = build(&desired, &LiveState::new(vec![live.clone()]), &options).unwrap();
+    assert_eq!(plan.steps.len(), 1);
+    let step = &plan.steps[0];
+    assert_eq!(
+        (step.action, step.manual.as_deref()),
+        (Action::Update, None)
+    );
+    assert!(matches!(
+        step.op(Some("v1")),
+        Some(crate::rules::Op::Amend { ref to, .. }) if *to == with("Travel")
+    ));
+    assert!(
+        step.changes
+            .iter()
+            .any(|c| c.field == "binding.audit.industry")
+    );
+    // Approved: the same edit is manual, with the reason.
+    live.bind_state = BindState::Bound;
+    let plan = build(&desired, &LiveState::new(vec![live.clone()]), &options).unwrap();
+    let why = plan.steps[0].manual.as_deref().unwrap_or_default();
+    assert!(why.contains("is approved"), "{why}");
+    // The same application: nothing to do; none in the file: nothing compared.
+    live.binding = Some(with("Travel"));
+    let plan = build(&desired, &LiveState::new(vec![live.clone()]), &options).unwrap();
+    assert!(plan.steps.is_empty());
+    live.binding = Some(with("Retail"));
+    let plain = Desired {
+        channels: vec![DesiredChannel {
+            channel_type: ChannelType::Viber,
+            binding: Some(Binding::Viber(ViberBinding::account("acme"))),
+            ..wanted("v", &[])
+        }],
+        ..desired
+    };
+    let plan = build(&plain, &LiveState::new(vec![live]), &options).unwrap();
+    assert!(plan.steps.is_empty());
+    // A new application without `audit:` is sent, with a warning.
+    let plan = build(&plain, &LiveState::default(), &options).unwrap();
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("has no `audit:` block")),
+        "{:?}",
+        plan.warnings
+    );
+}
+
+#[test]
+fn a_renamed_viber_channel_is_suggested_whatever_its_application_reads_back() {
+    use crate::model::{ViberAudit, ViberBinding};
+    let mut audit = ViberAudit::default();
+    audit.set("contact_name", vec!["Mei".into()]);
+    let mut live = LiveChannel::sms("v1", "old");
+    live.channel_type = ChannelType::Viber;
+    live.binding = Some(Binding::Viber(ViberBinding::account("acme")));
+    let desired = Desired {
+        quota: 10,
+        channels: vec![DesiredChannel {
+            channel_type: ChannelType::Viber,
+            binding: Some(Binding::Viber(ViberBinding {
+                business_account: "acme".into(),
+                audit: Some(Box::new(audit)),
+            })),
+            ..wanted("new", &[])
+        }],
+        ..Desired::default()
+    };
+    let options = PlanOptions::new(true, target());
+    let plan = build(&desired, &LiveState::new(vec![live]), &options).unwrap();
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("add `previously: [old]`")),
+        "{:?}",
+        plan.warnings
+    );
+}

@@ -223,6 +223,14 @@ impl Step {
                 description: after?.description.clone(),
                 profile: after?.profile.clone(),
             },
+            // An update that changes the binding edits an application under review.
+            Action::Update if before.map(|b| &b.binding) != after.map(|a| &a.binding) => {
+                Op::Amend {
+                    id: id?,
+                    from: before?.binding.clone()?,
+                    to: after?.binding.clone()?,
+                }
+            }
             Action::Update => {
                 let group = after?.profile.resource_group.clone();
                 let moved = before.map(|b| &b.profile.resource_group) != Some(&group);

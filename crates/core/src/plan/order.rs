@@ -467,6 +467,16 @@ fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldCha
     for k in keys {
         field(binding_field(k), get(&bind_b, k), get(&bind_a, k));
     }
+    // A Viber application, key by key in the file's order.
+    fn audit(a: Option<&Attrs>) -> Option<&crate::model::ViberAudit> {
+        match a.and_then(|a| a.binding.as_ref()) {
+            Some(Binding::Viber(v)) => v.audit.as_deref(),
+            _ => None,
+        }
+    }
+    for (k, b, a) in crate::model::types::viber::changes(audit(before), audit(after)) {
+        field(k.into(), b.as_deref(), a.as_deref());
+    }
     // The instance profile, key by key in the file's order.
     let empty = crate::model::Profile::default();
     let prof_b = before.map_or(&empty, |a| &a.profile).fields();

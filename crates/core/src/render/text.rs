@@ -461,9 +461,7 @@ mod tests {
                 name: "sales".into(),
                 channel_type: ChannelType::Viber,
                 description: String::new(),
-                binding: Some(Binding::Viber(ViberBinding {
-                    business_account: "acme-secret".into(),
-                })),
+                binding: Some(Binding::Viber(ViberBinding::account("acme-secret"))),
                 protect: false,
                 previously: vec![],
             }],

@@ -9,6 +9,7 @@ mod bindings;
 mod instances;
 mod template_rules;
 pub mod templates;
+mod viber;
 mod whatsapp;
 
 use super::envelope::ApiError;
@@ -24,7 +25,7 @@ pub const VERSION: &str = "2020-06-06";
 pub const REGION: &str = "ap-southeast-1";
 
 /// Every action the emulator serves.
-pub const ACTIONS: [&str; 32] = [
+pub const ACTIONS: [&str; 33] = [
     "ListInstance",
     "QueryInstance",
     "CreateInstance",
@@ -50,6 +51,7 @@ pub const ACTIONS: [&str; 32] = [
     "GetViberByRequestNo",
     "ListViberServiceMessage",
     "GetAuditRequestByTypeUnAudit",
+    "UpdateAuditRequest",
     "GetChatappOpenStatus",
     "CreateChatappTemplate",
     "ModifyChatappTemplate",
@@ -90,6 +92,7 @@ pub fn dispatch(
     use bindings as b;
     use instances as i;
     use templates as t;
+    use viber as v;
     use whatsapp as w;
     match action {
         "ListInstance" => i::list(p, store.state()),
@@ -115,10 +118,11 @@ pub fn dispatch(
         "ChatappPhoneNumberDeregister" => {
             store.change(|st| w::chatapp_phone_number_deregister(p, st, ctx))
         }
-        "AddAuditViberOpen" => store.change(|st| b::add_audit_viber_open(p, st, ctx)),
-        "GetViberByRequestNo" => b::get_viber_by_request_no(p, store, ctx),
-        "ListViberServiceMessage" => b::list_viber_service_message(p, store.state(), ctx),
-        "GetAuditRequestByTypeUnAudit" => b::get_audit_request_by_type_un_audit(p, store.state()),
+        "AddAuditViberOpen" => store.change(|st| v::add_audit_viber_open(p, st, ctx)),
+        "GetViberByRequestNo" => v::get_viber_by_request_no(p, store, ctx),
+        "ListViberServiceMessage" => v::list_viber_service_message(p, store.state(), ctx),
+        "GetAuditRequestByTypeUnAudit" => v::get_audit_request_by_type_un_audit(p, store.state()),
+        "UpdateAuditRequest" => store.change(|st| v::update_audit_request(p, st)),
         "GetChatappOpenStatus" => Ok(fields([("OpenStatus", Value::Bool(true))])),
         "CreateChatappTemplate" => store.change(|st| t::create(p, st, ctx)),
         "ModifyChatappTemplate" => store.change(|st| t::modify(p, st, ctx)),

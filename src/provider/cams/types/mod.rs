@@ -79,6 +79,18 @@ pub async fn swap_number(
     }
 }
 
+/// Edit the binding of instance `id` under review from `from` to `to` (Viber's pending
+/// application; no other type has a binding under review).
+pub async fn amend(cams: &Cams, op: &Op, id: &str, to: &Binding) -> Result<Outcome, ProviderError> {
+    match to {
+        Binding::Viber(b) => viber::amend(cams, op, id, b).await,
+        other => Err(ProviderError::Unsupported(format!(
+            "a {} binding is never under review: there is nothing to edit",
+            other.channel_type()
+        ))),
+    }
+}
+
 /// The calls of a WhatsApp bind or rebind that registers or releases a number, for the plan's
 /// estimate: a new number's attach, add, code and verification; a number waiting for its code,
 /// its verification; another number of the same WABA, the old one's release first. `None` for

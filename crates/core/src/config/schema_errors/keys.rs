@@ -125,6 +125,9 @@ fn known_key_somewhere(pointer: &str, key: &str) -> bool {
         ["environments", _, "channels", _] => &ENVIRONMENT_CHANNEL_KEYS,
         ["channels", _] => CHANNEL_ENTRY_KEYS,
         ["channels", _, "binding"] => return crate::model::types::is_binding_key(key),
+        ["channels", _, "binding", "audit"] => {
+            return crate::model::types::viber::audit_keys().contains(&key);
+        }
         other => crate::config::keys::template_keys(other).unwrap_or(&[]),
     };
     all.contains(&key)
@@ -154,6 +157,7 @@ fn allowed_keys(pointer: &str, root: &Json) -> Vec<&'static str> {
         ["channels", _, "binding"] => binding_owner(pointer, root)
             .map(|t| binding_keys(t).to_vec())
             .unwrap_or_default(),
+        ["channels", _, "binding", "audit"] => crate::model::types::viber::audit_keys(),
         other => crate::config::keys::template_keys(other)
             .map(<[&str]>::to_vec)
             .unwrap_or_default(),

@@ -136,6 +136,6 @@ mod tests {
         );
         assert_eq!(field_of("dm_account"), Some("binding.dm_account"));
         assert!(is_binding_key("waba_id") && !is_binding_key("name"));
-        assert_eq!(all_keys().len(), 7);
+        assert_eq!(all_keys().len(), 8);
     }
 }
