@@ -33,6 +33,7 @@ mod safety;
 mod saved_plan;
 mod sensitive;
 mod show_plan;
+mod template_include;
 mod template_safety;
 mod templates;
 mod twins;
