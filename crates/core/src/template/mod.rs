@@ -28,11 +28,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A template's category. The SDK documents the same three for WhatsApp and Viber
-/// (CreateChatappTemplate's `Category`: "Viber template category. Valid values: UTILITY,
-/// MARKETING, AUTHENTICATION"); Viber's `text`, `image`, `text_button`, ... are message types
-/// of SendChatappMessage, not categories. A live template of another category is read as
-/// written ([`live::UnreadTemplate`]), not into this type.
+// CreateChatappTemplate's `Category` (SDK 5.3.1): "Viber template category. Valid values:
+// UTILITY, MARKETING, AUTHENTICATION", as for WhatsApp; Viber's `text`, `image`,
+// `text_button`, ... are SendChatappMessage's message types, not categories. A live template
+// of another category is read as written (`live::UnreadTemplate`), not into this type.
+/// A template's category. The SDK documents the same three for WhatsApp and Viber.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
