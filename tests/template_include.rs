@@ -213,6 +213,24 @@ fn a_saved_plan_records_the_included_files_and_says_when_one_changed() {
         plan["source"]["digest"].as_str().unwrap().to_string()
     };
     let before = digest(tmp.path());
+    // The digest is the same from another folder: included files count by their path
+    // relative to the channels file.
+    let sub = tmp.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    succeeds(
+        &sub,
+        &[
+            "plan",
+            "-f",
+            "../channels.yaml",
+            "--sandbox",
+            "../.chanctl/sandbox.json",
+            "--out",
+            "plan.json",
+        ],
+        "",
+    );
+    assert_eq!(digest(&sub), before);
     // An included file changes after the plan was made: a new plan has another digest.
     write(
         tmp.path(),

@@ -11,11 +11,13 @@ use crate::diagnostic::{Diagnostic, Report};
 use crate::template::include::{self, Included, TemplateInclude};
 use std::path::{Component, Path, PathBuf};
 
-/// An included file as read: its name as shown in diagnostics, and its text (for the plan's
-/// source digest).
+/// An included file as read: its name as shown in diagnostics, its path relative to the
+/// channels file's folder and its text (both for the plan's source digest, which then does
+/// not depend on the folder chanctl runs in).
 #[derive(Debug, Clone)]
 pub struct IncludedFile {
     pub name: String,
+    pub relative: String,
     pub text: String,
 }
 
@@ -39,7 +41,7 @@ pub fn read(
         .canonicalize()
         .map_err(|e| Error::Read(format!("cannot read the folder of {}: {e}", main.display())))?;
     let mut problems = Vec::new();
-    let mut matched: Vec<(&TemplateInclude, Vec<PathBuf>)> = Vec::new();
+    let mut matched: Vec<(&TemplateInclude, Vec<(PathBuf, String)>)> = Vec::new();
     for inc in &desired.template_includes {
         match files_of(inc, &folder, &root) {
             Ok(paths) => matched.push((inc, paths)),
@@ -53,7 +55,7 @@ pub fn read(
     let mut templates = Vec::new();
     for (inc, paths) in matched {
         let mut texts = Vec::with_capacity(paths.len());
-        for path in &paths {
+        for (path, _) in &paths {
             let text = super::load::read_source(path)?;
             texts.push((path.display().to_string(), text));
         }
@@ -82,13 +84,28 @@ pub fn read(
             }
         }
         read.extend(
-            texts
-                .into_iter()
-                .map(|(name, text)| IncludedFile { name, text }),
+            paths
+                .iter()
+                .zip(texts)
+                .map(|((_, relative), (name, text))| IncludedFile {
+                    name,
+                    relative: relative.clone(),
+                    text,
+                }),
         );
     }
     desired.templates.extend(templates);
     Ok(read)
+}
+
+/// `path` (a match of a pattern joined to `folder`) relative to `folder`, `/`-separated.
+fn relative_to(path: &Path, folder: &Path) -> String {
+    path.strip_prefix(folder)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn invalid(file_name: String, text: &str, mut diagnostics: Vec<Diagnostic>) -> Error {
@@ -100,8 +117,13 @@ fn invalid(file_name: String, text: &str, mut diagnostics: Vec<Diagnostic>) -> E
     }))
 }
 
-/// The files `inc` matches, sorted; or why its pattern is refused.
-fn files_of(inc: &TemplateInclude, folder: &Path, root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+/// The files `inc` matches, sorted, each as shown and relative to `folder`; or why its
+/// pattern is refused.
+fn files_of(
+    inc: &TemplateInclude,
+    folder: &Path,
+    root: &Path,
+) -> Result<Vec<(PathBuf, String)>, Diagnostic> {
     let pattern = inc.pattern.as_str();
     let relative = Path::new(pattern);
     if relative.is_absolute()
@@ -149,11 +171,12 @@ fn files_of(inc: &TemplateInclude, folder: &Path, root: &Path) -> Result<Vec<Pat
                 &format!("{} leads out of it (a link)", path.display()),
             ));
         }
+        let relative = relative_to(&path, folder);
         let shown = path
             .strip_prefix("./")
             .map(Path::to_path_buf)
             .unwrap_or(path);
-        files.push(shown);
+        files.push((shown, relative));
     }
     files.sort();
     files.dedup();

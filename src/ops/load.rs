@@ -32,12 +32,13 @@ pub struct Loaded {
 }
 
 /// `sha256:` of the channels file's text; with included files, of the text followed by each
-/// file's name and text (each length-prefixed), so that a change in any of them shows.
+/// file's path (relative to the channels file's folder) and text, each length-prefixed, so
+/// that a change in any of them, or a file added or removed, shows.
 fn digest(text: &str, included: &[super::include::IncludedFile]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(text.as_bytes());
     for f in included {
-        for part in [&f.name, &f.text] {
+        for part in [&f.relative, &f.text] {
             hasher.update((part.len() as u64).to_le_bytes());
             hasher.update(part.as_bytes());
         }
