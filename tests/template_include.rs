@@ -103,6 +103,19 @@ fn a_problem_in_an_included_file_is_shown_in_that_file() {
     insta::with_settings!({prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("template-include-bad-file", stderr);
     });
+    // `${VAR}` is substituted in the channels file only: here it is refused, where written.
+    write(
+        tmp.path(),
+        "templates/login.yaml",
+        &LOGIN.replace("Copy code", "\"Copy ${CODE}\""),
+    );
+    let (code, stderr) = validate(tmp.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("chanctl::template::include_variable"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[templates/login.yaml:6:"), "{stderr}");
     // The rules are the including channel's: a footer is refused in a Viber channel's file.
     write(
         tmp.path(),

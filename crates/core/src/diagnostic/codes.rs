@@ -378,6 +378,15 @@ pub const ALL: &[Code] = &[
         "an included file would be outside the channels file's folder",
         "An include pattern may only reach files under the channels file's folder: no absolute path, no `..`, and no link that leads out of it. A pull request that changes a pattern is easy to overlook in review, and must not make chanctl read `/etc/passwd` or a neighbouring project's files into a plan. Move the templates files under the channels file's folder.",
     ),
+    unreachable_by_fixture(
+        error(
+            "chanctl::template::include_variable",
+            "an included templates file holds a `${VAR}` reference",
+            "`${VAR}` references are substituted in the channels file only, where `variables:` declares them. In a file that a channel includes they would be sent as written, so chanctl refuses them: write the text itself, or keep that template in the channels file.",
+        ),
+        "it is found in an included file, not in the fixture itself; \
+         tests/template_include.rs shows it",
+    ),
     error(
         "chanctl::template::include_pattern",
         "a channel's include pattern is not a glob pattern",

@@ -168,6 +168,24 @@ pub fn load_file(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    let mut references = Vec::new();
+    variables_in(&json, "", &mut references);
+    if !references.is_empty() {
+        return Err(references
+            .into_iter()
+            .map(|pointer| {
+                Diagnostic::new(
+                    "chanctl::template::include_variable",
+                    "`${…}` is not substituted in an included templates file",
+                    spans.value_span(&pointer),
+                    "a variable reference",
+                )
+                .with_help(
+                    "variables are declared and substituted in the channels file only: write                      the text itself here, or keep this template in the channels file",
+                )
+            })
+            .collect());
+    }
     let file: TemplateFile = serde_json::from_value(json).map_err(|e| {
         vec![Diagnostic::new(
             "chanctl::schema::typing",
@@ -195,6 +213,24 @@ pub fn load_file(
         }
     }
     Ok(out)
+}
+
+/// The JSON pointers of the strings under `value` (at `pointer`) that hold `${`.
+fn variables_in(value: &serde_json::Value, pointer: &str, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) if s.contains("${") => out.push(pointer.to_string()),
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                variables_in(v, &format!("{pointer}/{i}"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                variables_in(v, &format!("{pointer}/{}", escape(k)), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// An included file, loaded: its name as shown, its text, its templates.
@@ -280,6 +316,14 @@ mod tests {
         assert_eq!(d[0].code, "chanctl::schema::root");
         let d = load_file("templates: [\n", "wa", TemplateType::Whatsapp).unwrap_err();
         assert_eq!(d[0].code, "chanctl::yaml::syntax");
+    }
+
+    #[test]
+    fn a_variable_reference_is_refused_where_it_is_written() {
+        let src = ONE.replace("\"Hi\"", "\"Hi ${NAME}\"");
+        let d = load_file(&src, "wa", TemplateType::Whatsapp).unwrap_err();
+        assert_eq!(d[0].code, "chanctl::template::include_variable");
+        assert_eq!(line_col(&src, d[0].offset()), (5, 24));
     }
 
     #[test]
