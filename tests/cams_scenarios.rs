@@ -86,7 +86,7 @@ fn run_scenario(fixture: &Path, outputs: &mut Vec<String>) {
     if live.is_some() && templates.is_empty() {
         set_up(&name, dir, &emulator, outputs);
     }
-    std::fs::copy(fixture.join("channels.yaml"), dir.join("channels.yaml")).unwrap();
+    common::scenario::copy_files(fixture, dir);
 
     let out = chanctl(dir, &emulator, "plan")
         .args(["--format", "json"])

@@ -2,7 +2,8 @@
 //! back (listing, then each detail), modify while under review, properties, delete with
 //! prune, each plan after apply empty; export with the templates, its plan empty; only declared parameters are sent (the emulator
 //! refuses any other); with a warm read cache a plan reads no detail, and after a change
-//! only the changed template's.
+//! only the changed template's; a live template of an undocumented category is shown as
+//! written and blocks nothing.
 
 use crate::cams_backend::{chanctl, start_emulator};
 use std::path::Path;
@@ -255,4 +256,70 @@ fn a_new_template_that_may_not_be_sent_is_created_and_set_in_one_apply() {
     assert_eq!(calls(&out, "ModifyChatappTemplateProperties"), 1, "{out}");
     let (code, out) = run(dir, &emu, "plan", &["--detailed-exitcode"]);
     assert_eq!(code, 0, "one apply is enough:\n{out}");
+}
+
+/// A live template whose category is none of the three the SDK documents (here Viber's
+/// `text_button`, a message type, written into the emulator's state) does not stop the read:
+/// the plan goes on, names it as the service writes it, prune leaves it, and a file that
+/// declares it gets a manual step instead of a create the service would refuse.
+#[test]
+fn a_live_template_of_an_undocumented_category_is_shown_as_written_and_blocks_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = |names: &[&str]| {
+        let mut text = String::from(
+            "version: 1\nchannels:\n  - name: wa\n    type: whatsapp\n    binding: {waba_id: \"102938475610\", phone_number: \"+6588001234\"}\n    templates:\n",
+        );
+        for n in names {
+            text.push_str(&format!(
+                "      - {{name: {n}, category: MARKETING, language: en_US, components: {{body: \"Hi\"}}}}\n"
+            ));
+        }
+        std::fs::write(dir.join("channels.yaml"), text).unwrap();
+    };
+    file(&["promo"]);
+    let state = dir.join("emulator-state.json").display().to_string();
+    let flags = ["--template-review", "hold", "--state", &state];
+    let emu = emulator_for(dir, &flags);
+    let (code, out) = run(dir, &emu, "apply", &["--auto-approve"]);
+    assert_eq!(code, 0, "{out}");
+    emu.kill();
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    for t in value["templates"].as_object_mut().unwrap().values_mut() {
+        t["category"] = "text_button".into();
+        t["last_update_ms"] = (t["last_update_ms"].as_i64().unwrap() + 1000).into();
+    }
+    std::fs::write(&state, serde_json::to_vec(&value).unwrap()).unwrap();
+    let emu = emulator_for(dir, &flags);
+    file(&["other"]);
+    let (code, out) = run(dir, &emu, "plan", &["--prune"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("has category `text_button` as the service writes it"),
+        "{out}"
+    );
+    assert!(out.contains("template other (en_US)"), "{out}");
+    assert!(
+        !out.contains("template promo (en_US)"),
+        "prune leaves it: {out}"
+    );
+    file(&["promo"]);
+    let plan = chanctl(dir, &emu, "plan")
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let step = &plan["steps"][0];
+    assert_eq!(step["resource"]["key"], "wa/promo/en_US", "{plan}");
+    assert!(
+        step["manual"]
+            .as_str()
+            .is_some_and(|m| m.contains("category `text_button`")),
+        "{step}"
+    );
+    let (code, out) = run(dir, &emu, "-v apply", &["--auto-approve"]);
+    assert_ne!(code, 0, "a manual step is not carried out: {out}");
+    assert!(calls(&out, "ListChatappTemplate") > 0, "{out}");
+    assert_eq!(calls(&out, "CreateChatappTemplate"), 0, "{out}");
 }

@@ -133,6 +133,7 @@ fn the_published_schemas_are_the_ones_compiled_in() {
         "channels.schema.json",
         "plan.schema.json",
         "diagnostics.schema.json",
+        "templates.schema.json",
     ] {
         let read = |p: &Path| {
             std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))

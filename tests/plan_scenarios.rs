@@ -39,7 +39,7 @@ fn run_scenario(fixture: &Path) {
     let (name, expect) = common::scenario::expect(fixture);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::copy(fixture.join("channels.yaml"), dir.join("channels.yaml")).unwrap();
+    common::scenario::copy_files(fixture, dir);
     if let Ok(live) = std::fs::read_to_string(fixture.join("live.yaml")) {
         let live: Vec<LiveChannel> =
             serde_saphyr::from_str(&live).unwrap_or_else(|e| panic!("{name}/live.yaml: {e}"));

@@ -18,6 +18,7 @@ mod emulator;
 mod environments;
 mod export_kept;
 mod fault_matrix;
+mod fault_matrix_templates;
 mod flags_env;
 #[cfg(unix)]
 mod interrupt;
@@ -33,6 +34,7 @@ mod safety;
 mod saved_plan;
 mod sensitive;
 mod show_plan;
+mod template_include;
 mod template_safety;
 mod templates;
 mod twins;

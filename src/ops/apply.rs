@@ -130,10 +130,20 @@ pub fn prepare(ctx: &Context, request: &Request<'_>) -> Result<Prepared, Error> 
             check_environment(&plan, account.environment.as_deref())?;
             // The account is read as the plan's file sees it (the Pages it names); a file that
             // no longer loads reads as naming none, and a plan that then differs is stale.
-            let hints = ctx
+            let loaded = ctx
                 .load(Path::new(&plan.source.file), plan.environment.as_deref())
-                .map(|l| l.desired.read_hints())
-                .unwrap_or_default();
+                .ok();
+            // The plan applies as it was reviewed; a file changed since is worth knowing.
+            if let Some(l) = &loaded
+                && !plan.source.digest.is_empty()
+                && l.source.digest != plan.source.digest
+            {
+                ctx.note(super::Note::Warning(changed_since(
+                    &plan.source.file,
+                    &l.included,
+                )));
+            }
+            let hints = loaded.map(|l| l.desired.read_hints()).unwrap_or_default();
             let backend = account.open(plan.quota, true, ctx, hints)?;
             let live = check_saved(&plan, &backend)?;
             let real = restore_sensitive(ctx, &plan, &live)?;
@@ -335,6 +345,20 @@ fn check_saved(plan: &Plan, backend: &Backend) -> Result<LiveState, Error> {
         return Err(Error::StalePlan { what });
     }
     Ok(live)
+}
+
+/// What to say when the channels file, or a file it includes, is not what the saved plan
+/// was made from.
+fn changed_since(file: &str, included: &[String]) -> String {
+    let which = if included.is_empty() {
+        file.to_string()
+    } else {
+        format!("{file} or a file it includes ({})", included.join(", "))
+    };
+    format!(
+        "{which} changed since the plan was made: the saved plan is applied as it was made, \
+         not as the files read now; run `chanctl plan` again to see what they would do"
+    )
 }
 
 /// A saved plan holds sensitive values only as digests. Re-read them from the plan's source

@@ -24,8 +24,26 @@ pub fn process_vars(name: &str) -> Option<String> {
 #[derive(Debug)]
 pub struct Loaded {
     pub desired: Desired,
-    /// Which file it was, with the digest of its text (for plans).
+    /// Which file it was, with the digest of its text and of the files it includes (for
+    /// plans).
     pub source: Source,
+    /// The files it includes, as named in diagnostics, in the order read.
+    pub included: Vec<String>,
+}
+
+/// `sha256:` of the channels file's text; with included files, of the text followed by each
+/// file's path (relative to the channels file's folder) and text, each length-prefixed, so
+/// that a change in any of them, or a file added or removed, shows.
+fn digest(text: &str, included: &[super::include::IncludedFile]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(text.as_bytes());
+    for f in included {
+        for part in [&f.relative, &f.text] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+    }
+    format!("sha256:{}", hex::encode(hasher.finalize()))
 }
 
 /// Read and validate `path` for environment `env`; its sensitive values are added to
@@ -37,10 +55,6 @@ pub fn load(
     scrubber: &Scrubber,
 ) -> Result<Loaded, Error> {
     let text = read_source(path)?;
-    let source = Source {
-        file: path.display().to_string(),
-        digest: format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes()))),
-    };
     let credentials = scrubber.credentials();
     let options = config::LoadOptions {
         environment: env,
@@ -48,9 +62,18 @@ pub fn load(
         credentials: &credentials,
     };
     match config::load_with(&text, &options) {
-        Ok(desired) => {
+        Ok(mut desired) => {
+            let included = super::include::read(path, &text, &mut desired)?;
             scrubber.add(&Secrets::new(desired.sensitive_values()));
-            Ok(Loaded { desired, source })
+            let source = Source {
+                file: path.display().to_string(),
+                digest: digest(&text, &included),
+            };
+            Ok(Loaded {
+                desired,
+                source,
+                included: included.into_iter().map(|f| f.name).collect(),
+            })
         }
         Err(diagnostics) => Err(Error::Invalid(Box::new(Report {
             file_name: path.display().to_string(),
@@ -63,7 +86,7 @@ pub fn load(
 /// The file's text; errors for a missing file, a directory, a file too large, or bytes that
 /// are not UTF-8. At most [`config::load::MAX_INPUT_BYTES`] and one byte are read, whatever
 /// the file claims to be (`/dev/zero`, a pipe).
-fn read_source(path: &Path) -> Result<String, Error> {
+pub(super) fn read_source(path: &Path) -> Result<String, Error> {
     let limit = config::load::MAX_INPUT_BYTES as u64;
     if path.is_dir() {
         return Err(Error::Read(format!(

@@ -10,6 +10,7 @@
 pub mod account;
 pub mod apply;
 pub mod export;
+pub mod include;
 pub mod load;
 pub mod lock;
 pub mod plan;

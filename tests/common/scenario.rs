@@ -69,6 +69,20 @@ pub fn emulator_meta(fixture: &Path) -> Vec<String> {
     super::meta_args(&texts.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
+/// Put the scenario's channels file in `dir`, with the files it includes: the scenario's
+/// `templates/` folder (for `templates: {include: "templates/*.yaml"}`), when it has one.
+pub fn copy_files(fixture: &Path, dir: &Path) {
+    std::fs::copy(fixture.join("channels.yaml"), dir.join("channels.yaml")).unwrap();
+    let included = fixture.join("templates");
+    if included.is_dir() {
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        for entry in std::fs::read_dir(&included).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join("templates").join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
 /// Every scenario folder, sorted.
 pub fn scenarios() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plans");

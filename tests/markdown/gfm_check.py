@@ -258,6 +258,9 @@ def fixtures(checks, binary):
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
             shutil.copy(fixture / "channels.yaml", workdir / "channels.yaml")
+            # The files the channels file includes (`templates: {include: "templates/*.yaml"}`).
+            if (fixture / "templates").is_dir():
+                shutil.copytree(fixture / "templates", workdir / "templates")
             if (fixture / "live.yaml").exists():
                 live = yaml.load((fixture / "live.yaml").read_text(), Loader=yaml.BaseLoader)
                 seed(workdir, live or [])

@@ -389,13 +389,20 @@ impl Provider for Cams {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .extend(live.channels.iter().map(|c| (c.id.clone(), c.channel_type)));
-        live.templates = templates::read_all(
+        let (read, unread) = templates::read_all(
             &self.client,
             &template_spaces,
             self.template_progress.as_ref(),
             self.template_cache.as_ref(),
         )
         .await?;
+        live.templates = read;
+        for u in &unread {
+            let channel = live.channels.iter().find(|c| c.id == u.space);
+            live.notes
+                .push(u.note(channel.map_or(u.space.as_str(), |c| c.name.as_str())));
+        }
+        live.unread_templates = unread;
         Ok(live)
     }
 

@@ -5,6 +5,7 @@
 use super::file::{DesiredChannel, VariableSpec};
 use crate::model::{Binding, SafetyLimits};
 use crate::template::DesiredTemplate;
+use crate::template::include::TemplateInclude;
 use std::collections::BTreeMap;
 
 /// The whole desired state, validated (for one environment, when one was chosen).
@@ -17,6 +18,9 @@ pub struct Desired {
     pub templates: Vec<DesiredTemplate>,
     /// The channels whose templates the file manages (those with a `templates:` key).
     pub template_channels: Vec<String>,
+    /// The channels whose templates are in other files (`templates: {include: ...}`): the
+    /// caller reads those files and adds their templates (see [`crate::template::include`]).
+    pub template_includes: Vec<TemplateInclude>,
     pub safety: SafetyLimits,
     /// The environment the file was loaded for (`--env`); `None` for the file as written.
     pub environment: Option<String>,

@@ -8,7 +8,7 @@ use crate::model::{
     Binding, ChannelType, EmailBinding, InstagramBinding, MessengerBinding, Profile, SafetyLimits,
     ViberBinding, WhatsappBinding,
 };
-use crate::template::TemplateSpec;
+use crate::template::include::TemplatesKey;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -284,19 +284,20 @@ channel_spec! {
             /// --force.
         },
         after_profile: {
-            /// The message templates of the channel's space. Each is keyed by name and language.
-            /// With this key (even empty) the channel's templates are managed: live ones the file
-            /// does not declare are listed, and deleted with prune.
+            /// The message templates of the channel's space: a list, or `{include: PATTERN}` for
+            /// templates kept in other files. Each is keyed by name and language. With this key
+            /// (even empty) the channel's templates are managed: live ones the file does not
+            /// declare are listed, and deleted with prune.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[schemars(with = "Vec<TemplateSpec>")]
-            pub templates: Option<Vec<TemplateSpec>>,
+            #[schemars(with = "TemplatesKey")]
+            pub templates: Option<TemplatesKey>,
         },
     }
 }
 
 impl<B> Templated<B> {
     /// The channel without its templates, and the templates.
-    fn split(self) -> (Bound<B>, Option<Vec<TemplateSpec>>) {
+    fn split(self) -> (Bound<B>, Option<TemplatesKey>) {
         let bound = Bound {
             name: self.name,
             description: self.description,
@@ -385,8 +386,8 @@ impl ChannelSpec {
         })
     }
 
-    /// The channel and its template entries (`None` when it has no `templates:` key).
-    pub fn into_parts(self) -> (DesiredChannel, Option<Vec<TemplateSpec>>) {
+    /// The channel and its `templates:` key (`None` when it has none).
+    pub fn into_parts(self) -> (DesiredChannel, Option<TemplatesKey>) {
         fn bound<B>(
             b: Bound<B>,
             t: ChannelType,

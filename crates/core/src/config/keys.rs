@@ -82,11 +82,16 @@ pub const CARD_KEYS: &[&str] = &["header", "body", "buttons"];
 pub const CARD_HEADER_KEYS: &[&str] = &["format", "url"];
 pub const CARD_BUTTON_KEYS: &[&str] = &["type", "text", "url", "phone_number"];
 
-/// The keys of the template mapping at `segments` (a pointer's segments, from `channels`),
-/// when it is one.
+/// The keys of a channel's `templates: {include: PATTERN}`.
+pub const INCLUDE_KEYS: &[&str] = &["include"];
+
+/// The keys of the template mapping at `segments` (a pointer's segments, from `channels`, or
+/// from the `templates` of an included file), when it is one.
 pub fn template_keys(segments: &[&str]) -> Option<&'static [&'static str]> {
-    let ["channels", _, "templates", _, rest @ ..] = segments else {
-        return None;
+    let rest = match segments {
+        ["channels", _, "templates"] => return Some(INCLUDE_KEYS),
+        ["channels", _, "templates", _, rest @ ..] | ["templates", _, rest @ ..] => rest,
+        _ => return None,
     };
     let rest = match rest {
         ["languages", _, rest @ ..] => {

@@ -18,6 +18,7 @@ use super::vars::{self, Expanded, Lookup};
 use super::yaml::{self, Node, Span, Value};
 use crate::diagnostic::Diagnostic;
 use crate::sensitive::Secrets;
+use crate::template::include::{TemplateInclude, TemplatesKey};
 use crate::template::{self, DesiredTemplate, TemplateSpec, TemplateType};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -72,19 +73,7 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
             "file starts here",
         )]);
     }
-    let mut root = match yaml::parse(source) {
-        Ok(root) => root,
-        Err(e) => {
-            let mut d = Diagnostic::new("chanctl::yaml::syntax", e.message, e.span, e.label);
-            for (span, text) in e.related {
-                d = d.with_label(span, text);
-            }
-            if let Some(help) = e.help {
-                d = d.with_help(help);
-            }
-            return Err(vec![d]);
-        }
-    };
+    let mut root = yaml::parse(source).map_err(|e| vec![syntax(e)])?;
     let (mut json, mut diagnostics) = take_json(&mut root);
     diagnostics.extend(credentials_written(source, options.credentials));
     let mut spans = SpanMap::new(&root);
@@ -163,17 +152,32 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                 let mut channels: Vec<DesiredChannel> = Vec::with_capacity(file.channels.len());
                 let mut templates = Vec::new();
                 let mut template_channels = Vec::new();
+                let mut template_includes = Vec::new();
                 for (i, c) in file.channels.into_iter().enumerate() {
-                    let (channel, specs) = c.into_parts();
-                    if let Some(specs) = specs {
+                    let (channel, key) = c.into_parts();
+                    if key.is_some() {
                         template_channels.push(channel.name.clone());
-                        templates.extend(channel_templates(
+                    }
+                    match key {
+                        Some(TemplatesKey::List(specs)) => templates.extend(channel_templates(
                             i,
                             &channel,
                             &specs,
                             &spans,
                             &mut diagnostics,
-                        ));
+                        )),
+                        Some(TemplatesKey::Include(include)) => template_includes.extend(
+                            TemplateType::of(channel.channel_type).map(|template_type| {
+                                TemplateInclude {
+                                    channel: channel.name.clone(),
+                                    template_type,
+                                    pattern: include.include,
+                                    span: spans
+                                        .value_span(&format!("/channels/{i}/templates/include")),
+                                }
+                            }),
+                        ),
+                        None => {}
                     }
                     channels.push(channel);
                 }
@@ -188,6 +192,7 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                     channels,
                     templates,
                     template_channels,
+                    template_includes,
                 };
                 let indexed: Vec<_> = desired.channels.iter().enumerate().collect();
                 diagnostics.extend(semantic::check(&indexed, desired.quota, &spans));
@@ -221,8 +226,8 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
                     .enumerate()
                     .filter_map(|(i, item)| match ChannelSpec::from_json(item.clone()) {
                         Ok(c) => {
-                            let (channel, specs) = c.into_parts();
-                            let specs = specs.unwrap_or_default();
+                            let (channel, key) = c.into_parts();
+                            let specs = key.map(TemplatesKey::into_list).unwrap_or_default();
                             channel_templates(i, &channel, &specs, &spans, &mut diagnostics);
                             Some((i, channel))
                         }
@@ -258,6 +263,18 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
         }
     }
     Err(diagnostics)
+}
+
+/// The diagnostic of a YAML syntax error (of a channels file or an included file).
+pub(crate) fn syntax(e: yaml::SyntaxError) -> Diagnostic {
+    let mut d = Diagnostic::new("chanctl::yaml::syntax", e.message, e.span, e.label);
+    for (span, text) in e.related {
+        d = d.with_label(span, text);
+    }
+    if let Some(help) = e.help {
+        d = d.with_help(help);
+    }
+    d
 }
 
 /// Where `source` holds one of `credentials` as written: a credential never goes into a
@@ -296,7 +313,8 @@ fn channel_templates(
         return Vec::new();
     };
     let indexed: Vec<_> = specs.iter().enumerate().collect();
-    diagnostics.extend(template::check::check(i, t, &indexed, spans));
+    let list = format!("/channels/{i}/templates");
+    diagnostics.extend(template::check::check(&list, t, &indexed, spans));
     specs
         .iter()
         .flat_map(|s| s.expand(&channel.name, t))
@@ -323,7 +341,8 @@ fn readable_templates(i: usize, item: &Json, spans: &SpanMap, diagnostics: &mut 
         .filter_map(|(j, e)| Some((j, serde_json::from_value(e.clone()).ok()?)))
         .collect();
     let indexed: Vec<(usize, &TemplateSpec)> = specs.iter().map(|(j, s)| (*j, s)).collect();
-    diagnostics.extend(template::check::check(i, t, &indexed, spans));
+    let list = format!("/channels/{i}/templates");
+    diagnostics.extend(template::check::check(&list, t, &indexed, spans));
 }
 
 /// The binding values of `channels` that took sensitive variables (`templates`: JSON
@@ -425,96 +444,5 @@ fn root_diagnostic(source: &str, root: &Node) -> Diagnostic {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn problems(src: &str) -> Vec<Diagnostic> {
-        load(src).expect_err("the source is invalid")
-    }
-
-    fn primary(src: &str, d: &Diagnostic) -> String {
-        let s = d.labels[0].span;
-        src[s.offset..s.offset + s.len].to_string()
-    }
-
-    #[test]
-    fn an_empty_file_and_a_comment_only_file_say_so() {
-        let d = problems("");
-        assert_eq!(d.len(), 1);
-        assert!(
-            d[0].message.starts_with("the file is empty"),
-            "{}",
-            d[0].message
-        );
-        let d = problems("# nothing yet\n\n# really\n");
-        assert!(d[0].message.starts_with("the file holds only comments"));
-        assert_eq!(d[0].offset(), 0, "points at the start, not the end");
-        let d = problems("\u{feff}# only a comment\n");
-        assert_eq!(d[0].offset(), 3, "after the byte order mark");
-    }
-
-    #[test]
-    fn a_root_that_is_not_a_mapping_names_what_it_is() {
-        let d = problems("- a\n- b\n");
-        assert_eq!(
-            d[0].message,
-            "expected a mapping with `version` and `channels`, found a list"
-        );
-    }
-
-    #[test]
-    fn whole_numbers_written_as_decimals_are_integers() {
-        // JSON Schema counts 1.0 as an integer; the typed pass must agree, not fail at 1:1.
-        let desired = load("version: 1.0\naccount:\n  quota: 5.0\nchannels: []\n").unwrap();
-        assert_eq!(desired.quota, 5);
-        let d = problems("version: 1.5\nchannels: []\n");
-        assert_eq!(d[0].code, "chanctl::schema::type");
-        assert_eq!(primary("version: 1.5\nchannels: []\n", &d[0]), "1.5");
-    }
-
-    #[test]
-    fn a_problem_in_an_anchor_is_reported_once_with_every_alias() {
-        let src = "version: 1\nchannels:\n  - name: a\n    type: messenger\n    binding: &p\n      page_id: 123\n  - name: b\n    type: messenger\n    binding: *p\n  - name: c\n    type: messenger\n    binding: *p\n";
-        let d = problems(src);
-        assert_eq!(d.len(), 1, "{d:#?}");
-        assert_eq!(primary(src, &d[0]), "123");
-        let aliases: Vec<&str> = d[0].labels[1..]
-            .iter()
-            .map(|l| &src[l.span.offset..l.span.offset + l.span.len])
-            .collect();
-        assert_eq!(aliases, ["*p", "*p"]);
-        assert!(d[0].labels[1].text.contains("through `*p`"));
-    }
-
-    #[test]
-    fn a_duplicate_key_in_an_anchor_is_reported_once() {
-        let src =
-            "version: 1\nchannels:\n  - &c\n    name: a\n    name: b\n    type: sms\n  - *c\n";
-        let d: Vec<_> = problems(src)
-            .into_iter()
-            .filter(|d| d.code == "chanctl::yaml::duplicate_key")
-            .collect();
-        assert_eq!(d.len(), 1, "{d:#?}");
-        assert_eq!(primary(src, &d[0]), "name");
-        assert_eq!(d[0].offset(), src.find("name: b").unwrap());
-    }
-
-    #[test]
-    fn an_invalid_quota_is_not_also_reported_as_exceeded() {
-        let src = "version: 1\naccount:\n  quota: 0\nchannels:\n  - name: a\n    type: sms\n";
-        let d = problems(src);
-        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["chanctl::schema::range"]);
-    }
-
-    #[test]
-    fn identical_diagnostics_merge_their_labels() {
-        let a = Diagnostic::new("x", "m", Span { offset: 1, len: 1 }, "here");
-        let b = Diagnostic::new("x", "m", Span { offset: 1, len: 1 }, "here")
-            .with_label(Span { offset: 5, len: 1 }, "again");
-        let c = Diagnostic::new("x", "other", Span { offset: 1, len: 1 }, "here");
-        let merged = merge_repeats(vec![a, b, c]);
-        assert_eq!(merged.len(), 2);
-        assert_eq!(merged[0].labels.len(), 2);
-    }
-}
+#[path = "load_unit_tests.rs"]
+mod tests;

@@ -373,7 +373,31 @@ pub const ALL: &[Code] = &[
     error(
         "chanctl::template::duplicate",
         "a template's name and language are declared twice in one channel",
-        "A template is identified by its name and language in its channel's space. Two entries of one channel's `templates` (or one entry's `language` and another's `languages`) declare the same pair; the second label shows the first. Merge them, or list the languages under one entry's `languages:`.",
+        "A template is identified by its name and language in its channel's space. Two entries of one channel's `templates` (or one entry's `language` and another's `languages`) declare the same pair; the second label shows the first. Merge them, or list the languages under one entry's `languages:`. Across the files a channel includes, the diagnostic is in the file of the second declaration and names the first as `FILE:LINE:COL`.",
+    ),
+    error(
+        "chanctl::template::include_no_match",
+        "a channel's `templates: {include: PATTERN}` matches no file",
+        "`templates: {include: PATTERN}` keeps a channel's templates in other files: the pattern is a glob relative to the channels file's folder (`templates/*.yaml`, `templates/**/*.yaml`). A pattern that matches no file is an error rather than an empty list, which would make the plan delete the channel's templates under prune. Check the folder and the spelling; names are matched case-sensitively, and a leading `.` must be written.",
+    ),
+    error(
+        "chanctl::template::include_outside",
+        "an included file would be outside the channels file's folder",
+        "An include pattern may only reach files under the channels file's folder: no absolute path, no `..`, and no link that leads out of it. A pull request that changes a pattern is easy to overlook in review, and must not make chanctl read `/etc/passwd` or a neighbouring project's files into a plan. Move the templates files under the channels file's folder.",
+    ),
+    unreachable_by_fixture(
+        error(
+            "chanctl::template::include_variable",
+            "an included templates file holds a `${VAR}` reference",
+            "`${VAR}` references are substituted in the channels file only, where `variables:` declares them. In a file that a channel includes they would be sent as written, so chanctl refuses them: write the text itself, or keep that template in the channels file.",
+        ),
+        "it is found in an included file, not in the fixture itself; \
+         tests/template_include.rs shows it",
+    ),
+    error(
+        "chanctl::template::include_pattern",
+        "a channel's include pattern is not a glob pattern",
+        "The pattern of `templates: {include: PATTERN}` is a glob: `*` and `?` match within a name, `**` matches folders, `[abc]` one of the characters. An unclosed `[` or a `**` that is not a whole path part (`a**b`) is not a pattern. Escape a literal `[` as `[[]`.",
     ),
     error(
         "chanctl::template::previously",

@@ -329,6 +329,10 @@ pub struct LiveState {
     /// Message templates, in the order read (by code for the sandbox).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<crate::template::live::LiveTemplate>,
+    /// Live templates the reader could not take into the model (an undocumented category),
+    /// as written: shown, never planned over.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread_templates: Vec<crate::template::live::UnreadTemplate>,
 }
 
 impl LiveState {
@@ -338,6 +342,7 @@ impl LiveState {
             channels,
             notes: Vec::new(),
             templates: Vec::new(),
+            unread_templates: Vec::new(),
         }
     }
 

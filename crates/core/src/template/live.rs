@@ -1,6 +1,7 @@
 //! A template as the account holds it: what ListChatappTemplate and GetChatappTemplateDetail
 //! return (code, name, language, category, audit status and reason, quality score, content,
-//! properties, last update time), keyed by the space (channel) it lives in.
+//! properties, last update time), keyed by the space (channel) it lives in; and a template
+//! the reader could not take into that model ([`UnreadTemplate`]), kept as written.
 
 use super::{Category, Components, TemplateType};
 use schemars::JsonSchema;
@@ -103,5 +104,36 @@ impl LiveTemplate {
     /// A stable text of everything a plan compares, for the state's fingerprint.
     pub fn digest(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A live template whose `Category` is none of those the SDK documents for its type
+/// (UTILITY, MARKETING, AUTHENTICATION, for WhatsApp and Viber alike): kept as the service
+/// wrote it, so that a plan that does not touch it is not blocked by it, and one that declares
+/// it does not create it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UnreadTemplate {
+    pub code: String,
+    /// The instance id of the channel whose space holds it.
+    pub space: String,
+    pub template_type: TemplateType,
+    pub name: String,
+    pub language: String,
+    /// The category as the service wrote it.
+    pub category: String,
+}
+
+impl UnreadTemplate {
+    /// What a plan says of it, in channel `channel`.
+    pub fn note(&self, channel: &str) -> String {
+        format!(
+            "template `{}` ({}) in {channel} has category `{}` as the service writes it, which \
+             the SDK does not document for {} templates (UTILITY, MARKETING, AUTHENTICATION): \
+             chanctl leaves it as it is",
+            self.name,
+            self.language,
+            self.category,
+            self.template_type.as_str()
+        )
     }
 }

@@ -4,11 +4,13 @@
 //! One home for everything a template is: `components.rs` (the content, shared by the file,
 //! the live state and the plan), `file.rs` (the file's shape: one entry per name, with one
 //! language or a `languages:` map), `check.rs` (the documented rules a schema cannot hold),
-//! `languages.rs` (the documented language codes) and `vars.rs` (`{{n}}` variables).
+//! `languages.rs` (the documented language codes), `vars.rs` (`{{n}}` variables) and
+//! `include.rs` (templates kept in files the channels file includes).
 
 pub mod check;
 pub mod components;
 pub mod file;
+pub mod include;
 pub mod languages;
 pub mod live;
 pub mod plan;
@@ -26,6 +28,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+// CreateChatappTemplate's `Category` (SDK 5.3.1): "Viber template category. Valid values:
+// UTILITY, MARKETING, AUTHENTICATION", as for WhatsApp; Viber's `text`, `image`,
+// `text_button`, ... are SendChatappMessage's message types, not categories. A live template
+// of another category is read as written (`live::UnreadTemplate`), not into this type.
 /// A template's category. The SDK documents the same three for WhatsApp and Viber.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,

@@ -85,7 +85,7 @@ pub(super) fn append(
                 .find(|l| l.name == d.name && l.language == d.language);
             let after = attrs_of_desired(d);
             let Some(l) = found else {
-                drafts.push(base(
+                let mut create = base(
                     change(
                         d,
                         TemplateOperation::Create,
@@ -95,7 +95,28 @@ pub(super) fn append(
                         None,
                     ),
                     "declared in the file, not in the account".into(),
-                ));
+                );
+                // The account holds it, with a category chanctl cannot read: creating it again
+                // would be refused (TemplateNameExist), and comparing it is not possible.
+                if let Some(u) = space.as_ref().and_then(|id| {
+                    live.unread_templates
+                        .iter()
+                        .find(|u| u.space == *id && u.name == d.name && u.language == d.language)
+                }) {
+                    create.reason = format!(
+                        "the account holds it ({}) with category `{}`, which chanctl does not know",
+                        u.code, u.category
+                    );
+                    create.manual = Some(format!(
+                        "template `{}` ({}) exists with category `{}` as the service writes it, \
+                         which chanctl cannot compare with the file: change or delete it in the \
+                         console, or give this template another name",
+                        d.name, d.language, u.category
+                    ));
+                    drafts.push(create);
+                    continue;
+                }
+                drafts.push(create);
                 // A new template can be sent and its category changed (what the reader takes
                 // an absent property for): other properties are set once it exists, with the
                 // code its create returns.
@@ -343,5 +364,71 @@ fn change_of_live(l: &LiveTemplate, operation: TemplateOperation) -> TemplateCha
         before: Some(attrs_of_live(l)),
         after: None,
         review: Some(review_of(l)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ChannelType;
+    use crate::plan::{PlanOptions, Target};
+    use crate::rules::{Account, Op};
+    use crate::template::TemplateType;
+    use crate::template::live::UnreadTemplate;
+
+    const FILE: &str = "version: 1\nchannels:\n  - name: wa\n    type: whatsapp\n    templates:\n      - name: promo\n        category: MARKETING\n        language: en_US\n        components: {body: \"Hi\"}\n      - name: other\n        category: MARKETING\n        language: en_US\n        components: {body: \"Hi\"}\n";
+
+    /// A live template of a category chanctl does not know blocks neither the plan nor the
+    /// other templates; declaring it is a manual step, not a create the service would refuse.
+    #[test]
+    fn a_live_template_of_an_unknown_category_is_not_created_again() {
+        let desired = crate::config::load(FILE).unwrap();
+        let mut account = Account::new(10);
+        let space = account
+            .apply(&Op::Create {
+                profile: Default::default(),
+                name: "wa".into(),
+                channel_type: ChannelType::Whatsapp,
+                description: String::new(),
+            })
+            .unwrap()
+            .unwrap();
+        let mut live = account.snapshot();
+        live.unread_templates.push(UnreadTemplate {
+            code: "tpl-9".into(),
+            space,
+            template_type: TemplateType::Whatsapp,
+            name: "promo".into(),
+            language: "en_US".into(),
+            category: "text_button".into(),
+        });
+        let target = Target {
+            backend: "sandbox".into(),
+            account: "test".into(),
+        };
+        let plan = crate::plan::build(&desired, &live, &PlanOptions::new(false, target)).unwrap();
+        let of = |name: &str| {
+            plan.steps
+                .iter()
+                .find(|s| s.template.as_ref().is_some_and(|t| t.name == name))
+                .unwrap()
+        };
+        let promo = of("promo");
+        assert!(
+            promo
+                .manual
+                .as_deref()
+                .is_some_and(|m| m.contains("category `text_button`")),
+            "{promo:?}"
+        );
+        assert!(promo.reason.contains("tpl-9"), "{}", promo.reason);
+        assert_eq!(of("other").manual, None);
+        // Without the file declaring it, nothing is planned for it.
+        live.unread_templates[0].name = "elsewhere".into();
+        let target = Target {
+            backend: "sandbox".into(),
+            account: "test".into(),
+        };
+        let plan = crate::plan::build(&desired, &live, &PlanOptions::new(false, target)).unwrap();
+        assert!(plan.steps.iter().all(|s| s.manual.is_none()));
     }
 }

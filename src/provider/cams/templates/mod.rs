@@ -21,7 +21,7 @@ use super::read::read_call;
 use crate::model::{LiveState, ReadHints};
 use crate::provider::ProviderError;
 use crate::template::TemplateType;
-use crate::template::live::LiveTemplate;
+use crate::template::live::{LiveTemplate, UnreadTemplate};
 use chanctl_cams::client::Client;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde_json::{Value, json};
@@ -119,12 +119,14 @@ pub async fn detail(
     Ok(reply.data().clone())
 }
 
+/// A template as read: in the model, or kept as written (see [`wire::unread`]).
+enum Read {
+    Template(Box<LiveTemplate>),
+    Unread(UnreadTemplate),
+}
+
 /// The live template listed as `row` in `space`, with its detail.
-async fn read_one(
-    client: &Client,
-    space: &Space,
-    row: &Row,
-) -> Result<LiveTemplate, ProviderError> {
+async fn read_one(client: &Client, space: &Space, row: &Row) -> Result<Read, ProviderError> {
     let data = detail(
         client,
         &space.cust,
@@ -133,13 +135,16 @@ async fn read_one(
         &row.language,
     )
     .await?;
-    wire::live_template(&data, row, &space.id, space.template_type).map_err(|message| {
-        ProviderError::Api {
+    if let Some(unread) = wire::unread(&data, row, &space.id, space.template_type) {
+        return Ok(Read::Unread(unread));
+    }
+    wire::live_template(&data, row, &space.id, space.template_type)
+        .map(|t| Read::Template(Box::new(t)))
+        .map_err(|message| ProviderError::Api {
             code: "UnknownTemplateContent".into(),
             message,
             request_id: None,
-        }
-    })
+        })
 }
 
 /// Every template of `spaces`: each space listed, then the detail of each template the
@@ -150,7 +155,7 @@ pub async fn read_all(
     spaces: &[Space],
     progress: Option<&Progress>,
     cache: Option<&Cache>,
-) -> Result<Vec<LiveTemplate>, ProviderError> {
+) -> Result<(Vec<LiveTemplate>, Vec<UnreadTemplate>), ProviderError> {
     let mut cached: Vec<LiveTemplate> = Vec::new();
     let mut listed: Vec<(&Space, Row)> = Vec::new();
     for space in spaces {
@@ -168,7 +173,7 @@ pub async fn read_all(
     }
     let done = std::sync::atomic::AtomicUsize::new(0);
     let done = &done;
-    let read: Vec<LiveTemplate> = stream::iter(listed)
+    let read: Vec<Read> = stream::iter(listed)
         .map(|(space, row)| async move {
             let t = read_one(client, space, &row).await;
             if let Some(progress) = progress {
@@ -192,7 +197,13 @@ pub async fn read_all(
         ));
     }
     let mut templates = cached;
-    templates.extend(read);
+    let mut unread = Vec::new();
+    for r in read {
+        match r {
+            Read::Template(t) => templates.push(*t),
+            Read::Unread(u) => unread.push(u),
+        }
+    }
     if let Some(cache) = cache.filter(|_| !spaces.is_empty()) {
         for space in spaces {
             cache.read_space(&space.cust);
@@ -206,5 +217,5 @@ pub async fn read_all(
     }
     templates
         .sort_by(|a, b| (&a.space, &a.name, &a.language).cmp(&(&b.space, &b.name, &b.language)));
-    Ok(templates)
+    Ok((templates, unread))
 }

@@ -8,7 +8,7 @@
 //! puts it on one component (`AddSecretRecommendation` on BODY, `CodeExpirationMinutes` on
 //! FOOTER) is Meta's structure, an assumption in the README's table.
 
-use crate::template::live::{AuditStatus, LiveTemplate, Quality};
+use crate::template::live::{AuditStatus, LiveTemplate, Quality, UnreadTemplate};
 use crate::template::{
     Button, ButtonType, Card, CardButton, CardHeader, CardHeaderFormat, Category, Components,
     Header, HeaderFormat, TemplateType,
@@ -303,6 +303,24 @@ fn quality(text: &str) -> Option<Quality> {
     .find(|q| q.as_str().eq_ignore_ascii_case(text))
 }
 
+/// The template a GetChatappTemplateDetail `Data` describes, when its `Category` is none of
+/// the documented ones (UTILITY, MARKETING, AUTHENTICATION, for WhatsApp and Viber alike):
+/// kept as written instead of failing the read of the whole account.
+pub fn unread(data: &Value, row: &Row, space: &str, t: TemplateType) -> Option<UnreadTemplate> {
+    let written = s(data, "Category").unwrap_or_default();
+    if category(&written).is_some() {
+        return None;
+    }
+    Some(UnreadTemplate {
+        code: row.code.clone(),
+        space: space.to_string(),
+        template_type: t,
+        name: s(data, "Name").unwrap_or_else(|| row.name.clone()),
+        language: s(data, "Language").unwrap_or_else(|| row.language.clone()),
+        category: written,
+    })
+}
+
 /// The live template a GetChatappTemplateDetail `Data` describes, listed as `row` in the
 /// space of channel `space`.
 pub fn live_template(
@@ -408,6 +426,36 @@ mod tests {
             components_from_sdk(&json!([{"Type": "LIMITED_TIME_OFFER"}]))
                 .unwrap_err()
                 .contains("LIMITED_TIME_OFFER")
+        );
+    }
+
+    /// A category none of the documented ones is kept as written, not an error.
+    #[test]
+    fn an_undocumented_category_is_kept_as_written() {
+        let row = Row {
+            code: "tpl-1".into(),
+            name: "promo".into(),
+            language: "en".into(),
+            last_update_time: None,
+            audit_status: None,
+            reason: None,
+        };
+        let data = json!({"Category": "text_button", "Name": "promo", "Language": "en",
+            "AuditStatus": "pass", "Components": []});
+        let u = unread(&data, &row, "cams-1", TemplateType::Viber).unwrap();
+        assert_eq!(u.category, "text_button");
+        assert_eq!((u.code.as_str(), u.name.as_str()), ("tpl-1", "promo"));
+        assert!(
+            u.note("vb")
+                .contains("category `text_button` as the service writes it")
+        );
+        let known = json!({"Category": "marketing", "AuditStatus": "pass", "Components": []});
+        assert!(unread(&known, &row, "cams-1", TemplateType::Viber).is_none());
+        assert_eq!(
+            live_template(&known, &row, "cams-1", TemplateType::Viber)
+                .unwrap()
+                .category,
+            Category::Marketing
         );
     }
 

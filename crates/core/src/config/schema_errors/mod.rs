@@ -204,6 +204,30 @@ fn push(error: &ValidationError<'_>, cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             }
             Err(problem) => problem.diagnostic(cx, &pointer),
         },
+        // A channel's `templates:` is a list or `{include: PATTERN}`: report the errors of
+        // the form the value has, and a type error for a value of neither form.
+        ValidationErrorKind::AnyOf { context } if pointer.ends_with("/templates") => {
+            let branch = match instance {
+                Json::Array(_) => context.first(),
+                Json::Object(_) => context.get(1),
+                _ => None,
+            };
+            match branch {
+                Some(errors) => {
+                    for e in errors {
+                        push(e, cx, out);
+                    }
+                    return;
+                }
+                None => type_error(
+                    cx,
+                    &pointer,
+                    instance,
+                    "a list of templates or `{include: PATTERN}`",
+                    at_value,
+                ),
+            }
+        }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             unknown_keys(cx, &pointer, instance, unexpected, out);
             return;

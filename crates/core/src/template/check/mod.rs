@@ -38,11 +38,12 @@ impl At<'_> {
     }
 }
 
-/// Every problem of the templates of channel `channel` (its index in the file), whose type
-/// holds templates of `template_type`; each template with its index in the channel's list
-/// (when some entries could not be read, the others are still checked).
+/// Every problem of the templates of the list at JSON pointer `list` (a channel's
+/// `/channels/N/templates`, or an included file's `/templates`), of a channel whose type
+/// holds templates of `template_type`; each template with its index in the list (when some
+/// entries could not be read, the others are still checked).
 pub fn check(
-    channel: usize,
+    list: &str,
     template_type: TemplateType,
     templates: &[(usize, &TemplateSpec)],
     spans: &SpanMap,
@@ -54,7 +55,7 @@ pub fn check(
         names.entry(t.name.as_str()).or_insert(j);
     }
     for &(j, t) in templates {
-        let entry = format!("/channels/{channel}/templates/{j}");
+        let entry = format!("{list}/{j}");
         form(t, &entry, spans, &mut out);
         let contents: Vec<(String, String, &str)> = match &t.language {
             Some(language) => vec![(language.clone(), format!("{entry}/language"), "")],
