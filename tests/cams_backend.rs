@@ -353,6 +353,32 @@ fn an_instagram_page_linked_to_another_account_is_an_error_then_drift() {
 }
 
 #[test]
+fn an_instagram_page_not_connected_is_shown_as_the_service_writes_it() {
+    let emulator = start_emulator(&[
+        "--instagram-link",
+        "555=999",
+        "--instagram-link",
+        "556=998",
+        "--page-connection",
+        "555=Disconnected",
+    ]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = "version: 1\nchannels:\n  - {name: ig, type: instagram, binding: {page_id: \"555\", instagram_account_id: \"999\"}}\n  - {name: ig2, type: instagram, binding: {page_id: \"556\", instagram_account_id: \"998\"}}\n";
+    std::fs::write(dir.join("channels.yaml"), file).unwrap();
+    let (code, stderr) = apply(dir, &emulator);
+    assert_eq!(code, Some(0), "{stderr}");
+    // Nothing to do: the status is Meta's, shown for the Page that is not connected only.
+    let (steps, text) = plan_of(dir, &emulator);
+    assert!(steps.is_empty(), "{steps:?}");
+    assert!(
+        text.contains("the connection of Page 555 is `Disconnected`"),
+        "{text}"
+    );
+    assert!(!text.contains("Page 556"), "{text}");
+}
+
+#[test]
 fn a_messenger_channel_bound_to_an_undeclared_page_is_never_guessed() {
     let emulator = start_emulator(&[]);
     let tmp = tempfile::tempdir().unwrap();

@@ -92,6 +92,10 @@ pub struct Args {
     /// A Facebook Page linked to an Instagram account: PAGE=ACCOUNT (repeatable).
     #[arg(long, value_name = "PAGE=ACCOUNT")]
     instagram_link: Vec<String>,
+    /// The `ConnectionStatus` ListInstagramPage writes for a Page: PAGE=STATUS (repeatable;
+    /// `Connected` otherwise), e.g. `Disconnected`, one of the documented values.
+    #[arg(long, value_name = "PAGE=STATUS")]
+    page_connection: Vec<String>,
     /// Append every request (action, parameter names) and reply to FILE, one JSON line each.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
@@ -213,6 +217,17 @@ pub fn config(args: Args) -> Result<(String, Config), String> {
                     .insert(number.to_string(), rating.to_string());
             }
             _ => return Err(format!("--number-quality takes +NUMBER=RATING, not `{q}`")),
+        }
+    }
+    for c in &args.page_connection {
+        match c.split_once('=') {
+            Some((page, status)) if !page.is_empty() && !status.is_empty() => {
+                config
+                    .meta
+                    .connection
+                    .insert(page.to_string(), status.to_string());
+            }
+            _ => return Err(format!("--page-connection takes PAGE=STATUS, not `{c}`")),
         }
     }
     for l in &args.instagram_link {

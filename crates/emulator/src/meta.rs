@@ -1,7 +1,8 @@
 //! What Meta knows and CAMS does not let a caller choose: which WhatsApp Business account a
 //! person shared through embedded signup, for which channel and with which numbers; which
 //! Instagram professional account each Facebook Page is linked to. The real service learns
-//! these from Meta; the emulator is told them (`--signup`, `--instagram-link`, and the
+//! these from Meta; the emulator is told them (`--signup`, `--instagram-link`,
+//! `--page-connection`, and the
 //! one-time code a number is sent, `--phone-code`), so that it
 //! invents nothing a client could come to rely on. Without such a fact, binding fails as the
 //! service would for a WABA or Page that was never shared (`ERR-FB-001`, assumed).
@@ -29,6 +30,9 @@ pub struct Meta {
     /// The quality rating Meta gives a verified number (E.164 → rating, `--number-quality`);
     /// `GREEN` for the others.
     pub quality: BTreeMap<String, String>,
+    /// The connection status of a Facebook Page's link (`--page-connection`, Page id →
+    /// status); `Connected` for the others.
+    pub connection: BTreeMap<String, String>,
 }
 
 /// The one-time code sent when `--phone-code` does not name one.
@@ -38,6 +42,14 @@ impl Meta {
     /// The signups that shared `waba` (a person may have redone one for another channel).
     pub fn signups_of<'a>(&'a self, waba: &'a str) -> impl Iterator<Item = &'a Signup> {
         self.signups.iter().filter(move |s| s.waba == waba)
+    }
+
+    /// The `ConnectionStatus` the service writes for Page `page`.
+    pub fn connection_of(&self, page: &str) -> &str {
+        self.connection
+            .get(page)
+            .map(String::as_str)
+            .unwrap_or("Connected")
     }
 
     /// The one-time code sent to a number.

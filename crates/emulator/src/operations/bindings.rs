@@ -115,7 +115,7 @@ pub fn delete_instagram_page(p: &Params, st: &mut State) -> Result<Fields, ApiEr
     Ok(data(json!("success")))
 }
 
-pub fn list_instagram_page(p: &Params, st: &State) -> Result<Fields, ApiError> {
+pub fn list_instagram_page(p: &Params, st: &State, ctx: &Ctx) -> Result<Fields, ApiError> {
     let id = p.required("InstanceId")?;
     let held = current(st, id, |b| match b {
         Binding::Instagram(i) => Some(i),
@@ -130,7 +130,7 @@ pub fn list_instagram_page(p: &Params, st: &State) -> Result<Fields, ApiError> {
                 "PageName": format!("Page {}", i.page_id),
                 "AccountId": i.instagram_account_id,
                 "AccountName": format!("Account {}", i.instagram_account_id),
-                "ConnectionStatus": "Connected",
+                "ConnectionStatus": ctx.meta.connection_of(&i.page_id),
             }),
         );
     }

@@ -105,7 +105,7 @@ pub fn dispatch(
         "DeleteMessengerPage" => store.change(|st| b::delete_messenger_page(p, st)),
         "BindInstagramPage" => store.change(|st| b::bind_instagram_page(p, st, ctx)),
         "DeleteInstagramPage" => store.change(|st| b::delete_instagram_page(p, st)),
-        "ListInstagramPage" => b::list_instagram_page(p, store.state()),
+        "ListInstagramPage" => b::list_instagram_page(p, store.state(), ctx),
         "BindDmAccount" => store.change(|st| b::bind_dm_account(p, st)),
         "UnbindDmAccount" => store.change(|st| b::unbind_dm_account(p, st)),
         "ListBindDmAccount" => b::list_bind_dm_account(p, store.state()),

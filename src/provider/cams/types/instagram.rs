@@ -57,17 +57,51 @@ pub(super) async fn unbind(
     Ok(())
 }
 
-/// The bound Page and account, from `ListInstagramPage`.
+/// The bound Page and account, from `ListInstagramPage`, with a note when the Page's
+/// connection is not `Connected`.
 pub(super) async fn read(
     client: &Client,
     row: &Row,
-) -> Result<(Option<Binding>, BindState), ProviderError> {
+) -> Result<(Option<Binding>, BindState, Option<String>), ProviderError> {
     let r = read_call(client, "ListInstagramPage", &[p("InstanceId", &row.id)]).await?;
     let info = &r.data()["InstagramInfo"];
     let (page, account) = (s(info, "PageId"), s(info, "AccountId"));
+    let note = connection_note(&row.name, &page, &s(info, "ConnectionStatus"));
     let binding = (!page.is_empty()).then_some(Binding::Instagram(InstagramBinding {
         page_id: page,
         instagram_account_id: account,
     }));
-    Ok((binding, BindState::Bound))
+    Ok((binding, BindState::Bound, note))
+}
+
+/// What a person should know of a bound Page whose `ConnectionStatus` is not `Connected`.
+/// The documented values are Pending, Connecting, Connected, Disconnecting, Disconnected,
+/// Deleting and ServiceDeleted (examples in lower case); none of them changes the plan, and any
+/// other value is shown as written too. An empty status says nothing.
+fn connection_note(channel: &str, page: &str, status: &str) -> Option<String> {
+    (!page.is_empty() && !status.is_empty() && !status.eq_ignore_ascii_case("connected")).then(
+        || {
+            format!(
+                "instagram channel `{channel}`: the connection of Page {page} is `{status}` (as \
+                 ListInstagramPage writes it), not Connected: messages may not flow until it is \
+                 reconnected in the CAMS console or Meta Business Suite"
+            )
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::connection_note;
+
+    #[test]
+    fn only_a_page_not_connected_gets_a_note() {
+        let note = connection_note("ig", "9001", "Disconnected").unwrap();
+        assert!(note.contains("Page 9001 is `Disconnected`"), "{note}");
+        assert!(connection_note("ig", "9001", "Connected").is_none());
+        assert!(connection_note("ig", "9001", "connected").is_none());
+        assert!(connection_note("ig", "9001", "").is_none());
+        assert!(connection_note("ig", "", "Deleting").is_none());
+        assert!(connection_note("ig", "9001", "ServiceDeleted").is_some());
+    }
 }
