@@ -53,8 +53,10 @@ pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
         write: false,
         replace_templates: args.replace.clone(),
     };
-    // Shown and saved, the plan never holds a sensitive value.
-    let plan = ops::plan::plan(ctx, &request)?.into_shown(ctx);
+    // Shown and saved, the plan never holds a sensitive value. It is not freed: the process
+    // ends after printing it, and freeing a large plan step by step (10,000 channels: 18,000
+    // steps and their strings) took 2-3 % of a `plan`'s time in the profile for nothing.
+    let plan = std::mem::ManuallyDrop::new(ops::plan::plan(ctx, &request)?.into_shown(ctx));
     if let Some(out) = &args.out {
         // Scrubbed like everything chanctl writes (a live value may quote a credential).
         let saved = ctx.scrubber.scrub(&render::json(&plan)).into_owned();

@@ -4,7 +4,9 @@
 //! HTTP, and the planner's property tests replay plans against one: all three enforce exactly
 //! these rules, so a plan that runs here runs there.
 
-use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, Profile, Resource};
+use crate::model::{
+    BindState, Binding, ChannelType, LiveChannel, LiveState, Profile, ProfileFields, Resource,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use thiserror::Error;
@@ -279,10 +281,10 @@ impl Account {
                 let group = regroup
                     .clone()
                     .or_else(|| ch.profile.resource_group.clone());
-                ch.profile = Profile {
+                ch.profile = Profile::from(ProfileFields {
                     resource_group: group,
-                    ..ch.profile.managed_by(profile)
-                };
+                    ..ch.profile.managed_by(profile).into_fields()
+                });
                 Ok(None)
             }
             Op::Bind { id, binding } => {

@@ -2,7 +2,7 @@
 //! reviewed binds and what the API cannot release.
 
 use super::*;
-use crate::model::{MessengerBinding, Profile};
+use crate::model::{MessengerBinding, Profile, ProfileFields};
 
 fn page(id: &str) -> Binding {
     Binding::Messenger(MessengerBinding { page_id: id.into() })
@@ -230,11 +230,11 @@ fn an_update_sets_the_profile_it_sends_and_moves_the_group_only_when_told() {
             name: "x".into(),
             channel_type: ChannelType::Sms,
             description: String::new(),
-            profile: Profile {
+            profile: Profile::from(ProfileFields {
                 country_id: Some("SG".into()),
                 resource_group: Some("rg-one".into()),
-                ..Profile::default()
-            },
+                ..ProfileFields::default()
+            }),
         })
         .unwrap()
         .unwrap();
@@ -242,18 +242,20 @@ fn an_update_sets_the_profile_it_sends_and_moves_the_group_only_when_told() {
         id: id.clone(),
         name: "x".into(),
         description: String::new(),
-        profile: Profile {
+        profile: Profile::from(ProfileFields {
             contact_mail: Some("a@example.com".into()),
-            ..Profile::default()
-        },
+            ..ProfileFields::default()
+        }),
         regroup: regroup.map(str::to_string),
     };
     a.apply(&update(None)).unwrap();
-    let want = |group: &str| Profile {
-        contact_mail: Some("a@example.com".into()),
-        country_id: Some("SG".into()),
-        resource_group: Some(group.into()),
-        ..Profile::default()
+    let want = |group: &str| {
+        Profile::from(ProfileFields {
+            contact_mail: Some("a@example.com".into()),
+            country_id: Some("SG".into()),
+            resource_group: Some(group.into()),
+            ..ProfileFields::default()
+        })
     };
     assert_eq!(a.snapshot().channels[0].profile, want("rg-one"));
     a.apply(&update(Some("rg-two"))).unwrap();

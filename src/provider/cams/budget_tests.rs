@@ -5,7 +5,8 @@
 use super::operations;
 use crate::config::{Desired, DesiredChannel};
 use crate::model::{
-    BindState, Binding, ChannelType, LiveChannel, LiveState, Profile, WhatsappBinding,
+    BindState, Binding, ChannelType, LiveChannel, LiveState, Profile, ProfileFields,
+    WhatsappBinding,
 };
 use crate::plan::{PlanOptions, Target, build};
 
@@ -18,10 +19,10 @@ fn live(group: &str) -> LiveChannel {
         binding: None,
         bind_state: Default::default(),
         created: None,
-        profile: Profile {
+        profile: Profile::from(ProfileFields {
             resource_group: Some(group.into()),
-            ..Profile::default()
-        },
+            ..ProfileFields::default()
+        }),
     }
 }
 
@@ -51,15 +52,15 @@ fn calls(profile: Profile) -> Vec<&'static str> {
 
 #[test]
 fn an_update_that_moves_the_group_makes_two_calls() {
-    let moved = Profile {
+    let moved = Profile::from(ProfileFields {
         resource_group: Some("rg-two".into()),
-        ..Profile::default()
-    };
+        ..ProfileFields::default()
+    });
     assert_eq!(calls(moved), ["UpdateInstance", "ChangeResourceGroup"]);
-    let mail = Profile {
+    let mail = Profile::from(ProfileFields {
         contact_mail: Some("a@example.com".into()),
-        ..Profile::default()
-    };
+        ..ProfileFields::default()
+    });
     assert_eq!(calls(mail), ["UpdateInstance"]);
 }
 

@@ -5,8 +5,8 @@
 //! depend on them.
 
 use crate::model::{
-    Binding, ChannelType, EmailBinding, InstagramBinding, MessengerBinding, Profile, SafetyLimits,
-    ViberBinding, WhatsappBinding,
+    Binding, ChannelType, EmailBinding, InstagramBinding, MessengerBinding, Profile, ProfileFields,
+    SafetyLimits, ViberBinding, WhatsappBinding,
 };
 use crate::template::include::TemplatesKey;
 use schemars::JsonSchema;
@@ -342,14 +342,14 @@ pub struct DesiredChannel {
 /// The profile keys of a channel struct, as a [`Profile`].
 macro_rules! profile_of {
     ($c:expr) => {
-        Profile {
+        Profile::from(ProfileFields {
             contact_mail: $c.contact_mail,
             country_id: $c.country_id,
             office_address: $c.office_address,
             facebook_bm_id: $c.facebook_bm_id,
             isv_terms: $c.isv_terms,
             resource_group: $c.resource_group,
-        }
+        })
     };
 }
 

@@ -139,10 +139,13 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
             .map(|c| std::mem::replace(c, Json::Array(Vec::new())));
         let read = serde_json::from_value::<ChannelsFile>(json).and_then(|mut file| {
             if let Some(Json::Array(items)) = channels_json {
-                file.channels = items
-                    .into_iter()
-                    .map(ChannelSpec::from_json)
-                    .collect::<Result<_, _>>()?;
+                // Sized once: collected through `Result`, the vector would start empty and
+                // grow by copying (3 % of a 10,000-channel plan in the profile).
+                let mut channels = Vec::with_capacity(items.len());
+                for item in items {
+                    channels.push(ChannelSpec::from_json(item)?);
+                }
+                file.channels = channels;
             }
             Ok(file)
         });
@@ -352,6 +355,10 @@ fn sensitive_fields(
     templates: &BTreeMap<String, String>,
 ) -> Vec<SensitiveField> {
     let mut out = Vec::new();
+    // Most files take no variable: then there is no pointer to build for every binding field.
+    if templates.is_empty() {
+        return out;
+    }
     for (i, c) in channels.iter().enumerate() {
         for (field, _) in c.binding.iter().flat_map(|b| b.fields()) {
             if let Some(template) = templates.get(&format!("/channels/{i}/binding/{field}")) {

@@ -10,7 +10,7 @@ pub mod e164;
 pub mod profile;
 pub mod types;
 
-pub use profile::Profile;
+pub use profile::{Profile, ProfileFields};
 use types::ChannelBinding;
 pub use types::email::EmailBinding;
 pub use types::instagram::InstagramBinding;

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::config::DesiredChannel;
-use crate::model::Profile;
+use crate::model::{Profile, ProfileFields};
 
 fn wanted(name: &str, previously: &[&str]) -> DesiredChannel {
     DesiredChannel {
@@ -88,12 +88,12 @@ fn target() -> Target {
 }
 
 fn profile(mail: Option<&str>, country: Option<&str>, group: Option<&str>) -> Profile {
-    Profile {
+    Profile::from(ProfileFields {
         contact_mail: mail.map(str::to_string),
         country_id: country.map(str::to_string),
         resource_group: group.map(str::to_string),
-        ..Profile::default()
-    }
+        ..ProfileFields::default()
+    })
 }
 
 #[test]

@@ -21,7 +21,7 @@ pub use scope::{Scope, check_matches, narrow};
 pub use stale::{LiveDigest, digests, staleness};
 pub use twins::{Keep, Recorded, TwinCopy, TwinGroup};
 
-use crate::model::{Binding, ChannelType, Profile, SafetyLimits};
+use crate::model::{Binding, ChannelType, Profile, ProfileFields, SafetyLimits};
 use crate::rules::Op;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -238,10 +238,10 @@ impl Step {
                     id: id?,
                     name: after?.name.clone(),
                     description: after?.description.clone(),
-                    profile: Profile {
+                    profile: Profile::from(ProfileFields {
                         resource_group: None,
-                        ..after?.profile.clone()
-                    },
+                        ..after?.profile.clone().into_fields()
+                    }),
                     regroup: group.filter(|_| moved),
                 }
             }

@@ -356,14 +356,11 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
     };
     // The first bytes of the name decide most comparisons without reaching for the string,
     // which for thousands of steps lies all over memory.
-    let mut sorted: Vec<(usize, u8, u128, &str, usize)> = done
-        .iter()
-        .enumerate()
-        .filter_map(|(i, w)| {
-            let name = drafts[i].channel.as_str();
-            w.map(|w| (w, rank(drafts[i].action), name_prefix(name), name, i))
-        })
-        .collect();
+    let mut sorted: Vec<(usize, u8, u128, &str, usize)> = Vec::with_capacity(done.len());
+    sorted.extend(done.iter().enumerate().filter_map(|(i, w)| {
+        let name = drafts[i].channel.as_str();
+        w.map(|w| (w, rank(drafts[i].action), name_prefix(name), name, i))
+    }));
     // Indexes are unique, so an unstable sort gives one order.
     sorted.sort_unstable();
     let order: Vec<(usize, usize)> = sorted.into_iter().map(|(w, .., i)| (w, i)).collect();

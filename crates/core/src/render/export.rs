@@ -301,14 +301,14 @@ mod tests {
     #[test]
     fn the_instance_profile_round_trips_and_a_value_the_file_refuses_is_a_comment() {
         let mut c = LiveChannel::sms("id1", "codes");
-        c.profile = Profile {
+        c.profile = Profile::from(ProfileFields {
             contact_mail: Some("ops@example.com".into()),
             country_id: Some("sg".into()),
             office_address: Some("1 Main St: #01-02".into()),
             facebook_bm_id: Some("104857600123".into()),
             isv_terms: Some("yes".into()),
             resource_group: Some("rg-acfmxazb4ph6aiy".into()),
-        };
+        });
         let live = LiveState::new(vec![c.clone()]);
         let yaml = to_yaml(&live, 100, "x.json").unwrap();
         assert!(
@@ -316,10 +316,10 @@ mod tests {
             "{yaml}"
         );
         let desired = crate::config::load(&yaml).unwrap_or_else(|d| panic!("{yaml}\n{d:?}"));
-        let want = Profile {
+        let want = Profile::from(ProfileFields {
             country_id: None,
-            ..c.profile.clone()
-        };
+            ..c.profile.clone().into_fields()
+        });
         assert_eq!(desired.channels[0].profile, want);
         // Planned against the account it came from: nothing to do.
         let target = crate::plan::Target {
