@@ -7,18 +7,23 @@
 mod budget;
 mod channel_steps;
 mod diff;
+mod manual;
 mod order;
 pub mod redact;
 pub mod safety;
+mod schema;
 mod scope;
 mod stale;
+mod summary;
 pub mod twins;
 
 pub use budget::{ApiBudget, ReadCost, estimate};
 pub use diff::{PlanError, PlanOptions, build};
 pub use safety::{Blocked, Rule};
+pub use schema::schema;
 pub use scope::{Scope, check_matches, narrow};
 pub use stale::{LiveDigest, digests, staleness};
+pub use summary::Summary;
 pub use twins::{Keep, Recorded, TwinCopy, TwinGroup};
 
 use crate::model::{Binding, ChannelType, Profile, ProfileFields, SafetyLimits};
@@ -272,126 +277,6 @@ pub struct Unmanaged {
     pub instance_id: String,
 }
 
-/// How many steps of each action a plan has.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Summary {
-    pub create: usize,
-    pub update: usize,
-    pub bind: usize,
-    pub rebind: usize,
-    pub unbind: usize,
-    pub delete: usize,
-    /// Channels replaced because their type changed (each counts one delete and one create).
-    pub replace: usize,
-    pub unmanaged: usize,
-    /// Binds and rebinds that the service reviews before they take effect (Viber audits),
-    /// also counted in `bind` and `rebind`: apply leaves them pending review, which is not a
-    /// failure. In the summary of an apply, the steps that ended pending (and are then not
-    /// counted as bound).
-    #[serde(default)]
-    pub pending_review: usize,
-    /// In the summary of an apply: binds that added a WhatsApp number and sent it a one-time
-    /// code, and wait for it (not counted as bound).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub waiting_for_code: usize,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
-
-impl Summary {
-    /// Count `steps`; `unmanaged` live channels are left alone.
-    pub fn of(steps: &[Step], unmanaged: usize) -> Summary {
-        let mut summary = Summary {
-            unmanaged,
-            ..Summary::default()
-        };
-        for s in steps {
-            match s.action {
-                Action::Create => summary.create += 1,
-                Action::Update => summary.update += 1,
-                Action::Bind => summary.bind += 1,
-                Action::Rebind => summary.rebind += 1,
-                Action::Unbind => summary.unbind += 1,
-                Action::Delete => summary.delete += 1,
-            }
-        }
-        summary.pending_review = steps
-            .iter()
-            .filter(|s| {
-                matches!(s.action, Action::Bind | Action::Rebind)
-                    && s.channel_type.bind_is_reviewed()
-            })
-            .count();
-        // A replacement is one delete and one create of the same channel.
-        summary.replace = steps
-            .iter()
-            .filter(|s| s.replace && s.action == Action::Delete)
-            .count();
-        summary
-    }
-
-    pub fn count(&self, action: Action) -> usize {
-        match action {
-            Action::Create => self.create,
-            Action::Update => self.update,
-            Action::Bind => self.bind,
-            Action::Rebind => self.rebind,
-            Action::Unbind => self.unbind,
-            Action::Delete => self.delete,
-        }
-    }
-
-    pub fn total(&self) -> usize {
-        Action::ALL.iter().map(|a| self.count(*a)).sum()
-    }
-
-    /// `2 created, 1 updated, 1 pending review` for the end of an apply, from the summary of
-    /// the steps done (those pending review counted apart from those bound; actions with no
-    /// steps left out).
-    pub fn done_line(&self) -> String {
-        let parts: Vec<String> = Action::ALL
-            .iter()
-            .filter(|a| self.count(**a) > 0)
-            .map(|a| {
-                let verb = match a {
-                    Action::Bind => "bound".to_string(),
-                    Action::Rebind => "rebound".to_string(),
-                    Action::Unbind => "unbound".to_string(),
-                    other => format!("{}d", other.as_str()),
-                };
-                format!("{} {verb}", self.count(*a))
-            })
-            .chain(
-                (self.pending_review > 0)
-                    .then(|| format!("{} pending review", self.pending_review)),
-            )
-            .chain((self.waiting_for_code > 0).then(|| {
-                format!(
-                    "{} waiting for a one-time code (--verify-code NUMBER=CODE)",
-                    self.waiting_for_code
-                )
-            }))
-            .collect();
-        parts.join(", ")
-    }
-
-    /// `Plan: 2 to create, 1 to update, ...` in the manner of Terraform.
-    pub fn line(&self) -> String {
-        let parts: Vec<String> = Action::ALL
-            .iter()
-            .map(|a| format!("{} to {}", self.count(*a), a.as_str()))
-            .collect();
-        let pending = match self.pending_review {
-            0 => String::new(),
-            1 => "; 1 bind will stay pending review".to_string(),
-            n => format!("; {n} binds will stay pending review"),
-        };
-        format!("Plan: {}{pending}.", parts.join(", "))
-    }
-}
-
 /// What the plan was made for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Target {
@@ -506,82 +391,4 @@ pub(crate) fn plan_from_nothing(desired: &crate::config::Desired) -> Plan {
         &PlanOptions::new(false, target),
     )
     .expect("a plan from an empty account")
-}
-
-/// The JSON Schema of the plan value (`--format json`, `plan --out`), committed at
-/// crates/core/schemas/plan.schema.json (published as schemas/plan.schema.json).
-pub fn schema() -> String {
-    let schema = schemars::schema_for!(Plan);
-    let mut schema = serde_json::to_value(&schema).unwrap_or_default();
-    redact::allow_redacted_in_schema(&mut schema);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
-#[cfg(test)]
-mod schema_tests {
-    const COMMITTED: &str = include_str!("../../schemas/plan.schema.json");
-
-    #[test]
-    fn committed_plan_schema_matches_the_types() {
-        let generated = super::schema();
-        if std::env::var_os("CHANCTL_UPDATE_SCHEMA").is_some() {
-            crate::config::schema::write_committed("plan.schema.json", &generated);
-            return;
-        }
-        assert!(
-            generated == COMMITTED,
-            "crates/core/schemas/plan.schema.json is out of date: run `CHANCTL_UPDATE_SCHEMA=1 cargo test committed_plan_schema`"
-        );
-    }
-
-    #[test]
-    fn plans_validate_against_the_committed_schema() {
-        use crate::config::{Desired, DesiredChannel};
-        use crate::model::*;
-        let schema: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
-        let validator = jsonschema::validator_for(&schema).unwrap();
-        let live = LiveState::new(vec![LiveChannel {
-            profile: Default::default(),
-            id: "cams-1".into(),
-            name: "old".into(),
-            channel_type: ChannelType::Messenger,
-            description: "d".into(),
-            binding: Some(Binding::Messenger(MessengerBinding {
-                page_id: "1".into(),
-            })),
-            bind_state: BindState::Bound,
-            created: None,
-        }]);
-        let desired = Desired {
-            quota: 10,
-            prune: true,
-            channels: vec![DesiredChannel {
-                profile: Default::default(),
-                name: "new".into(),
-                channel_type: ChannelType::Instagram,
-                description: String::new(),
-                binding: Some(Binding::Instagram(InstagramBinding {
-                    page_id: "1".into(),
-                    instagram_account_id: "2".into(),
-                })),
-                protect: false,
-                previously: vec!["old".into()],
-            }],
-            ..Desired::default()
-        };
-        let target = super::Target {
-            backend: "sandbox".into(),
-            account: "x".into(),
-        };
-        let plan = super::build(&desired, &live, &super::PlanOptions::new(true, target)).unwrap();
-        let value = serde_json::to_value(&plan).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&value)
-            .map(|e| e.to_string())
-            .collect();
-        assert!(errors.is_empty(), "{errors:?}");
-        assert!(!plan.steps.is_empty());
-    }
 }

@@ -1,0 +1,125 @@
+//! Which planned steps the API cannot carry out, and why: a binding the service does not
+//! name, a WhatsApp number waiting for a code nobody can type in, an approved Viber
+//! application, an unbind the API lacks. Such a step stays in the plan, marked manual with
+//! its reason, so that every rendering says what a person must do.
+
+use super::diff::unknown_binding;
+use super::{Action, PlanOptions, Step};
+use crate::model::{BindState, Binding, LiveState};
+
+/// Mark the steps of `steps` that are manual, and add what a person should know of the
+/// others to `warnings`.
+pub(super) fn mark(
+    steps: &mut [Step],
+    live: &LiveState,
+    options: &PlanOptions,
+    warnings: &mut Vec<String>,
+) {
+    for step in steps.iter_mut() {
+        // A channel bound to what the backend cannot name cannot be released first.
+        let unknown = step.action == Action::Bind
+            && step.instance_id.as_deref().is_some_and(|id| {
+                live.channels
+                    .iter()
+                    .any(|l| l.id == id && l.bind_state == BindState::Unknown)
+            });
+        if unknown {
+            let why = format!(
+                "`{}` is bound to {}; the API does not say which, and releasing it needs its id: \
+             unbind it in the CAMS console, then run apply again",
+                step.channel,
+                unknown_binding(step.channel_type)
+            );
+            // The step says why, in every rendering; not repeated among the warnings.
+            step.manual = Some(why);
+            continue;
+        }
+        if let Some(why) = needs_code(step, live, options) {
+            step.manual = Some(why);
+            continue;
+        }
+        if step.action == Action::Update
+            && let Some(why) = approved_application(step, live)
+        {
+            step.manual = Some(why);
+            continue;
+        }
+        if step.action == Action::Bind
+            && let Some(Binding::Viber(v)) = step.after.as_ref().and_then(|a| a.binding.as_ref())
+            && v.audit.as_ref().is_none_or(|a| a.is_empty())
+        {
+            warnings.push(format!(
+                "the Viber application of `{}` has no `audit:` block: AddAuditViberOpen is sent \
+             with the business account `{}` alone, and the service's reviewers need the \
+             company and contact details; add them under `binding.audit`",
+                step.channel, v.business_account
+            ));
+        }
+        if !matches!(step.action, Action::Unbind | Action::Rebind) {
+            continue;
+        }
+        // Another number of the same WABA: released and registered through the API.
+        let binding = |a: &Option<super::Attrs>| a.as_ref().and_then(|a| a.binding.clone());
+        if let (Some(from), Some(to)) = (binding(&step.before), binding(&step.after))
+            && crate::rules::swaps_number(&from, &to)
+        {
+            step.reason = "the file names another number of the WhatsApp Business account: the \
+                       old one is released (deregistered), the new one registered"
+                .into();
+            continue;
+        }
+        if let Some((_, why)) = options
+            .manual_unbind
+            .iter()
+            .find(|(t, _)| *t == step.channel_type)
+        {
+            step.manual = Some(why.clone());
+        }
+    }
+}
+
+/// Why the bind `step` is manual, when it finishes a WhatsApp number that waits for its
+/// one-time code and this run has no code for it: nobody can type it in, and none was given.
+fn needs_code(step: &Step, live: &LiveState, options: &PlanOptions) -> Option<String> {
+    if step.action != Action::Bind || options.ask_codes {
+        return None;
+    }
+    let waiting = step.instance_id.as_deref().is_some_and(|id| {
+        live.channels
+            .iter()
+            .any(|l| l.id == id && l.bind_state == BindState::Unverified)
+    });
+    let number = match step.after.as_ref().and_then(|a| a.binding.as_ref()) {
+        Some(Binding::Whatsapp(w)) if waiting => &w.phone_number,
+        _ => return None,
+    };
+    if options.verify_codes.contains(number) {
+        return None;
+    }
+    Some(format!(
+        "{number} waits for the one-time code sent to it when it was added: run \
+         `chanctl apply --verify-code {number}=CODE` with that code (and this plan's -f and \
+         --env), or apply on a terminal, which asks for it; or verify the number in the CAMS \
+         console (Channel Management, the channel's phone numbers)"
+    ))
+}
+
+/// Why update `step` cannot be carried out when it edits the Viber application of a channel
+/// whose application is no longer pending: the API edits only a pending one.
+fn approved_application(step: &Step, live: &LiveState) -> Option<String> {
+    let after = step.after.as_ref().map(|a| &a.binding);
+    if !matches!(after, Some(Some(Binding::Viber(_)))) {
+        return None;
+    }
+    let changes_binding = step.before.as_ref().map(|b| &b.binding) != after;
+    let id = step.instance_id.as_deref()?;
+    let l = live.channels.iter().find(|l| l.id == id)?;
+    (changes_binding && l.bind_state != BindState::Pending).then(|| {
+        format!(
+            "the Viber application of `{}` is approved, and the API edits only an application \
+             still pending (UpdateAuditRequest): change it in the CAMS console, then make \
+             `binding.audit` say what the service shows",
+            step.channel
+        )
+    })
+}
