@@ -357,7 +357,7 @@ fn diagnostic(
                 "chanctl::vars::sensitive_shown",
                 format!(
                     "`{name}` is sensitive, and plans show `{field}`: a sensitive variable may \
-                     be used only in a binding"
+                     be used only in a binding value that plans redact"
                 ),
                 at(name),
                 "a sensitive variable where its value would be shown",
