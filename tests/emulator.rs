@@ -98,6 +98,23 @@ impl Client {
         self.call(action, spec).await.ok()
     }
 
+    /// The first channel's instance id and its Viber application waiting for audit
+    /// (`GetAuditRequestByTypeUnAudit`'s `Data`).
+    pub(crate) async fn pending_viber_application(&self) -> (String, Value) {
+        let listed = self.ok("ListInstance", "PageIndex=1&PageSize=10").await;
+        let id = listed["Data"][0]["InstanceId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let waiting = self
+            .ok(
+                "GetAuditRequestByTypeUnAudit",
+                &format!("CustSpaceId={id}&RequestType=viberOpen"),
+            )
+            .await;
+        (id, waiting["Data"].clone())
+    }
+
     /// A call that must be refused: `expect` is "STATUS Code".
     async fn no(&self, action: &str, spec: &str, expect: &str) -> Reply {
         let r = self.call(action, spec).await;
@@ -722,18 +739,8 @@ async fn a_viber_application_is_pending_then_its_service_state_is_shown_as_writt
     assert!(!text.contains("in state"), "{text}");
     // The audit passes.
     let c = client(&emu);
-    let listed = c.ok("ListInstance", "PageIndex=1&PageSize=10").await;
-    let id = listed["Data"][0]["InstanceId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let waiting = c
-        .ok(
-            "GetAuditRequestByTypeUnAudit",
-            &format!("CustSpaceId={id}&RequestType=viberOpen"),
-        )
-        .await;
-    let request_no = waiting["Data"]["RequestNo"].as_str().unwrap().to_string();
+    let (_, waiting) = c.pending_viber_application().await;
+    let request_no = waiting["RequestNo"].as_str().unwrap().to_string();
     c.ok("GetViberByRequestNo", &format!("RequestNo={request_no}"))
         .await;
     let out = run(&["plan", "--detailed-exitcode"]);

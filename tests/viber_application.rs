@@ -71,18 +71,8 @@ async fn a_viber_application_is_edited_while_pending_and_is_manual_once_approved
     let (code, text) = run(dir, &url, &["apply", "--auto-approve"]);
     assert_eq!(code, Some(0), "{text}");
     let c = client(&emu);
-    let listed = c.ok("ListInstance", "PageIndex=1&PageSize=10").await;
-    let id = listed["Data"][0]["InstanceId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let waiting = c
-        .ok(
-            "GetAuditRequestByTypeUnAudit",
-            &format!("CustSpaceId={id}&RequestType=viberOpen"),
-        )
-        .await;
-    let record = &waiting["Data"]["AuditRecord"];
+    let (id, waiting) = c.pending_viber_application().await;
+    let record = &waiting["AuditRecord"];
     assert_eq!(record["IndustryInvolved"], "E-commerce");
     assert_eq!(
         record["MessageDestinationCountry"],
@@ -95,7 +85,7 @@ async fn a_viber_application_is_edited_while_pending_and_is_manual_once_approved
     assert_eq!(steps(dir, &url, "channels.yaml"), Vec::<String>::new());
 
     // Approved: the API edits it no more; the plan says so and apply sends nothing.
-    let request_no = waiting["Data"]["RequestNo"].as_str().unwrap().to_string();
+    let request_no = waiting["RequestNo"].as_str().unwrap().to_string();
     c.ok("GetViberByRequestNo", &format!("RequestNo={request_no}"))
         .await;
     let (code, text) = run(dir, &url, &["plan", "--detailed-exitcode"]);

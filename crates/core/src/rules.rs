@@ -491,4 +491,4 @@ fn mix(mut z: u64) -> u64 {
 
 #[cfg(test)]
 #[path = "rules_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -9,10 +9,15 @@ fn page(id: &str) -> Binding {
 }
 
 fn create(a: &mut Account, name: &str) -> String {
+    create_of(a, name, ChannelType::Messenger)
+}
+
+/// Create channel `name` of type `t` in `a`; its instance id. Other modules' tests use it.
+pub(crate) fn create_of(a: &mut Account, name: &str, t: ChannelType) -> String {
     a.apply(&Op::Create {
         profile: Default::default(),
         name: name.into(),
-        channel_type: ChannelType::Messenger,
+        channel_type: t,
         description: String::new(),
     })
     .unwrap()
@@ -122,15 +127,7 @@ fn bind_state_is_set_on_bound_channels_only() {
 fn a_viber_bind_is_pending_review_until_approved() {
     use crate::model::ViberBinding;
     let mut a = Account::new(10);
-    let id = a
-        .apply(&Op::Create {
-            profile: Default::default(),
-            name: "v".into(),
-            channel_type: ChannelType::Viber,
-            description: String::new(),
-        })
-        .unwrap()
-        .unwrap();
+    let id = create_of(&mut a, "v", ChannelType::Viber);
     let binding = Binding::Viber(ViberBinding::account("acme"));
     a.apply(&Op::Bind {
         id: id.clone(),
@@ -146,15 +143,7 @@ fn a_viber_bind_is_pending_review_until_approved() {
 fn a_viber_application_is_amended_only_while_pending_and_only_for_its_account() {
     use crate::model::{ViberAudit, ViberBinding};
     let mut a = Account::new(10);
-    let id = a
-        .apply(&Op::Create {
-            profile: Default::default(),
-            name: "v".into(),
-            channel_type: ChannelType::Viber,
-            description: String::new(),
-        })
-        .unwrap()
-        .unwrap();
+    let id = create_of(&mut a, "v", ChannelType::Viber);
     let plain = Binding::Viber(ViberBinding::account("acme"));
     a.apply(&Op::Bind {
         id: id.clone(),

@@ -371,7 +371,7 @@ fn change_of_live(l: &LiveTemplate, operation: TemplateOperation) -> TemplateCha
 mod tests {
     use crate::model::ChannelType;
     use crate::plan::{PlanOptions, Target};
-    use crate::rules::{Account, Op};
+    use crate::rules::Account;
     use crate::template::TemplateType;
     use crate::template::live::UnreadTemplate;
 
@@ -383,15 +383,7 @@ mod tests {
     fn a_live_template_of_an_unknown_category_is_not_created_again() {
         let desired = crate::config::load(FILE).unwrap();
         let mut account = Account::new(10);
-        let space = account
-            .apply(&Op::Create {
-                profile: Default::default(),
-                name: "wa".into(),
-                channel_type: ChannelType::Whatsapp,
-                description: String::new(),
-            })
-            .unwrap()
-            .unwrap();
+        let space = crate::rules::tests::create_of(&mut account, "wa", ChannelType::Whatsapp);
         let mut live = account.snapshot();
         live.unread_templates.push(UnreadTemplate {
             code: "tpl-9".into(),

@@ -284,15 +284,7 @@ mod tests {
 
     fn account() -> (Account, String) {
         let mut a = Account::new(10);
-        let id = a
-            .apply(&Op::Create {
-                profile: Default::default(),
-                name: "wa".into(),
-                channel_type: ChannelType::Whatsapp,
-                description: String::new(),
-            })
-            .unwrap()
-            .unwrap();
+        let id = crate::rules::tests::create_of(&mut a, "wa", ChannelType::Whatsapp);
         (a, id)
     }
 

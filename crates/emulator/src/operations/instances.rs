@@ -263,12 +263,7 @@ mod tests {
     use crate::state::State;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
-        Params::new(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        Params::of(pairs)
     }
 
     fn code(r: Result<Fields, ApiError>) -> String {

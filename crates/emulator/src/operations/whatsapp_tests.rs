@@ -6,12 +6,7 @@ use chanctl_core::model::ChannelType;
 use chanctl_core::rules::Op;
 
 fn params(pairs: &[(&str, &str)]) -> Params {
-    Params::new(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    )
+    Params::of(pairs)
 }
 
 fn code<T: std::fmt::Debug>(r: Result<T, ApiError>) -> String {
