@@ -92,6 +92,52 @@ pub struct EnvironmentSpec {
     pub channels: BTreeMap<String, ChannelOverride>,
 }
 
+/// A struct whose keys end with the instance profile's (channels and environment overrides
+/// take the same six, with the same checks): one list, so that the two cannot drift apart.
+macro_rules! with_profile {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(<$g:ident>)? { $($fields:tt)* }
+    ) => {
+        $(#[$meta])*
+        pub struct $name $(<$g>)? {
+            $($fields)*
+            /// The customer profile's contact e-mail address (CAMS `ContactMail`). Like every
+            /// profile key, absent means not managed: chanctl leaves the live value alone.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(
+                with = "String",
+                length(min = 3, max = 254),
+                regex(pattern = r"^[^@\s]+@[^@\s]+$")
+            )]
+            pub contact_mail: Option<String>,
+            /// The customer's country or region, as a two-letter ISO 3166-1 code such as `SG`
+            /// (CAMS `CountryId`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
+            pub country_id: Option<String>,
+            /// The customer's office address (CAMS `OfficeAddress`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", length(min = 1, max = 500))]
+            pub office_address: Option<String>,
+            /// The customer's Facebook Business Manager id (CAMS `FacebookBmId`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
+            pub facebook_bm_id: Option<String>,
+            /// The ISV terms the customer accepted (CAMS `IsvTerms`), as the console records them.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", length(min = 1, max = 500))]
+            pub isv_terms: Option<String>,
+            /// The id of the resource group the instance belongs to (CAMS `ResourceGroupId`; a
+            /// change moves it with ChangeResourceGroup).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
+            pub resource_group: Option<String>,
+        }
+    };
+}
+
+with_profile! {
 /// What an environment changes in one channel. The merged channel is checked like any other.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -113,34 +159,7 @@ pub struct ChannelOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "bool")]
     pub protect: Option<bool>,
-    /// `contact_mail` in this environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(
-        with = "String",
-        length(min = 3, max = 254),
-        regex(pattern = r"^[^@\s]+@[^@\s]+$")
-    )]
-    pub contact_mail: Option<String>,
-    /// `country_id` in this environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
-    pub country_id: Option<String>,
-    /// `office_address` in this environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1, max = 500))]
-    pub office_address: Option<String>,
-    /// `facebook_bm_id` in this environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
-    pub facebook_bm_id: Option<String>,
-    /// `isv_terms` in this environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1, max = 500))]
-    pub isv_terms: Option<String>,
-    /// `resource_group` in this environment: e.g. one group per environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
-    pub resource_group: Option<String>,
+}
 }
 
 /// Facts about the account.
@@ -180,8 +199,8 @@ pub enum ChannelSpec {
 }
 
 /// The three channel shapes share their keys: the name and description, then what a shape
-/// has of its own before `protect` (a binding), `protect` with its own doc, `previously`, the
-/// instance profile keys, then what it has after them (templates). One list of the keys, so
+/// has of its own before `protect` (a binding), `protect` with its own doc, `previously`, what
+/// it has after them (templates), then the instance profile keys. One list of the keys, so
 /// that the shapes (and the schema's order of keys) cannot drift apart.
 macro_rules! channel_spec {
     (
@@ -189,9 +208,10 @@ macro_rules! channel_spec {
         pub struct $name:ident $(<$g:ident>)? {
             before_protect: { $($before:tt)* },
             protect: { $(#[$protect:meta])* },
-            after_profile: { $($after:tt)* } $(,)?
+            after_previously: { $($after:tt)* } $(,)?
         }
     ) => {
+        with_profile! {
         $(#[$meta])*
         #[derive(Debug, Clone, Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
@@ -214,38 +234,8 @@ macro_rules! channel_spec {
             #[serde(default)]
             #[schemars(inner(length(min = 1, max = 50)))]
             pub previously: Vec<String>,
-            /// The customer profile's contact e-mail address (CAMS `ContactMail`). Like every
-            /// profile key, absent means not managed: chanctl leaves the live value alone.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[schemars(
-                with = "String",
-                length(min = 3, max = 254),
-                regex(pattern = r"^[^@\s]+@[^@\s]+$")
-            )]
-            pub contact_mail: Option<String>,
-            /// The customer's country or region, as a two-letter ISO 3166-1 code such as `SG`
-            /// (CAMS `CountryId`).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[schemars(with = "String", regex(pattern = r"^[A-Z]{2}$"))]
-            pub country_id: Option<String>,
-            /// The customer's office address (CAMS `OfficeAddress`).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[schemars(with = "String", length(min = 1, max = 500))]
-            pub office_address: Option<String>,
-            /// The customer's Facebook Business Manager id (CAMS `FacebookBmId`).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[schemars(with = "String", regex(pattern = r"^[0-9]{1,32}$"))]
-            pub facebook_bm_id: Option<String>,
-            /// The ISV terms the customer accepted (CAMS `IsvTerms`), as the console records them.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[schemars(with = "String", length(min = 1, max = 500))]
-            pub isv_terms: Option<String>,
-            /// The id of the resource group the instance belongs to (CAMS `ResourceGroupId`; a
-            /// change moves it with ChangeResourceGroup).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[schemars(with = "String", regex(pattern = r"^rg-[0-9a-z]+$"))]
-            pub resource_group: Option<String>,
             $($after)*
+        }
         }
     };
 }
@@ -264,7 +254,7 @@ channel_spec! {
         protect: {
             /// Never delete or rebind this channel without --force.
         },
-        after_profile: {},
+        after_previously: {},
     }
 }
 
@@ -283,7 +273,7 @@ channel_spec! {
             /// Never delete or rebind this channel, nor prune its undeclared templates, without
             /// --force.
         },
-        after_profile: {
+        after_previously: {
             /// The message templates of the channel's space: a list, or `{include: PATTERN}` for
             /// templates kept in other files. Each is keyed by name and language. With this key
             /// (even empty) the channel's templates are managed: live ones the file does not
@@ -322,7 +312,7 @@ channel_spec! {
         protect: {
             /// Never delete this channel without --force.
         },
-        after_profile: {},
+        after_previously: {},
     }
 }
 
