@@ -5,7 +5,7 @@
 //! name to register it with is refused, and `--verify-code` that is not NUMBER=CODE too.
 
 use crate::cams_backend::{chanctl as cams, start_emulator};
-use crate::common;
+use crate::common::{self, Emulator};
 use std::path::Path;
 
 const FILE: &str = r#"version: 1
@@ -141,21 +141,26 @@ fn a_number_is_registered_without_a_terminal_then_with_verify_code_on_the_emulat
     register("emulator", &run, SENT, "123456");
 }
 
-#[test]
-fn a_number_the_waba_lacks_needs_the_name_to_register_it_with() {
-    // The signup shared the WABA with another number.
-    let emulator = start_emulator(&["--signup", "5001=shop-wa:+6588009999"]);
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
+/// Apply, in `dir`, the file without a `verified_name`: a number the signup is to have put on
+/// the WABA.
+fn apply_without_name(dir: &Path, emulator: &Emulator) -> std::process::Output {
     std::fs::write(
         dir.join("channels.yaml"),
         FILE.replace(", verified_name: Example Shop", ""),
     )
     .unwrap();
-    let out = cams(dir, &emulator, "apply")
+    cams(dir, emulator, "apply")
         .arg("--auto-approve")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn a_number_the_waba_lacks_needs_the_name_to_register_it_with() {
+    // The signup shared the WABA with another number.
+    let emulator = start_emulator(&["--signup", "5001=shop-wa:+6588009999"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = apply_without_name(tmp.path(), &emulator);
     let (_, err) = text(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -299,15 +304,7 @@ fn a_number_meta_rates_poor_is_shown_in_the_plan() {
     ]);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::write(
-        dir.join("channels.yaml"),
-        FILE.replace(", verified_name: Example Shop", ""),
-    )
-    .unwrap();
-    let applied = cams(dir, &emulator, "apply")
-        .arg("--auto-approve")
-        .output()
-        .unwrap();
+    let applied = apply_without_name(dir, &emulator);
     assert_eq!(applied.status.code(), Some(0), "{}", text(&applied).1);
     let plan = cams(dir, &emulator, "plan")
         .args(["--format", "json"])

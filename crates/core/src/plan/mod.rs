@@ -381,14 +381,19 @@ impl Plan {
 /// For tests: the plan that creates `desired` in an empty sandbox account.
 #[cfg(test)]
 pub(crate) fn plan_from_nothing(desired: &crate::config::Desired) -> Plan {
+    plan_in_sandbox(desired, &crate::model::LiveState::default(), false)
+}
+
+/// For tests: the plan from `live` to `desired` on a sandbox account.
+#[cfg(test)]
+pub(crate) fn plan_in_sandbox(
+    desired: &crate::config::Desired,
+    live: &crate::model::LiveState,
+    prune: bool,
+) -> Plan {
     let target = Target {
         backend: "sandbox".into(),
         account: "test".into(),
     };
-    build(
-        desired,
-        &crate::model::LiveState::default(),
-        &PlanOptions::new(false, target),
-    )
-    .expect("a plan from an empty account")
+    build(desired, live, &PlanOptions::new(prune, target)).expect("a plan")
 }

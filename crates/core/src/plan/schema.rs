@@ -66,16 +66,7 @@ mod schema_tests {
             }],
             ..Desired::default()
         };
-        let target = crate::plan::Target {
-            backend: "sandbox".into(),
-            account: "x".into(),
-        };
-        let plan = crate::plan::build(
-            &desired,
-            &live,
-            &crate::plan::PlanOptions::new(true, target),
-        )
-        .unwrap();
+        let plan = crate::plan::plan_in_sandbox(&desired, &live, true);
         let value = serde_json::to_value(&plan).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&value)

@@ -322,16 +322,7 @@ mod tests {
         });
         assert_eq!(desired.channels[0].profile, want);
         // Planned against the account it came from: nothing to do.
-        let target = crate::plan::Target {
-            backend: "sandbox".into(),
-            account: "x".into(),
-        };
-        let plan = crate::plan::build(
-            &desired,
-            &live,
-            &crate::plan::PlanOptions::new(false, target),
-        )
-        .unwrap();
+        let plan = crate::plan::plan_in_sandbox(&desired, &live, false);
         assert!(plan.steps.is_empty(), "{:?}", plan.steps);
     }
 
