@@ -137,6 +137,54 @@ fn a_problem_in_an_included_file_is_shown_in_that_file() {
 }
 
 #[test]
+fn problems_in_several_included_files_are_all_shown() {
+    let tmp = folder();
+    write(
+        tmp.path(),
+        "templates/login.yaml",
+        &LOGIN.replace("COPY_CODE", "COPY_COD"),
+    );
+    write(
+        tmp.path(),
+        "templates/orders.yaml",
+        &ORDERS.replace("UTILITY", "UTILTY"),
+    );
+    let (code, stderr) = validate(tmp.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("[templates/login.yaml:6:"), "{stderr}");
+    assert!(stderr.contains("[templates/orders.yaml:3:"), "{stderr}");
+    assert!(
+        stderr.contains("2 problems in templates/login.yaml and templates/orders.yaml"),
+        "{stderr}"
+    );
+    // The machine formats carry both files too, each diagnostic naming its own.
+    let out = chanctl(tmp.path())
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["file"], "channels.yaml");
+    let files: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["templates/login.yaml", "templates/orders.yaml"]);
+    let out = chanctl(tmp.path())
+        .args(["validate", "--format", "github"])
+        .output()
+        .unwrap();
+    let annotations = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        annotations.contains("file=templates/login.yaml,line=6")
+            && annotations.contains("file=templates/orders.yaml,line=3"),
+        "{annotations}"
+    );
+}
+
+#[test]
 fn a_template_declared_in_two_files_names_both() {
     let tmp = folder();
     write(

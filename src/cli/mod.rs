@@ -57,9 +57,12 @@ pub enum Error {
     #[error("Apply cancelled; nothing was changed.")]
     Cancelled,
     /// `validate --format json|github|sarif` found problems: they are the output.
-    #[error("{} {} in {}", report.diagnostics.len(), crate::render::plural(report.diagnostics.len(), "problem", "problems"), report.file_name)]
+    #[error("{}", ops::problems_in(reports))]
     Diagnostics {
-        report: Box<Report>,
+        /// The channels file as named on the command line.
+        file: String,
+        /// A report for each file that has problems.
+        reports: Vec<Report>,
         format: validate::Format,
         environment: Option<String>,
     },
@@ -205,17 +208,18 @@ pub fn report(error: &Error, printer: &Printer) -> Exit {
             Exit::Error
         }
         Error::Diagnostics {
-            report,
+            file,
+            reports,
             format,
             environment,
         } => {
             printer.out(&match format {
                 validate::Format::Json => {
-                    json::render(&json::invalid(report, environment.as_deref()))
+                    json::render(&json::invalid(file, reports, environment.as_deref()))
                 }
-                validate::Format::Github => github::render(report),
-                validate::Format::Sarif => sarif::render(report, sarif_tool()),
-                validate::Format::Text => terminal::render((**report).clone(), false),
+                validate::Format::Github => github::render(reports),
+                validate::Format::Sarif => sarif::render(reports, sarif_tool()),
+                validate::Format::Text => terminal::render_all(reports, false),
             });
             printer.error(&error.to_string());
             Exit::Error
@@ -235,14 +239,12 @@ pub fn sarif_tool() -> sarif::Tool<'static> {
 fn report_ops(error: &ops::Error, printer: &Printer) -> Exit {
     use ops::Error as E;
     match error {
-        E::Invalid(report) => {
-            let n = report.diagnostics.len();
-            let file = report.file_name.clone();
-            printer.err(terminal::render((**report).clone(), printer.err_style.color).trim_end());
+        E::Invalid(reports) => {
+            printer.err(&terminal::render_all(reports, printer.err_style.color));
             printer.err(&format!(
-                "\n{} {n} {} in {file}",
+                "\n{} {}",
                 printer.err_style.red("error:"),
-                crate::render::plural(n, "problem", "problems"),
+                ops::problems_in(reports),
             ));
             Exit::Error
         }

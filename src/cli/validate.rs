@@ -37,9 +37,10 @@ pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
     let env = args.env.name();
     let desired = match ctx.load(&args.file.file, env) {
         Ok(loaded) => loaded.desired,
-        Err(ops::Error::Invalid(report)) if args.format != Format::Text => {
+        Err(ops::Error::Invalid(reports)) if args.format != Format::Text => {
             return Err(Error::Diagnostics {
-                report,
+                file: file.clone(),
+                reports,
                 format: args.format,
                 environment: env.map(str::to_string),
             });
@@ -64,7 +65,7 @@ pub fn exec(args: &Args, ctx: &Context, printer: &Printer) -> Result {
                 source: "".into(),
                 diagnostics: Vec::new(),
             };
-            printer.out(&sarif::render(&none, super::sarif_tool()));
+            printer.out(&sarif::render(&[none], super::sarif_tool()));
         }
     }
     Ok(Exit::Ok)

@@ -53,6 +53,8 @@ pub fn read(
     }
     let mut read = Vec::new();
     let mut templates = Vec::new();
+    // Every included file is checked, so that one run shows the problems of all of them.
+    let mut reports = Vec::new();
     for (inc, paths) in matched {
         let mut texts = Vec::with_capacity(paths.len());
         for (path, _) in &paths {
@@ -60,6 +62,7 @@ pub fn read(
             texts.push((path.display().to_string(), text));
         }
         let mut files = Vec::with_capacity(texts.len());
+        let bad_before = reports.len();
         for (name, text) in &texts {
             match include::load_file(text, &inc.channel, inc.template_type) {
                 Ok(located) => files.push(Included {
@@ -67,20 +70,27 @@ pub fn read(
                     source: text,
                     templates: located,
                 }),
-                Err(diagnostics) => return Err(invalid(name.clone(), text, diagnostics)),
+                Err(diagnostics) => reports.push(report(name.clone(), text, diagnostics)),
             }
         }
-        match include::merge(files) {
-            Ok(merged) => templates.extend(merged),
-            Err(duplicates) => {
-                let file = duplicates[0].0;
-                let (name, text) = &texts[file];
-                let here = duplicates
-                    .into_iter()
-                    .filter(|(f, _)| *f == file)
-                    .map(|(_, d)| d)
-                    .collect();
-                return Err(invalid(name.clone(), text, here));
+        // Templates repeated across this channel's files, when each file is valid on its own.
+        if reports.len() == bad_before {
+            match include::merge(files) {
+                Ok(merged) => templates.extend(merged),
+                Err(duplicates) => {
+                    let mut by_file: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+                    for (file, d) in duplicates {
+                        match by_file.iter_mut().find(|(f, _)| *f == file) {
+                            Some((_, ds)) => ds.push(d),
+                            None => by_file.push((file, vec![d])),
+                        }
+                    }
+                    by_file.sort_by_key(|(f, _)| *f);
+                    for (file, diagnostics) in by_file {
+                        let (name, text) = &texts[file];
+                        reports.push(report(name.clone(), text, diagnostics));
+                    }
+                }
             }
         }
         read.extend(
@@ -93,6 +103,9 @@ pub fn read(
                     text,
                 }),
         );
+    }
+    if !reports.is_empty() {
+        return Err(Error::Invalid(reports));
     }
     desired.templates.extend(templates);
     Ok(read)
@@ -108,13 +121,17 @@ fn relative_to(path: &Path, folder: &Path) -> String {
         .join("/")
 }
 
-fn invalid(file_name: String, text: &str, mut diagnostics: Vec<Diagnostic>) -> Error {
+fn report(file_name: String, text: &str, mut diagnostics: Vec<Diagnostic>) -> Report {
     diagnostics.sort_by_key(Diagnostic::offset);
-    Error::Invalid(Box::new(Report {
+    Report {
         file_name,
         source: text.into(),
         diagnostics,
-    }))
+    }
+}
+
+fn invalid(file_name: String, text: &str, diagnostics: Vec<Diagnostic>) -> Error {
+    Error::Invalid(vec![report(file_name, text, diagnostics)])
 }
 
 /// The files `inc` matches, sorted, each as shown and relative to `folder`; or why its

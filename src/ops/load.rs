@@ -75,11 +75,11 @@ pub fn load(
                 included: included.into_iter().map(|f| f.name).collect(),
             })
         }
-        Err(diagnostics) => Err(Error::Invalid(Box::new(Report {
+        Err(diagnostics) => Err(Error::Invalid(vec![Report {
             file_name: path.display().to_string(),
             source: text.into(),
             diagnostics,
-        }))),
+        }])),
     }
 }
 

@@ -85,6 +85,21 @@ impl Context {
     }
 }
 
+/// "3 problems in a.yaml and b.yaml": how many problems `reports` hold, and in which files.
+pub fn problems_in(reports: &[crate::diagnostic::Report]) -> String {
+    let n: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    let names: Vec<&str> = reports.iter().map(|r| r.file_name.as_str()).collect();
+    let files = match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "no file".to_string(),
+    };
+    format!(
+        "{n} {} in {files}",
+        crate::render::plural(n, "problem", "problems")
+    )
+}
+
 /// Why an operation did not do what it was asked. Each refusal is a variant of its own, so
 /// that a front end can tell them apart (the CLI gives a safety block its own exit code).
 #[derive(Debug, Error)]
@@ -92,9 +107,10 @@ pub enum Error {
     /// The channels file could not be read (missing, a directory, too large, not UTF-8).
     #[error("{0}")]
     Read(String),
-    /// The channels file was read but is not valid: the diagnostics say why and where.
-    #[error("{} {} in {}", .0.diagnostics.len(), crate::render::plural(.0.diagnostics.len(), "problem", "problems"), .0.file_name)]
-    Invalid(Box<crate::diagnostic::Report>),
+    /// The channels file, or a file it includes, was read but is not valid: the diagnostics
+    /// say why and where, a report for each file that has problems (never none).
+    #[error("{}", problems_in(.0))]
+    Invalid(Vec<crate::diagnostic::Report>),
     /// The options do not make sense together (an environment name, an endpoint, a scope).
     #[error("{0}")]
     Usage(String),

@@ -8,11 +8,14 @@
 
 use super::{Region, Report, codes};
 
-/// One workflow command per diagnostic, each on a line of its own. The message carries the
-/// help after a blank line (shown under the annotation).
-pub fn render(report: &Report) -> String {
+/// One workflow command per diagnostic of each file in `reports`, each on a line of its own.
+/// The message carries the help after a blank line (shown under the annotation).
+pub fn render(reports: &[Report]) -> String {
     let mut out = String::new();
-    for d in &report.diagnostics {
+    for (report, d) in reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().map(move |d| (r, d)))
+    {
         let at = Region::of(&report.source, d.span());
         let mut properties = vec![
             ("file", report.file_name.clone()),
@@ -100,7 +103,7 @@ mod tests {
                 ),
             ],
         };
-        let out = render(&report);
+        let out = render(std::slice::from_ref(&report));
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(
             lines,

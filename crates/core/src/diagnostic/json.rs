@@ -103,10 +103,25 @@ pub struct JsonLabel {
     pub span: JsonSpan,
 }
 
-/// The document for an invalid file.
-pub fn invalid(report: &Report, environment: Option<&str>) -> Validation {
+/// The document for an invalid channels file `file`: `reports` holds the problems of each file
+/// that has some (the channels file, or the template files it includes; each diagnostic names
+/// its file).
+pub fn invalid(file: &str, reports: &[Report], environment: Option<&str>) -> Validation {
+    let diagnostics = reports.iter().flat_map(diagnostics_of).collect();
+    Validation {
+        format_version: FORMAT_VERSION,
+        file: file.to_string(),
+        valid: false,
+        environment: environment.map(str::to_string),
+        summary: None,
+        diagnostics,
+    }
+}
+
+/// The diagnostics of one file.
+fn diagnostics_of(report: &Report) -> Vec<JsonDiagnostic> {
     let source = &report.source;
-    let diagnostics = report
+    report
         .diagnostics
         .iter()
         .map(|d| {
@@ -147,15 +162,7 @@ pub fn invalid(report: &Report, environment: Option<&str>) -> Validation {
                     .collect(),
             }
         })
-        .collect();
-    Validation {
-        format_version: FORMAT_VERSION,
-        file: report.file_name.clone(),
-        valid: false,
-        environment: environment.map(str::to_string),
-        summary: None,
-        diagnostics,
-    }
+        .collect()
 }
 
 /// The document for a valid file.
@@ -227,7 +234,7 @@ mod tests {
 
     #[test]
     fn positions_count_characters_and_spans_bytes() {
-        let v = invalid(&report(), Some("prod"));
+        let v = invalid("channels.yaml", &[report()], Some("prod"));
         let d = &v.diagnostics[0];
         assert_eq!((d.line, d.column, d.end_line, d.end_column), (3, 13, 3, 14));
         assert_eq!((d.span.offset, d.span.len), (34, 1));
@@ -249,7 +256,7 @@ mod tests {
                 environments: vec!["prod".into()],
             },
         );
-        for v in [invalid(&report(), Some("prod")), ok] {
+        for v in [invalid("channels.yaml", &[report()], Some("prod")), ok] {
             let value: serde_json::Value = serde_json::from_str(&render(&v)).unwrap();
             let errors: Vec<String> = validator
                 .iter_errors(&value)

@@ -19,18 +19,44 @@ pub struct Tool<'a> {
     pub information_uri: &'a str,
 }
 
-/// The SARIF log of `report` (possibly without diagnostics: a valid file is a run with no
-/// results), pretty-printed with a final newline.
-pub fn render(report: &Report, tool: Tool<'_>) -> String {
-    let mut s = serde_json::to_string_pretty(&log(report, tool))
+/// The SARIF log of `reports`, one per file that has problems (possibly one without
+/// diagnostics: a valid file is a run with no results), pretty-printed with a final newline.
+pub fn render(reports: &[Report], tool: Tool<'_>) -> String {
+    let mut s = serde_json::to_string_pretty(&log(reports, tool))
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
 
-/// The SARIF log as a JSON value.
-pub fn log(report: &Report, tool: Tool<'_>) -> Value {
+/// The SARIF log as a JSON value: one run, an artifact per file, the results of every file.
+pub fn log(reports: &[Report], tool: Tool<'_>) -> Value {
     let rules: Vec<Value> = codes::ALL.iter().map(rule).collect();
+    let artifacts: Vec<Value> = reports
+        .iter()
+        .map(|r| json!({"location": {"uri": file_uri(&r.file_name)}, "sourceLanguage": "yaml"}))
+        .collect();
+    let results: Vec<Value> = reports.iter().flat_map(results_of).collect();
+    json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": tool.name,
+                    "version": tool.version,
+                    "informationUri": tool.information_uri,
+                    "rules": rules,
+                }
+            },
+            "artifacts": artifacts,
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
+/// The results of one file.
+fn results_of(report: &Report) -> Vec<Value> {
     let uri = file_uri(&report.file_name);
     let location = |span, message: Option<&str>| {
         let at = Region::of(&report.source, span);
@@ -53,7 +79,7 @@ pub fn log(report: &Report, tool: Tool<'_>) -> Value {
         }
         location
     };
-    let results: Vec<Value> = report
+    report
         .diagnostics
         .iter()
         .map(|d| {
@@ -86,24 +112,7 @@ pub fn log(report: &Report, tool: Tool<'_>) -> Value {
             }
             result
         })
-        .collect();
-    json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": tool.name,
-                    "version": tool.version,
-                    "informationUri": tool.information_uri,
-                    "rules": rules,
-                }
-            },
-            "artifacts": [{"location": {"uri": uri}, "sourceLanguage": "yaml"}],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    })
+        .collect()
 }
 
 fn rule(code: &codes::Code) -> Value {
@@ -171,7 +180,7 @@ mod tests {
                 .with_label(Span { offset: 0, len: 1 }, "first"),
             ],
         };
-        let log = log(&report, TOOL);
+        let log = log(std::slice::from_ref(&report), TOOL);
         let run = &log["runs"][0];
         let result = &run["results"][0];
         let index = result["ruleIndex"].as_u64().unwrap() as usize;

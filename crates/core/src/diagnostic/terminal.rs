@@ -8,6 +8,16 @@ use super::{Diagnostic, Label, Report, Span};
 /// one. The diagnostic then gives its `FILE:LINE:COL` without the snippet.
 const MAX_SHOWN_LINE: usize = 1000;
 
+/// The diagnostics of several files (a channels file's included files), one file after the
+/// other, a blank line between them.
+pub fn render_all(reports: &[Report], color: bool) -> String {
+    let rendered: Vec<String> = reports
+        .iter()
+        .map(|r| render(r.clone(), color).trim_end().to_string())
+        .collect();
+    rendered.join("\n\n")
+}
+
 /// The diagnostics as the terminal shows them: with snippets of the file where its lines are
 /// short enough to show, and nothing from the file that a terminal would take as a control
 /// sequence (see [`printable`]).
