@@ -256,32 +256,35 @@ fn to_json(node: &mut Node, diagnostics: &mut Vec<Diagnostic>) -> Json {
                     ));
                     continue;
                 };
-                if out.contains_key(&*key) {
-                    // The first definition: the earliest entry with this key (the map holds
-                    // one entry per key, so a repeat is found only when there is one).
-                    let first = earlier
-                        .iter()
-                        .find(|(e, _)| key_text(e).as_deref() == Some(&*key))
-                        .map_or(k.defined, |(e, _)| e.defined);
-                    // Where the keys are written: a mapping used through an alias repeats the
-                    // anchor's problem, which is then reported once.
-                    let mut d = Diagnostic::new(
-                        "chanctl::yaml::duplicate_key",
-                        format!("duplicate key `{key}`"),
-                        k.defined,
-                        "repeated here",
-                    )
-                    .with_label(first, "first defined here")
-                    .with_help("YAML keys must be unique within a mapping: remove one of them");
-                    if k.span != k.defined {
-                        d = d.with_label(k.span, "used again here, through an alias");
+                // One lookup per key: a key is hashed once whether or not it is new.
+                let entry = match out.entry(key.into_owned()) {
+                    serde_json::map::Entry::Vacant(entry) => entry,
+                    serde_json::map::Entry::Occupied(entry) => {
+                        let key = entry.key();
+                        // The first definition: the earliest entry with this key (the map holds
+                        // one entry per key, so a repeat is found only when there is one).
+                        let first = earlier
+                            .iter()
+                            .find(|(e, _)| key_text(e).as_deref() == Some(key.as_str()))
+                            .map_or(k.defined, |(e, _)| e.defined);
+                        // Where the keys are written: a mapping used through an alias repeats the
+                        // anchor's problem, which is then reported once.
+                        let mut d = Diagnostic::new(
+                            "chanctl::yaml::duplicate_key",
+                            format!("duplicate key `{key}`"),
+                            k.defined,
+                            "repeated here",
+                        )
+                        .with_label(first, "first defined here")
+                        .with_help("YAML keys must be unique within a mapping: remove one of them");
+                        if k.span != k.defined {
+                            d = d.with_label(k.span, "used again here, through an alias");
+                        }
+                        diagnostics.push(d);
+                        continue;
                     }
-                    diagnostics.push(d);
-                    continue;
-                }
-                let key = key.into_owned();
-                let value = to_json(v, diagnostics);
-                out.insert(key, value);
+                };
+                entry.insert(to_json(v, diagnostics));
             }
             Json::Object(out)
         }

@@ -337,6 +337,10 @@ pub fn changes(
     before: Option<&ViberAudit>,
     after: Option<&ViberAudit>,
 ) -> Vec<(String, Option<String>, Option<String>)> {
+    // Most steps are of channels without an application: nothing to compare.
+    if before.is_none() && after.is_none() {
+        return Vec::new();
+    }
     let joined = |a: Option<&ViberAudit>, key: &str| {
         a.map(|a| a.get(key))
             .filter(|v| !v.is_empty())
