@@ -9,6 +9,7 @@ pub mod style;
 pub mod templates;
 pub mod text;
 mod twins;
+mod words;
 
 use crate::plan::Plan;
 

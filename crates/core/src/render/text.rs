@@ -4,9 +4,9 @@
 
 use super::plural;
 use super::style::Style;
+use super::words::{word_diff, word_lines};
 use crate::plan::{Action, FieldChange, Plan, Rule, Step};
 use crate::sensitive;
-use similar::{ChangeTag, TextDiff};
 use std::fmt::Write;
 
 /// The symbol of an action, as shown in the margin.
@@ -339,67 +339,6 @@ impl std::fmt::Display for Quoted<'_> {
     }
 }
 
-/// An inline word diff: `[-removed-]{+added+}` without colour, red and green with it.
-pub fn word_diff(before: &str, after: &str, style: Style) -> String {
-    let diff = TextDiff::from_words(before, after);
-    let mut out = String::from("\"");
-    // Runs of removed and added words, so that a changed phrase reads as one edit.
-    let mut removed = String::new();
-    let mut added = String::new();
-    let flush = |out: &mut String, removed: &mut String, added: &mut String| {
-        if !removed.is_empty() {
-            if style.color {
-                out.push_str(&style.red(removed));
-            } else {
-                let _ = write!(out, "[-{removed}-]");
-            }
-            removed.clear();
-        }
-        if !added.is_empty() {
-            if style.color {
-                out.push_str(&style.green(added));
-            } else {
-                let _ = write!(out, "{{+{added}+}}");
-            }
-            added.clear();
-        }
-    };
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            ChangeTag::Equal => {
-                flush(&mut out, &mut removed, &mut added);
-                out.push_str(change.value());
-            }
-            ChangeTag::Delete => removed.push_str(change.value()),
-            ChangeTag::Insert => added.push_str(change.value()),
-        }
-    }
-    flush(&mut out, &mut removed, &mut added);
-    out.push('"');
-    out
-}
-
-/// A changed value as two quoted lines, before in red and after in green, each with the
-/// words that changed emphasised (bold and underlined).
-pub fn word_lines(before: &str, after: &str, style: Style) -> (String, String) {
-    let diff = TextDiff::from_words(before, after);
-    let (mut old, mut new) = (String::from("\""), String::from("\""));
-    for change in diff.iter_all_changes() {
-        let value = change.value();
-        match change.tag() {
-            ChangeTag::Equal => {
-                old.push_str(&style.red(value));
-                new.push_str(&style.green(value));
-            }
-            ChangeTag::Delete => old.push_str(&style.strong_red(value)),
-            ChangeTag::Insert => new.push_str(&style.strong_green(value)),
-        }
-    }
-    old.push('"');
-    new.push('"');
-    (old, new)
-}
-
 /// One paragraph for cron jobs: whether the account drifted from the file, and how.
 pub fn drift_summary(plan: &Plan) -> String {
     let mut out = if plan.is_empty() {
@@ -495,33 +434,5 @@ mod tests {
             "{md}"
         );
         assert!(!md.contains("acme-secret"), "{md}");
-    }
-
-    #[test]
-    fn a_changed_description_reads_as_before_and_after_lines_in_colour() {
-        let style = Style { color: true };
-        let (before, after) = word_lines("OTP codes", "One-time codes", style);
-        let plain = |s: &str| {
-            let mut out = String::new();
-            let mut chars = s.chars();
-            while let Some(c) = chars.next() {
-                if c == '\x1b' {
-                    chars.by_ref().find(|&c| c == 'm');
-                } else {
-                    out.push(c);
-                }
-            }
-            out
-        };
-        assert_eq!(plain(&before), "\"OTP codes\"");
-        assert_eq!(plain(&after), "\"One-time codes\"");
-        assert!(before.contains(&style.strong_red("OTP")), "{before:?}");
-        assert!(after.contains(&style.strong_green("One-time")), "{after:?}");
-        assert!(!before.contains(&style.strong_red("codes")), "{before:?}");
-        // Without colour, git's word-diff form.
-        assert_eq!(
-            word_diff("OTP codes", "One-time codes", Style::PLAIN),
-            "\"[-OTP-]{+One-time+} codes\""
-        );
     }
 }
