@@ -5,6 +5,7 @@
 //! only this value, saved as JSON, and executed by `apply`, which takes nothing but a plan.
 
 mod budget;
+mod changes;
 mod channel_steps;
 mod diff;
 mod manual;
