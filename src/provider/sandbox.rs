@@ -426,6 +426,8 @@ mod tests {
             waba_id: "1".into(),
             phone_number: "+6588000001".into(),
             verified_name: None,
+            phone_numbers: Vec::new(),
+            waiting: Vec::new(),
         });
         let bind = Op::Bind {
             id: id.clone(),

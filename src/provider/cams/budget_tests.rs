@@ -75,6 +75,8 @@ fn whatsapp_calls(
             waba_id: "5001".into(),
             phone_number: number.into(),
             verified_name: name.map(str::to_string),
+            phone_numbers: Vec::new(),
+            waiting: Vec::new(),
         })
     };
     let channel = LiveChannel {

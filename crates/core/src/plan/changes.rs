@@ -8,22 +8,36 @@ use crate::model::Binding;
 use std::borrow::Cow;
 
 /// The name of a binding field in a change: `binding.` and the key, without allocating for
-/// the keys there are.
+/// the keys of the types' tables; an entry of a list is `binding.phone_numbers[1].phone_number`.
 fn binding_field(key: &str) -> Cow<'static, str> {
     match crate::model::types::field_of(key) {
         Some(field) => field.into(),
-        None => format!("binding.{key}").into(),
+        None => format!("binding.{}", crate::model::types::shown_key(key)).into(),
     }
 }
 
-/// Binding fields in key order; a binding has at most two, so a vector beats a map here.
-fn binding_fields(a: Option<&Attrs>) -> Vec<(&'static str, &str)> {
+/// Binding fields in key order (entries of a list by their index); a binding has a few, so a
+/// vector beats a map here.
+fn binding_fields(a: Option<&Attrs>) -> Vec<(Cow<'static, str>, &str)> {
     let mut f = a
         .and_then(|a| a.binding.as_ref())
         .map(|b| b.fields())
         .unwrap_or_default();
-    f.sort_unstable();
+    f.sort_unstable_by(|(a, _), (b, _)| key_order(a, b));
     f
+}
+
+/// Keys in order, the index of a list entry compared as a number.
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |k: &str| -> Vec<(usize, String)> {
+        k.split('/')
+            .map(|s| match s.parse::<usize>() {
+                Ok(n) => (n, String::new()),
+                Err(_) => (0, s.to_string()),
+            })
+            .collect()
+    };
+    parts(a).cmp(&parts(b))
 }
 
 pub(super) fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldChange> {
@@ -50,18 +64,18 @@ pub(super) fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<supe
         before.and_then(|a| nonempty(&a.description)),
         after.and_then(|a| nonempty(&a.description)),
     );
-    // Binding fields in key order; a binding has at most two, so vectors beat maps here.
+    // Binding fields in key order; a binding has a few, so vectors beat maps here.
     let bind_b = binding_fields(before);
     let bind_a = binding_fields(after);
-    fn get<'a>(f: &[(&'static str, &'a str)], k: &str) -> Option<&'a str> {
-        f.iter().find(|(key, _)| *key == k).map(|(_, v)| *v)
+    fn get<'a>(f: &[(Cow<'static, str>, &'a str)], k: &str) -> Option<&'a str> {
+        f.iter().find(|(key, _)| key == k).map(|(_, v)| *v)
     }
     let mut keys: Vec<&str> = bind_b
         .iter()
         .chain(bind_a.iter())
-        .map(|(k, _)| *k)
+        .map(|(k, _)| k.as_ref())
         .collect();
-    keys.sort_unstable();
+    keys.sort_unstable_by(|a, b| key_order(a, b));
     keys.dedup();
     for k in keys {
         field(binding_field(k), get(&bind_b, k), get(&bind_a, k));

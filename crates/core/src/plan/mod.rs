@@ -9,6 +9,8 @@ mod changes;
 mod channel_steps;
 mod diff;
 mod manual;
+#[cfg(test)]
+mod numbers_tests;
 mod order;
 pub mod redact;
 pub mod safety;

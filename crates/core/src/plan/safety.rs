@@ -45,6 +45,20 @@ fn is_destructive(action: Action) -> bool {
     matches!(action, Action::Delete | Action::Unbind | Action::Rebind)
 }
 
+/// Whether rebind `step` only adds numbers to a WhatsApp channel's WABA: nothing is taken
+/// away, so the thresholds do not count it.
+fn adds_numbers_only(step: &Step) -> bool {
+    fn binding(a: &Option<super::Attrs>) -> Option<&crate::model::Binding> {
+        a.as_ref().and_then(|a| a.binding.as_ref())
+    }
+    match (binding(&step.before), binding(&step.after)) {
+        (Some(from), Some(to)) => {
+            step.action == Action::Rebind && crate::rules::only_adds_numbers(from, to)
+        }
+        _ => false,
+    }
+}
+
 /// Every rule that blocks `steps`, given how many live channels are `managed`, how many
 /// managed live templates no step touches, and the `limits`. Empty when apply may go ahead
 /// without --force.
@@ -119,7 +133,7 @@ pub fn evaluate(
     // Channel steps: the limit is a share of the managed channels.
     let counted: Vec<&Step> = steps
         .iter()
-        .filter(|s| is_destructive(s.action) && s.template.is_none())
+        .filter(|s| is_destructive(s.action) && s.template.is_none() && !adds_numbers_only(s))
         .collect();
     // Channels, not steps: a rebind split into an unbind and a bind is one channel.
     let channels: BTreeSet<&str> = counted

@@ -348,6 +348,8 @@ pub(super) async fn read(
         waba_id: waba,
         phone_number: number.e164.clone(),
         verified_name: None,
+        phone_numbers: Vec::new(),
+        waiting: Vec::new(),
     });
     Ok((Some(binding), state, quality_note(&row.name, number)))
 }
