@@ -310,7 +310,7 @@ pub struct ReadHints {
     /// Read every template-holding channel's templates (export: the account as it is).
     pub all_templates: bool,
     /// The WhatsApp numbers the file binds (E.164): of the numbers a WABA has, the reader
-    /// takes the one the file names.
+    /// takes those the file names (any status) and the verified others.
     pub whatsapp_numbers: Vec<String>,
 }
 

@@ -248,6 +248,38 @@ mod tests {
     }
 
     #[test]
+    fn a_rebind_that_only_adds_whatsapp_numbers_is_not_counted() {
+        use crate::model::{Binding, WhatsappBinding};
+        let numbers = |list: &[&str]| {
+            Some(crate::plan::Attrs {
+                name: "wa".into(),
+                description: String::new(),
+                binding: Some(Binding::Whatsapp(WhatsappBinding::with_numbers(
+                    "5001".into(),
+                    list.iter().map(|n| (n.to_string(), None)).collect(),
+                ))),
+                profile: Default::default(),
+            })
+        };
+        let rebind = |from: &[&str], to: &[&str]| {
+            let mut s = step(0, Action::Rebind, "wa");
+            s.channel_type = ChannelType::Whatsapp;
+            (s.before, s.after) = (numbers(from), numbers(to));
+            s
+        };
+        let strict = SafetyLimits {
+            max_change_percent: 0,
+            min_managed: 1,
+        };
+        let adds = rebind(&["+6588001234"], &["+6588001234", "+6588005678"]);
+        assert!(evaluate(&[adds], 1, 0, strict).is_empty());
+        let drops = rebind(&["+6588001234", "+6588005678"], &["+6588005678"]);
+        assert_eq!(evaluate(&[drops], 1, 0, strict).len(), 1);
+        let swaps = rebind(&["+6588001234"], &["+6588005678"]);
+        assert_eq!(evaluate(&[swaps], 1, 0, strict).len(), 1);
+    }
+
+    #[test]
     fn few_managed_channels_are_not_counted() {
         let limits = SafetyLimits::default();
         assert!(
