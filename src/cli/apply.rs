@@ -238,6 +238,14 @@ fn print_event(printer: &Printer, event: Event<'_>) {
 /// What a bind that added a WhatsApp number and sent it a code says: how to finish it.
 fn waiting_for_code(step: &crate::plan::Step) -> String {
     let numbers: Vec<&str> = match step.after.as_ref().and_then(|a| a.binding.as_ref()) {
+        // Of several numbers, those registered by chanctl (named): the others were on the
+        // WABA already.
+        Some(crate::model::Binding::Whatsapp(w)) if w.is_list() => w
+            .numbers()
+            .into_iter()
+            .filter(|(_, name)| name.is_some())
+            .map(|(n, _)| n)
+            .collect(),
         Some(crate::model::Binding::Whatsapp(w)) => {
             w.numbers().into_iter().map(|(n, _)| n).collect()
         }

@@ -152,9 +152,13 @@ pub(super) fn update_channel(
             "the file binds the channel to something else",
             d.protect && !crate::rules::only_adds_numbers(a, b),
         ),
-        (Some(_), Some(_)) if l.bind_state == BindState::Unverified => (
+        (Some(_), Some(b)) if l.bind_state == BindState::Unverified => (
             Action::Bind,
-            "the number is added to the WhatsApp Business account and waits for its one-time code",
+            if matches!(b, Binding::Whatsapp(w) if w.is_list()) {
+                "the numbers added to the WhatsApp Business account wait for their one-time codes"
+            } else {
+                "the number is added to the WhatsApp Business account and waits for its one-time code"
+            },
             false,
         ),
         _ => return,
