@@ -18,6 +18,8 @@ fn binding_for(t: ChannelType, r: u8) -> Option<Binding> {
             waba_id: "100".into(),
             phone_number: format!("+6588000{id}"),
             verified_name: None,
+            phone_numbers: Vec::new(),
+            waiting: Vec::new(),
         })),
         ChannelType::Viber => Some(Binding::Viber(ViberBinding::account(format!("v{id}")))),
         ChannelType::Messenger => Some(Binding::Messenger(MessengerBinding { page_id: id })),

@@ -40,5 +40,6 @@ mod templates;
 mod twins;
 mod validate_formats;
 mod viber_application;
+mod whatsapp_number_lists;
 mod whatsapp_numbers;
 mod workflow_example;

@@ -12,11 +12,15 @@ pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(
     }
     let sensitive = |s: &str| s.starts_with("(sensitive)");
     let same = |a: &Option<crate::model::Binding>, b: &Option<crate::model::Binding>| match (a, b) {
-        (Some(a), Some(b)) => a
-            .fields()
-            .iter()
-            .zip(b.fields())
-            .all(|((_, x), (_, y))| x == &y || sensitive(x) || sensitive(y)),
+        // A WhatsApp binding's numbers compared in the same form and order.
+        (Some(a), Some(b)) => {
+            let (a, b) = (a.fields(), b.in_form_of(a));
+            let b = b.fields();
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((_, x), (_, y))| x == &y || sensitive(x) || sensitive(y))
+        }
         (a, b) => a.is_none() == b.is_none(),
     };
     let current = id.and_then(|id| live.channels.iter().find(|c| c.id == id));
@@ -87,5 +91,48 @@ fn template_precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Res
         }
         (Some(code), None) => Err(format!("template {code} no longer exists")),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::precondition;
+    use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, WhatsappBinding};
+
+    fn live(numbers: &[&str]) -> LiveState {
+        LiveState::new(vec![LiveChannel {
+            id: "cams-1".into(),
+            name: "shop".into(),
+            channel_type: ChannelType::Whatsapp,
+            description: String::new(),
+            binding: Some(Binding::Whatsapp(WhatsappBinding::with_numbers(
+                "5001".into(),
+                numbers.iter().map(|n| (n.to_string(), None)).collect(),
+            ))),
+            bind_state: BindState::Bound,
+            created: None,
+            profile: Default::default(),
+        }])
+    }
+
+    #[test]
+    fn a_whatsapp_binding_is_the_same_in_another_order_and_form() {
+        let src = "version: 1\nchannels:\n  - name: shop\n    type: whatsapp\n    binding:\n      \
+                   waba_id: \"5001\"\n      phone_numbers:\n        - phone_number: \"+6588005678\"\n";
+        let desired = crate::config::load(src).unwrap();
+        let account = live(&["+6588001234", "+6588005678"]);
+        let target = crate::plan::Target {
+            backend: "sandbox".into(),
+            account: "x".into(),
+        };
+        let options = crate::plan::PlanOptions::new(false, target);
+        let plan = crate::plan::build(&desired, &account, &options).unwrap();
+        let step = &plan.steps[0];
+        // The plan shows the live numbers in the file's order; the account lists them in its own.
+        assert!(precondition(step, Some("cams-1"), &account).is_ok());
+        let why = precondition(step, Some("cams-1"), &live(&["+6588005678"])).unwrap_err();
+        assert!(!why.is_empty());
+        let why = precondition(step, Some("cams-1"), &live(&["+6588001234", "+6588009999"]));
+        assert!(why.is_err());
     }
 }

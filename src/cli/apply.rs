@@ -237,12 +237,36 @@ fn print_event(printer: &Printer, event: Event<'_>) {
 
 /// What a bind that added a WhatsApp number and sent it a code says: how to finish it.
 fn waiting_for_code(step: &crate::plan::Step) -> String {
-    let number = match step.after.as_ref().and_then(|a| a.binding.as_ref()) {
-        Some(crate::model::Binding::Whatsapp(w)) => w.phone_number.as_str(),
-        _ => "NUMBER",
+    let numbers: Vec<&str> = match step.after.as_ref().and_then(|a| a.binding.as_ref()) {
+        // Of several numbers, those registered by chanctl (named): the others were on the
+        // WABA already.
+        Some(crate::model::Binding::Whatsapp(w)) if w.is_list() => w
+            .numbers()
+            .into_iter()
+            .filter(|(_, name)| name.is_some())
+            .map(|(n, _)| n)
+            .collect(),
+        Some(crate::model::Binding::Whatsapp(w)) => {
+            w.numbers().into_iter().map(|(n, _)| n).collect()
+        }
+        _ => Vec::new(),
     };
-    format!(
-        "the number is added and a one-time code was sent to it; not bound until verified: \
-         run `chanctl apply --verify-code {number}=CODE` with that code"
-    )
+    match numbers.as_slice() {
+        [] | [_] => format!(
+            "the number is added and a one-time code was sent to it; not bound until verified: \
+             run `chanctl apply --verify-code {}=CODE` with that code",
+            numbers.first().copied().unwrap_or("NUMBER")
+        ),
+        several => {
+            let flags: Vec<String> = several
+                .iter()
+                .map(|n| format!("--verify-code {n}=CODE"))
+                .collect();
+            format!(
+                "the numbers are added and a one-time code was sent to each; not bound until \
+                 verified: run `chanctl apply {}` with their codes (for those that wait)",
+                flags.join(" ")
+            )
+        }
+    }
 }

@@ -23,6 +23,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+mod numbers;
+
 const FORMAT: &str = "chanctl-sandbox/1";
 
 #[derive(Serialize, Deserialize)]
@@ -136,55 +138,6 @@ impl Sandbox {
         self
     }
 
-    /// A WhatsApp bind that registers its number: one whose binding names the verified name
-    /// to register it with, or one that finishes a number waiting for its code. The code is
-    /// the sandbox's own: any 6 digits. Without one, a new number is added and waits for it.
-    /// `None` when the bind registers nothing.
-    fn register(&self, account: &Account, op: &Op) -> Option<Result<bool, ProviderError>> {
-        let (Op::Bind { id, binding }
-        | Op::Rebind {
-            id, to: binding, ..
-        }) = op
-        else {
-            return None;
-        };
-        let Binding::Whatsapp(w) = binding else {
-            return None;
-        };
-        let waiting = account.get(id).is_some_and(|c| {
-            c.bind_state == BindState::Unverified
-                && c.binding.as_ref().is_some_and(|b| b.same_choice(binding))
-        });
-        if w.verified_name.is_none() && !waiting {
-            return None;
-        }
-        // A number waiting for its code takes the one given for it; a new number is sent one
-        // now, which only a person asked on the spot can give.
-        let code = match waiting {
-            true => self
-                .codes
-                .given(&w.phone_number)
-                .or_else(|| self.codes.ask(&w.phone_number)),
-            false => self.codes.ask(&w.phone_number),
-        };
-        Some(match code {
-            Some(code) if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) => Ok(true),
-            Some(_) => Err(ProviderError::Api {
-                code: "InvalidVerifyCode".to_string(),
-                message: format!(
-                    "the one-time code for {} is wrong: the sandbox's code is any 6 digits",
-                    w.phone_number
-                ),
-                request_id: None,
-            }),
-            None if waiting => Err(ProviderError::Unsupported(format!(
-                "{} waits for its one-time code: give it with --verify-code {}=CODE",
-                w.phone_number, w.phone_number
-            ))),
-            None => Ok(false),
-        })
-    }
-
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -227,7 +180,20 @@ impl Provider for Sandbox {
         for ch in &mut live.channels {
             // A number's verified name is sent to register it, and not read back (as on CAMS).
             if let Some(Binding::Whatsapp(w)) = &mut ch.binding {
+                // Of several numbers, those still with the name they were registered with
+                // wait for their code (the sandbox drops the name once a number has its code).
+                if ch.bind_state == BindState::Unverified && w.is_list() {
+                    w.waiting = w
+                        .phone_numbers
+                        .iter()
+                        .filter(|n| n.verified_name.is_some())
+                        .map(|n| n.phone_number.clone())
+                        .collect();
+                }
                 w.verified_name = None;
+                for n in &mut w.phone_numbers {
+                    n.verified_name = None;
+                }
             }
             if let Some(Binding::Messenger(m)) = &ch.binding
                 && !self.hints.messenger_pages.contains(&m.page_id)
@@ -293,6 +259,13 @@ impl Provider for Sandbox {
         let mut account = self.account.lock().map_err(|_| poisoned())?;
         let mut next = account.clone();
         let registered = self.register(&next, op).transpose()?;
+        // Of several numbers, only those still waiting keep the name they were registered
+        // with in the sandbox's file: how a later read tells which wait.
+        let renamed = registered
+            .as_deref()
+            .and_then(|waiting| numbers::keep_waiting_names(op, waiting));
+        let op = renamed.as_ref().unwrap_or(op);
+        let registered = registered.map(|waiting| waiting.is_empty());
         let created = next.apply(op)?;
         if let Some(id) = &created {
             next.set_created(id, jiff::Timestamp::now().as_second())?;
@@ -426,6 +399,8 @@ mod tests {
             waba_id: "1".into(),
             phone_number: "+6588000001".into(),
             verified_name: None,
+            phone_numbers: Vec::new(),
+            waiting: Vec::new(),
         });
         let bind = Op::Bind {
             id: id.clone(),

@@ -259,6 +259,21 @@ pub fn meta_args(yaml_texts: &[&str]) -> Vec<String> {
                     .map(str::to_string)
             };
             match c["type"].as_str() {
+                Some("whatsapp") if b["phone_numbers"].is_array() => {
+                    // Of several numbers, the signup shares those without a name to register.
+                    if let (Some(waba), Some(name)) = (field("waba_id"), c["name"].as_str()) {
+                        let numbers: Vec<&str> = b["phone_numbers"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter(|n| !n["verified_name"].is_string())
+                            .filter_map(|n| n["phone_number"].as_str())
+                            .filter(|n| !n.contains("${"))
+                            .collect();
+                        args.push("--signup".to_string());
+                        args.push(format!("{waba}={name}:{}", numbers.join(",")));
+                    }
+                }
                 Some("whatsapp") => {
                     if let (Some(waba), Some(number), Some(name)) =
                         (field("waba_id"), field("phone_number"), c["name"].as_str())

@@ -36,17 +36,8 @@ pub fn released_by_hand(t: ChannelType) -> Option<&'static str> {
     }
 }
 
-/// Whether rebinding `from` to `to` only changes the number of one WhatsApp Business account:
-/// the API releases a number (`ChatappPhoneNumberDeregister`) and registers another, so such a
-/// rebind is no manual step, although a WABA is released by hand.
-pub fn swaps_number(from: &Binding, to: &Binding) -> bool {
-    match (from, to) {
-        (Binding::Whatsapp(a), Binding::Whatsapp(b)) => {
-            a.waba_id == b.waba_id && a.phone_number != b.phone_number
-        }
-        _ => false,
-    }
-}
+mod numbers;
+pub use numbers::{only_adds_numbers, released_numbers, swaps_number};
 
 /// One change to an account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

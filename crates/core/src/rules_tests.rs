@@ -259,6 +259,8 @@ fn a_number_waiting_for_its_code_is_finished_by_the_bind_that_brings_it() {
             waba_id: "1".into(),
             phone_number: number.into(),
             verified_name: name.map(str::to_string),
+            phone_numbers: Vec::new(),
+            waiting: Vec::new(),
         })
     };
     let mut a = Account::new(10);

@@ -75,15 +75,26 @@ fn whatsapp_calls(
             waba_id: "5001".into(),
             phone_number: number.into(),
             verified_name: name.map(str::to_string),
+            phone_numbers: Vec::new(),
+            waiting: Vec::new(),
         })
     };
+    binding_calls(
+        live.map(|(n, s)| (binding(n, None), s)),
+        binding(file.0, file.1),
+    )
+}
+
+/// The calls of the one step that takes a WhatsApp channel bound to `live` to `file`.
+fn binding_calls(live: Option<(Binding, BindState)>, file: Binding) -> Vec<&'static str> {
+    let bind_state = live.as_ref().map_or(BindState::Bound, |(_, s)| *s);
     let channel = LiveChannel {
         id: "cams-1".into(),
         name: "shop".into(),
         channel_type: ChannelType::Whatsapp,
         description: String::new(),
-        binding: live.map(|(n, _)| binding(n, None)),
-        bind_state: live.map_or(BindState::Bound, |(_, s)| s),
+        binding: live.map(|(b, _)| b),
+        bind_state,
         created: None,
         profile: Profile::default(),
     };
@@ -93,7 +104,7 @@ fn whatsapp_calls(
             name: "shop".into(),
             channel_type: ChannelType::Whatsapp,
             description: String::new(),
-            binding: Some(binding(file.0, file.1)),
+            binding: Some(file),
             protect: false,
             previously: vec![],
             profile: Profile::default(),
@@ -146,5 +157,42 @@ fn a_whatsapp_number_counts_its_registration_verification_or_release() {
     assert_eq!(
         whatsapp_calls(bound, ("+6588005678", None)),
         ["ChatappPhoneNumberDeregister"]
+    );
+}
+
+#[test]
+fn each_number_counts_its_own_calls() {
+    let list = |numbers: &[(&str, Option<&str>)]| {
+        Binding::Whatsapp(WhatsappBinding::with_numbers(
+            "5001".into(),
+            numbers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.map(str::to_string)))
+                .collect(),
+        ))
+    };
+    const REGISTER: [&str; 3] = [
+        "AddChatappPhoneNumber",
+        "GetChatappVerifyCode",
+        "ChatappVerifyAndRegister",
+    ];
+    let (a, b, c) = ("+6588001234", "+6588005678", "+6588009999");
+    let name = Some("Shop");
+    // Two new numbers: the WABA once, each number's registration.
+    let two = binding_calls(None, list(&[(a, name), (b, name)]));
+    let mut want = vec!["ChatappBindWaba"];
+    want.extend(REGISTER);
+    want.extend(REGISTER);
+    assert_eq!(two, want);
+    // From {a, b} to {b, c}: a released, c registered; b kept costs nothing.
+    let live = Some((list(&[(a, None), (b, None)]), BindState::Bound));
+    let mut want = vec!["ChatappPhoneNumberDeregister"];
+    want.extend(REGISTER);
+    assert_eq!(binding_calls(live, list(&[(b, None), (c, name)])), want);
+    // Two numbers waiting for their codes: one verification each.
+    let waiting = Some((list(&[(a, None), (b, None)]), BindState::Unverified));
+    assert_eq!(
+        binding_calls(waiting, list(&[(a, name), (b, name)])),
+        ["ChatappVerifyAndRegister", "ChatappVerifyAndRegister"]
     );
 }

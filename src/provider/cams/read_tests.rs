@@ -104,6 +104,8 @@ fn binding(t: ChannelType, i: usize) -> Option<Binding> {
             waba_id: format!("w{i}"),
             phone_number: format!("+658800{i:04}"),
             verified_name: None,
+            phone_numbers: Vec::new(),
+            waiting: Vec::new(),
         }),
         ChannelType::Viber => Binding::Viber(ViberBinding::account(format!("Viber {i}"))),
     })

@@ -69,9 +69,13 @@ impl Desired {
         let mut whatsapp_numbers: Vec<String> = self
             .channels
             .iter()
-            .filter_map(|c| match &c.binding {
-                Some(Binding::Whatsapp(w)) => Some(w.phone_number.clone()),
-                _ => None,
+            .flat_map(|c| match &c.binding {
+                Some(Binding::Whatsapp(w)) => w
+                    .numbers()
+                    .into_iter()
+                    .map(|(n, _)| n.to_string())
+                    .collect(),
+                _ => Vec::new(),
             })
             .collect();
         whatsapp_numbers.sort_unstable();

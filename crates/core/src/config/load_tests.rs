@@ -66,7 +66,7 @@ fn variables_are_replaced_and_binding_values_from_them_are_sensitive() {
     assert_eq!(wa.description, "Support sg");
     assert_eq!(
         wa.binding.as_ref().unwrap().fields()[1],
-        ("phone_number", "+6588001234")
+        ("phone_number".into(), "+6588001234")
     );
     assert_eq!(
         d.sensitive,

@@ -1,5 +1,6 @@
 //! Rules a schema cannot express: unique names, a resource claimed once, the quota, old
-//! names (`previously`) that do not clash with current ones, and a Viber application's
+//! names (`previously`) that do not clash with current ones, a number listed once in a
+//! WhatsApp binding, and a Viber application's
 //! destination countries each listed once.
 
 use super::file::DesiredChannel;
@@ -8,9 +9,19 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Resource, ResourceKind};
 use rustc_hash::FxHashMap as HashMap;
 
-/// The binding key that names `resource`, to point at it.
-fn resource_field(kind: ResourceKind) -> &'static str {
-    crate::model::types::key_of(kind)
+/// One resource listed twice in one binding (a number twice in `phone_numbers`).
+fn listed_twice(spans: &SpanMap, i: usize, r: &Resource, first: &str, second: &str) -> Diagnostic {
+    Diagnostic::new(
+        "chanctl::semantic::duplicate_number",
+        format!("{r} is listed twice in one binding"),
+        spans.value_span(&format!("/channels/{i}/binding/{second}")),
+        "listed again",
+    )
+    .with_label(
+        spans.value_span(&format!("/channels/{i}/binding/{first}")),
+        "first listed here",
+    )
+    .with_help("each number is listed once: remove the second entry")
 }
 
 /// Every semantic problem among `channels` (each with its index in the file); `spans`
@@ -57,17 +68,21 @@ pub fn check_partial(
     }
 
     // Keyed by kind and id as borrowed from the channels: the resource is built for a message.
-    let mut claimed: HashMap<(ResourceKind, &str), usize> =
+    let mut claimed: HashMap<(ResourceKind, &str), (usize, String)> =
         HashMap::with_capacity_and_hasher(channels.len(), Default::default());
     for &(i, c) in channels {
         let Some(binding) = &c.binding else { continue };
-        for key in binding.resource_keys() {
-            if let Some(&first) = claimed.get(&key) {
+        for (kind, field, id) in binding.resource_fields() {
+            let key = (kind, id);
+            if let Some((first, first_field)) = claimed.get(&key) {
+                let first = *first;
+                let r = Resource::of(kind, id);
                 if first == i {
+                    if *first_field != field {
+                        out.push(listed_twice(spans, i, &r, first_field, &field));
+                    }
                     continue;
                 }
-                let r = Resource::of(key.0, key.1);
-                let field = resource_field(key.0);
                 let a = at(first).map_or("", |f| f.name.as_str());
                 let b = &c.name;
                 let (first_label, second_label) = if a == b {
@@ -86,7 +101,7 @@ pub fn check_partial(
                         second_label,
                     )
                     .with_label(
-                        spans.value_span(&format!("/channels/{first}/binding/{field}")),
+                        spans.value_span(&format!("/channels/{first}/binding/{first_field}")),
                         first_label,
                     )
                     .with_help(
@@ -95,7 +110,7 @@ pub fn check_partial(
                     ),
                 );
             } else {
-                claimed.insert(key, i);
+                claimed.insert(key, (i, field.into_owned()));
             }
         }
     }

@@ -62,14 +62,17 @@ pub fn is_redacted_field(pointer: &str) -> bool {
     is_binding_value(pointer)
 }
 
-/// Whether `pointer` is a binding value: `/channels/N/binding/KEY`, or the same in an
-/// environment's override (`/environments/E/channels/NAME/binding/KEY`).
+/// Whether `pointer` is a binding value: `/channels/N/binding/KEY`, an entry's value of a
+/// WhatsApp number list (`/channels/N/binding/phone_numbers/I/KEY`), or the same in an
+/// environment's override (`/environments/E/channels/NAME/binding/...`).
 pub fn is_binding_value(pointer: &str) -> bool {
     let segments: Vec<&str> = pointer.split('/').skip(1).collect();
-    matches!(
-        segments.as_slice(),
-        ["channels", _, "binding", _] | ["environments", _, "channels", _, "binding", _]
-    )
+    let binding = match segments.as_slice() {
+        ["channels", _, "binding", rest @ ..] => rest,
+        ["environments", _, "channels", _, "binding", rest @ ..] => rest,
+        _ => return false,
+    };
+    matches!(binding, [_] | ["phone_numbers", _, _])
 }
 
 /// Substitute in every string under `root` (a JSON pointer into `json`), leaving alone what

@@ -123,6 +123,14 @@ fn binding_values_are_recognised_by_their_pointer() {
     ));
     assert!(!is_binding_value("/channels/0/name"));
     assert!(!is_binding_value("/channels/0/binding"));
+    assert!(is_binding_value(
+        "/channels/0/binding/phone_numbers/1/phone_number"
+    ));
+    assert!(is_binding_value(
+        "/environments/stg/channels/a/binding/phone_numbers/0/verified_name"
+    ));
+    assert!(!is_binding_value("/channels/0/binding/phone_numbers/1"));
+    assert!(!is_binding_value("/channels/0/binding/audit/contact_name"));
     assert!(!is_binding_value("/environments/stg/channels/a/name"));
 }
 

@@ -524,6 +524,19 @@ pub const ALL: &[Code] = &[
         "a template's message TTL is out of its category's range",
         "MessageSendTtlSeconds is 30 to 900 seconds for AUTHENTICATION templates and 30 to 43,200 for UTILITY ones (the SDK's description); the schema checks the wider range, this code the AUTHENTICATION one.",
     ),
+    error(
+        "chanctl::semantic::duplicate_number",
+        "a WhatsApp number is listed twice in one binding",
+        "A WhatsApp binding's `phone_numbers` lists each number of the channel once: the \
+         second entry repeats the first.",
+    ),
+    error(
+        "chanctl::schema::whatsapp_form",
+        "a WhatsApp binding mixes its two forms",
+        "A WhatsApp binding names one number with `phone_number` (and `verified_name` beside \
+         it) or several with `phone_numbers` (each entry with its own `verified_name`), never \
+         both forms at once.",
+    ),
 ];
 
 /// The code `code` (`chanctl::schema::type`), or its short form without `chanctl::`.

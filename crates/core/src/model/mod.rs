@@ -20,6 +20,7 @@ pub use types::whatsapp::WhatsappBinding;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The six kinds of channel CAMS offers.
@@ -170,22 +171,34 @@ impl Binding {
 
     /// [`Binding::resources`] without copying: each resource's kind and id.
     pub fn resource_keys(&self) -> impl Iterator<Item = (ResourceKind, &str)> {
-        let fields = self.fields();
-        types::info(self.channel_type())
-            .resources
-            .iter()
-            .filter_map(move |(kind, key)| {
-                fields
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map(|(_, value)| (*kind, *value))
-            })
-            // A WABA without a number yet holds no number.
-            .filter(|(_, value)| !value.is_empty())
+        self.resource_fields()
+            .into_iter()
+            .map(|(kind, _, value)| (kind, value))
     }
 
-    /// The binding's fields as (key, value) pairs, in file order, for display and diffs.
-    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+    /// Each resource the binding holds with the key (a pointer below the binding) that names
+    /// it: one per number of a WhatsApp binding with several.
+    pub fn resource_fields(&self) -> Vec<(ResourceKind, Cow<'static, str>, &str)> {
+        let resources = types::info(self.channel_type()).resources;
+        let mut out = Vec::new();
+        for (kind, key) in resources {
+            for (k, value) in self.fields() {
+                let names = k == *key
+                    || k.strip_suffix(key).is_some_and(|rest| {
+                        rest.ends_with('/') && rest.starts_with(&format!("{key}s/"))
+                    });
+                // A WABA without a number yet holds no number.
+                if names && !value.is_empty() {
+                    out.push((*kind, k, value));
+                }
+            }
+        }
+        out
+    }
+
+    /// The binding's fields as (key, value) pairs, in file order, for display and diffs; a
+    /// key is a pointer below the binding (`phone_numbers/1/phone_number` in a list).
+    pub fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
         match self {
             Binding::Whatsapp(b) => b.fields(),
             Binding::Viber(b) => b.fields(),
@@ -196,13 +209,24 @@ impl Binding {
     }
 
     /// The binding's values, by key, to change in place (e.g. to redact them).
-    pub fn fields_mut(&mut self) -> Vec<(&'static str, &mut String)> {
+    pub fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {
         match self {
             Binding::Whatsapp(b) => b.fields_mut(),
             Binding::Viber(b) => b.fields_mut(),
             Binding::Messenger(b) => b.fields_mut(),
             Binding::Instagram(b) => b.fields_mut(),
             Binding::Email(b) => b.fields_mut(),
+        }
+    }
+
+    /// This binding written in the form of `desired` (a WhatsApp number list or a single
+    /// number), so that a plan shows a live binding key by key as the file writes it.
+    pub fn in_form_of(&self, desired: &Binding) -> Binding {
+        match (self, desired) {
+            (Binding::Whatsapp(live), Binding::Whatsapp(file)) => {
+                Binding::Whatsapp(live.as_in(file))
+            }
+            _ => self.clone(),
         }
     }
 
@@ -224,7 +248,7 @@ impl Binding {
     pub fn summary(&self) -> String {
         self.fields()
             .iter()
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(k, v)| format!("{}={v}", types::shown_key(k)))
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -286,7 +310,7 @@ pub struct ReadHints {
     /// Read every template-holding channel's templates (export: the account as it is).
     pub all_templates: bool,
     /// The WhatsApp numbers the file binds (E.164): of the numbers a WABA has, the reader
-    /// takes the one the file names.
+    /// takes those the file names (any status) and the verified others.
     pub whatsapp_numbers: Vec<String>,
 }
 

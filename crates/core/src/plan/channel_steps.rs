@@ -101,6 +101,10 @@ pub(super) fn update_channel(
 ) {
     let key = ChanKey::Live(li);
     let mut current = attrs_of(l);
+    // A live WhatsApp binding is shown in the file's form (a one-entry list is no change).
+    if let (Some(live), Some(file)) = (&current.binding, &d.binding) {
+        current.binding = Some(live.in_form_of(file));
+    }
     let profile_changed = !l.profile.differs_from(&d.profile).is_empty();
     if l.name != d.name || l.description != d.description || profile_changed {
         let after = Attrs {
@@ -142,14 +146,19 @@ pub(super) fn update_channel(
     let (action, reason, protected) = match (&l.binding, &d.binding) {
         (None, Some(_)) => (Action::Bind, "the file binds the channel", false),
         (Some(_), None) => (Action::Unbind, "the file declares no binding", d.protect),
+        // Numbers added to a WABA take nothing away: not destructive, even when protected.
         (Some(a), Some(b)) if !a.same_choice(b) => (
             Action::Rebind,
             "the file binds the channel to something else",
-            d.protect,
+            d.protect && !crate::rules::only_adds_numbers(a, b),
         ),
-        (Some(_), Some(_)) if l.bind_state == BindState::Unverified => (
+        (Some(_), Some(b)) if l.bind_state == BindState::Unverified => (
             Action::Bind,
-            "the number is added to the WhatsApp Business account and waits for its one-time code",
+            if matches!(b, Binding::Whatsapp(w) if w.is_list()) {
+                "the numbers added to the WhatsApp Business account wait for their one-time codes"
+            } else {
+                "the number is added to the WhatsApp Business account and waits for its one-time code"
+            },
             false,
         ),
         _ => return,

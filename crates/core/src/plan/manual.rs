@@ -63,9 +63,34 @@ pub(super) fn mark(
         if let (Some(from), Some(to)) = (binding(&step.before), binding(&step.after))
             && crate::rules::swaps_number(&from, &to)
         {
-            step.reason = "the file names another number of the WhatsApp Business account: the \
-                       old one is released (deregistered), the new one registered"
-                .into();
+            let released = crate::rules::released_numbers(&from, &to);
+            let added = crate::rules::released_numbers(&to, &from);
+            let one_each =
+                |b: &Binding| matches!(b, Binding::Whatsapp(w) if w.numbers().len() == 1);
+            step.reason = if one_each(&from) && one_each(&to) {
+                "the file names another number of the WhatsApp Business account: the old one \
+                 is released (deregistered), the new one registered"
+                    .into()
+            } else {
+                match (released.is_empty(), added.is_empty()) {
+                    (true, _) => format!(
+                        "the file adds numbers to the WhatsApp Business account: {} registered",
+                        added.join(", ")
+                    ),
+                    (false, true) => format!(
+                        "the file no longer names {} of the WhatsApp Business account: released \
+                         (deregistered)",
+                        released.join(", ")
+                    ),
+                    (false, false) => format!(
+                        "the file names another set of numbers of the WhatsApp Business account: \
+                         {} released (deregistered), {} registered",
+                        released.join(", "),
+                        added.join(", ")
+                    ),
+                }
+                .into()
+            };
             continue;
         }
         if let Some((_, why)) = options
@@ -84,24 +109,49 @@ fn needs_code(step: &Step, live: &LiveState, options: &PlanOptions) -> Option<St
     if step.action != Action::Bind || options.ask_codes {
         return None;
     }
-    let waiting = step.instance_id.as_deref().is_some_and(|id| {
+    let waiting = step.instance_id.as_deref().and_then(|id| {
         live.channels
             .iter()
-            .any(|l| l.id == id && l.bind_state == BindState::Unverified)
-    });
-    let number = match step.after.as_ref().and_then(|a| a.binding.as_ref()) {
-        Some(Binding::Whatsapp(w)) if waiting => &w.phone_number,
+            .find(|l| l.id == id && l.bind_state == BindState::Unverified)
+    })?;
+    // The numbers the reader saw waiting (of several), else the file's (one number).
+    let marked: Vec<&str> = match &waiting.binding {
+        Some(Binding::Whatsapp(w)) => w.waiting.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let numbers: Vec<&str> = match step.after.as_ref().and_then(|a| a.binding.as_ref()) {
+        Some(Binding::Whatsapp(w)) => w
+            .numbers()
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| marked.is_empty() || marked.contains(n))
+            .filter(|n| !options.verify_codes.iter().any(|c| c == n))
+            .collect(),
         _ => return None,
     };
-    if options.verify_codes.contains(number) {
-        return None;
+    match numbers.as_slice() {
+        [] => None,
+        [number] => Some(format!(
+            "{number} waits for the one-time code sent to it when it was added: run \
+             `chanctl apply --verify-code {number}=CODE` with that code (and this plan's -f and \
+             --env), or apply on a terminal, which asks for it; or verify the number in the CAMS \
+             console (Channel Management, the channel's phone numbers)"
+        )),
+        several => {
+            let flags: Vec<String> = several
+                .iter()
+                .map(|n| format!("--verify-code {n}=CODE"))
+                .collect();
+            Some(format!(
+                "{} wait for the one-time codes sent to them when they were added: run \
+                 `chanctl apply {}` with those codes (and this plan's -f and --env), or apply on \
+                 a terminal, which asks for them; or verify the numbers in the CAMS console \
+                 (Channel Management, the channel's phone numbers)",
+                several.join(", "),
+                flags.join(" ")
+            ))
+        }
     }
-    Some(format!(
-        "{number} waits for the one-time code sent to it when it was added: run \
-         `chanctl apply --verify-code {number}=CODE` with that code (and this plan's -f and \
-         --env), or apply on a terminal, which asks for it; or verify the number in the CAMS \
-         console (Channel Management, the channel's phone numbers)"
-    ))
 }
 
 /// Why update `step` cannot be carried out when it edits the Viber application of a channel

@@ -5,9 +5,12 @@
 //! only this value, saved as JSON, and executed by `apply`, which takes nothing but a plan.
 
 mod budget;
+mod changes;
 mod channel_steps;
 mod diff;
 mod manual;
+#[cfg(test)]
+mod numbers_tests;
 mod order;
 pub mod redact;
 pub mod safety;

@@ -68,16 +68,30 @@ impl Draft {
     }
 }
 
-/// Up to two resources (numbered), held inline: a binding holds one or two.
-#[derive(Clone, Copy, Default)]
+/// A step's resources (numbered): the first two inline, as most bindings hold one or two; a
+/// WhatsApp binding with several numbers holds one per number, the rest in `more`.
+#[derive(Clone, Default)]
 struct Res {
     ids: [usize; 2],
     len: u8,
+    more: Vec<usize>,
 }
 
 impl Res {
+    fn push(&mut self, id: usize) {
+        if (self.len as usize) < self.ids.len() {
+            self.ids[self.len as usize] = id;
+            self.len += 1;
+        } else {
+            self.more.push(id);
+        }
+    }
+
     fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.ids[..self.len as usize].iter().copied()
+        self.ids[..self.len as usize]
+            .iter()
+            .chain(self.more.iter())
+            .copied()
     }
 }
 
@@ -101,8 +115,7 @@ impl<'a> Interner<'a> {
         let mut res = Res::default();
         for key in binding.into_iter().flat_map(Binding::resource_keys) {
             let n = self.resources.len();
-            res.ids[res.len as usize] = *self.resources.entry(key).or_insert(n);
-            res.len += 1;
+            res.push(*self.resources.entry(key).or_insert(n));
         }
         res
     }
@@ -385,7 +398,7 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
         steps.push(Step {
             index: pos,
             action: d.action,
-            changes: changes(d.before.as_ref(), d.after.as_ref()),
+            changes: super::changes::changes(d.before.as_ref(), d.after.as_ref()),
             resource: super::Address::channel(&d.channel),
             channel: d.channel,
             channel_type: d.channel_type,
@@ -405,87 +418,18 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
     steps
 }
 
-/// The name of a binding field in a change: `binding.` and the key, without allocating for
-/// the keys there are.
-fn binding_field(key: &str) -> Cow<'static, str> {
-    match crate::model::types::field_of(key) {
-        Some(field) => field.into(),
-        None => format!("binding.{key}").into(),
-    }
-}
-
-/// Binding fields in key order; a binding has at most two, so a vector beats a map here.
-fn binding_fields(a: Option<&Attrs>) -> Vec<(&'static str, &str)> {
-    let mut f = a
-        .and_then(|a| a.binding.as_ref())
-        .map(|b| b.fields())
-        .unwrap_or_default();
-    f.sort_unstable();
-    f
-}
-
-fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldChange> {
-    let mut out = Vec::new();
-    let mut field = |name: Cow<'static, str>, b: Option<&str>, a: Option<&str>| {
-        if b != a {
-            out.push(super::FieldChange {
-                field: name,
-                before: b.map(str::to_string),
-                after: a.map(str::to_string),
-            });
-        }
-    };
-    fn nonempty(s: &str) -> Option<&str> {
-        (!s.is_empty()).then_some(s)
-    }
-    field(
-        "name".into(),
-        before.map(|a| a.name.as_str()),
-        after.map(|a| a.name.as_str()),
-    );
-    field(
-        "description".into(),
-        before.and_then(|a| nonempty(&a.description)),
-        after.and_then(|a| nonempty(&a.description)),
-    );
-    // Binding fields in key order; a binding has at most two, so vectors beat maps here.
-    let bind_b = binding_fields(before);
-    let bind_a = binding_fields(after);
-    fn get<'a>(f: &[(&'static str, &'a str)], k: &str) -> Option<&'a str> {
-        f.iter().find(|(key, _)| *key == k).map(|(_, v)| *v)
-    }
-    let mut keys: Vec<&str> = bind_b
-        .iter()
-        .chain(bind_a.iter())
-        .map(|(k, _)| *k)
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for k in keys {
-        field(binding_field(k), get(&bind_b, k), get(&bind_a, k));
-    }
-    // A Viber application, key by key in the file's order.
-    fn audit(a: Option<&Attrs>) -> Option<&crate::model::ViberAudit> {
-        match a.and_then(|a| a.binding.as_ref()) {
-            Some(Binding::Viber(v)) => v.audit.as_deref(),
-            _ => None,
-        }
-    }
-    for (k, b, a) in crate::model::types::viber::changes(audit(before), audit(after)) {
-        field(k.into(), b.as_deref(), a.as_deref());
-    }
-    // The instance profile, key by key in the file's order.
-    let empty = crate::model::Profile::default();
-    let prof_b = before.map_or(&empty, |a| &a.profile).fields();
-    let prof_a = after.map_or(&empty, |a| &a.profile).fields();
-    for ((k, b), (_, a)) in prof_b.into_iter().zip(prof_a) {
-        field(k.into(), b, a);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn resources_hold_any_number() {
+        let mut res = super::Res::default();
+        for id in [4, 1, 7, 2, 9] {
+            res.push(id);
+        }
+        assert_eq!(res.iter().collect::<Vec<_>>(), [4, 1, 7, 2, 9]);
+        assert_eq!(super::Res::default().iter().count(), 0);
+    }
+
     #[test]
     fn name_prefixes_order_as_the_names() {
         let names = [

@@ -17,7 +17,7 @@ fn for_each_value(plan: &mut Plan, mut f: impl FnMut(&str, &str, &mut String)) {
     for group in &mut plan.twins {
         for copy in &mut group.copies {
             for (field, value) in copy.attrs.binding.iter_mut().flat_map(Binding::fields_mut) {
-                f(&group.name, field, value);
+                f(&group.name, &field, value);
             }
         }
     }
@@ -25,18 +25,19 @@ fn for_each_value(plan: &mut Plan, mut f: impl FnMut(&str, &str, &mut String)) {
         let channel = step.channel.clone();
         for attrs in [&mut step.before, &mut step.after].into_iter().flatten() {
             for (field, value) in attrs.binding.iter_mut().flat_map(Binding::fields_mut) {
-                f(&channel, field, value);
+                f(&channel, &field, value);
             }
         }
         for change in &mut step.changes {
             let Some(field) = change.field.strip_prefix("binding.") else {
                 continue;
             };
+            let field = crate::model::types::pointer_key(field).into_owned();
             for value in [&mut change.before, &mut change.after]
                 .into_iter()
                 .flatten()
             {
-                f(&channel, field, value);
+                f(&channel, &field, value);
             }
         }
     }
@@ -66,6 +67,15 @@ pub fn redact(plan: Plan, secrets: &Secrets, fields: &[SensitiveField]) -> (Plan
     let hidden = Secrets::new(hidden);
     for w in &mut out.warnings {
         *w = hidden.scrub(w);
+    }
+    // A step's reason and manual note may name a WhatsApp number.
+    for step in &mut out.steps {
+        if step.reason.contains(|c: char| c.is_ascii_digit()) {
+            step.reason = hidden.scrub(&step.reason).into();
+        }
+        if let Some(m) = &mut step.manual {
+            *m = hidden.scrub(m);
+        }
     }
     for b in &mut out.blocked_by {
         b.message = hidden.scrub(&b.message);
@@ -99,7 +109,10 @@ pub fn restore(mut plan: Plan, secrets: &Secrets) -> Result<(Plan, Secrets), Vec
                 restored.push(real.to_string());
             }
             None => {
-                let what = format!("`{channel}` binding.{field}");
+                let what = format!(
+                    "`{channel}` binding.{}",
+                    crate::model::types::shown_key(field)
+                );
                 if !unmatched.contains(&what) {
                     unmatched.push(what);
                 }
@@ -170,6 +183,8 @@ mod tests {
                     waba_id: "7".into(),
                     phone_number: NUMBER.into(),
                     verified_name: None,
+                    phone_numbers: Vec::new(),
+                    waiting: Vec::new(),
                 })),
                 protect: false,
                 previously: vec![],

@@ -45,6 +45,20 @@ fn is_destructive(action: Action) -> bool {
     matches!(action, Action::Delete | Action::Unbind | Action::Rebind)
 }
 
+/// Whether rebind `step` only adds numbers to a WhatsApp channel's WABA: nothing is taken
+/// away, so the thresholds do not count it.
+fn adds_numbers_only(step: &Step) -> bool {
+    fn binding(a: &Option<super::Attrs>) -> Option<&crate::model::Binding> {
+        a.as_ref().and_then(|a| a.binding.as_ref())
+    }
+    match (binding(&step.before), binding(&step.after)) {
+        (Some(from), Some(to)) => {
+            step.action == Action::Rebind && crate::rules::only_adds_numbers(from, to)
+        }
+        _ => false,
+    }
+}
+
 /// Every rule that blocks `steps`, given how many live channels are `managed`, how many
 /// managed live templates no step touches, and the `limits`. Empty when apply may go ahead
 /// without --force.
@@ -119,7 +133,7 @@ pub fn evaluate(
     // Channel steps: the limit is a share of the managed channels.
     let counted: Vec<&Step> = steps
         .iter()
-        .filter(|s| is_destructive(s.action) && s.template.is_none())
+        .filter(|s| is_destructive(s.action) && s.template.is_none() && !adds_numbers_only(s))
         .collect();
     // Channels, not steps: a rebind split into an unbind and a bind is one channel.
     let channels: BTreeSet<&str> = counted
@@ -231,6 +245,38 @@ mod tests {
             odd[0].message.contains("4 of 13 managed channels (30.8%)"),
             "{odd:?}"
         );
+    }
+
+    #[test]
+    fn a_rebind_that_only_adds_whatsapp_numbers_is_not_counted() {
+        use crate::model::{Binding, WhatsappBinding};
+        let numbers = |list: &[&str]| {
+            Some(crate::plan::Attrs {
+                name: "wa".into(),
+                description: String::new(),
+                binding: Some(Binding::Whatsapp(WhatsappBinding::with_numbers(
+                    "5001".into(),
+                    list.iter().map(|n| (n.to_string(), None)).collect(),
+                ))),
+                profile: Default::default(),
+            })
+        };
+        let rebind = |from: &[&str], to: &[&str]| {
+            let mut s = step(0, Action::Rebind, "wa");
+            s.channel_type = ChannelType::Whatsapp;
+            (s.before, s.after) = (numbers(from), numbers(to));
+            s
+        };
+        let strict = SafetyLimits {
+            max_change_percent: 0,
+            min_managed: 1,
+        };
+        let adds = rebind(&["+6588001234"], &["+6588001234", "+6588005678"]);
+        assert!(evaluate(&[adds], 1, 0, strict).is_empty());
+        let drops = rebind(&["+6588001234", "+6588005678"], &["+6588005678"]);
+        assert_eq!(evaluate(&[drops], 1, 0, strict).len(), 1);
+        let swaps = rebind(&["+6588001234"], &["+6588005678"]);
+        assert_eq!(evaluate(&[swaps], 1, 0, strict).len(), 1);
     }
 
     #[test]

@@ -230,12 +230,31 @@ fn channels_yaml(
         kept.write_channel(&mut out, &c.name);
         if let Some(b) = &c.binding {
             out.push_str("    binding:\n");
+            // A list entry's key is `LIST/INDEX/KEY`: the list's key once, then `- KEY:` for
+            // an entry's first key and the others below it.
+            let mut entry: Option<(String, String)> = None;
             for (k, v) in b.fields() {
-                let v = match references.get(&c.name, k, v) {
+                let v = match references.get(&c.name, &k, v) {
                     Some(reference) => quoted(reference),
                     None => q(v),
                 };
-                let _ = writeln!(out, "      {k}: {v}");
+                match k.splitn(3, '/').collect::<Vec<_>>().as_slice() {
+                    [list, index, key] => {
+                        let this = (list.to_string(), index.to_string());
+                        if entry.as_ref().is_none_or(|(l, _)| l != list) {
+                            let _ = writeln!(out, "      {list}:");
+                        }
+                        if entry.as_ref() == Some(&this) {
+                            let _ = writeln!(out, "          {key}: {v}");
+                        } else {
+                            let _ = writeln!(out, "        - {key}: {v}");
+                        }
+                        entry = Some(this);
+                    }
+                    _ => {
+                        let _ = writeln!(out, "      {k}: {v}");
+                    }
+                }
             }
             if let Binding::Viber(_) = b
                 && c.bind_state == crate::model::BindState::Pending
@@ -383,6 +402,8 @@ mod tests {
                 waba_id: "12".into(),
                 phone_number: "+6588001234".into(),
                 verified_name: None,
+                phone_numbers: Vec::new(),
+                waiting: Vec::new(),
             })),
             bind_state: BindState::Bound,
             created: None,

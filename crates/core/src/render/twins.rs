@@ -24,7 +24,7 @@ fn binding(c: &TwinCopy) -> String {
             let fields: Vec<String> = b
                 .fields()
                 .iter()
-                .map(|(k, v)| format!("{k}={}", shown(v)))
+                .map(|(k, v)| format!("{}={}", crate::model::types::shown_key(k), shown(v)))
                 .collect();
             let pending = if c.pending { " (pending review)" } else { "" };
             format!("{}{pending}", fields.join(" "))

@@ -50,7 +50,7 @@ pub fn chatapp_bind_waba(p: &Params, st: &mut State, ctx: &Ctx) -> Result<Fields
         Binding::Whatsapp(WhatsappBinding {
             waba_id: waba.to_string(),
             phone_number: phone,
-            verified_name: None,
+            ..WhatsappBinding::default()
         }),
     )?;
     Ok(data(json!({"CustSpaceId": id, "WabaId": waba})))

@@ -185,6 +185,8 @@ fn refusals_say_what_is_wrong() {
             waba_id: "6001".into(),
             phone_number: String::new(),
             verified_name: None,
+            phone_numbers: Vec::new(),
+            waiting: Vec::new(),
         }),
     });
     assert!(bound.is_ok(), "{bound:?}");

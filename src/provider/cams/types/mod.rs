@@ -68,7 +68,9 @@ pub async fn swap_number(
 ) -> Result<Outcome, ProviderError> {
     match (from, to) {
         (Binding::Whatsapp(a), Binding::Whatsapp(b)) => {
-            whatsapp::deregister(cams, id, a).await?;
+            let released = crate::rules::released_numbers(from, to);
+            whatsapp::deregister(cams, id, &released).await?;
+            let _ = a;
             whatsapp::bind(cams, op, id, b).await
         }
         _ => Err(ProviderError::Unsupported(format!(
@@ -107,17 +109,37 @@ pub fn number_operations(step: &crate::plan::Step) -> Option<Vec<&'static str>> 
         "GetChatappVerifyCode",
         "ChatappVerifyAndRegister",
     ];
-    let registers = to.verified_name.is_some();
+    let numbers = |b: &Binding| match b {
+        Binding::Whatsapp(w) => w
+            .numbers()
+            .into_iter()
+            .map(|(n, _)| n.to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    // Each number of `to` that `from` lacks and that names its verified name is registered.
+    let registered = |from: &[String]| {
+        to.numbers()
+            .into_iter()
+            .filter(|(n, name)| name.is_some() && !from.iter().any(|f| f == n))
+            .count()
+    };
+    let register = |count: usize| std::iter::repeat_n(REGISTER, count).flatten();
     match (step.action, &before) {
-        (Action::Bind, Some(_)) => Some(vec!["ChatappVerifyAndRegister"]),
-        (Action::Bind, None) if registers => {
-            Some(std::iter::once("ChatappBindWaba").chain(REGISTER).collect())
+        (Action::Bind, Some(from)) => {
+            let waiting = numbers(from).len().max(1);
+            Some(vec!["ChatappVerifyAndRegister"; waiting])
         }
+        (Action::Bind, None) if registered(&[]) > 0 => Some(
+            std::iter::once("ChatappBindWaba")
+                .chain(register(registered(&[])))
+                .collect(),
+        ),
         (Action::Rebind, Some(from)) if crate::rules::swaps_number(from, after.as_ref()?) => {
-            let register = REGISTER.iter().copied().filter(|_| registers);
+            let released = crate::rules::released_numbers(from, after.as_ref()?).len();
             Some(
-                std::iter::once("ChatappPhoneNumberDeregister")
-                    .chain(register)
+                std::iter::repeat_n("ChatappPhoneNumberDeregister", released)
+                    .chain(register(registered(&numbers(from))))
                     .collect(),
             )
         }

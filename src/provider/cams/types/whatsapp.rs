@@ -4,9 +4,10 @@
 //! the channel's own space. A number the WABA lacks is registered when the binding names its
 //! `verified_name`: `AddChatappPhoneNumber`, `GetChatappVerifyCode` (a one-time code reaches
 //! the phone), then `ChatappVerifyAndRegister` with the code a person gives (asked on the
-//! terminal, or `--verify-code` on a later run). Another number of the same WABA is a rebind:
-//! `ChatappPhoneNumberDeregister` releases the old one, then the new one is registered. The
-//! API has no operation that unbinds a WABA: such a step is manual.
+//! terminal, or `--verify-code` on a later run), for each number of the binding. Another set of
+//! numbers of the same WABA is a rebind: `ChatappPhoneNumberDeregister` releases each number
+//! the file no longer names, then each new one is registered. The API has no operation that
+//! unbinds a WABA: such a step is manual.
 
 use super::super::Cams;
 use super::super::read::{Row, err, read_call, s};
@@ -80,15 +81,44 @@ pub(super) async fn bind(
         None => attach(cams, op, &space, b).await?,
     }
     let listed = numbers(&cams.client, &space).await?;
-    let added = match listed.iter().find(|n| n.e164 == b.phone_number) {
-        Some(n) if n.verified() => return Ok(Outcome::Done(BindState::Bound)),
+    let mut state = BindState::Bound;
+    for (number, name) in b.numbers() {
+        let one = One {
+            waba: &b.waba_id,
+            number,
+            name,
+        };
+        if register(cams, &space, &one, &listed).await? == BindState::Unverified {
+            state = BindState::Unverified;
+        }
+    }
+    Ok(Outcome::Done(state))
+}
+
+/// One number of a binding, with what registering it needs.
+struct One<'a> {
+    waba: &'a str,
+    number: &'a str,
+    name: Option<&'a str>,
+}
+
+/// Register `one` on the space's WABA unless it is verified there already: add it when it is
+/// not listed, then verify it with its code (given, or asked); without a code it waits.
+async fn register(
+    cams: &Cams,
+    space: &str,
+    one: &One<'_>,
+    listed: &[Number],
+) -> Result<BindState, ProviderError> {
+    let added = match listed.iter().find(|n| n.e164 == one.number) {
+        Some(n) if n.verified() => return Ok(BindState::Bound),
         Some(_) => false,
         None => {
-            add(cams, &space, b, &listed).await?;
+            add(cams, space, one, listed).await?;
             true
         }
     };
-    let number = &b.phone_number;
+    let number = one.number;
     // A code given on the command line was sent by an earlier run; a new number has just
     // been added and is sent one now, which only a person asked on the spot can give.
     let given = if added {
@@ -107,15 +137,15 @@ pub(super) async fn bind(
                     ),
                 ));
             }
-            send_code(cams, &space, number).await?;
+            send_code(cams, space, number).await?;
             match cams.codes.ask(number) {
                 Some(code) => code,
-                None => return Ok(Outcome::Done(BindState::Unverified)),
+                None => return Ok(BindState::Unverified),
             }
         }
     };
-    verify(cams, &space, number, &code).await?;
-    Ok(Outcome::Done(BindState::Bound))
+    verify(cams, space, number, &code).await?;
+    Ok(BindState::Bound)
 }
 
 /// `ChatappBindWaba`, checking the space the WABA landed in.
@@ -148,7 +178,7 @@ async fn attach(
 async fn add(
     cams: &Cams,
     space: &str,
-    b: &WhatsappBinding,
+    b: &One<'_>,
     listed: &[Number],
 ) -> Result<(), ProviderError> {
     let have = if listed.is_empty() {
@@ -157,21 +187,21 @@ async fn add(
         let all: Vec<&str> = listed.iter().map(|n| n.e164.as_str()).collect();
         all.join(", ")
     };
-    let Some(name) = &b.verified_name else {
+    let Some(name) = b.name else {
         return Err(refused(
             "NumberNotRegistered",
             format!(
                 "the number {} is not on WhatsApp Business account {} (it has: {have}). To \
                  register it, add the name Meta is to show for it to the binding \
                  (`verified_name: \"...\"`), or register it in the CAMS console; then apply again",
-                b.phone_number, b.waba_id
+                b.number, b.waba
             ),
         ));
     };
-    let (cc, national) = e164::split(&b.phone_number).ok_or_else(|| {
+    let (cc, national) = e164::split(b.number).ok_or_else(|| {
         refused(
             "InvalidPhoneNumber",
-            format!("{} is not an E.164 number", b.phone_number),
+            format!("{} is not an E.164 number", b.number),
         )
     })?;
     let params = [
@@ -185,7 +215,7 @@ async fn add(
         Ok(numbers(&cams.client, space)
             .await?
             .iter()
-            .any(|n| n.e164 == b.phone_number))
+            .any(|n| n.e164 == b.number))
     };
     cams.change_checked("AddChatappPhoneNumber", &params, done)
         .await?;
@@ -248,26 +278,29 @@ async fn numbers(client: &Client, space: &str) -> Result<Vec<Number>, ProviderEr
         .unwrap_or_default())
 }
 
-/// `ChatappPhoneNumberDeregister`: release the number `b` names from the channel's WABA. A
-/// number the WABA no longer lists is released already (a retry after a lost answer).
+/// `ChatappPhoneNumberDeregister`: release each of `numbers` (E.164) from the channel's WABA,
+/// in order. A number the WABA no longer lists is released already (a retry after a lost
+/// answer).
 pub(super) async fn deregister(
     cams: &Cams,
     id: &str,
-    b: &WhatsappBinding,
+    numbers_released: &[&str],
 ) -> Result<(), ProviderError> {
     let space = cams.space_of(id).await?;
-    let params = [
-        p("CustSpaceId", &space),
-        p("PhoneNumber", e164::wire(&b.phone_number)),
-    ];
-    let done = || async {
-        Ok(!numbers(&cams.client, &space)
-            .await?
-            .iter()
-            .any(|n| n.e164 == b.phone_number))
-    };
-    cams.change_checked("ChatappPhoneNumberDeregister", &params, done)
-        .await?;
+    for number in numbers_released {
+        let params = [
+            p("CustSpaceId", &space),
+            p("PhoneNumber", e164::wire(number)),
+        ];
+        let done = || async {
+            Ok(!numbers(&cams.client, &space)
+                .await?
+                .iter()
+                .any(|n| n.e164 == *number))
+        };
+        cams.change_checked("ChatappPhoneNumberDeregister", &params, done)
+            .await?;
+    }
     Ok(())
 }
 
@@ -318,10 +351,11 @@ fn quality_note(channel: &str, n: &Number) -> Option<String> {
 }
 
 /// The bound WABA (`QueryChatappBindWaba`) and, of its numbers (`QueryChatappPhoneNumbers`),
-/// the one the file declares (one of `declared`), else the first verified one. A number that
-/// is listed but not verified waits for its code. A WABA without a number reads as unbound:
-/// binding it again attaches nothing and registers the number. A note says when Meta rates
-/// the number's quality poor.
+/// the channel's set: every listed number the file declares (one of `declared`, any status),
+/// then every verified one it does not, each part in the service's order. A listed number
+/// that is not verified waits for its code, and so the channel does. A WABA without a number
+/// reads as unbound: binding it again attaches nothing and registers the numbers. A note says
+/// when Meta rates a number's quality poor.
 pub(super) async fn read(
     client: &Client,
     row: &Row,
@@ -332,24 +366,45 @@ pub(super) async fn read(
         return Ok((None, BindState::Bound, None));
     };
     let listed = numbers(client, space).await?;
-    let number = listed
-        .iter()
-        .find(|n| declared.contains(&n.e164))
-        .or_else(|| listed.iter().find(|n| n.verified()));
-    let Some(number) = number else {
+    let held = held(&listed, declared);
+    if held.is_empty() {
         return Ok((None, BindState::Bound, None));
-    };
-    let state = if number.verified() {
+    }
+    let state = if held.iter().all(|n| n.verified()) {
         BindState::Bound
     } else {
         BindState::Unverified
     };
-    let binding = Binding::Whatsapp(WhatsappBinding {
-        waba_id: waba,
-        phone_number: number.e164.clone(),
-        verified_name: None,
-    });
-    Ok((Some(binding), state, quality_note(&row.name, number)))
+    let notes: Vec<String> = held
+        .iter()
+        .filter_map(|n| quality_note(&row.name, n))
+        .collect();
+    let numbers = held.iter().map(|n| (n.e164.clone(), None)).collect();
+    let mut binding = WhatsappBinding::with_numbers(waba, numbers);
+    if binding.is_list() {
+        binding.waiting = held
+            .iter()
+            .filter(|n| !n.verified())
+            .map(|n| n.e164.clone())
+            .collect();
+    }
+    let binding = Binding::Whatsapp(binding);
+    Ok((
+        Some(binding),
+        state,
+        Some(notes.join("\n")).filter(|n| !n.is_empty()),
+    ))
+}
+
+/// The numbers a channel holds of those `listed`: the declared ones (any status), then the
+/// verified ones the file does not declare, each part in listing order.
+fn held<'a>(listed: &'a [Number], declared: &[String]) -> Vec<&'a Number> {
+    let is_declared = |n: &Number| declared.contains(&n.e164);
+    listed
+        .iter()
+        .filter(|n| is_declared(n))
+        .chain(listed.iter().filter(|n| !is_declared(n) && n.verified()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -364,6 +419,27 @@ mod tests {
             quality: quality.into(),
             tier: String::new(),
         }
+    }
+
+    #[test]
+    fn a_channel_holds_its_declared_numbers_then_the_other_verified_ones() {
+        let n = |e164: &str, verification: &str| Number {
+            e164: e164.into(),
+            ..number(verification, "GREEN")
+        };
+        let listed = [
+            n("+6511111111", "VERIFIED"),
+            n("+6522222222", "NOT_VERIFIED"),
+            n("+6533333333", "NOT_VERIFIED"),
+            n("+6544444444", "VERIFIED"),
+        ];
+        let declared = ["+6533333333".to_string(), "+6599999999".to_string()];
+        let held: Vec<&str> = held(&listed, &declared)
+            .iter()
+            .map(|n| n.e164.as_str())
+            .collect();
+        assert_eq!(held, ["+6533333333", "+6511111111", "+6544444444"]);
+        assert!(super::held(&listed[1..2], &[]).is_empty());
     }
 
     #[test]

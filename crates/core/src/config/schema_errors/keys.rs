@@ -154,9 +154,20 @@ fn allowed_keys(pointer: &str, root: &Json) -> Vec<&'static str> {
                 })
                 .collect()
         }
-        ["channels", _, "binding"] => binding_owner(pointer, root)
-            .map(|t| binding_keys(t).to_vec())
-            .unwrap_or_default(),
+        ["channels", _, "binding"] => match binding_owner(pointer, root) {
+            // A WhatsApp binding takes the keys of the form it is written in.
+            Some(ChannelType::Whatsapp) => {
+                let listed = root.pointer(&format!("{pointer}/phone_numbers")).is_some();
+                if listed {
+                    vec!["waba_id", "phone_numbers"]
+                } else {
+                    vec!["waba_id", "phone_number", "verified_name"]
+                }
+            }
+            Some(t) => binding_keys(t).to_vec(),
+            None => Vec::new(),
+        },
+        ["channels", _, "binding", "phone_numbers", _] => vec!["phone_number", "verified_name"],
         ["channels", _, "binding", "audit"] => crate::model::types::viber::audit_keys(),
         other => crate::config::keys::template_keys(other)
             .map(<[&str]>::to_vec)

@@ -8,6 +8,7 @@
 //! the places that use it as secondary labels: the caller merges the repeats.
 
 mod channel;
+mod forms;
 mod keys;
 #[cfg(test)]
 mod tests;
@@ -169,6 +170,34 @@ fn push(error: &ValidationError<'_>, cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let subject = subject(&pointer);
     let at_value = cx.value(&pointer);
     let d = match error.kind() {
+        // A binding that is no mapping has its type error; its forms say nothing more.
+        ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::OneOfMultipleValid { .. }
+            if pointer.ends_with("/binding") && !instance.is_object() =>
+        {
+            return;
+        }
+        // A WhatsApp binding's two forms: one number, or a list.
+        ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::OneOfMultipleValid { .. }
+            if forms::is_whatsapp_binding(instance) =>
+        {
+            match forms::whatsapp_form(cx, &pointer, instance) {
+                Some(d) => d,
+                None => return,
+            }
+        }
+        ValidationErrorKind::MinItems { .. } if field == "phone_numbers" => cx
+            .diag(
+                "chanctl::schema::empty",
+                format!("{subject} must not be empty"),
+                at_value,
+                "no number",
+            )
+            .with_help(
+                "list at least one number (`- phone_number: \"+6588001234\"`), or write one \
+                 number as `phone_number:`",
+            ),
         // A `oneOf` elsewhere than a channel is one of an enum's documented values.
         ValidationErrorKind::OneOfNotValid { context } if !is_channel(&pointer) => {
             let options: Vec<String> = context

@@ -4,6 +4,7 @@ use super::{ChannelBinding, PatternHelp, TypeInfo};
 use crate::model::{ChannelType, ResourceKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// A DirectMail sender address.
 #[derive(
@@ -37,11 +38,11 @@ pub const INFO: TypeInfo = TypeInfo {
 };
 
 impl ChannelBinding for EmailBinding {
-    fn fields(&self) -> Vec<(&'static str, &str)> {
-        vec![("dm_account", &self.dm_account)]
+    fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
+        vec![("dm_account".into(), &self.dm_account)]
     }
 
-    fn fields_mut(&mut self) -> Vec<(&'static str, &mut String)> {
-        vec![("dm_account", &mut self.dm_account)]
+    fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {
+        vec![("dm_account".into(), &mut self.dm_account)]
     }
 }

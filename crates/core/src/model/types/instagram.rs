@@ -5,6 +5,7 @@ use super::{ChannelBinding, TypeInfo};
 use crate::model::{ChannelType, ResourceKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// An Instagram professional account and the Facebook Page it is linked to.
 #[derive(
@@ -44,17 +45,20 @@ pub const INFO: TypeInfo = TypeInfo {
 };
 
 impl ChannelBinding for InstagramBinding {
-    fn fields(&self) -> Vec<(&'static str, &str)> {
+    fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
         vec![
-            ("page_id", &self.page_id),
-            ("instagram_account_id", &self.instagram_account_id),
+            ("page_id".into(), &self.page_id),
+            ("instagram_account_id".into(), &self.instagram_account_id),
         ]
     }
 
-    fn fields_mut(&mut self) -> Vec<(&'static str, &mut String)> {
+    fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {
         vec![
-            ("page_id", &mut self.page_id),
-            ("instagram_account_id", &mut self.instagram_account_id),
+            ("page_id".into(), &mut self.page_id),
+            (
+                "instagram_account_id".into(),
+                &mut self.instagram_account_id,
+            ),
         ]
     }
 }

@@ -4,6 +4,7 @@ use super::{ChannelBinding, TypeInfo};
 use crate::model::{ChannelType, ResourceKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// A Facebook Page.
 #[derive(
@@ -30,11 +31,11 @@ pub const INFO: TypeInfo = TypeInfo {
 };
 
 impl ChannelBinding for MessengerBinding {
-    fn fields(&self) -> Vec<(&'static str, &str)> {
-        vec![("page_id", &self.page_id)]
+    fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
+        vec![("page_id".into(), &self.page_id)]
     }
 
-    fn fields_mut(&mut self) -> Vec<(&'static str, &mut String)> {
-        vec![("page_id", &mut self.page_id)]
+    fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {
+        vec![("page_id".into(), &mut self.page_id)]
     }
 }

@@ -13,6 +13,7 @@ pub mod viber;
 pub mod whatsapp;
 
 use super::{ChannelType, ResourceKind};
+use std::borrow::Cow;
 
 /// What the rest of chanctl knows of one channel type.
 #[derive(Debug)]
@@ -43,8 +44,44 @@ pub struct PatternHelp {
 
 /// A binding of one type: its fields by key, in file order.
 pub trait ChannelBinding {
-    fn fields(&self) -> Vec<(&'static str, &str)>;
-    fn fields_mut(&mut self) -> Vec<(&'static str, &mut String)>;
+    /// Each key is a JSON pointer below the binding: `phone_number`, or
+    /// `phone_numbers/1/phone_number` for an entry of a list.
+    fn fields(&self) -> Vec<(Cow<'static, str>, &str)>;
+    fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)>;
+}
+
+/// How a plan names binding key `key` (a pointer below the binding): `phone_number` as it
+/// is, `phone_numbers/1/phone_number` as `phone_numbers[1].phone_number`.
+pub fn shown_key(key: &str) -> Cow<'_, str> {
+    if !key.contains('/') {
+        return key.into();
+    }
+    let mut out = String::with_capacity(key.len() + 2);
+    for (n, segment) in key.split('/').enumerate() {
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('[');
+            out.push_str(segment);
+            out.push(']');
+        } else {
+            if n > 0 {
+                out.push('.');
+            }
+            out.push_str(segment);
+        }
+    }
+    out.into()
+}
+
+/// The pointer of a key as a plan names it: the reverse of [`shown_key`].
+pub fn pointer_key(shown: &str) -> Cow<'_, str> {
+    if !shown.contains('[') {
+        return shown.into();
+    }
+    shown
+        .replace("].", "/")
+        .replace(['[', '.'], "/")
+        .replace(']', "")
+        .into()
 }
 
 /// The table of channel type `t`.
@@ -115,6 +152,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn list_keys_are_shown_with_brackets_and_read_back() {
+        for (pointer, shown) in [
+            ("phone_number", "phone_number"),
+            (
+                "phone_numbers/1/phone_number",
+                "phone_numbers[1].phone_number",
+            ),
+            (
+                "phone_numbers/12/verified_name",
+                "phone_numbers[12].verified_name",
+            ),
+        ] {
+            assert_eq!(shown_key(pointer), shown);
+            assert_eq!(pointer_key(shown), pointer);
+        }
+    }
+
+    #[test]
     fn each_table_is_consistent() {
         for t in ChannelType::ALL {
             let i = info(t);
@@ -136,6 +191,6 @@ mod tests {
         );
         assert_eq!(field_of("dm_account"), Some("binding.dm_account"));
         assert!(is_binding_key("waba_id") && !is_binding_key("name"));
-        assert_eq!(all_keys().len(), 8);
+        assert_eq!(all_keys().len(), 9);
     }
 }

@@ -12,6 +12,7 @@ use super::{ChannelBinding, PatternHelp, TypeInfo};
 use crate::model::{ChannelType, ResourceKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// A Viber business account and the application for it.
 #[derive(
@@ -129,15 +130,15 @@ pub const INFO: TypeInfo = TypeInfo {
 };
 
 impl ChannelBinding for ViberBinding {
-    fn fields(&self) -> Vec<(&'static str, &str)> {
-        vec![("business_account", &self.business_account)]
+    fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
+        vec![("business_account".into(), &self.business_account)]
     }
 
-    fn fields_mut(&mut self) -> Vec<(&'static str, &mut String)> {
-        let mut out: Vec<(&'static str, &mut String)> =
-            vec![("business_account", &mut self.business_account)];
+    fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {
+        let mut out: Vec<(Cow<'static, str>, &mut String)> =
+            vec![("business_account".into(), &mut self.business_account)];
         if let Some(a) = &mut self.audit {
-            out.extend(a.fields_mut());
+            out.extend(a.fields_mut().into_iter().map(|(k, v)| (k.into(), v)));
         }
         out
     }

@@ -86,7 +86,11 @@ fn redaction_reaches_every_value_of_the_application() {
             ("destination_countries", &["SG", "MY"]),
         ]))),
     };
-    let keys: Vec<&str> = b.fields_mut().into_iter().map(|(k, _)| k).collect();
+    let keys: Vec<String> = b
+        .fields_mut()
+        .into_iter()
+        .map(|(k, _)| k.into_owned())
+        .collect();
     assert_eq!(
         keys,
         [

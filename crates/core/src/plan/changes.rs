@@ -1,0 +1,101 @@
+//! The field changes of a channel step: what differs between the channel before and after
+//! it (name, description, binding keys, a Viber application's keys, the instance profile), as
+//! the plan shows them. Apart from the scheduler in `order.rs`, which only places steps in
+//! waves: this is what a step says, and it depends on each binding's keys, not on the order.
+
+use super::Attrs;
+use crate::model::Binding;
+use std::borrow::Cow;
+
+/// The name of a binding field in a change: `binding.` and the key, without allocating for
+/// the keys of the types' tables; an entry of a list is `binding.phone_numbers[1].phone_number`.
+fn binding_field(key: &str) -> Cow<'static, str> {
+    match crate::model::types::field_of(key) {
+        Some(field) => field.into(),
+        None => format!("binding.{}", crate::model::types::shown_key(key)).into(),
+    }
+}
+
+/// Binding fields in key order (entries of a list by their index); a binding has a few, so a
+/// vector beats a map here.
+fn binding_fields(a: Option<&Attrs>) -> Vec<(Cow<'static, str>, &str)> {
+    let mut f = a
+        .and_then(|a| a.binding.as_ref())
+        .map(|b| b.fields())
+        .unwrap_or_default();
+    f.sort_unstable_by(|(a, _), (b, _)| key_order(a, b));
+    f
+}
+
+/// Keys in order, the index of a list entry compared as a number.
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |k: &str| -> Vec<(usize, String)> {
+        k.split('/')
+            .map(|s| match s.parse::<usize>() {
+                Ok(n) => (n, String::new()),
+                Err(_) => (0, s.to_string()),
+            })
+            .collect()
+    };
+    parts(a).cmp(&parts(b))
+}
+
+pub(super) fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldChange> {
+    let mut out = Vec::new();
+    let mut field = |name: Cow<'static, str>, b: Option<&str>, a: Option<&str>| {
+        if b != a {
+            out.push(super::FieldChange {
+                field: name,
+                before: b.map(str::to_string),
+                after: a.map(str::to_string),
+            });
+        }
+    };
+    fn nonempty(s: &str) -> Option<&str> {
+        (!s.is_empty()).then_some(s)
+    }
+    field(
+        "name".into(),
+        before.map(|a| a.name.as_str()),
+        after.map(|a| a.name.as_str()),
+    );
+    field(
+        "description".into(),
+        before.and_then(|a| nonempty(&a.description)),
+        after.and_then(|a| nonempty(&a.description)),
+    );
+    // Binding fields in key order; a binding has a few, so vectors beat maps here.
+    let bind_b = binding_fields(before);
+    let bind_a = binding_fields(after);
+    fn get<'a>(f: &[(Cow<'static, str>, &'a str)], k: &str) -> Option<&'a str> {
+        f.iter().find(|(key, _)| key == k).map(|(_, v)| *v)
+    }
+    let mut keys: Vec<&str> = bind_b
+        .iter()
+        .chain(bind_a.iter())
+        .map(|(k, _)| k.as_ref())
+        .collect();
+    keys.sort_unstable_by(|a, b| key_order(a, b));
+    keys.dedup();
+    for k in keys {
+        field(binding_field(k), get(&bind_b, k), get(&bind_a, k));
+    }
+    // A Viber application, key by key in the file's order.
+    fn audit(a: Option<&Attrs>) -> Option<&crate::model::ViberAudit> {
+        match a.and_then(|a| a.binding.as_ref()) {
+            Some(Binding::Viber(v)) => v.audit.as_deref(),
+            _ => None,
+        }
+    }
+    for (k, b, a) in crate::model::types::viber::changes(audit(before), audit(after)) {
+        field(k.into(), b.as_deref(), a.as_deref());
+    }
+    // The instance profile, key by key in the file's order.
+    let empty = crate::model::Profile::default();
+    let prof_b = before.map_or(&empty, |a| &a.profile).fields();
+    let prof_a = after.map_or(&empty, |a| &a.profile).fields();
+    for ((k, b), (_, a)) in prof_b.into_iter().zip(prof_a) {
+        field(k.into(), b, a);
+    }
+    out
+}
