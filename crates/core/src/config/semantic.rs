@@ -68,7 +68,8 @@ pub fn check_partial(
     }
 
     // Keyed by kind and id as borrowed from the channels: the resource is built for a message.
-    let mut claimed: HashMap<(ResourceKind, &str), (usize, String)> =
+    // The field is borrowed but for a list entry's (`phone_numbers/N/phone_number`).
+    let mut claimed: HashMap<(ResourceKind, &str), (usize, std::borrow::Cow<'static, str>)> =
         HashMap::with_capacity_and_hasher(channels.len(), Default::default());
     for &(i, c) in channels {
         let Some(binding) = &c.binding else { continue };
@@ -110,7 +111,7 @@ pub fn check_partial(
                     ),
                 );
             } else {
-                claimed.insert(key, (i, field.into_owned()));
+                claimed.insert(key, (i, field));
             }
         }
     }

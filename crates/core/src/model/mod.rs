@@ -180,16 +180,22 @@ impl Binding {
     /// it: one per number of a WhatsApp binding with several.
     pub fn resource_fields(&self) -> Vec<(ResourceKind, Cow<'static, str>, &str)> {
         let resources = types::info(self.channel_type()).resources;
-        let mut out = Vec::new();
+        let fields = self.fields();
+        let mut out = Vec::with_capacity(resources.len());
         for (kind, key) in resources {
-            for (k, value) in self.fields() {
-                let names = k == *key
+            for (k, value) in &fields {
+                // `KEY`, or `KEYs/N/KEY` in a list (the plan builds this for every step: no
+                // allocation here).
+                let names = k == key
                     || k.strip_suffix(key).is_some_and(|rest| {
-                        rest.ends_with('/') && rest.starts_with(&format!("{key}s/"))
+                        rest.ends_with('/')
+                            && rest
+                                .strip_prefix(key)
+                                .is_some_and(|list| list.starts_with("s/"))
                     });
                 // A WABA without a number yet holds no number.
                 if names && !value.is_empty() {
-                    out.push((*kind, k, value));
+                    out.push((*kind, k.clone(), *value));
                 }
             }
         }

@@ -27,17 +27,16 @@ fn binding_fields(a: Option<&Attrs>) -> Vec<(Cow<'static, str>, &str)> {
     f
 }
 
-/// Keys in order, the index of a list entry compared as a number.
+/// Keys in order, the index of a list entry compared as a number; without allocating, as
+/// every step's keys are sorted.
 fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let parts = |k: &str| -> Vec<(usize, String)> {
-        k.split('/')
-            .map(|s| match s.parse::<usize>() {
-                Ok(n) => (n, String::new()),
-                Err(_) => (0, s.to_string()),
-            })
-            .collect()
-    };
-    parts(a).cmp(&parts(b))
+    fn part(s: &str) -> (usize, &str) {
+        match s.parse::<usize>() {
+            Ok(n) => (n, ""),
+            Err(_) => (0, s),
+        }
+    }
+    a.split('/').map(part).cmp(b.split('/').map(part))
 }
 
 pub(super) fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldChange> {
@@ -98,4 +97,30 @@ pub(super) fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<supe
         field(k.into(), b, a);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_order;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn list_entries_are_ordered_by_their_index_as_a_number() {
+        assert_eq!(
+            key_order(
+                "phone_numbers/2/phone_number",
+                "phone_numbers/10/phone_number"
+            ),
+            Ordering::Less
+        );
+        assert_eq!(
+            key_order(
+                "phone_numbers/1/phone_number",
+                "phone_numbers/1/verified_name"
+            ),
+            Ordering::Less
+        );
+        assert_eq!(key_order("waba_id", "phone_number"), Ordering::Greater);
+        assert_eq!(key_order("waba_id", "waba_id"), Ordering::Equal);
+    }
 }

@@ -11,6 +11,7 @@ use super::Attrs;
 use super::{Action, Step};
 use crate::model::{Binding, ChannelType, LiveState, ResourceKind};
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 
 /// Which channel a step works on, by position: a live one (in `LiveState::channels`), or a
@@ -68,30 +69,19 @@ impl Draft {
     }
 }
 
-/// A step's resources (numbered): the first two inline, as most bindings hold one or two; a
-/// WhatsApp binding with several numbers holds one per number, the rest in `more`.
+/// A step's resources (numbered): two inline, as most bindings hold one or two; a WhatsApp
+/// binding with several numbers holds one per number, beyond two on the heap.
 #[derive(Clone, Default)]
-struct Res {
-    ids: [usize; 2],
-    len: u8,
-    more: Vec<usize>,
-}
+struct Res(SmallVec<[u32; 2]>);
 
 impl Res {
     fn push(&mut self, id: usize) {
-        if (self.len as usize) < self.ids.len() {
-            self.ids[self.len as usize] = id;
-            self.len += 1;
-        } else {
-            self.more.push(id);
-        }
+        // Resource numbers count the plan's resources: far below u32::MAX.
+        self.0.push(id as u32);
     }
 
     fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.ids[..self.len as usize]
-            .iter()
-            .chain(self.more.iter())
-            .copied()
+        self.0.iter().map(|&id| id as usize)
     }
 }
 
@@ -99,6 +89,11 @@ impl Res {
 #[derive(Clone)]
 struct Slot {
     key: usize,
+    /// The draft's action, and whether it waits for other drafts (`after_steps`): copied
+    /// here so that the wave loop reads the small slots, not the large drafts, which for
+    /// thousands of steps lie all over memory.
+    action: Action,
+    waits: bool,
     acquires: Res,
     releases: Res,
     /// The previous draft of the same channel: it must run in an earlier wave.
@@ -163,6 +158,8 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
             let key = d.key.number(live_count);
             slots.push(Slot {
                 key,
+                action: d.action,
+                waits: !d.after_steps.is_empty(),
                 acquires: interner.resources(d.acquires()),
                 releases: interner.resources(d.releases()),
                 prev: last_by_key[key].replace(i),
@@ -200,26 +197,28 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
         picked.clear();
         let mut creates = 0;
         for &i in &pending {
-            let (d, s) = (&drafts[i], &slots[i]);
+            let s = &slots[i];
             // Steps on one channel run in draft order, one per wave.
             // The drafts of one channel form a chain: the previous one must have run.
             let earlier_same_key = s.prev.is_some_and(|j| done[j].is_none_or(|w| w == wave));
             if earlier_same_key || picked_in[s.key] == Some(wave) {
                 continue;
             }
-            if d.after_steps
-                .iter()
-                .any(|&j| done[j].is_none_or(|w| w == wave))
+            if s.waits
+                && drafts[i]
+                    .after_steps
+                    .iter()
+                    .any(|&j| done[j].is_none_or(|w| w == wave))
             {
                 continue;
             }
-            if d.action == Action::Create && sim.count + creates >= sim.quota {
+            if s.action == Action::Create && sim.count + creates >= sim.quota {
                 continue;
             }
             if sim.held_by_other(s) {
                 continue;
             }
-            if d.action == Action::Create {
+            if s.action == Action::Create {
                 creates += 1;
             }
             picked_in[s.key] = Some(wave);
@@ -227,15 +226,18 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
         }
 
         if picked.is_empty() {
-            if let Some(i) = cycle_breaker(&drafts, &slots, &pending, &sim) {
+            if let Some(i) = cycle_breaker(&slots, &pending, &sim) {
                 split_rebind(&mut drafts, &mut done, i);
                 let n = drafts.len() - 1;
                 // The unbind keeps what the rebind released; the appended bind takes what
                 // it acquired, after the channel's other steps.
                 let key = slots[i].key;
+                slots[i].action = Action::Unbind;
                 let acquires = std::mem::take(&mut slots[i].acquires);
                 slots.push(Slot {
                     key,
+                    action: Action::Bind,
+                    waits: true,
                     acquires,
                     releases: Res::default(),
                     prev: last_by_key[key].replace(n),
@@ -249,18 +251,20 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
 
         let mut creates_so_far = 0;
         for &i in &picked {
-            let (d, s) = (&drafts[i], &slots[i]);
+            let s = &slots[i];
             if let Some(prev) = last_of_key[s.key] {
                 deps.push((i, prev));
             }
-            deps.extend(d.after_steps.iter().map(|&j| (i, j)));
+            if s.waits {
+                deps.extend(drafts[i].after_steps.iter().map(|&j| (i, j)));
+            }
             deps.extend(
                 s.acquires
                     .iter()
                     .filter_map(|r| sim.released_by[r])
                     .map(|j| (i, j)),
             );
-            if d.action == Action::Create {
+            if s.action == Action::Create {
                 creates_so_far += 1;
                 // Without some of the deletes already run, this create would not fit the
                 // quota: it waits for as many as it needs, the earliest first.
@@ -272,7 +276,7 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
         }
         // Apply the wave's effects.
         for &i in &picked {
-            let (d, s) = (&drafts[i], &slots[i]);
+            let s = &slots[i];
             for r in s.releases.iter() {
                 if sim.holders[r] == Some(s.key) {
                     sim.holders[r] = None;
@@ -282,7 +286,7 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
             for r in s.acquires.iter() {
                 sim.holders[r] = Some(s.key);
             }
-            match d.action {
+            match s.action {
                 Action::Create => sim.count += 1,
                 Action::Delete => {
                     sim.count -= 1;
@@ -302,11 +306,11 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
 
 /// A pending rebind whose wanted resource is held by another channel that still has a step
 /// to run: splitting it lets that channel's step go first.
-fn cycle_breaker(drafts: &[Draft], slots: &[Slot], pending: &[usize], sim: &Sim) -> Option<usize> {
+fn cycle_breaker(slots: &[Slot], pending: &[usize], sim: &Sim) -> Option<usize> {
     let waiting: FxHashSet<usize> = pending.iter().map(|&j| slots[j].key).collect();
     pending.iter().copied().find(|&i| {
         let s = &slots[i];
-        drafts[i].action == Action::Rebind
+        s.action == Action::Rebind
             && s.acquires
                 .iter()
                 .any(|r| sim.holders[r].is_some_and(|h| h != s.key && waiting.contains(&h)))
