@@ -14,7 +14,7 @@ const NAMES: [&str; 8] = ["a", "b", "c", "d", "e", "f", "g", "h"];
 fn binding_for(t: ChannelType, r: u8) -> Option<Binding> {
     let id = (r % 4).to_string();
     match t {
-        ChannelType::Whatsapp => Some(Binding::Whatsapp(WhatsappBinding {
+        ChannelType::Whatsapp => Some(Binding::whatsapp(WhatsappBinding {
             waba_id: "100".into(),
             phone_number: format!("+6588000{id}"),
             verified_name: None,

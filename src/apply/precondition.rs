@@ -105,7 +105,7 @@ mod tests {
             name: "shop".into(),
             channel_type: ChannelType::Whatsapp,
             description: String::new(),
-            binding: Some(Binding::Whatsapp(WhatsappBinding::with_numbers(
+            binding: Some(Binding::whatsapp(WhatsappBinding::with_numbers(
                 "5001".into(),
                 numbers.iter().map(|n| (n.to_string(), None)).collect(),
             ))),

@@ -395,7 +395,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let sandbox = open(tmp.path());
         let id = create(&sandbox, "w", ChannelType::Whatsapp);
-        let binding = Binding::Whatsapp(WhatsappBinding {
+        let binding = Binding::whatsapp(WhatsappBinding {
             waba_id: "1".into(),
             phone_number: "+6588000001".into(),
             verified_name: None,

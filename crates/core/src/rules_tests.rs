@@ -255,7 +255,7 @@ fn an_update_sets_the_profile_it_sends_and_moves_the_group_only_when_told() {
 fn a_number_waiting_for_its_code_is_finished_by_the_bind_that_brings_it() {
     use crate::model::WhatsappBinding;
     let wa = |number: &str, name: Option<&str>| {
-        Binding::Whatsapp(WhatsappBinding {
+        Binding::whatsapp(WhatsappBinding {
             waba_id: "1".into(),
             phone_number: number.into(),
             verified_name: name.map(str::to_string),

@@ -71,7 +71,7 @@ fn whatsapp_calls(
     file: (&str, Option<&str>),
 ) -> Vec<&'static str> {
     let binding = |number: &str, name: Option<&str>| {
-        Binding::Whatsapp(WhatsappBinding {
+        Binding::whatsapp(WhatsappBinding {
             waba_id: "5001".into(),
             phone_number: number.into(),
             verified_name: name.map(str::to_string),
@@ -163,7 +163,7 @@ fn a_whatsapp_number_counts_its_registration_verification_or_release() {
 #[test]
 fn each_number_counts_its_own_calls() {
     let list = |numbers: &[(&str, Option<&str>)]| {
-        Binding::Whatsapp(WhatsappBinding::with_numbers(
+        Binding::whatsapp(WhatsappBinding::with_numbers(
             "5001".into(),
             numbers
                 .iter()

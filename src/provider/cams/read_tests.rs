@@ -100,7 +100,7 @@ fn binding(t: ChannelType, i: usize) -> Option<Binding> {
         ChannelType::Email => Binding::Email(EmailBinding {
             dm_account: format!("mail{i}@example.com"),
         }),
-        ChannelType::Whatsapp => Binding::Whatsapp(WhatsappBinding {
+        ChannelType::Whatsapp => Binding::whatsapp(WhatsappBinding {
             waba_id: format!("w{i}"),
             phone_number: format!("+658800{i:04}"),
             verified_name: None,

@@ -102,7 +102,7 @@ pub(super) fn keep_waiting_names(op: &Op, waiting: &[String]) -> Option<Op> {
                 n.verified_name = None;
             }
         }
-        Binding::Whatsapp(w)
+        Binding::whatsapp(w)
     };
     match op {
         Op::Bind {

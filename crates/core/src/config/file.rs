@@ -398,7 +398,7 @@ impl ChannelSpec {
             ChannelSpec::Whatsapp(t) => {
                 let (b, templates) = t.split();
                 (
-                    bound(b, ChannelType::Whatsapp, Binding::Whatsapp),
+                    bound(b, ChannelType::Whatsapp, Binding::whatsapp),
                     templates,
                 )
             }

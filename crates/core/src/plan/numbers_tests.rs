@@ -12,7 +12,7 @@ fn live(numbers: &[&str]) -> LiveState {
         name: "shop-wa".into(),
         channel_type: ChannelType::Whatsapp,
         description: String::new(),
-        binding: Some(Binding::Whatsapp(WhatsappBinding::with_numbers(
+        binding: Some(Binding::whatsapp(WhatsappBinding::with_numbers(
             "5001".into(),
             numbers.iter().map(|n| (n.to_string(), None)).collect(),
         ))),

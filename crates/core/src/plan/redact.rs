@@ -179,7 +179,7 @@ mod tests {
                 name: "wa".into(),
                 channel_type: ChannelType::Whatsapp,
                 description: String::new(),
-                binding: Some(Binding::Whatsapp(WhatsappBinding {
+                binding: Some(Binding::whatsapp(WhatsappBinding {
                     waba_id: "7".into(),
                     phone_number: NUMBER.into(),
                     verified_name: None,

@@ -254,7 +254,7 @@ mod tests {
             Some(crate::plan::Attrs {
                 name: "wa".into(),
                 description: String::new(),
-                binding: Some(Binding::Whatsapp(WhatsappBinding::with_numbers(
+                binding: Some(Binding::whatsapp(WhatsappBinding::with_numbers(
                     "5001".into(),
                     list.iter().map(|n| (n.to_string(), None)).collect(),
                 ))),

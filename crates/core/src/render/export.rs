@@ -398,7 +398,7 @@ mod tests {
             name: "wa".into(),
             channel_type: ChannelType::Whatsapp,
             description: String::new(),
-            binding: Some(Binding::Whatsapp(WhatsappBinding {
+            binding: Some(Binding::whatsapp(WhatsappBinding {
                 waba_id: "12".into(),
                 phone_number: "+6588001234".into(),
                 verified_name: None,

@@ -47,7 +47,7 @@ pub fn chatapp_bind_waba(p: &Params, st: &mut State, ctx: &Ctx) -> Result<Fields
     bind(
         st,
         &id,
-        Binding::Whatsapp(WhatsappBinding {
+        Binding::whatsapp(WhatsappBinding {
             waba_id: waba.to_string(),
             phone_number: phone,
             ..WhatsappBinding::default()
@@ -58,7 +58,7 @@ pub fn chatapp_bind_waba(p: &Params, st: &mut State, ctx: &Ctx) -> Result<Fields
 
 fn waba(st: &State, id: &str) -> Result<Option<WhatsappBinding>, ApiError> {
     current(st, id, |b| match b {
-        Binding::Whatsapp(w) => Some(w),
+        Binding::Whatsapp(w) => Some(&**w),
         _ => None,
     })
 }

@@ -181,7 +181,7 @@ fn refusals_say_what_is_wrong() {
     assert_eq!(code(refused), "ERR-OPERATION-MAAP-0060");
     let bound = st.account.apply(&Op::Bind {
         id: other.clone(),
-        binding: Binding::Whatsapp(WhatsappBinding {
+        binding: Binding::whatsapp(WhatsappBinding {
             waba_id: "6001".into(),
             phone_number: String::new(),
             verified_name: None,

@@ -388,7 +388,7 @@ pub(super) async fn read(
             .map(|n| n.e164.clone())
             .collect();
     }
-    let binding = Binding::Whatsapp(binding);
+    let binding = Binding::whatsapp(binding);
     Ok((
         Some(binding),
         state,

@@ -76,7 +76,7 @@ fn the_same_numbers_in_another_order_are_the_same_choice() {
 
 #[test]
 fn keys_are_pointers_and_each_number_is_a_resource() {
-    let b = Binding::Whatsapp(list(&[
+    let b = Binding::whatsapp(list(&[
         ("+6588001234", Some("Shop")),
         ("+6588005678", None),
     ]));
@@ -106,7 +106,7 @@ fn keys_are_pointers_and_each_number_is_a_resource() {
             ("phone_numbers/1/phone_number".to_string(), "+6588005678"),
         ]
     );
-    let one = Binding::Whatsapp(single("+6588001234", Some("Shop")));
+    let one = Binding::whatsapp(single("+6588001234", Some("Shop")));
     assert_eq!(one.resources().len(), 1);
-    assert!(Binding::Whatsapp(single("", None)).resources().is_empty());
+    assert!(Binding::whatsapp(single("", None)).resources().is_empty());
 }
