@@ -6,6 +6,7 @@
 
 use crate::cams_backend::{chanctl as cams, start_emulator};
 use crate::common;
+use crate::whatsapp_numbers::{Run, a_release_is_held_by_protect, plan_json, text};
 use std::path::Path;
 
 const TWO: &str = r#"version: 1
@@ -21,24 +22,6 @@ channels:
 
 /// The code the emulator sends (`--phone-code`).
 const SENT: &str = "482915";
-
-type Run<'a> = dyn Fn(&str) -> assert_cmd::Command + 'a;
-
-fn text(out: &std::process::Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn plan_json(run: &Run<'_>, args: &[&str]) -> serde_json::Value {
-    let out = run("plan")
-        .args(["--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out).1))
-}
 
 fn register_two(backend: &str, run: &Run<'_>, code: &str) {
     let applied = run("apply").arg("--auto-approve").output().unwrap();
@@ -139,33 +122,10 @@ fn release_under_protect(backend: &str, dir: &Path, run: &Run<'_>) {
     assert_eq!(empty.status.code(), Some(0), "{backend}: both numbers held");
 
     std::fs::write(dir.join("channels.yaml"), numbers(&["+6588005678"])).unwrap();
-    let plan = plan_json(run, &[]);
-    assert_eq!(common::steps(&plan), vec!["rebind shop-wa"], "{backend}");
-    let step = &plan["steps"][0];
-    assert!(
-        step["manual"].is_null(),
-        "{backend}: the API releases a number"
-    );
-    assert_eq!(step["protected"], true, "{backend}");
-    assert!(
-        step["reason"]
-            .as_str()
-            .unwrap()
-            .contains("+6588001234 of the WhatsApp Business account: released (deregistered)"),
-        "{backend}: {step}"
-    );
-    let blocked = run("apply").arg("--auto-approve").output().unwrap();
-    assert_eq!(
-        blocked.status.code(),
-        Some(3),
-        "{backend}: protect blocks it"
-    );
-    assert!(text(&blocked).1.contains("blocked by a safety rule"));
-    let still = plan_json(run, &[]);
-    assert_eq!(
-        common::steps(&still),
-        vec!["rebind shop-wa"],
-        "{backend}: nothing sent"
+    a_release_is_held_by_protect(
+        backend,
+        run,
+        "+6588001234 of the WhatsApp Business account: released (deregistered)",
     );
 
     let forced = run("apply")

@@ -19,13 +19,55 @@ channels:
 const SENT: &str = "482915";
 
 /// One backend: a command for a subcommand in `dir`.
-type Run<'a> = dyn Fn(&str) -> assert_cmd::Command + 'a;
+pub(crate) type Run<'a> = dyn Fn(&str) -> assert_cmd::Command + 'a;
 
-fn text(out: &std::process::Output) -> (String, String) {
+/// stdout and stderr as text.
+pub(crate) fn text(out: &std::process::Output) -> (String, String) {
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `plan --format json` with `args`.
+pub(crate) fn plan_json(run: &Run<'_>, args: &[&str]) -> serde_json::Value {
+    let out = run("plan")
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out).1))
+}
+
+/// The file now releases a number of `shop-wa`, a protected channel: the plan is one rebind
+/// that the API can do (no manual step) whose reason contains `released`; apply refuses it
+/// (exit 3) and sends nothing.
+pub(crate) fn a_release_is_held_by_protect(backend: &str, run: &Run<'_>, released: &str) {
+    let plan = plan_json(run, &[]);
+    assert_eq!(common::steps(&plan), vec!["rebind shop-wa"], "{backend}");
+    let step = &plan["steps"][0];
+    assert!(
+        step["manual"].is_null(),
+        "{backend}: the API releases a number"
+    );
+    assert_eq!(step["protected"], true, "{backend}");
+    assert!(
+        step["reason"].as_str().unwrap().contains(released),
+        "{backend}: {step}"
+    );
+    let blocked = run("apply").arg("--auto-approve").output().unwrap();
+    assert_eq!(
+        blocked.status.code(),
+        Some(3),
+        "{backend}: protect blocks it"
+    );
+    assert!(text(&blocked).1.contains("blocked by a safety rule"));
+    let still = plan_json(run, &[]);
+    assert_eq!(
+        common::steps(&still),
+        vec!["rebind shop-wa"],
+        "{backend}: nothing sent"
+    );
 }
 
 /// The registration, start to end, with `right` the code the backend takes and `wrong` one it
@@ -212,37 +254,7 @@ fn swap_under_protect(backend: &str, dir: &Path, run: &Run<'_>, code: &str) {
         .replace("+6588001234", "+6588005678")
         .replace("    binding:", "    protect: true\n    binding:");
     std::fs::write(dir.join("channels.yaml"), second).unwrap();
-    let plan = run("plan").args(["--format", "json"]).output().unwrap();
-    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
-    assert_eq!(common::steps(&plan), vec!["rebind shop-wa"], "{backend}");
-    let step = &plan["steps"][0];
-    assert!(
-        step["manual"].is_null(),
-        "{backend}: the API releases a number"
-    );
-    assert_eq!(step["protected"], true, "{backend}");
-    assert!(
-        step["reason"]
-            .as_str()
-            .unwrap()
-            .contains("released (deregistered)"),
-        "{backend}: {step}"
-    );
-
-    let blocked = run("apply").arg("--auto-approve").output().unwrap();
-    assert_eq!(
-        blocked.status.code(),
-        Some(3),
-        "{backend}: protect blocks it"
-    );
-    assert!(text(&blocked).1.contains("blocked by a safety rule"));
-    let still = run("plan").args(["--format", "json"]).output().unwrap();
-    let still: serde_json::Value = serde_json::from_slice(&still.stdout).unwrap();
-    assert_eq!(
-        common::steps(&still),
-        vec!["rebind shop-wa"],
-        "{backend}: nothing sent"
-    );
+    a_release_is_held_by_protect(backend, run, "released (deregistered)");
 
     let forced = run("apply")
         .args(["--auto-approve", "--force"])

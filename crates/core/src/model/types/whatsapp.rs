@@ -77,6 +77,17 @@ fn one_form(schema: &mut schemars::Schema) {
     );
 }
 
+/// Numbers with their verified names as the entries of a `phone_numbers` list.
+fn entries(numbers: Vec<(String, Option<String>)>) -> Vec<WhatsappNumber> {
+    numbers
+        .into_iter()
+        .map(|(phone_number, verified_name)| WhatsappNumber {
+            phone_number,
+            verified_name,
+        })
+        .collect()
+}
+
 impl WhatsappBinding {
     /// A binding of `waba_id` with `numbers` (number, verified name): the single form for at
     /// most one number, the list form for several.
@@ -86,13 +97,7 @@ impl WhatsappBinding {
             ..WhatsappBinding::default()
         };
         if numbers.len() > 1 {
-            b.phone_numbers = numbers
-                .into_iter()
-                .map(|(phone_number, verified_name)| WhatsappNumber {
-                    phone_number,
-                    verified_name,
-                })
-                .collect();
+            b.phone_numbers = entries(numbers);
         } else if let Some((number, name)) = numbers.into_iter().next() {
             b.phone_number = number;
             b.verified_name = name;
@@ -131,13 +136,7 @@ impl WhatsappBinding {
         if list && !numbers.is_empty() {
             let mut b = WhatsappBinding::with_numbers(self.waba_id.clone(), Vec::new());
             b.waiting = self.waiting.clone();
-            b.phone_numbers = numbers
-                .into_iter()
-                .map(|(phone_number, verified_name)| WhatsappNumber {
-                    phone_number,
-                    verified_name,
-                })
-                .collect();
+            b.phone_numbers = entries(numbers);
             b
         } else if numbers.len() > 1 {
             WhatsappBinding {
