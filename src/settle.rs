@@ -203,10 +203,7 @@ mod tests {
 
     impl Provider for Lossy {
         fn target(&self) -> Target {
-            Target {
-                backend: "test".into(),
-                account: "memory".into(),
-            }
+            crate::provider::memory_target()
         }
         async fn read(&self) -> Result<LiveState, ProviderError> {
             Ok(self.account.lock().unwrap().snapshot())
@@ -235,10 +232,7 @@ mod tests {
             quota: 10,
             ..Default::default()
         };
-        let target = Target {
-            backend: "test".into(),
-            account: "memory".into(),
-        };
+        let target = crate::provider::memory_target();
         crate::plan::build(
             &desired,
             &LiveState::default(),

@@ -6,7 +6,10 @@
 
 use crate::cams_backend::{chanctl as cams, start_emulator};
 use crate::common;
-use crate::whatsapp_numbers::{Run, a_release_is_held_by_protect, plan_json, text};
+use crate::whatsapp_numbers::{
+    Run, SENT, a_release_is_held_by_protect, on_sandbox, plan_json, registering_on_the_emulator,
+    registering_on_the_sandbox, set_up, text,
+};
 use std::path::Path;
 
 const TWO: &str = r#"version: 1
@@ -19,9 +22,6 @@ channels:
         - {phone_number: "+6588001234", verified_name: Example Shop}
         - {phone_number: "+6588005678", verified_name: Example Shop}
 "#;
-
-/// The code the emulator sends (`--phone-code`).
-const SENT: &str = "482915";
 
 fn register_two(backend: &str, run: &Run<'_>, code: &str) {
     let applied = run("apply").arg("--auto-approve").output().unwrap();
@@ -72,25 +72,12 @@ fn register_two(backend: &str, run: &Run<'_>, code: &str) {
 
 #[test]
 fn two_numbers_wait_for_their_codes_then_register_on_the_sandbox() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    std::fs::write(dir.join("channels.yaml"), TWO).unwrap();
-    let run = |sub: &str| {
-        let mut cmd = common::chanctl(dir);
-        cmd.arg(sub);
-        cmd
-    };
-    register_two("sandbox", &run, "000111");
+    registering_on_the_sandbox(TWO, |run| register_two("sandbox", run, "000111"));
 }
 
 #[test]
 fn two_numbers_wait_for_their_codes_then_register_on_the_emulator() {
-    let emulator = start_emulator(&["--signup", "5001=shop-wa:", "--phone-code", SENT]);
-    let tmp = tempfile::tempdir().unwrap();
-    let dir: &Path = tmp.path();
-    std::fs::write(dir.join("channels.yaml"), TWO).unwrap();
-    let run = |sub: &str| cams(dir, &emulator, sub);
-    register_two("emulator", &run, SENT);
+    registering_on_the_emulator(TWO, |run| register_two("emulator", run, SENT));
 }
 
 /// A protected channel with two numbers from the signup: adding a third is no destructive
@@ -111,13 +98,7 @@ fn release_under_protect(backend: &str, dir: &Path, run: &Run<'_>) {
         numbers(&["+6588001234", "+6588005678"]),
     )
     .unwrap();
-    let set_up = run("apply").arg("--auto-approve").output().unwrap();
-    assert_eq!(
-        set_up.status.code(),
-        Some(0),
-        "{backend}: {}",
-        text(&set_up).1
-    );
+    set_up(backend, run);
     let empty = run("plan").arg("--detailed-exitcode").output().unwrap();
     assert_eq!(empty.status.code(), Some(0), "{backend}: both numbers held");
 
@@ -146,11 +127,7 @@ fn release_under_protect(backend: &str, dir: &Path, run: &Run<'_>) {
 fn releasing_one_of_two_numbers_is_refused_under_protect_on_the_sandbox() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let run = |sub: &str| {
-        let mut cmd = common::chanctl(dir);
-        cmd.arg(sub);
-        cmd
-    };
+    let run = on_sandbox(dir);
     release_under_protect("sandbox", dir, &run);
 }
 

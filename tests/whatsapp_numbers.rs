@@ -16,10 +16,44 @@ channels:
 "#;
 
 /// The code the emulator sends (`--phone-code`).
-const SENT: &str = "482915";
+pub(crate) const SENT: &str = "482915";
 
 /// One backend: a command for a subcommand in `dir`.
 pub(crate) type Run<'a> = dyn Fn(&str) -> assert_cmd::Command + 'a;
+
+/// The sandbox backend in `dir`.
+pub(crate) fn on_sandbox(dir: &Path) -> impl Fn(&str) -> assert_cmd::Command + '_ {
+    move |sub| {
+        let mut cmd = common::chanctl(dir);
+        cmd.arg(sub);
+        cmd
+    }
+}
+
+/// `file` in a fresh folder on the sandbox (which takes any 6 digits as the code): `check`
+/// runs against it.
+pub(crate) fn registering_on_the_sandbox<R>(file: &str, check: impl FnOnce(&Run<'_>) -> R) -> R {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("channels.yaml"), file).unwrap();
+    check(&on_sandbox(tmp.path()))
+}
+
+/// `file` in a fresh folder, on an emulator whose signup put WABA 5001 in `shop-wa`'s space
+/// without a number and which sends the code [`SENT`]: `check` runs against it.
+pub(crate) fn registering_on_the_emulator(file: &str, check: impl FnOnce(&Run<'_>)) {
+    let emulator = start_emulator(&["--signup", "5001=shop-wa:", "--phone-code", SENT]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir: &Path = tmp.path();
+    std::fs::write(dir.join("channels.yaml"), file).unwrap();
+    check(&|sub: &str| cams(dir, &emulator, sub));
+}
+
+/// `apply --auto-approve`, which must succeed.
+pub(crate) fn set_up(backend: &str, run: &Run<'_>) {
+    let applied = run("apply").arg("--auto-approve").output().unwrap();
+    let err = text(&applied).1;
+    assert_eq!(applied.status.code(), Some(0), "{backend}: {err}");
+}
 
 /// stdout and stderr as text.
 pub(crate) fn text(out: &std::process::Output) -> (String, String) {
@@ -160,27 +194,15 @@ fn register(backend: &str, run: &Run<'_>, right: &str, wrong: &str) -> String {
 
 #[test]
 fn a_number_is_registered_without_a_terminal_then_with_verify_code_on_the_sandbox() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    std::fs::write(dir.join("channels.yaml"), FILE).unwrap();
-    let run = |sub: &str| {
-        let mut cmd = common::chanctl(dir);
-        cmd.arg(sub);
-        cmd
-    };
-    // The sandbox's code is any 6 digits.
-    let shown = register("sandbox", &run, "000111", "12345");
+    let shown = registering_on_the_sandbox(FILE, |run| register("sandbox", run, "000111", "12345"));
     insta::assert_snapshot!("number_waits_for_its_code", shown);
 }
 
 #[test]
 fn a_number_is_registered_without_a_terminal_then_with_verify_code_on_the_emulator() {
-    let emulator = start_emulator(&["--signup", "5001=shop-wa:", "--phone-code", SENT]);
-    let tmp = tempfile::tempdir().unwrap();
-    let dir: &Path = tmp.path();
-    std::fs::write(dir.join("channels.yaml"), FILE).unwrap();
-    let run = |sub: &str| cams(dir, &emulator, sub);
-    register("emulator", &run, SENT, "123456");
+    registering_on_the_emulator(FILE, |run| {
+        register("emulator", run, SENT, "123456");
+    });
 }
 
 /// Apply, in `dir`, the file without a `verified_name`: a number the signup is to have put on
@@ -242,13 +264,7 @@ fn verify_code_takes_a_number_and_its_code() {
 fn swap_under_protect(backend: &str, dir: &Path, run: &Run<'_>, code: &str) {
     let first = FILE.replace(", verified_name: Example Shop", "");
     std::fs::write(dir.join("channels.yaml"), &first).unwrap();
-    let set_up = run("apply").arg("--auto-approve").output().unwrap();
-    assert_eq!(
-        set_up.status.code(),
-        Some(0),
-        "{backend}: {}",
-        text(&set_up).1
-    );
+    set_up(backend, run);
 
     let second = FILE
         .replace("+6588001234", "+6588005678")
@@ -289,11 +305,7 @@ fn swap_under_protect(backend: &str, dir: &Path, run: &Run<'_>, code: &str) {
 fn releasing_a_number_is_refused_under_protect_and_done_with_force_on_the_sandbox() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let run = |sub: &str| {
-        let mut cmd = common::chanctl(dir);
-        cmd.arg(sub);
-        cmd
-    };
+    let run = on_sandbox(dir);
     swap_under_protect("sandbox", dir, &run, "424242");
 }
 

@@ -97,21 +97,15 @@ fn template_precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Res
 #[cfg(test)]
 mod tests {
     use super::precondition;
-    use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, WhatsappBinding};
+    use crate::model::{Binding, ChannelType, LiveChannel, LiveState, WhatsappBinding};
 
     fn live(numbers: &[&str]) -> LiveState {
         LiveState::new(vec![LiveChannel {
-            id: "cams-1".into(),
-            name: "shop".into(),
-            channel_type: ChannelType::Whatsapp,
-            description: String::new(),
             binding: Some(Binding::whatsapp(WhatsappBinding::with_numbers(
                 "5001".into(),
                 numbers.iter().map(|n| (n.to_string(), None)).collect(),
             ))),
-            bind_state: BindState::Bound,
-            created: None,
-            profile: Default::default(),
+            ..LiveChannel::new("cams-1", "shop", ChannelType::Whatsapp)
         }])
     }
 

@@ -18,10 +18,7 @@ struct Flaky {
 
 impl Provider for Flaky {
     fn target(&self) -> Target {
-        Target {
-            backend: "test".into(),
-            account: "memory".into(),
-        }
+        crate::provider::memory_target()
     }
     async fn read(&self) -> Result<LiveState, ProviderError> {
         Ok(self.account.lock().unwrap().snapshot())

@@ -152,3 +152,12 @@ pub trait Provider {
         }
     }
 }
+
+/// For tests: the target of a provider that keeps an account in memory.
+#[cfg(test)]
+pub(crate) fn memory_target() -> Target {
+    Target {
+        backend: "test".into(),
+        account: "memory".into(),
+    }
+}

@@ -245,14 +245,9 @@ impl Account {
                 self.channels.insert(
                     id.clone(),
                     LiveChannel {
-                        id: id.clone(),
-                        name: name.clone(),
-                        channel_type: *channel_type,
                         description: description.clone(),
-                        binding: None,
-                        bind_state: BindState::Bound,
-                        created: None,
                         profile: profile.clone(),
+                        ..LiveChannel::new(id.clone(), name.clone(), *channel_type)
                     },
                 );
                 Ok(Some(id))

@@ -408,19 +408,25 @@ pub fn fingerprint_of<'a, D: AsRef<str>>(channels: impl Iterator<Item = (&'a str
 }
 
 impl LiveChannel {
-    /// For tests: an unbound SMS channel.
-    #[cfg(test)]
-    pub(crate) fn sms(id: &str, name: &str) -> LiveChannel {
+    /// A channel as a create leaves it: unbound, without description, profile or creation
+    /// time.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, channel_type: ChannelType) -> Self {
         LiveChannel {
             id: id.into(),
             name: name.into(),
-            channel_type: ChannelType::Sms,
+            channel_type,
             description: String::new(),
             binding: None,
             bind_state: BindState::Bound,
             created: None,
             profile: Profile::default(),
         }
+    }
+
+    /// For tests: an unbound SMS channel.
+    #[cfg(test)]
+    pub(crate) fn sms(id: &str, name: &str) -> LiveChannel {
+        LiveChannel::new(id, name, ChannelType::Sms)
     }
 
     /// A short digest of everything chanctl reads of the channel: a saved plan keeps one per

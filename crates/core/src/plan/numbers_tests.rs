@@ -3,22 +3,16 @@
 //! adding numbers (not destructive) and releasing one (destructive, refused when protected).
 
 use crate::config::load::{LoadOptions, load, load_with};
-use crate::model::{BindState, Binding, ChannelType, LiveChannel, LiveState, WhatsappBinding};
+use crate::model::{Binding, ChannelType, LiveChannel, LiveState, WhatsappBinding};
 use crate::plan::{Action, Plan, PlanOptions, Target, build};
 
 fn live(numbers: &[&str]) -> LiveState {
     LiveState::new(vec![LiveChannel {
-        id: "cams-1".into(),
-        name: "shop-wa".into(),
-        channel_type: ChannelType::Whatsapp,
-        description: String::new(),
         binding: Some(Binding::whatsapp(WhatsappBinding::with_numbers(
             "5001".into(),
             numbers.iter().map(|n| (n.to_string(), None)).collect(),
         ))),
-        bind_state: BindState::Bound,
-        created: None,
-        profile: Default::default(),
+        ..LiveChannel::new("cams-1", "shop-wa", ChannelType::Whatsapp)
     }])
 }
 
