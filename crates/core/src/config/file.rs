@@ -360,18 +360,39 @@ impl ChannelSpec {
             }
             _ => return read(value),
         };
-        Ok(match tag.as_str() {
-            "whatsapp" => ChannelSpec::Whatsapp(read(value)?),
-            "viber" => ChannelSpec::Viber(read(value)?),
-            "messenger" => ChannelSpec::Messenger(read(value)?),
-            "instagram" => ChannelSpec::Instagram(read(value)?),
-            "sms" => ChannelSpec::Sms(read(value)?),
-            "email" => ChannelSpec::Email(read(value)?),
-            _ => {
-                if let Some(o) = value.as_object_mut() {
-                    o.insert("type".into(), serde_json::Value::String(tag));
-                }
-                return read(value);
+        if ChannelType::from_name(&tag).is_none() {
+            if let Some(o) = value.as_object_mut() {
+                o.insert("type".into(), serde_json::Value::String(tag));
+            }
+            return read(value);
+        }
+        Self::of_type(&tag, value)
+    }
+
+    /// Read a channel of type `tag` (a known type's name) from `rest`, its other fields.
+    pub fn of_type<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<ChannelSpec, D::Error> {
+        Ok(match tag {
+            "whatsapp" => ChannelSpec::Whatsapp(Deserialize::deserialize(rest)?),
+            "viber" => ChannelSpec::Viber(Deserialize::deserialize(rest)?),
+            "messenger" => ChannelSpec::Messenger(Deserialize::deserialize(rest)?),
+            "instagram" => ChannelSpec::Instagram(Deserialize::deserialize(rest)?),
+            "sms" => ChannelSpec::Sms(Deserialize::deserialize(rest)?),
+            "email" => ChannelSpec::Email(Deserialize::deserialize(rest)?),
+            other => {
+                return Err(serde::de::Error::unknown_variant(
+                    other,
+                    &[
+                        "whatsapp",
+                        "viber",
+                        "messenger",
+                        "instagram",
+                        "sms",
+                        "email",
+                    ],
+                ));
             }
         })
     }

@@ -7,6 +7,7 @@
 //! check); the other passes all run so that one invocation shows everything.
 
 use super::desired::{Desired, SensitiveField};
+use super::direct;
 use super::environments;
 use super::file::{ChannelSpec, ChannelsFile, DEFAULT_QUOTA, DesiredChannel, MAX_QUOTA};
 use super::schema;
@@ -15,7 +16,7 @@ use super::tree::take_json;
 pub use super::tree::{Place, SpanMap};
 use super::variables;
 use super::vars::{self, Expanded, Lookup};
-use super::yaml::{self, Node, Span, Value};
+use super::yaml::{self, Node, Span};
 use crate::diagnostic::Diagnostic;
 use crate::sensitive::Secrets;
 use crate::template::include::{TemplateInclude, TemplatesKey};
@@ -62,6 +63,15 @@ pub fn load(source: &str) -> Result<Desired, Vec<Diagnostic>> {
 /// Validate `source` for `options.environment`, with `options.vars` for `${VAR}` references,
 /// and return the desired state. No diagnostic shows a sensitive value.
 pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec<Diagnostic>> {
+    load_by(source, options, true)
+}
+
+/// [`load_with`], always through the JSON copy (`direct: false`): the tests compare the two.
+pub(crate) fn load_by(
+    source: &str,
+    options: &LoadOptions<'_>,
+    direct: bool,
+) -> Result<Desired, Vec<Diagnostic>> {
     if source.len() > MAX_INPUT_BYTES {
         return Err(vec![Diagnostic::new(
             "chanctl::input::too_large",
@@ -74,12 +84,33 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
         )]);
     }
     let mut root = yaml::parse(source).map_err(|e| vec![syntax(e)])?;
+    let credentials = credentials_written(source, options.credentials);
+    if direct
+        && credentials.is_empty()
+        && direct::fits(&root, options.environment)
+        && direct::valid(&root)
+    {
+        let file = direct::read(&mut root);
+        let spans = SpanMap::new(&root);
+        let expanded = Expanded::default();
+        let mut diagnostics = Vec::new();
+        match file {
+            Ok(file) => {
+                match desired_of(file, None, Vec::new(), &expanded, &spans, &mut diagnostics) {
+                    Some(desired) => return Ok(desired),
+                    None => return Err(finish(diagnostics, &expanded, &Secrets::default())),
+                }
+            }
+            Err(e) => diagnostics.push(typing_bug(e, &root)),
+        }
+        return Err(finish(diagnostics, &expanded, &Secrets::default()));
+    }
     let (mut json, mut diagnostics) = take_json(&mut root);
-    diagnostics.extend(credentials_written(source, options.credentials));
+    diagnostics.extend(credentials);
     let mut spans = SpanMap::new(&root);
 
     if !json.is_object() {
-        diagnostics.push(root_diagnostic(source, &root));
+        diagnostics.push(super::schema_errors::root_diagnostic(source, &root));
         return Err(diagnostics);
     }
 
@@ -151,71 +182,15 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
         });
         match read {
             Ok(file) => {
-                let quota = file.account.as_ref().map_or(DEFAULT_QUOTA, |a| a.quota);
-                let mut channels: Vec<DesiredChannel> = Vec::with_capacity(file.channels.len());
-                let mut templates = Vec::new();
-                let mut template_channels = Vec::new();
-                let mut template_includes = Vec::new();
-                for (i, c) in file.channels.into_iter().enumerate() {
-                    let (channel, key) = c.into_parts();
-                    if key.is_some() {
-                        template_channels.push(channel.name.clone());
-                    }
-                    match key {
-                        Some(TemplatesKey::List(specs)) => templates.extend(channel_templates(
-                            i,
-                            &channel,
-                            &specs,
-                            &spans,
-                            &mut diagnostics,
-                        )),
-                        Some(TemplatesKey::Include(include)) => template_includes.extend(
-                            TemplateType::of(channel.channel_type).map(|template_type| {
-                                TemplateInclude {
-                                    channel: channel.name.clone(),
-                                    template_type,
-                                    pattern: include.include,
-                                    span: spans
-                                        .value_span(&format!("/channels/{i}/templates/include")),
-                                }
-                            }),
-                        ),
-                        None => {}
-                    }
-                    channels.push(channel);
-                }
-                let desired = Desired {
-                    quota,
-                    prune: file.prune,
-                    safety: file.safety.unwrap_or_default(),
-                    environment: chosen.map(str::to_string),
-                    environments: environment_names,
-                    sensitive: sensitive_fields(&channels, &expanded.templates),
-                    variables: file.variables,
-                    channels,
-                    templates,
-                    template_channels,
-                    template_includes,
-                };
-                let indexed: Vec<_> = desired.channels.iter().enumerate().collect();
-                diagnostics.extend(semantic::check(&indexed, desired.quota, &spans));
-                if diagnostics.is_empty() {
+                let names = environment_names;
+                let expanded = &expanded;
+                if let Some(desired) =
+                    desired_of(file, chosen, names, expanded, &spans, &mut diagnostics)
+                {
                     return Ok(desired);
                 }
             }
-            // The schema is generated from the types, so this means the two disagree: a bug.
-            Err(e) => diagnostics.push(
-                Diagnostic::new(
-                    "chanctl::schema::typing",
-                    format!("the file passes the schema but does not fit chanctl's model: {e}"),
-                    Span {
-                        offset: root.span.offset,
-                        len: 0,
-                    },
-                    "in this file",
-                )
-                .with_help("this is a bug in chanctl: please report it with the file"),
-            ),
+            Err(e) => diagnostics.push(typing_bug(e, &root)),
         }
     } else {
         // Check what can be checked among the channels that are valid on their own, so that
@@ -257,15 +232,96 @@ pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec
             .map_or(0, Vec::len);
         diagnostics.extend(semantic::check_partial(&indexed, total, quota, &spans));
     }
+    Err(finish(diagnostics, &expanded, &secrets))
+}
+
+/// The diagnostics as shown: without the noise of substitutions, repeats merged, in file
+/// order, and no sensitive value in their text.
+fn finish(
+    mut diagnostics: Vec<Diagnostic>,
+    expanded: &Expanded,
+    secrets: &Secrets,
+) -> Vec<Diagnostic> {
     diagnostics.retain(|d| !expanded.is_noise(d));
     let mut diagnostics = merge_repeats(diagnostics);
     diagnostics.sort_by_key(Diagnostic::offset);
     if !secrets.is_empty() {
         for d in &mut diagnostics {
-            scrub(d, &secrets);
+            scrub(d, secrets);
         }
     }
-    Err(diagnostics)
+    diagnostics
+}
+
+/// A file the schema accepts but the types do not: the two disagree, which is a bug.
+fn typing_bug(e: impl std::fmt::Display, root: &Node) -> Diagnostic {
+    Diagnostic::new(
+        "chanctl::schema::typing",
+        format!("the file passes the schema but does not fit chanctl's model: {e}"),
+        Span {
+            offset: root.span.offset,
+            len: 0,
+        },
+        "in this file",
+    )
+    .with_help("this is a bug in chanctl: please report it with the file")
+}
+
+/// The desired state of a typed `file`, or `None` with the semantic problems added to
+/// `diagnostics` (which must hold none of another pass for `Some`).
+fn desired_of(
+    file: ChannelsFile,
+    chosen: Option<&str>,
+    environment_names: Vec<String>,
+    expanded: &Expanded,
+    spans: &SpanMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Desired> {
+    let quota = file.account.as_ref().map_or(DEFAULT_QUOTA, |a| a.quota);
+    let mut channels: Vec<DesiredChannel> = Vec::with_capacity(file.channels.len());
+    let mut templates = Vec::new();
+    let mut template_channels = Vec::new();
+    let mut template_includes = Vec::new();
+    for (i, c) in file.channels.into_iter().enumerate() {
+        let (channel, key) = c.into_parts();
+        if key.is_some() {
+            template_channels.push(channel.name.clone());
+        }
+        match key {
+            Some(TemplatesKey::List(specs)) => {
+                templates.extend(channel_templates(i, &channel, &specs, spans, diagnostics))
+            }
+            Some(TemplatesKey::Include(include)) => template_includes.extend(
+                TemplateType::of(channel.channel_type).map(|template_type| TemplateInclude {
+                    channel: channel.name.clone(),
+                    template_type,
+                    pattern: include.include,
+                    span: spans.value_span(&format!("/channels/{i}/templates/include")),
+                }),
+            ),
+            None => {}
+        }
+        channels.push(channel);
+    }
+    let desired = Desired {
+        quota,
+        prune: file.prune,
+        safety: file.safety.unwrap_or_default(),
+        environment: chosen.map(str::to_string),
+        environments: environment_names,
+        sensitive: sensitive_fields(&channels, &expanded.templates),
+        variables: file.variables,
+        channels,
+        templates,
+        template_channels,
+        template_includes,
+    };
+    let indexed: Vec<_> = desired.channels.iter().enumerate().collect();
+    diagnostics.extend(semantic::check(&indexed, desired.quota, spans));
+    if diagnostics.is_empty() {
+        return Some(desired);
+    }
+    None
 }
 
 /// The diagnostic of a YAML syntax error (of a channels file or an included file).
@@ -407,47 +463,6 @@ fn merge_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// The file is not a mapping: say what it is instead, and how a channels file starts.
-fn root_diagnostic(source: &str, root: &Node) -> Diagnostic {
-    let help = "a channels file is a mapping with `version: 1` and a `channels:` list; \
-                `chanctl init` writes a starter file";
-    if root.value == Value::Null && root.span.len == 0 {
-        let content = source
-            .trim_start_matches('\u{feff}')
-            .lines()
-            .map(str::trim)
-            .any(|l| !l.is_empty() && !l.starts_with('#'));
-        let message = if content {
-            "the file holds no value: expected a mapping with `version` and `channels`"
-        } else if source.trim_start_matches('\u{feff}').trim().is_empty() {
-            "the file is empty: expected a mapping with `version` and `channels`"
-        } else {
-            "the file holds only comments: expected a mapping with `version` and `channels`"
-        };
-        let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
-        return Diagnostic::new(
-            "chanctl::schema::root",
-            message,
-            Span {
-                offset: start,
-                len: 0,
-            },
-            "nothing here",
-        )
-        .with_help(help);
-    }
-    Diagnostic::new(
-        "chanctl::schema::root",
-        format!(
-            "expected a mapping with `version` and `channels`, found {}",
-            root.value.kind()
-        ),
-        root.span,
-        format!("{}, not a mapping", root.value.kind()),
-    )
-    .with_help(help)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! diagnostics. Pure: the caller reads the file and passes in the variables.
 
 mod desired;
+mod direct;
 pub mod environments;
 pub mod file;
 pub mod fuzzy;

@@ -15,7 +15,7 @@ mod tests;
 mod wording;
 
 use crate::config::tree::SpanMap;
-use crate::config::yaml::Span;
+use crate::config::yaml::{Node, Span, Value};
 use crate::diagnostic::Diagnostic;
 use channel::{channel_branch, foreign_binding};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -363,4 +363,45 @@ fn push(error: &ValidationError<'_>, cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         ),
     };
     out.push(d);
+}
+
+/// The file is not a mapping: say what it is instead, and how a channels file starts.
+pub fn root_diagnostic(source: &str, root: &Node) -> Diagnostic {
+    let help = "a channels file is a mapping with `version: 1` and a `channels:` list; \
+                `chanctl init` writes a starter file";
+    if root.value == Value::Null && root.span.len == 0 {
+        let content = source
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .map(str::trim)
+            .any(|l| !l.is_empty() && !l.starts_with('#'));
+        let message = if content {
+            "the file holds no value: expected a mapping with `version` and `channels`"
+        } else if source.trim_start_matches('\u{feff}').trim().is_empty() {
+            "the file is empty: expected a mapping with `version` and `channels`"
+        } else {
+            "the file holds only comments: expected a mapping with `version` and `channels`"
+        };
+        let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        return Diagnostic::new(
+            "chanctl::schema::root",
+            message,
+            Span {
+                offset: start,
+                len: 0,
+            },
+            "nothing here",
+        )
+        .with_help(help);
+    }
+    Diagnostic::new(
+        "chanctl::schema::root",
+        format!(
+            "expected a mapping with `version` and `channels`, found {}",
+            root.value.kind()
+        ),
+        root.span,
+        format!("{}, not a mapping", root.value.kind()),
+    )
+    .with_help(help)
 }
