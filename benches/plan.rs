@@ -4,7 +4,6 @@
 
 use chanctl::config;
 use chanctl::plan::{PlanOptions, Target, build};
-use chanctl::rules::{Account, Op};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -16,46 +15,11 @@ static GLOBAL: chanctl::allocator::Allocator = chanctl::allocator::Allocator;
 #[allow(dead_code)]
 mod generator;
 
-/// A live account holding half of the desired channels, some with stale descriptions.
-fn live_for(desired: &config::Desired) -> chanctl::model::LiveState {
-    let mut account = Account::new(desired.quota);
-    for (i, c) in desired
-        .channels
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 0)
-    {
-        let description = if i % 4 == 0 {
-            "old".to_string()
-        } else {
-            c.description.clone()
-        };
-        let id = account
-            .apply(&Op::Create {
-                profile: Default::default(),
-                name: c.name.clone(),
-                channel_type: c.channel_type,
-                description,
-            })
-            .unwrap()
-            .unwrap();
-        if let Some(b) = &c.binding {
-            account
-                .apply(&Op::Bind {
-                    id,
-                    binding: b.clone(),
-                })
-                .unwrap();
-        }
-    }
-    account.snapshot()
-}
-
 fn bench(c: &mut Criterion) {
     for n in [100usize, 1_000, 10_000] {
         let text = generator::generate(n);
         let desired = config::load(&text).expect("generated files are valid");
-        let live = live_for(&desired);
+        let live = generator::live_for(&desired);
         let target = Target {
             backend: "sandbox".into(),
             account: "bench".into(),

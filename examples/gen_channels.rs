@@ -2,6 +2,8 @@
 //! binding, quota raised to fit), for benchmarks and load tests:
 //!
 //!     cargo run --release --example gen_channels -- 10000 > /tmp/channels-10000.yaml
+//!
+//! The benchmarks include this file as a module, for [`generate`] and [`live_for`].
 
 fn main() {
     let n: usize = std::env::args()
@@ -48,4 +50,37 @@ pub fn generate(n: usize) -> String {
         }
     }
     out
+}
+
+/// A live account holding half of the channels of `desired` (the even ones), a quarter with a
+/// stale description: the state the benchmarks plan against.
+#[allow(dead_code)] // used by the benchmarks, not by this example's `main`
+pub fn live_for(desired: &chanctl::config::Desired) -> chanctl::model::LiveState {
+    use chanctl::rules::{Account, Op};
+    let mut account = Account::new(desired.quota);
+    for (i, c) in desired.channels.iter().enumerate().step_by(2) {
+        let description = if i % 4 == 0 {
+            "old".to_string()
+        } else {
+            c.description.clone()
+        };
+        let id = account
+            .apply(&Op::Create {
+                profile: Default::default(),
+                name: c.name.clone(),
+                channel_type: c.channel_type,
+                description,
+            })
+            .expect("the generated channels fit the quota")
+            .expect("a create makes an id");
+        if let Some(b) = &c.binding {
+            account
+                .apply(&Op::Bind {
+                    id,
+                    binding: b.clone(),
+                })
+                .expect("the generated bindings are distinct");
+        }
+    }
+    account.snapshot()
 }
