@@ -360,40 +360,29 @@ impl ChannelSpec {
             }
             _ => return read(value),
         };
-        if ChannelType::from_name(&tag).is_none() {
-            if let Some(o) = value.as_object_mut() {
-                o.insert("type".into(), serde_json::Value::String(tag));
+        match ChannelType::from_name(&tag) {
+            Some(t) => Self::of_type(t, value),
+            None => {
+                if let Some(o) = value.as_object_mut() {
+                    o.insert("type".into(), serde_json::Value::String(tag));
+                }
+                read(value)
             }
-            return read(value);
         }
-        Self::of_type(&tag, value)
     }
 
-    /// Read a channel of type `tag` (a known type's name) from `rest`, its other fields.
+    /// Read a channel of type `t` from `rest`, its other fields.
     pub fn of_type<'de, D: serde::Deserializer<'de>>(
-        tag: &str,
+        t: ChannelType,
         rest: D,
     ) -> Result<ChannelSpec, D::Error> {
-        Ok(match tag {
-            "whatsapp" => ChannelSpec::Whatsapp(Deserialize::deserialize(rest)?),
-            "viber" => ChannelSpec::Viber(Deserialize::deserialize(rest)?),
-            "messenger" => ChannelSpec::Messenger(Deserialize::deserialize(rest)?),
-            "instagram" => ChannelSpec::Instagram(Deserialize::deserialize(rest)?),
-            "sms" => ChannelSpec::Sms(Deserialize::deserialize(rest)?),
-            "email" => ChannelSpec::Email(Deserialize::deserialize(rest)?),
-            other => {
-                return Err(serde::de::Error::unknown_variant(
-                    other,
-                    &[
-                        "whatsapp",
-                        "viber",
-                        "messenger",
-                        "instagram",
-                        "sms",
-                        "email",
-                    ],
-                ));
-            }
+        Ok(match t {
+            ChannelType::Whatsapp => ChannelSpec::Whatsapp(Deserialize::deserialize(rest)?),
+            ChannelType::Viber => ChannelSpec::Viber(Deserialize::deserialize(rest)?),
+            ChannelType::Messenger => ChannelSpec::Messenger(Deserialize::deserialize(rest)?),
+            ChannelType::Instagram => ChannelSpec::Instagram(Deserialize::deserialize(rest)?),
+            ChannelType::Sms => ChannelSpec::Sms(Deserialize::deserialize(rest)?),
+            ChannelType::Email => ChannelSpec::Email(Deserialize::deserialize(rest)?),
         })
     }
 

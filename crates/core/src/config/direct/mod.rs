@@ -102,21 +102,19 @@ pub fn read(root: &mut Node) -> Result<ChannelsFile, serde::de::value::Error> {
 
 /// One channel: its `type` read first, then the rest as that type's fields.
 fn channel(item: &mut Node) -> Result<ChannelSpec, serde::de::value::Error> {
-    let tag = match &item.value {
+    let known = match &item.value {
         Value::Map(entries) => entries
             .iter()
             .find(|(k, _)| schema::key(k) == Some("type"))
             .and_then(|(_, v)| match &v.value {
-                Value::Str(s) => Some(s.clone()),
+                Value::Str(s) => crate::model::ChannelType::from_name(s),
                 _ => None,
             }),
         _ => None,
     };
-    match tag {
-        Some(tag) if crate::model::ChannelType::from_name(&tag).is_some() => {
-            ChannelSpec::of_type(&tag, De::without(item, "type"))
-        }
-        _ => ChannelSpec::deserialize(De::new(item)),
+    match known {
+        Some(t) => ChannelSpec::of_type(t, De::without(item, "type")),
+        None => ChannelSpec::deserialize(De::new(item)),
     }
 }
 
