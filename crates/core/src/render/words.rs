@@ -14,23 +14,22 @@ pub fn word_diff(before: &str, after: &str, style: Style) -> String {
     // Runs of removed and added words, so that a changed phrase reads as one edit.
     let mut removed = String::new();
     let mut added = String::new();
+    // One run, coloured or between its markers, then emptied for the next.
+    let run =
+        |out: &mut String, words: &mut String, paint: fn(Style, &str) -> String, open, close| {
+            if words.is_empty() {
+                return;
+            }
+            if style.color {
+                out.push_str(&paint(style, words));
+            } else {
+                let _ = write!(out, "{open}{words}{close}");
+            }
+            words.clear();
+        };
     let flush = |out: &mut String, removed: &mut String, added: &mut String| {
-        if !removed.is_empty() {
-            if style.color {
-                out.push_str(&style.red(removed));
-            } else {
-                let _ = write!(out, "[-{removed}-]");
-            }
-            removed.clear();
-        }
-        if !added.is_empty() {
-            if style.color {
-                out.push_str(&style.green(added));
-            } else {
-                let _ = write!(out, "{{+{added}+}}");
-            }
-            added.clear();
-        }
+        run(out, removed, Style::red, "[-", "-]");
+        run(out, added, Style::green, "{+", "+}");
     };
     for change in diff.iter_all_changes() {
         match change.tag() {
