@@ -186,10 +186,12 @@ impl Binding {
 
     /// Each resource the binding holds with the key (a pointer below the binding) that names
     /// it: one per number of a WhatsApp binding with several.
-    pub fn resource_fields(&self) -> Vec<(ResourceKind, Cow<'static, str>, &str)> {
+    pub fn resource_fields(
+        &self,
+    ) -> smallvec::SmallVec<[(ResourceKind, Cow<'static, str>, &str); 2]> {
         let resources = types::info(self.channel_type()).resources;
         let fields = self.fields();
-        let mut out = Vec::with_capacity(resources.len());
+        let mut out = smallvec::SmallVec::new();
         for (kind, key) in resources {
             for (k, value) in &fields {
                 // `KEY`, or `KEYs/N/KEY` in a list (the plan builds this for every step: no
@@ -212,7 +214,7 @@ impl Binding {
 
     /// The binding's fields as (key, value) pairs, in file order, for display and diffs; a
     /// key is a pointer below the binding (`phone_numbers/1/phone_number` in a list).
-    pub fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
+    pub fn fields(&self) -> types::Fields<'_> {
         match self {
             Binding::Whatsapp(b) => b.fields(),
             Binding::Viber(b) => b.fields(),
@@ -447,7 +449,11 @@ impl LiveChannel {
         let mut hashing = Hashing(Sha256::new());
         // Writing into a hash cannot fail, nor can serialising these types.
         let _ = serde_json::to_writer(&mut hashing, self);
-        hex::encode(&hashing.0.finalize()[..12])
+        // Into a buffer on the stack: `hex::encode` builds its string a char at a time.
+        let mut text = [0u8; 24];
+        let _ = hex::encode_to_slice(&hashing.0.finalize()[..12], &mut text);
+        // Hex digits are ASCII: the text is always UTF-8.
+        String::from_utf8(text.to_vec()).unwrap_or_default()
     }
 }
 

@@ -18,7 +18,7 @@ fn binding_field(key: &str) -> Cow<'static, str> {
 
 /// Binding fields in key order (entries of a list by their index); a binding has a few, so a
 /// vector beats a map here.
-fn binding_fields(a: Option<&Attrs>) -> Vec<(Cow<'static, str>, &str)> {
+fn binding_fields(a: Option<&Attrs>) -> crate::model::types::Fields<'_> {
     let mut f = a
         .and_then(|a| a.binding.as_ref())
         .map(|b| b.fields())
@@ -63,6 +63,27 @@ pub(super) fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<supe
         before.and_then(|a| nonempty(&a.description)),
         after.and_then(|a| nonempty(&a.description)),
     );
+    // Many steps keep the binding as it is (an update of the description): then
+    // neither its keys nor a Viber application change.
+    if before.map(|a| &a.binding) != after.map(|a| &a.binding) {
+        binding_changes(before, after, &mut field);
+    }
+    // The instance profile, key by key in the file's order.
+    let empty = crate::model::Profile::default();
+    let prof_b = before.map_or(&empty, |a| &a.profile).fields();
+    let prof_a = after.map_or(&empty, |a| &a.profile).fields();
+    for ((k, b), (_, a)) in prof_b.into_iter().zip(prof_a) {
+        field(k.into(), b, a);
+    }
+    out
+}
+
+/// The changes of a step's binding: its keys, then a Viber application's keys.
+fn binding_changes(
+    before: Option<&Attrs>,
+    after: Option<&Attrs>,
+    field: &mut impl FnMut(Cow<'static, str>, Option<&str>, Option<&str>),
+) {
     // Binding fields in key order; a binding has a few, so vectors beat maps here.
     let bind_b = binding_fields(before);
     let bind_a = binding_fields(after);
@@ -89,14 +110,6 @@ pub(super) fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<supe
     for (k, b, a) in crate::model::types::viber::changes(audit(before), audit(after)) {
         field(k.into(), b.as_deref(), a.as_deref());
     }
-    // The instance profile, key by key in the file's order.
-    let empty = crate::model::Profile::default();
-    let prof_b = before.map_or(&empty, |a| &a.profile).fields();
-    let prof_a = after.map_or(&empty, |a| &a.profile).fields();
-    for ((k, b), (_, a)) in prof_b.into_iter().zip(prof_a) {
-        field(k.into(), b, a);
-    }
-    out
 }
 
 #[cfg(test)]

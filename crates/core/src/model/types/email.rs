@@ -38,8 +38,8 @@ pub const INFO: TypeInfo = TypeInfo {
 };
 
 impl ChannelBinding for EmailBinding {
-    fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
-        vec![("dm_account".into(), &self.dm_account)]
+    fn fields(&self) -> super::Fields<'_> {
+        smallvec::smallvec![("dm_account".into(), self.dm_account.as_str())]
     }
 
     fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {

@@ -45,10 +45,13 @@ pub const INFO: TypeInfo = TypeInfo {
 };
 
 impl ChannelBinding for InstagramBinding {
-    fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
-        vec![
-            ("page_id".into(), &self.page_id),
-            ("instagram_account_id".into(), &self.instagram_account_id),
+    fn fields(&self) -> super::Fields<'_> {
+        smallvec::smallvec![
+            ("page_id".into(), self.page_id.as_str()),
+            (
+                "instagram_account_id".into(),
+                self.instagram_account_id.as_str()
+            ),
         ]
     }
 

@@ -31,8 +31,8 @@ pub const INFO: TypeInfo = TypeInfo {
 };
 
 impl ChannelBinding for MessengerBinding {
-    fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
-        vec![("page_id".into(), &self.page_id)]
+    fn fields(&self) -> super::Fields<'_> {
+        smallvec::smallvec![("page_id".into(), self.page_id.as_str())]
     }
 
     fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {

@@ -130,8 +130,8 @@ pub const INFO: TypeInfo = TypeInfo {
 };
 
 impl ChannelBinding for ViberBinding {
-    fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
-        vec![("business_account".into(), &self.business_account)]
+    fn fields(&self) -> super::Fields<'_> {
+        smallvec::smallvec![("business_account".into(), self.business_account.as_str())]
     }
 
     fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {

@@ -284,8 +284,9 @@ pub const INFO: TypeInfo = TypeInfo {
 };
 
 impl ChannelBinding for WhatsappBinding {
-    fn fields(&self) -> Vec<(Cow<'static, str>, &str)> {
-        let mut fields = vec![("waba_id".into(), self.waba_id.as_str())];
+    fn fields(&self) -> super::Fields<'_> {
+        let mut fields: super::Fields<'_> =
+            smallvec::smallvec![("waba_id".into(), self.waba_id.as_str())];
         if !self.is_list() {
             fields.push(("phone_number".into(), self.phone_number.as_str()));
             if let Some(name) = &self.verified_name {
