@@ -100,13 +100,29 @@ pub(super) fn update_channel(
     drafts: &mut Vec<Draft>,
 ) {
     let key = ChanKey::Live(li);
-    let mut current = attrs_of(l);
-    // A live WhatsApp binding is shown in the file's form (a one-entry list is no change).
-    if let (Some(live), Some(file)) = (&current.binding, &d.binding) {
-        current.binding = Some(live.in_form_of(file));
-    }
     let profile_changed = !l.profile.differs_from(&d.profile).is_empty();
-    if l.name != d.name || l.description != d.description || profile_changed {
+    let edited = l.name != d.name || l.description != d.description || profile_changed;
+    let bind = binding_step(d, l);
+    let viber = matches!(
+        (&l.binding, &d.binding),
+        (Some(Binding::Viber(_)), Some(Binding::Viber(_)))
+    );
+    // Most channels of a plan are as the file says: nothing to copy for them.
+    if !edited && !viber && bind.is_none() {
+        return;
+    }
+    let mut current = Attrs {
+        name: l.name.clone(),
+        description: l.description.clone(),
+        // A live WhatsApp binding is shown in the file's form (a one-entry list is no change).
+        binding: match (&l.binding, &d.binding) {
+            (Some(live), Some(file)) => Some(live.in_form_of(file)),
+            (live, None) => live.clone(),
+            (None, _) => None,
+        },
+        profile: l.profile.clone(),
+    };
+    if edited {
         let after = Attrs {
             name: d.name.clone(),
             description: d.description.clone(),
@@ -143,25 +159,8 @@ pub(super) fn update_channel(
         current = draft.after.clone().unwrap_or(current);
         drafts.push(draft);
     }
-    let (action, reason, protected) = match (&l.binding, &d.binding) {
-        (None, Some(_)) => (Action::Bind, "the file binds the channel", false),
-        (Some(_), None) => (Action::Unbind, "the file declares no binding", d.protect),
-        // Numbers added to a WABA take nothing away: not destructive, even when protected.
-        (Some(a), Some(b)) if !a.same_choice(b) => (
-            Action::Rebind,
-            "the file binds the channel to something else",
-            d.protect && !crate::rules::only_adds_numbers(a, b),
-        ),
-        (Some(_), Some(b)) if l.bind_state == BindState::Unverified => (
-            Action::Bind,
-            if matches!(b, Binding::Whatsapp(w) if w.is_list()) {
-                "the numbers added to the WhatsApp Business account wait for their one-time codes"
-            } else {
-                "the number is added to the WhatsApp Business account and waits for its one-time code"
-            },
-            false,
-        ),
-        _ => return,
+    let Some((action, reason, protected)) = bind else {
+        return;
     };
     drafts.push(Draft {
         key,
@@ -179,6 +178,31 @@ pub(super) fn update_channel(
         protected,
         after_steps: vec![],
     });
+}
+
+/// The binding step live channel `l` needs to match desired channel `d`, if any: its
+/// action, reason, and whether it is protected.
+fn binding_step(d: &DesiredChannel, l: &LiveChannel) -> Option<(Action, &'static str, bool)> {
+    Some(match (&l.binding, &d.binding) {
+        (None, Some(_)) => (Action::Bind, "the file binds the channel", false),
+        (Some(_), None) => (Action::Unbind, "the file declares no binding", d.protect),
+        // Numbers added to a WABA take nothing away: not destructive, even when protected.
+        (Some(a), Some(b)) if !a.same_choice(b) => (
+            Action::Rebind,
+            "the file binds the channel to something else",
+            d.protect && !crate::rules::only_adds_numbers(a, b),
+        ),
+        (Some(_), Some(b)) if l.bind_state == BindState::Unverified => (
+            Action::Bind,
+            if matches!(b, Binding::Whatsapp(w) if w.is_list()) {
+                "the numbers added to the WhatsApp Business account wait for their one-time codes"
+            } else {
+                "the number is added to the WhatsApp Business account and waits for its one-time code"
+            },
+            false,
+        ),
+        _ => return None,
+    })
 }
 
 /// The update that edits live channel `l`'s Viber application to the file's, when the file
