@@ -91,11 +91,37 @@ pub(super) fn unknown_binding(t: ChannelType) -> &'static str {
     }
 }
 
+/// Live channels from which the digests are computed on a second thread (below, starting a
+/// thread costs more than it saves).
+const DIGESTS_APART: usize = 256;
+
 /// Compute the plan that takes `live` to `desired`.
 pub fn build(
     desired: &Desired,
     live: &LiveState,
     options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    // The live digests depend on nothing else the plan computes: for a large account a second
+    // core computes them meanwhile (a tenth of the plan's time at 5,000 live channels).
+    if live.channels.len() < DIGESTS_APART {
+        return plan(desired, live, options, || super::digests(live));
+    }
+    std::thread::scope(|scope| {
+        let digests = scope.spawn(|| super::digests(live));
+        plan(desired, live, options, || {
+            digests
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    })
+}
+
+/// [`build`], with the live digests from `digests`.
+fn plan(
+    desired: &Desired,
+    live: &LiveState,
+    options: &PlanOptions,
+    digests: impl FnOnce() -> Vec<super::LiveDigest>,
 ) -> Result<Plan, PlanError> {
     let prune = options.prune || desired.prune;
     let (matched, twins) = match_channels(desired, live, &options.recorded);
@@ -192,10 +218,14 @@ pub fn build(
         .collect();
     rest.sort_unstable_by(|(_, a), (_, b)| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     let mut unmanaged = Vec::new();
+    // Whether a live channel the plan leaves alone holds something: only such a channel can
+    // keep a resource from the file (most plans have none, and skip that check).
+    let mut unmanaged_hold = false;
     for (li, l) in rest {
         if prune {
             drafts.push(delete_draft(li, l, "not declared in the file (prune)"));
         } else {
+            unmanaged_hold |= l.binding.is_some();
             unmanaged.push(Unmanaged {
                 name: l.name.clone(),
                 channel_type: l.channel_type,
@@ -206,7 +236,9 @@ pub fn build(
 
     suggest_renames(desired, live, &matched, &managed, &mut warnings);
     check_quota(desired, live, &drafts, unmanaged.len())?;
-    check_resources(desired, live, &drafts, &managed)?;
+    if unmanaged_hold {
+        check_resources(desired, live, &drafts, &managed)?;
+    }
 
     let mut steps = order::schedule(drafts, live, desired.quota as usize);
     for step in &mut steps {
@@ -235,7 +267,7 @@ pub fn build(
         templates.statuses.len(),
         desired.safety,
     );
-    let live_channels = super::digests(live);
+    let live_channels = digests();
     let live_fingerprint = crate::model::fingerprint_of(
         live_channels
             .iter()
@@ -373,8 +405,14 @@ fn check_quota(
     drafts: &[Draft],
     unmanaged: usize,
 ) -> Result<(), PlanError> {
-    let creates = drafts.iter().filter(|d| d.action == Action::Create).count();
-    let deletes = drafts.iter().filter(|d| d.action == Action::Delete).count();
+    let (mut creates, mut deletes) = (0, 0);
+    for d in drafts {
+        match d.action {
+            Action::Create => creates += 1,
+            Action::Delete => deletes += 1,
+            _ => {}
+        }
+    }
     let needed = live.channels.len() + creates - deletes;
     let quota = desired.quota as usize;
     if needed > quota {
@@ -387,7 +425,9 @@ fn check_quota(
     Ok(())
 }
 
-/// Every resource the file wants must be free, or held by a channel that lets go of it.
+/// Every resource the file wants must be free, or held by a channel that lets go of it (one
+/// the plan deletes, or one the file manages). Called only when a live channel the plan
+/// leaves alone is bound: no other can hold on to a resource.
 fn check_resources(
     desired: &Desired,
     live: &LiveState,

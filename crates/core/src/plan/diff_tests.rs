@@ -350,3 +350,70 @@ fn a_renamed_viber_channel_is_suggested_whatever_its_application_reads_back() {
         plan.warnings
     );
 }
+
+/// A large account: the live digests come from a second thread, and the scheduler numbers
+/// only the resources a step releases. A Page moved from one channel to another among many
+/// that keep theirs is still bound only once the first has let go of it.
+#[test]
+fn in_a_large_account_a_moved_page_waits_for_its_release_and_every_channel_is_digested() {
+    let n = DIGESTS_APART + 50;
+    let page = |i: usize| {
+        Binding::Messenger(crate::model::MessengerBinding {
+            page_id: format!("{i}"),
+        })
+    };
+    let live = LiveState::new(
+        (0..n)
+            .map(|i| LiveChannel {
+                binding: Some(page(i)),
+                ..LiveChannel::new(
+                    format!("id-{i:04}"),
+                    format!("ch-{i:04}"),
+                    ChannelType::Messenger,
+                )
+            })
+            .collect(),
+    );
+    // Channel 0 lets go of its Page (unbound in the file), and a new channel takes it.
+    let mut channels: Vec<DesiredChannel> = (0..n)
+        .map(|i| DesiredChannel {
+            channel_type: ChannelType::Messenger,
+            binding: (i > 0).then(|| page(i)),
+            ..wanted(&format!("ch-{i:04}"), &[])
+        })
+        .collect();
+    channels.push(DesiredChannel {
+        channel_type: ChannelType::Messenger,
+        binding: Some(page(0)),
+        ..wanted("taker", &[])
+    });
+    let desired = Desired {
+        quota: 1000,
+        channels,
+        ..Desired::default()
+    };
+    let plan = build(&desired, &live, &PlanOptions::new(false, target())).unwrap();
+    let actions: Vec<(Action, &str)> = plan
+        .steps
+        .iter()
+        .map(|s| (s.action, s.channel.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            (Action::Unbind, "ch-0000"),
+            (Action::Create, "taker"),
+            (Action::Bind, "taker")
+        ]
+    );
+    let bind = &plan.steps[2];
+    assert_eq!(bind.wave, 1);
+    assert_eq!(
+        bind.depends_on,
+        [0, 1],
+        "the bind waits for the unbind and the create"
+    );
+    assert_eq!(plan.live_channels, super::super::digests(&live));
+    assert_eq!(plan.live_channels.len(), n);
+    assert_eq!(plan.live_fingerprint, live.fingerprint());
+}

@@ -100,17 +100,36 @@ struct Slot {
     prev: Option<usize>,
 }
 
-/// Numbers for resources, so that the loop below indexes vectors.
+/// Numbers for the resources that some step releases, so that the loop below indexes
+/// vectors. Only those can hold a step back: the diff's checks make sure that no channel
+/// keeps a resource the file gives to another (a step of the plan releases it, or there is
+/// no plan), so a resource that no step releases is free for the step that takes it. Most
+/// plans release nothing, and then nothing is looked up at all.
 struct Interner<'a> {
     resources: FxHashMap<(ResourceKind, &'a str), usize>,
 }
 
 impl<'a> Interner<'a> {
-    fn resources(&mut self, binding: Option<&'a Binding>) -> Res {
+    /// Numbers for the resources of `binding`, which a step releases.
+    fn number(&mut self, binding: Option<&'a Binding>) -> Res {
         let mut res = Res::default();
         for key in binding.into_iter().flat_map(Binding::resource_keys) {
             let n = self.resources.len();
             res.push(*self.resources.entry(key).or_insert(n));
+        }
+        res
+    }
+
+    /// The numbers of those resources of `binding` that a step releases.
+    fn numbered(&self, binding: Option<&'a Binding>) -> Res {
+        let mut res = Res::default();
+        if self.resources.is_empty() {
+            return res;
+        }
+        for key in binding.into_iter().flat_map(Binding::resource_keys) {
+            if let Some(&n) = self.resources.get(&key) {
+                res.push(n);
+            }
         }
         res
     }
@@ -160,14 +179,19 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
                 key,
                 action: d.action,
                 waits: !d.after_steps.is_empty(),
-                acquires: interner.resources(d.acquires()),
-                releases: interner.resources(d.releases()),
+                acquires: Res::default(),
+                releases: interner.number(d.releases()),
                 prev: last_by_key[key].replace(i),
             });
         }
-        for (key, l) in live.channels.iter().enumerate() {
-            for r in interner.resources(l.binding.as_ref()).iter() {
-                live_holders.push((r, key));
+        if !interner.resources.is_empty() {
+            for (s, d) in slots.iter_mut().zip(&drafts) {
+                s.acquires = interner.numbered(d.acquires());
+            }
+            for (key, l) in live.channels.iter().enumerate() {
+                for r in interner.numbered(l.binding.as_ref()).iter() {
+                    live_holders.push((r, key));
+                }
             }
         }
         interner.resources.len()
