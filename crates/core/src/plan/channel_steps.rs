@@ -54,6 +54,14 @@ pub(super) fn create_channel(
         binding: None,
         profile: d.profile.clone(),
     };
+    // The bind's attributes before and after, copies of the created channel's.
+    let bind = d.binding.as_ref().map(|binding| {
+        let bound = Attrs {
+            binding: Some(binding.clone()),
+            ..created.clone()
+        };
+        (created.clone(), bound)
+    });
     let reason = if replace {
         "replaces the channel of the old type"
     } else {
@@ -66,24 +74,21 @@ pub(super) fn create_channel(
         channel_type: d.channel_type,
         instance_id: None,
         before: None,
-        after: Some(created.clone()),
+        after: Some(created),
         reason: reason.into(),
         replace,
         protected: false,
         after_steps: after.into_iter().collect(),
     });
-    if let Some(binding) = &d.binding {
+    if let Some((before, after)) = bind {
         drafts.push(Draft {
             key,
             action: Action::Bind,
             channel: d.name.clone(),
             channel_type: d.channel_type,
             instance_id: None,
-            before: Some(created.clone()),
-            after: Some(Attrs {
-                binding: Some(binding.clone()),
-                ..created
-            }),
+            before: Some(before),
+            after: Some(after),
             reason: "the file binds the new channel".into(),
             replace,
             protected: false,
@@ -129,6 +134,8 @@ pub(super) fn update_channel(
             binding: l.binding.clone(),
             profile: l.profile.managed_by(&d.profile),
         };
+        // A later step of the channel starts from a copy; the last takes the attributes.
+        let next = (viber || bind.is_some()).then(|| after.clone());
         let reason = match (l.name != d.name, l.description != d.description) {
             (true, true) => "renamed (previously) and the description changed",
             (true, false) => "renamed (previously)",
@@ -146,14 +153,17 @@ pub(super) fn update_channel(
             channel: d.name.clone(),
             channel_type: d.channel_type,
             instance_id: Some(l.id.clone()),
-            before: Some(current.clone()),
-            after: Some(after.clone()),
+            before: Some(current),
+            after: Some(after),
             reason,
             replace: false,
             protected: false,
             after_steps: vec![],
         });
-        current = after;
+        match next {
+            Some(after) => current = after,
+            None => return,
+        }
     }
     if let Some(draft) = amend_application(li, d, l, &current) {
         current = draft.after.clone().unwrap_or(current);
