@@ -92,6 +92,17 @@ fn what_the_json_copy_changes_goes_the_json_way_or_reads_the_same() {
         "version: 1\nchannels:\n  - {name: a, type: sms, protect: true, previously: [b, c]}\n",
         "version: 1\nchannels:\n  - name: w\n    type: whatsapp\n    binding:\n      waba_id: '1'\n      phone_numbers:\n        - {phone_number: '+6580000000'}\n        - {phone_number: '+6580000001', verified_name: Shop}\n",
         "base: &b {type: sms}\nversion: 1\nchannels:\n  - {<<: *b, name: a}\n",
+        // A channel used twice through an alias, `variables:` or `environments:` after the
+        // list, refused channels among good ones, a list under a repeated key or only in a
+        // merge, a name used twice.
+        "version: 1\nchannels:\n  - &a {name: a, type: sms}\n  - *a\n",
+        "version: 1\nchannels:\n  - {name: a, type: sms, description: x}\nvariables: {X: {}}\n",
+        "version: 1\nchannels:\n  - {name: a, type: sms}\nenvironments: {prod: {}}\n",
+        "version: 1\nchannels:\n  - {name: a, type: sms}\n  - {name: b, type: fax}\n  - {name: c, type: sms, extra: 1}\n",
+        "version: 1\nchannels: 5\nchannels:\n  - {name: a, type: sms}\n",
+        "version: 1\nchannels:\n  - {name: a, type: sms}\nchannels:\n  - {name: b, type: sms}\n",
+        "version: 1\n<<: {channels: [{name: a, type: sms}]}\n",
+        "version: 1\nchannels:\n  - {name: a, type: sms}\n  - {name: a, type: email}\n",
     ];
     for (i, source) in cases.iter().enumerate() {
         agree(&format!("case {i}"), source);
