@@ -63,14 +63,15 @@ pub fn load(source: &str) -> Result<Desired, Vec<Diagnostic>> {
 /// Validate `source` for `options.environment`, with `options.vars` for `${VAR}` references,
 /// and return the desired state. No diagnostic shows a sensitive value.
 pub fn load_with(source: &str, options: &LoadOptions<'_>) -> Result<Desired, Vec<Diagnostic>> {
-    load_by(source, options, true)
+    load_by(source, options, Some(direct::Checks::BySize))
 }
 
-/// [`load_with`], always through the JSON copy (`direct: false`): the tests compare the two.
+/// [`load_with`], with the direct way's checks where `direct` says, or always through the
+/// JSON copy (`None`): the tests compare the ways.
 pub(crate) fn load_by(
     source: &str,
     options: &LoadOptions<'_>,
-    direct: bool,
+    direct: Option<direct::Checks>,
 ) -> Result<Desired, Vec<Diagnostic>> {
     if source.len() > MAX_INPUT_BYTES {
         return Err(vec![Diagnostic::new(
@@ -85,25 +86,29 @@ pub(crate) fn load_by(
     }
     let mut root = yaml::parse(source).map_err(|e| vec![syntax(e)])?;
     let credentials = credentials_written(source, options.credentials);
-    if direct
+    if let Some(checks) = direct
         && credentials.is_empty()
-        && direct::fits(&root, options.environment)
-        && direct::valid(&root)
+        && direct::fits_top(&root, options.environment)
     {
-        let file = direct::read(&mut root);
         let spans = SpanMap::new(&root);
         let expanded = Expanded::default();
-        let mut diagnostics = Vec::new();
-        match file {
-            Ok(file) => {
-                match desired_of(file, None, Vec::new(), &expanded, &spans, &mut diagnostics) {
-                    Some(desired) => return Ok(desired),
-                    None => return Err(finish(diagnostics, &expanded, &Secrets::default())),
+        let outcome = direct::read_checked(&root, checks, |file| {
+            let mut diagnostics = Vec::new();
+            match file {
+                Ok(file) => {
+                    if let Some(desired) =
+                        desired_of(file, None, Vec::new(), &expanded, &spans, &mut diagnostics)
+                    {
+                        return Ok(desired);
+                    }
                 }
+                Err(e) => diagnostics.push(typing_bug(e, &root)),
             }
-            Err(e) => diagnostics.push(typing_bug(e, &root)),
+            Err(finish(diagnostics, &expanded, &Secrets::default()))
+        });
+        if let Some(outcome) = outcome {
+            return outcome;
         }
-        return Err(finish(diagnostics, &expanded, &Secrets::default()));
     }
     let (mut json, mut diagnostics) = take_json(&mut root);
     diagnostics.extend(credentials);

@@ -1,9 +1,9 @@
 //! serde's reading of the YAML node tree: the typed structs filled straight from the tree, as
 //! `serde_json::from_value` fills them from the JSON copy, value for value.
 //!
-//! Strings move out of the tree (keys stay: the span map finds entries by key), as they move
-//! out of it into the JSON copy. Numbers are seen as in that copy: non-negative integers as
-//! `u64`, negative ones as `i64`, and a float without a fraction as an integer.
+//! The tree is only read (strings are copied), so that the schema check can read it on
+//! another thread at the same time. Numbers are seen as in the JSON copy: non-negative
+//! integers as `u64`, negative ones as `i64`, and a float without a fraction as an integer.
 
 use super::schema::integral;
 use crate::config::yaml::{Node, Value};
@@ -14,23 +14,45 @@ use serde::de::{
 };
 use serde::forward_to_deserialize_any;
 
-/// A deserializer over one node, taking its strings.
+/// A deserializer over one node.
 pub struct De<'a> {
-    node: &'a mut Node,
+    node: &'a Node,
     /// A key of a mapping to pass over (a channel's `type`, already read).
     skip: Option<&'static str>,
+    /// A key of a mapping whose value reads as an empty list (the file's `channels`, read
+    /// one by one apart).
+    hollow: Option<&'static str>,
 }
 
+/// What a hollow key's value reads as.
+static EMPTY_LIST: Node = Node {
+    value: Value::Seq(Vec::new()),
+    span: crate::diagnostic::Span { offset: 0, len: 0 },
+    defined: crate::diagnostic::Span { offset: 0, len: 0 },
+};
+
 impl<'a> De<'a> {
-    pub fn new(node: &'a mut Node) -> Self {
-        De { node, skip: None }
+    pub fn new(node: &'a Node) -> Self {
+        De {
+            node,
+            skip: None,
+            hollow: None,
+        }
     }
 
     /// A mapping read without its `key` entry.
-    pub fn without(node: &'a mut Node, key: &'static str) -> Self {
+    pub fn without(node: &'a Node, key: &'static str) -> Self {
         De {
-            node,
             skip: Some(key),
+            ..De::new(node)
+        }
+    }
+
+    /// A mapping read with an empty list as the value of `key`.
+    pub fn hollow(node: &'a Node, key: &'static str) -> Self {
+        De {
+            hollow: Some(key),
+            ..De::new(node)
         }
     }
 }
@@ -49,16 +71,16 @@ impl<'de> de::Deserializer<'de> for De<'_> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match &mut self.node.value {
+        match &self.node.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Int(i) => integer(*i, visitor),
             Value::Float(f) if integral(*f) => integer(*f as i128, visitor),
             Value::Float(f) => visitor.visit_f64(*f),
-            Value::Str(s) => visitor.visit_string(std::mem::take(s)),
+            Value::Str(s) => visitor.visit_str(s),
             Value::Seq(items) => {
                 let len = items.len();
-                let mut seq = Seq(items.iter_mut());
+                let mut seq = Seq(items.iter());
                 let value = visitor.visit_seq(&mut seq)?;
                 match seq.0.len() {
                     0 => Ok(value),
@@ -66,9 +88,10 @@ impl<'de> de::Deserializer<'de> for De<'_> {
                 }
             }
             Value::Map(entries) => visitor.visit_map(Map {
-                entries: entries.iter_mut(),
+                entries: entries.iter(),
                 value: None,
                 skip: self.skip,
+                hollow: self.hollow,
             }),
         }
     }
@@ -94,10 +117,10 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        match &mut self.node.value {
-            Value::Str(s) => visitor.visit_enum(std::mem::take(s).into_deserializer()),
+        match &self.node.value {
+            Value::Str(s) => visitor.visit_enum(s.as_str().into_deserializer()),
             Value::Map(entries) if entries.len() == 1 => {
-                let (k, v) = &mut entries[0];
+                let (k, v) = &entries[0];
                 visitor.visit_enum(Variant { key: k, value: v })
             }
             other => Err(de::Error::invalid_type(
@@ -124,7 +147,7 @@ fn unexpected(value: &Value) -> de::Unexpected<'_> {
     }
 }
 
-struct Seq<'a>(std::slice::IterMut<'a, Node>);
+struct Seq<'a>(std::slice::Iter<'a, Node>);
 
 impl<'de> SeqAccess<'de> for Seq<'_> {
     type Error = Error;
@@ -145,9 +168,10 @@ impl<'de> SeqAccess<'de> for Seq<'_> {
 }
 
 struct Map<'a> {
-    entries: std::slice::IterMut<'a, (Node, Node)>,
-    value: Option<&'a mut Node>,
+    entries: std::slice::Iter<'a, (Node, Node)>,
+    value: Option<&'a Node>,
     skip: Option<&'static str>,
+    hollow: Option<&'static str>,
 }
 
 /// A key's text: every key is a string in a tree that [`super::fits`] accepts.
@@ -167,7 +191,11 @@ impl<'de> MapAccess<'de> for Map<'_> {
             if self.skip == Some(key) {
                 continue;
             }
-            self.value = Some(v);
+            self.value = Some(if self.hollow == Some(key) {
+                &EMPTY_LIST
+            } else {
+                v
+            });
             let key: StrDeserializer<'_, Error> = key.into_deserializer();
             return seed.deserialize(key).map(Some);
         }
@@ -189,7 +217,7 @@ impl<'de> MapAccess<'de> for Map<'_> {
 /// An enum written as a mapping of one entry: the variant's name, and its content.
 struct Variant<'a> {
     key: &'a Node,
-    value: &'a mut Node,
+    value: &'a Node,
 }
 
 impl<'de, 'a> EnumAccess<'de> for Variant<'a> {

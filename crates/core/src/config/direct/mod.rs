@@ -6,7 +6,8 @@
 //! the same schema and typed straight from the tree, which for 10,000 channels saves a tenth
 //! of the load and the copy's memory. Anything else, and any file the schema refuses, takes
 //! the JSON way, which explains every problem; the two agree on what they accept (tests in
-//! `load_tests.rs` run files both ways).
+//! `load_tests.rs` and `tests.rs` run files both ways). For a large file the checks run on a
+//! second thread while the file is typed and its rules checked: both only read the tree.
 
 mod de;
 mod schema;
@@ -20,8 +21,16 @@ use std::sync::OnceLock;
 /// Whether `root` can be read without the JSON copy: no environment is chosen, no
 /// `variables:` or `environments:`, nothing to substitute (no value holds a `$`), and the
 /// tree is one JSON can hold as it is (string keys, each once per mapping; numbers in JSON's
-/// range). A `false` costs nothing but the JSON way.
+/// range). A `false` costs nothing but the JSON way. (Loading checks [`fits_top`] first,
+/// and the rest with the schema, see [`read_checked`].)
+#[cfg(test)]
 pub fn fits(root: &Node, environment: Option<&str>) -> bool {
+    fits_top(root, environment) && plain(root)
+}
+
+/// The part of [`fits`] that reads only the top of the file: a mapping, no environment
+/// chosen, no `variables:` or `environments:`.
+pub fn fits_top(root: &Node, environment: Option<&str>) -> bool {
     if environment.is_some() {
         return false;
     }
@@ -29,7 +38,68 @@ pub fn fits(root: &Node, environment: Option<&str>) -> bool {
         return false;
     };
     let special = |k: &Node| matches!(schema::key(k), Some("variables" | "environments"));
-    !entries.iter().any(|(k, _)| special(k)) && plain(root)
+    !entries.iter().any(|(k, _)| special(k))
+}
+
+/// Where the checks of a file that [`fits_top`] accepts run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checks {
+    /// Before the typing, on the same thread (tests ask for either way).
+    #[cfg(test)]
+    Before,
+    /// On a second thread, while the file is typed and its rules are checked.
+    #[cfg(test)]
+    Beside,
+    /// Beside for a file of [`BESIDE_FROM`] channels or more, else before.
+    BySize,
+}
+
+/// From how many channels the checks run beside the typing: below it, starting a thread
+/// costs more than it saves.
+pub const BESIDE_FROM: usize = 256;
+
+/// `then` of the typed file, if the file passes the checks (`plain` and the schema);
+/// `None` if it does not (and then `then`'s result, if it ran, is dropped). The checks and
+/// the typing only read the tree, so they can run at once.
+pub fn read_checked<T>(
+    root: &Node,
+    checks: Checks,
+    then: impl FnOnce(Result<ChannelsFile, serde::de::value::Error>) -> T,
+) -> Option<T> {
+    let passes = || plain(root) && valid(root);
+    let beside = match checks {
+        #[cfg(test)]
+        Checks::Before => false,
+        #[cfg(test)]
+        Checks::Beside => true,
+        Checks::BySize => channel_count(root) >= BESIDE_FROM,
+    };
+    if !beside {
+        return passes().then(|| then(read(root)));
+    }
+    std::thread::scope(|s| {
+        let checking = s.spawn(passes);
+        let out = then(read(root));
+        match checking.join() {
+            Ok(passed) => passed.then_some(out),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// How many items the file's `channels` list has.
+fn channel_count(root: &Node) -> usize {
+    match &root.value {
+        Value::Map(entries) => entries
+            .iter()
+            .filter(|(k, _)| schema::key(k) == Some("channels"))
+            .map(|(_, v)| match &v.value {
+                Value::Seq(items) => items.len(),
+                _ => 0,
+            })
+            .sum(),
+        _ => 0,
+    }
 }
 
 /// String keys, unique in their mapping; integers JSON holds; finite floats; no `$` in a
@@ -66,42 +136,29 @@ pub fn valid(root: &Node) -> bool {
         .is_valid(root)
 }
 
-/// The typed file, its strings taken from the tree (its keys and spans stay, for the span
-/// map). The channels are read one by one, each as the type its `type` names.
-pub fn read(root: &mut Node) -> Result<ChannelsFile, serde::de::value::Error> {
-    let Value::Map(entries) = &mut root.value else {
+/// The typed file. The channels are read one by one, each as the type its `type` names.
+pub fn read(root: &Node) -> Result<ChannelsFile, serde::de::value::Error> {
+    let Value::Map(entries) = &root.value else {
         return Err(serde::de::Error::custom("the file is not a mapping"));
     };
-    let mut list = entries
-        .iter_mut()
+    let mut file = ChannelsFile::deserialize(De::hollow(root, "channels"))?;
+    let list = entries
+        .iter()
         .find(|(k, _)| schema::key(k) == Some("channels"))
-        .map(|(_, v)| std::mem::replace(&mut v.value, Value::Seq(Vec::new())));
-    let file = ChannelsFile::deserialize(De::new(root));
-    let mut channels = Vec::new();
-    let mut typed = Ok(());
-    if let Some(Value::Seq(items)) = &mut list {
+        .map(|(_, v)| &v.value);
+    if let Some(Value::Seq(items)) = list {
         // Sized once: the channels are large, and growing the vector would copy them.
-        channels.reserve(items.len());
-        typed = items
-            .iter_mut()
-            .try_for_each(|item| channel(item).map(|c| channels.push(c)));
+        let mut channels = Vec::with_capacity(items.len());
+        for item in items {
+            channels.push(channel(item)?);
+        }
+        file.channels = channels;
     }
-    // The list goes back into the tree, whose spans the diagnostics read.
-    if let (Some(list), Value::Map(entries)) = (list, &mut root.value)
-        && let Some((_, v)) = entries
-            .iter_mut()
-            .find(|(k, _)| schema::key(k) == Some("channels"))
-    {
-        v.value = list;
-    }
-    let mut file = file?;
-    typed?;
-    file.channels = channels;
     Ok(file)
 }
 
 /// One channel: its `type` read first, then the rest as that type's fields.
-fn channel(item: &mut Node) -> Result<ChannelSpec, serde::de::value::Error> {
+fn channel(item: &Node) -> Result<ChannelSpec, serde::de::value::Error> {
     let known = match &item.value {
         Value::Map(entries) => entries
             .iter()

@@ -4,12 +4,15 @@
 use super::super::load::{LoadOptions, load_by};
 use super::super::yaml;
 
-/// Both ways give the same result: the same desired state, or the same diagnostics.
+/// Both ways give the same result: the same desired state, or the same diagnostics, with
+/// the direct way's checks before the typing or beside it.
 fn agree(name: &str, source: &str) {
     let options = LoadOptions::default();
-    let direct = load_by(source, &options, true);
-    let json = load_by(source, &options, false);
-    assert_eq!(direct, json, "{name}: the two ways disagree");
+    let json = load_by(source, &options, None);
+    for checks in [super::Checks::Before, super::Checks::Beside] {
+        let direct = load_by(source, &options, Some(checks));
+        assert_eq!(direct, json, "{name}: the two ways disagree ({checks:?})");
+    }
 }
 
 /// Whether `source` is read the direct way.
@@ -107,4 +110,52 @@ fn what_the_json_copy_changes_goes_the_json_way_or_reads_the_same() {
     for (i, source) in cases.iter().enumerate() {
         agree(&format!("case {i}"), source);
     }
+}
+
+/// A file of `n` SMS channels, the one at `odd` (if any) written as `odd_channel`.
+fn large(n: usize, odd: Option<(usize, &str)>) -> String {
+    let mut s = String::from("version: 1\naccount: {quota: 100000}\nchannels:\n");
+    for i in 0..n {
+        match odd {
+            Some((at, text)) if at == i => s.push_str(text),
+            _ => s.push_str(&format!(
+                "  - {{name: c{i}, type: sms, description: d{i}}}\n"
+            )),
+        }
+    }
+    s
+}
+
+#[test]
+fn large_files_agree_with_the_checks_beside_the_typing() {
+    let n = super::BESIDE_FROM + 44;
+    let cases = [
+        large(n, None),
+        // Refused by the schema, by `plain`, or by the rules, late in the list: the typing
+        // has gone past it (or stopped there) before the checks say no.
+        large(n, Some((n - 3, "  - {name: x, type: fax}\n"))),
+        large(n, Some((n - 1, "  - {name: x, type: sms, extra: 1}\n"))),
+        large(
+            n,
+            Some((n - 2, "  - {name: x, type: sms, description: \"${X}\"}\n")),
+        ),
+        large(n, Some((n - 2, "  - {name: x, type: sms, name: y}\n"))),
+        large(n, Some((n - 1, "  - {name: c0, type: sms}\n"))),
+        large(n, Some((0, "  - {name: x, type: sms, description: 5}\n"))),
+    ];
+    for (i, source) in cases.iter().enumerate() {
+        agree(&format!("large case {i}"), source);
+        let by_size = load_by(source, &LoadOptions::default(), Some(super::Checks::BySize));
+        assert_eq!(
+            by_size,
+            load_by(source, &LoadOptions::default(), None),
+            "large case {i}"
+        );
+    }
+    let first = load_by(
+        &cases[0],
+        &LoadOptions::default(),
+        Some(super::Checks::BySize),
+    );
+    assert_eq!(first.map(|d| d.channels.len()).ok(), Some(n));
 }
