@@ -77,6 +77,9 @@ pub fn read_checked<T>(
     if !beside {
         return passes().then(|| then(read(root)));
     }
+    // Built here, not on the second thread: memory that thread allocates stays with its
+    // heap after it ends, and the validator lives as long as the process.
+    validator();
     std::thread::scope(|s| {
         let checking = s.spawn(passes);
         let out = then(read(root));
@@ -123,17 +126,20 @@ fn plain(node: &Node) -> bool {
 
 /// Whether the tree passes the schema (the one the JSON way checks).
 pub fn valid(root: &Node) -> bool {
+    validator().is_valid(root)
+}
+
+/// The schema's validator of trees, built once.
+fn validator() -> &'static jsonschema::Validator<schema::Tree> {
     static VALIDATOR: OnceLock<jsonschema::Validator<schema::Tree>> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| {
-            jsonschema::options_for::<schema::Tree>()
-                .build(
-                    &serde_json::from_str(super::schema::COMMITTED)
-                        .expect("the committed schema is JSON"),
-                )
-                .expect("the committed schema compiles")
-        })
-        .is_valid(root)
+    VALIDATOR.get_or_init(|| {
+        jsonschema::options_for::<schema::Tree>()
+            .build(
+                &serde_json::from_str(super::schema::COMMITTED)
+                    .expect("the committed schema is JSON"),
+            )
+            .expect("the committed schema compiles")
+    })
 }
 
 /// The typed file. The channels are read one by one, each as the type its `type` names.
