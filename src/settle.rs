@@ -163,11 +163,13 @@ fn removal(
         channel_type: l.channel_type,
         instance_id: twin.map(|t| t.id.clone()),
         changes: vec![],
-        before: twin.map(|t| Attrs {
-            name: t.name.clone(),
-            description: t.description.clone(),
-            binding: t.binding.clone(),
-            profile: t.profile.clone(),
+        before: twin.map(|t| {
+            Box::new(Attrs {
+                name: t.name.clone(),
+                description: t.description.clone(),
+                binding: t.binding.clone(),
+                profile: t.profile.clone(),
+            })
         }),
         after: None,
         reason: format!("look for a duplicate of `{}` left by a lost answer", l.name).into(),

@@ -21,7 +21,7 @@ pub(super) fn delete_draft(
         channel: l.name.clone(),
         channel_type: l.channel_type,
         instance_id: Some(l.id.clone()),
-        before: Some(attrs_of(l)),
+        before: Some(Box::new(attrs_of(l))),
         after: None,
         reason: reason.into(),
         replace: false,
@@ -74,7 +74,7 @@ pub(super) fn create_channel(
         channel_type: d.channel_type,
         instance_id: None,
         before: None,
-        after: Some(created),
+        after: Some(Box::new(created)),
         reason: reason.into(),
         replace,
         protected: false,
@@ -87,8 +87,8 @@ pub(super) fn create_channel(
             channel: d.name.clone(),
             channel_type: d.channel_type,
             instance_id: None,
-            before: Some(before),
-            after: Some(after),
+            before: Some(Box::new(before)),
+            after: Some(Box::new(after)),
             reason: "the file binds the new channel".into(),
             replace,
             protected: false,
@@ -153,8 +153,8 @@ pub(super) fn update_channel(
             channel: d.name.clone(),
             channel_type: d.channel_type,
             instance_id: Some(l.id.clone()),
-            before: Some(current),
-            after: Some(after),
+            before: Some(Box::new(current)),
+            after: Some(Box::new(after)),
             reason,
             replace: false,
             protected: false,
@@ -166,7 +166,7 @@ pub(super) fn update_channel(
         }
     }
     if let Some(draft) = amend_application(li, d, l, &current) {
-        current = draft.after.clone().unwrap_or(current);
+        current = draft.after.as_deref().cloned().unwrap_or(current);
         drafts.push(draft);
     }
     let Some((action, reason, protected)) = bind else {
@@ -178,11 +178,11 @@ pub(super) fn update_channel(
         channel: d.name.clone(),
         channel_type: d.channel_type,
         instance_id: Some(l.id.clone()),
-        before: Some(current.clone()),
-        after: Some(Attrs {
+        before: Some(Box::new(current.clone())),
+        after: Some(Box::new(Attrs {
             binding: d.binding.clone(),
             ..current
-        }),
+        })),
         reason: reason.into(),
         replace: false,
         protected,
@@ -261,11 +261,11 @@ fn amend_application(
         channel: d.name.clone(),
         channel_type: d.channel_type,
         instance_id: Some(l.id.clone()),
-        before: Some(current.clone()),
-        after: Some(Attrs {
+        before: Some(Box::new(current.clone())),
+        after: Some(Box::new(Attrs {
             binding: Some(binding),
             ..current.clone()
-        }),
+        })),
         reason: reason.into(),
         replace: false,
         protected: false,

@@ -165,10 +165,10 @@ pub struct Step {
     pub changes: Vec<FieldChange>,
     /// The channel before the step (absent for a create).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<Attrs>,
+    pub before: Option<Box<Attrs>>,
     /// The channel after the step (absent for a delete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<Attrs>,
+    pub after: Option<Box<Attrs>>,
     /// Why the step is needed.
     pub reason: Cow<'static, str>,
     /// Steps in the same wave do not depend on each other and may run concurrently; every

@@ -40,8 +40,8 @@ pub struct Draft {
     pub channel: String,
     pub channel_type: ChannelType,
     pub instance_id: Option<String>,
-    pub before: Option<Attrs>,
-    pub after: Option<Attrs>,
+    pub before: Option<Box<Attrs>>,
+    pub after: Option<Box<Attrs>>,
     pub reason: Cow<'static, str>,
     pub replace: bool,
     pub protected: bool,
@@ -345,7 +345,12 @@ fn cycle_breaker(slots: &[Slot], pending: &[usize], sim: &Sim) -> Option<usize> 
 fn split_rebind(drafts: &mut Vec<Draft>, done: &mut Vec<Option<usize>>, i: usize) {
     let rebind = drafts[i].clone();
     let before = rebind.before.clone();
-    let unbound = before.clone().map(|a| Attrs { binding: None, ..a });
+    let unbound = before.clone().map(|a| {
+        Box::new(Attrs {
+            binding: None,
+            ..*a
+        })
+    });
     drafts[i] = Draft {
         action: Action::Unbind,
         after: unbound.clone(),
@@ -426,7 +431,7 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
         steps.push(Step {
             index: pos,
             action: d.action,
-            changes: super::changes::changes(d.before.as_ref(), d.after.as_ref()),
+            changes: super::changes::changes(d.before.as_deref(), d.after.as_deref()),
             resource: super::Address::channel(&d.channel),
             channel: d.channel,
             channel_type: d.channel_type,
