@@ -443,6 +443,33 @@ impl ChannelSpec {
     }
 }
 
+/// A file's channels as the rest of chanctl sees them, each split from its `templates:` key
+/// as it is read: the large file form of a channel is never kept in a list.
+#[derive(Debug, Default)]
+pub struct Channels {
+    pub list: Vec<DesiredChannel>,
+    /// The `templates:` keys, with the index of their channel in `list`, in file order.
+    pub templates: Vec<(usize, TemplatesKey)>,
+}
+
+impl Channels {
+    /// Room for `n` channels: growing the list would copy them.
+    pub fn with_capacity(n: usize) -> Self {
+        Channels {
+            list: Vec::with_capacity(n),
+            templates: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, spec: ChannelSpec) {
+        let (channel, key) = spec.into_parts();
+        if let Some(key) = key {
+            self.templates.push((self.list.len(), key));
+        }
+        self.list.push(channel);
+    }
+}
+
 #[cfg(test)]
 #[path = "file_tests.rs"]
 mod tests;

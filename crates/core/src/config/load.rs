@@ -9,7 +9,7 @@
 use super::desired::{Desired, SensitiveField};
 use super::direct;
 use super::environments;
-use super::file::{ChannelSpec, ChannelsFile, DEFAULT_QUOTA, DesiredChannel, MAX_QUOTA};
+use super::file::{ChannelSpec, Channels, ChannelsFile, DEFAULT_QUOTA, DesiredChannel, MAX_QUOTA};
 use super::schema;
 use super::semantic;
 use super::tree::take_json;
@@ -95,10 +95,17 @@ pub(crate) fn load_by(
         let outcome = direct::read_checked(&root, checks, |file| {
             let mut diagnostics = Vec::new();
             match file {
-                Ok(file) => {
-                    if let Some(desired) =
-                        desired_of(file, None, Vec::new(), &expanded, &spans, &mut diagnostics)
-                    {
+                Ok((file, channels)) => {
+                    let names = Vec::new();
+                    if let Some(desired) = desired_of(
+                        file,
+                        channels,
+                        None,
+                        names,
+                        &expanded,
+                        &spans,
+                        &mut diagnostics,
+                    ) {
                         return Ok(desired);
                     }
                 }
@@ -173,25 +180,29 @@ pub(crate) fn load_by(
         let channels_json = json
             .get_mut("channels")
             .map(|c| std::mem::replace(c, Json::Array(Vec::new())));
-        let read = serde_json::from_value::<ChannelsFile>(json).and_then(|mut file| {
+        let read = serde_json::from_value::<ChannelsFile>(json).and_then(|file| {
+            let mut channels = Channels::default();
             if let Some(Json::Array(items)) = channels_json {
-                // Sized once: collected through `Result`, the vector would start empty and
-                // grow by copying (3 % of a 10,000-channel plan in the profile).
-                let mut channels = Vec::with_capacity(items.len());
+                channels = Channels::with_capacity(items.len());
                 for item in items {
                     channels.push(ChannelSpec::from_json(item)?);
                 }
-                file.channels = channels;
             }
-            Ok(file)
+            Ok((file, channels))
         });
         match read {
-            Ok(file) => {
+            Ok((file, channels)) => {
                 let names = environment_names;
                 let expanded = &expanded;
-                if let Some(desired) =
-                    desired_of(file, chosen, names, expanded, &spans, &mut diagnostics)
-                {
+                if let Some(desired) = desired_of(
+                    file,
+                    channels,
+                    chosen,
+                    names,
+                    expanded,
+                    &spans,
+                    &mut diagnostics,
+                ) {
                     return Ok(desired);
                 }
             }
@@ -272,10 +283,12 @@ fn typing_bug(e: impl std::fmt::Display, root: &Node) -> Diagnostic {
     .with_help("this is a bug in chanctl: please report it with the file")
 }
 
-/// The desired state of a typed `file`, or `None` with the semantic problems added to
-/// `diagnostics` (which must hold none of another pass for `Some`).
+/// The desired state of a typed `file` and its `channels` (the file's own list is not
+/// read), or `None` with the semantic problems added to `diagnostics` (which must hold none
+/// of another pass for `Some`).
 fn desired_of(
     file: ChannelsFile,
+    channels: Channels,
     chosen: Option<&str>,
     environment_names: Vec<String>,
     expanded: &Expanded,
@@ -283,20 +296,21 @@ fn desired_of(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Desired> {
     let quota = file.account.as_ref().map_or(DEFAULT_QUOTA, |a| a.quota);
-    let mut channels: Vec<DesiredChannel> = Vec::with_capacity(file.channels.len());
+    let Channels {
+        list: channels,
+        templates: keys,
+    } = channels;
     let mut templates = Vec::new();
-    let mut template_channels = Vec::new();
+    let mut template_channels = Vec::with_capacity(keys.len());
     let mut template_includes = Vec::new();
-    for (i, c) in file.channels.into_iter().enumerate() {
-        let (channel, key) = c.into_parts();
-        if key.is_some() {
-            template_channels.push(channel.name.clone());
-        }
+    for (i, key) in keys {
+        let channel = &channels[i];
+        template_channels.push(channel.name.clone());
         match key {
-            Some(TemplatesKey::List(specs)) => {
-                templates.extend(channel_templates(i, &channel, &specs, spans, diagnostics))
+            TemplatesKey::List(specs) => {
+                templates.extend(channel_templates(i, channel, &specs, spans, diagnostics))
             }
-            Some(TemplatesKey::Include(include)) => template_includes.extend(
+            TemplatesKey::Include(include) => template_includes.extend(
                 TemplateType::of(channel.channel_type).map(|template_type| TemplateInclude {
                     channel: channel.name.clone(),
                     template_type,
@@ -304,9 +318,7 @@ fn desired_of(
                     span: spans.value_span(&format!("/channels/{i}/templates/include")),
                 }),
             ),
-            None => {}
         }
-        channels.push(channel);
     }
     let desired = Desired {
         quota,

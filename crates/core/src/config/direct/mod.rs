@@ -12,7 +12,7 @@
 mod de;
 mod schema;
 
-use super::file::{ChannelSpec, ChannelsFile};
+use super::file::{ChannelSpec, Channels, ChannelsFile};
 use super::yaml::{Node, Value};
 use de::De;
 use serde::Deserialize;
@@ -64,7 +64,7 @@ pub const BESIDE_FROM: usize = 256;
 pub fn read_checked<T>(
     root: &Node,
     checks: Checks,
-    then: impl FnOnce(Result<ChannelsFile, serde::de::value::Error>) -> T,
+    then: impl FnOnce(Result<(ChannelsFile, Channels), serde::de::value::Error>) -> T,
 ) -> Option<T> {
     let passes = || plain(root) && valid(root);
     let beside = match checks {
@@ -142,25 +142,25 @@ fn validator() -> &'static jsonschema::Validator<schema::Tree> {
     })
 }
 
-/// The typed file. The channels are read one by one, each as the type its `type` names.
-pub fn read(root: &Node) -> Result<ChannelsFile, serde::de::value::Error> {
+/// The typed file (its `channels` left empty) and its channels. The channels are read one by
+/// one, each as the type its `type` names.
+pub fn read(root: &Node) -> Result<(ChannelsFile, Channels), serde::de::value::Error> {
     let Value::Map(entries) = &root.value else {
         return Err(serde::de::Error::custom("the file is not a mapping"));
     };
-    let mut file = ChannelsFile::deserialize(De::hollow(root, "channels"))?;
+    let file = ChannelsFile::deserialize(De::hollow(root, "channels"))?;
     let list = entries
         .iter()
         .find(|(k, _)| schema::key(k) == Some("channels"))
         .map(|(_, v)| &v.value);
+    let mut channels = Channels::default();
     if let Some(Value::Seq(items)) = list {
-        // Sized once: the channels are large, and growing the vector would copy them.
-        let mut channels = Vec::with_capacity(items.len());
+        channels = Channels::with_capacity(items.len());
         for item in items {
             channels.push(channel(item)?);
         }
-        file.channels = channels;
     }
-    Ok(file)
+    Ok((file, channels))
 }
 
 /// One channel: its `type` read first, then the rest as that type's fields.
