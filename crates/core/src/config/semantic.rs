@@ -67,52 +67,59 @@ pub fn check_partial(
         }
     }
 
-    // Keyed by kind and id as borrowed from the channels: the resource is built for a message.
-    // The field is borrowed but for a list entry's (`phone_numbers/N/phone_number`).
-    let mut claimed: HashMap<(ResourceKind, &str), (usize, std::borrow::Cow<'static, str>)> =
+    // Keyed by kind and id as borrowed from the channels; the value is the channel and the
+    // resource's place among the channel's resources. The keys that name a resource (the
+    // field, `phone_numbers/N/phone_number` in a list) are built only for a message.
+    let mut claimed: HashMap<(ResourceKind, &str), (usize, usize)> =
         HashMap::with_capacity_and_hasher(channels.len(), Default::default());
+    let field_of = |c: &DesiredChannel, n: usize| -> std::borrow::Cow<'static, str> {
+        let fields = c.binding.as_ref().map(|b| b.resource_fields());
+        fields
+            .and_then(|f| f.into_iter().nth(n))
+            .map_or("".into(), |(_, field, _)| field)
+    };
     for &(i, c) in channels {
         let Some(binding) = &c.binding else { continue };
-        for (kind, field, id) in binding.resource_fields() {
+        for (n, (kind, id)) in binding.resource_keys().enumerate() {
             let key = (kind, id);
-            if let Some((first, first_field)) = claimed.get(&key) {
-                let first = *first;
-                let r = Resource::of(kind, id);
-                if first == i {
-                    if *first_field != field {
-                        out.push(listed_twice(spans, i, &r, first_field, &field));
-                    }
-                    continue;
-                }
-                let a = at(first).map_or("", |f| f.name.as_str());
-                let b = &c.name;
-                let (first_label, second_label) = if a == b {
-                    (
-                        format!("bound to `{a}` (channel {})", first + 1),
-                        format!("and to `{b}` (channel {})", i + 1),
-                    )
-                } else {
-                    (format!("bound to `{a}`"), format!("and to `{b}`"))
-                };
-                out.push(
-                    Diagnostic::new(
-                        "chanctl::semantic::resource_claimed_twice",
-                        format!("{r} is bound to two channels"),
-                        spans.value_span(&format!("/channels/{i}/binding/{field}")),
-                        second_label,
-                    )
-                    .with_label(
-                        spans.value_span(&format!("/channels/{first}/binding/{first_field}")),
-                        first_label,
-                    )
-                    .with_help(
-                        "a resource can be bound to one channel at a time: bind one of the \
-                         channels to something else, or remove one of them",
-                    ),
-                );
-            } else {
-                claimed.insert(key, (i, field));
+            let Some(&(first, first_n)) = claimed.get(&key) else {
+                claimed.insert(key, (i, n));
+                continue;
+            };
+            let r = Resource::of(kind, id);
+            let field = field_of(c, n);
+            if first == i {
+                out.push(listed_twice(spans, i, &r, &field_of(c, first_n), &field));
+                continue;
             }
+            let first_channel = at(first);
+            let first_field = first_channel.map_or("".into(), |f| field_of(f, first_n));
+            let a = first_channel.map_or("", |f| f.name.as_str());
+            let b = &c.name;
+            let (first_label, second_label) = if a == b {
+                (
+                    format!("bound to `{a}` (channel {})", first + 1),
+                    format!("and to `{b}` (channel {})", i + 1),
+                )
+            } else {
+                (format!("bound to `{a}`"), format!("and to `{b}`"))
+            };
+            out.push(
+                Diagnostic::new(
+                    "chanctl::semantic::resource_claimed_twice",
+                    format!("{r} is bound to two channels"),
+                    spans.value_span(&format!("/channels/{i}/binding/{field}")),
+                    second_label,
+                )
+                .with_label(
+                    spans.value_span(&format!("/channels/{first}/binding/{first_field}")),
+                    first_label,
+                )
+                .with_help(
+                    "a resource can be bound to one channel at a time: bind one of the \
+                     channels to something else, or remove one of them",
+                ),
+            );
         }
     }
 

@@ -177,11 +177,18 @@ impl Binding {
             .collect()
     }
 
-    /// [`Binding::resources`] without copying: each resource's kind and id.
+    /// [`Binding::resources`] without copying: each resource's kind and id, in the order of
+    /// [`Binding::resource_fields`].
     pub fn resource_keys(&self) -> impl Iterator<Item = (ResourceKind, &str)> {
-        self.resource_fields()
-            .into_iter()
-            .map(|(kind, _, value)| (kind, value))
+        let resources = match self {
+            Binding::Whatsapp(b) => b.resources(),
+            Binding::Viber(b) => b.resources(),
+            Binding::Messenger(b) => b.resources(),
+            Binding::Instagram(b) => b.resources(),
+            Binding::Email(b) => b.resources(),
+        };
+        // A WABA without a number yet holds no number.
+        resources.into_iter().filter(|(_, id)| !id.is_empty())
     }
 
     /// Each resource the binding holds with the key (a pointer below the binding) that names
@@ -460,6 +467,56 @@ impl LiveChannel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resource_keys_are_the_resource_fields_without_their_keys() {
+        let number = |n: &str| types::whatsapp::WhatsappNumber {
+            phone_number: n.into(),
+            verified_name: Some("Acme".into()),
+        };
+        let bindings = [
+            Binding::whatsapp(WhatsappBinding {
+                waba_id: "1".into(),
+                phone_number: "+6580000001".into(),
+                verified_name: Some("Acme".into()),
+                ..Default::default()
+            }),
+            // A WABA without a number yet holds no number.
+            Binding::whatsapp(WhatsappBinding {
+                waba_id: "1".into(),
+                ..Default::default()
+            }),
+            Binding::whatsapp(WhatsappBinding {
+                waba_id: "1".into(),
+                phone_numbers: vec![number("+6580000002"), number(""), number("+6580000003")],
+                ..Default::default()
+            }),
+            Binding::Viber(ViberBinding {
+                business_account: "acme".into(),
+                audit: None,
+            }),
+            Binding::Messenger(MessengerBinding {
+                page_id: "2".into(),
+            }),
+            Binding::Instagram(InstagramBinding {
+                page_id: "3".into(),
+                instagram_account_id: "4".into(),
+            }),
+            Binding::Instagram(InstagramBinding {
+                page_id: "3".into(),
+                instagram_account_id: String::new(),
+            }),
+            Binding::Email(EmailBinding {
+                dm_account: "a@mail.example.com".into(),
+            }),
+        ];
+        for b in &bindings {
+            let fields: Vec<_> = b.resource_fields().into_iter().map(|(k, _, v)| (k, v)).collect();
+            assert!(!fields.is_empty() || b.channel_type() == ChannelType::Whatsapp, "{b:?}");
+            assert_eq!(b.resource_keys().collect::<Vec<_>>(), fields, "{b:?}");
+        }
+        assert_eq!(bindings[2].resource_keys().count(), 2);
+    }
 
     #[test]
     fn untagged_binding_round_trips_to_the_right_variant() {

@@ -45,4 +45,8 @@ impl ChannelBinding for EmailBinding {
     fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {
         vec![("dm_account".into(), &mut self.dm_account)]
     }
+
+    fn resources(&self) -> super::Resources<'_> {
+        smallvec::smallvec![(ResourceKind::DmAccount, self.dm_account.as_str())]
+    }
 }

@@ -64,4 +64,14 @@ impl ChannelBinding for InstagramBinding {
             ),
         ]
     }
+
+    fn resources(&self) -> super::Resources<'_> {
+        smallvec::smallvec![
+            (ResourceKind::InstagramPage, self.page_id.as_str()),
+            (
+                ResourceKind::InstagramAccount,
+                self.instagram_account_id.as_str()
+            ),
+        ]
+    }
 }

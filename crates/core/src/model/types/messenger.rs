@@ -38,4 +38,8 @@ impl ChannelBinding for MessengerBinding {
     fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)> {
         vec![("page_id".into(), &mut self.page_id)]
     }
+
+    fn resources(&self) -> super::Resources<'_> {
+        smallvec::smallvec![(ResourceKind::MessengerPage, self.page_id.as_str())]
+    }
 }

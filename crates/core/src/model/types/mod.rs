@@ -46,12 +46,19 @@ pub struct PatternHelp {
 /// reads them for every step, and a vector on the heap for each was a tenth of its time).
 pub type Fields<'a> = smallvec::SmallVec<[(Cow<'static, str>, &'a str); 4]>;
 
+/// The resources a binding holds, by kind and id, held inline like [`Fields`].
+pub type Resources<'a> = smallvec::SmallVec<[(ResourceKind, &'a str); 2]>;
+
 /// A binding of one type: its fields by key, in file order.
 pub trait ChannelBinding {
     /// Each key is a JSON pointer below the binding: `phone_number`, or
     /// `phone_numbers/1/phone_number` for an entry of a list.
     fn fields(&self) -> Fields<'_>;
     fn fields_mut(&mut self) -> Vec<(Cow<'static, str>, &mut String)>;
+    /// The fields that name a resource (the type's `resources` table), in the order of
+    /// [`ChannelBinding::fields`], without their keys: the rules and the plan ask for every
+    /// channel, and building the keys cost more than the rest of the check.
+    fn resources(&self) -> Resources<'_>;
 }
 
 /// How a plan names binding key `key` (a pointer below the binding): `phone_number` as it

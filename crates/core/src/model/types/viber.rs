@@ -142,4 +142,8 @@ impl ChannelBinding for ViberBinding {
         }
         out
     }
+
+    fn resources(&self) -> super::Resources<'_> {
+        smallvec::smallvec![(ResourceKind::ViberAccount, self.business_account.as_str())]
+    }
 }

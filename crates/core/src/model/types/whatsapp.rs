@@ -326,6 +326,17 @@ impl ChannelBinding for WhatsappBinding {
         }
         fields
     }
+
+    fn resources(&self) -> super::Resources<'_> {
+        let mut out = super::Resources::new();
+        if !self.is_list() {
+            out.push((ResourceKind::WhatsappNumber, self.phone_number.as_str()));
+        }
+        for n in &self.phone_numbers {
+            out.push((ResourceKind::WhatsappNumber, n.phone_number.as_str()));
+        }
+        out
+    }
 }
 
 #[cfg(test)]
