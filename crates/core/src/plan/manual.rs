@@ -5,7 +5,36 @@
 
 use super::diff::unknown_binding;
 use super::{Action, PlanOptions, Step};
-use crate::model::{BindState, Binding, LiveState};
+use crate::model::{BindState, Binding, LiveChannel, LiveState};
+use rustc_hash::FxHashMap;
+
+/// The live channels by instance id, indexed the first time a step asks: a step knows its
+/// channel by id, and looking through the account for each step of a large plan would take
+/// time that grows with the square of its size.
+struct ById<'a> {
+    live: &'a LiveState,
+    index: Option<FxHashMap<&'a str, &'a LiveChannel>>,
+}
+
+impl<'a> ById<'a> {
+    fn new(live: &'a LiveState) -> Self {
+        ById { live, index: None }
+    }
+
+    /// The live channel with instance id `id` (the first, should the account list it twice).
+    fn get(&mut self, id: &str) -> Option<&'a LiveChannel> {
+        let live = self.live;
+        let index = self.index.get_or_insert_with(|| {
+            let mut index =
+                FxHashMap::with_capacity_and_hasher(live.channels.len(), Default::default());
+            for l in &live.channels {
+                index.entry(l.id.as_str()).or_insert(l);
+            }
+            index
+        });
+        index.get(id).copied()
+    }
+}
 
 /// Mark the steps of `steps` that are manual, and add what a person should know of the
 /// others to `warnings`.
@@ -15,14 +44,21 @@ pub(super) fn mark(
     options: &PlanOptions,
     warnings: &mut Vec<String>,
 ) {
+    let mut by_id = ById::new(live);
     for step in steps.iter_mut() {
+        // The live channel of a bind, or of an update of a Viber binding.
+        let viber_update = step.action == Action::Update
+            && matches!(
+                step.after.as_ref().map(|a| &a.binding),
+                Some(Some(Binding::Viber(_)))
+            );
+        let channel = match step.instance_id.as_deref() {
+            Some(id) if step.action == Action::Bind || viber_update => by_id.get(id),
+            _ => None,
+        };
         // A channel bound to what the backend cannot name cannot be released first.
         let unknown = step.action == Action::Bind
-            && step.instance_id.as_deref().is_some_and(|id| {
-                live.channels
-                    .iter()
-                    .any(|l| l.id == id && l.bind_state == BindState::Unknown)
-            });
+            && channel.is_some_and(|l| l.bind_state == BindState::Unknown);
         if unknown {
             let why = format!(
                 "`{}` is bound to {}; the API does not say which, and releasing it needs its id: \
@@ -34,12 +70,12 @@ pub(super) fn mark(
             step.manual = Some(why);
             continue;
         }
-        if let Some(why) = needs_code(step, live, options) {
+        if let Some(why) = needs_code(step, channel, options) {
             step.manual = Some(why);
             continue;
         }
         if step.action == Action::Update
-            && let Some(why) = approved_application(step, live)
+            && let Some(why) = approved_application(step, channel)
         {
             step.manual = Some(why);
             continue;
@@ -105,15 +141,12 @@ pub(super) fn mark(
 
 /// Why the bind `step` is manual, when it finishes a WhatsApp number that waits for its
 /// one-time code and this run has no code for it: nobody can type it in, and none was given.
-fn needs_code(step: &Step, live: &LiveState, options: &PlanOptions) -> Option<String> {
+/// `live` is the step's live channel.
+fn needs_code(step: &Step, live: Option<&LiveChannel>, options: &PlanOptions) -> Option<String> {
     if step.action != Action::Bind || options.ask_codes {
         return None;
     }
-    let waiting = step.instance_id.as_deref().and_then(|id| {
-        live.channels
-            .iter()
-            .find(|l| l.id == id && l.bind_state == BindState::Unverified)
-    })?;
+    let waiting = live.filter(|l| l.bind_state == BindState::Unverified)?;
     // The numbers the reader saw waiting (of several), else the file's (one number).
     let marked: Vec<&str> = match &waiting.binding {
         Some(Binding::Whatsapp(w)) => w.waiting.iter().map(String::as_str).collect(),
@@ -156,14 +189,14 @@ fn needs_code(step: &Step, live: &LiveState, options: &PlanOptions) -> Option<St
 
 /// Why update `step` cannot be carried out when it edits the Viber application of a channel
 /// whose application is no longer pending: the API edits only a pending one.
-fn approved_application(step: &Step, live: &LiveState) -> Option<String> {
+/// `live` is the step's live channel.
+fn approved_application(step: &Step, live: Option<&LiveChannel>) -> Option<String> {
     let after = step.after.as_ref().map(|a| &a.binding);
     if !matches!(after, Some(Some(Binding::Viber(_)))) {
         return None;
     }
     let changes_binding = step.before.as_ref().map(|b| &b.binding) != after;
-    let id = step.instance_id.as_deref()?;
-    let l = live.channels.iter().find(|l| l.id == id)?;
+    let l = live?;
     (changes_binding && l.bind_state != BindState::Pending).then(|| {
         format!(
             "the Viber application of `{}` is approved, and the API edits only an application \
