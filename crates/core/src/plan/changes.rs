@@ -68,12 +68,14 @@ pub(super) fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<supe
     if before.map(|a| &a.binding) != after.map(|a| &a.binding) {
         binding_changes(before, after, &mut field);
     }
-    // The instance profile, key by key in the file's order.
+    // The instance profile, key by key in the file's order (most channels have none).
     let empty = crate::model::Profile::default();
-    let prof_b = before.map_or(&empty, |a| &a.profile).fields();
-    let prof_a = after.map_or(&empty, |a| &a.profile).fields();
-    for ((k, b), (_, a)) in prof_b.into_iter().zip(prof_a) {
-        field(k.into(), b, a);
+    let prof_b = before.map_or(&empty, |a| &a.profile);
+    let prof_a = after.map_or(&empty, |a| &a.profile);
+    if !(prof_b.is_empty() && prof_a.is_empty()) {
+        for ((k, b), (_, a)) in prof_b.fields().into_iter().zip(prof_a.fields()) {
+            field(k.into(), b, a);
+        }
     }
     out
 }
