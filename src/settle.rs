@@ -164,7 +164,7 @@ fn removal(
         instance_id: twin.map(|t| t.id.clone()),
         changes: vec![],
         before: twin.map(|t| {
-            Box::new(Attrs {
+            std::sync::Arc::new(Attrs {
                 name: t.name.clone(),
                 description: t.description.clone(),
                 binding: t.binding.clone(),

@@ -511,8 +511,15 @@ mod tests {
             }),
         ];
         for b in &bindings {
-            let fields: Vec<_> = b.resource_fields().into_iter().map(|(k, _, v)| (k, v)).collect();
-            assert!(!fields.is_empty() || b.channel_type() == ChannelType::Whatsapp, "{b:?}");
+            let fields: Vec<_> = b
+                .resource_fields()
+                .into_iter()
+                .map(|(k, _, v)| (k, v))
+                .collect();
+            assert!(
+                !fields.is_empty() || b.channel_type() == ChannelType::Whatsapp,
+                "{b:?}"
+            );
             assert_eq!(b.resource_keys().collect::<Vec<_>>(), fields, "{b:?}");
         }
         assert_eq!(bindings[2].resource_keys().count(), 2);

@@ -9,6 +9,7 @@ use super::order::{ChanKey, Draft};
 use crate::config::DesiredChannel;
 use crate::model::{BindState, Binding, LiveChannel, ViberBinding};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 pub(super) fn delete_draft(
     li: usize,
@@ -21,7 +22,7 @@ pub(super) fn delete_draft(
         channel: l.name.clone(),
         channel_type: l.channel_type,
         instance_id: Some(l.id.clone()),
-        before: Some(Box::new(attrs_of(l))),
+        before: Some(Arc::new(attrs_of(l))),
         after: None,
         reason: reason.into(),
         replace: false,
@@ -48,20 +49,17 @@ pub(super) fn create_channel(
     after: Option<usize>,
 ) {
     let key = ChanKey::New(j);
-    let created = Attrs {
+    let created = Arc::new(Attrs {
         name: d.name.clone(),
         description: d.description.clone(),
         binding: None,
         profile: d.profile.clone(),
-    };
-    // The bind's attributes before and after, copies of the created channel's.
-    let bind = d.binding.as_ref().map(|binding| {
-        let bound = Attrs {
-            binding: Some(binding.clone()),
-            ..created.clone()
-        };
-        (created.clone(), bound)
     });
+    // The bind starts from the created channel (the same attributes, shared).
+    let bound = d
+        .binding
+        .as_ref()
+        .map(|binding| Arc::new(with_binding(&created, Some(binding.clone()))));
     let reason = if replace {
         "replaces the channel of the old type"
     } else {
@@ -74,21 +72,21 @@ pub(super) fn create_channel(
         channel_type: d.channel_type,
         instance_id: None,
         before: None,
-        after: Some(Box::new(created)),
+        after: Some(Arc::clone(&created)),
         reason: reason.into(),
         replace,
         protected: false,
         after_steps: after.into_iter().collect(),
     });
-    if let Some((before, after)) = bind {
+    if let Some(after) = bound {
         drafts.push(Draft {
             key,
             action: Action::Bind,
             channel: d.name.clone(),
             channel_type: d.channel_type,
             instance_id: None,
-            before: Some(Box::new(before)),
-            after: Some(Box::new(after)),
+            before: Some(created),
+            after: Some(after),
             reason: "the file binds the new channel".into(),
             replace,
             protected: false,
@@ -116,7 +114,7 @@ pub(super) fn update_channel(
     if !edited && !viber && bind.is_none() {
         return;
     }
-    let mut current = Attrs {
+    let mut current = Arc::new(Attrs {
         name: l.name.clone(),
         description: l.description.clone(),
         // A live WhatsApp binding is shown in the file's form (a one-entry list is no change).
@@ -126,16 +124,16 @@ pub(super) fn update_channel(
             (None, _) => None,
         },
         profile: l.profile.clone(),
-    };
+    });
     if edited {
-        let after = Attrs {
+        let after = Arc::new(Attrs {
             name: d.name.clone(),
             description: d.description.clone(),
             binding: l.binding.clone(),
             profile: l.profile.managed_by(&d.profile),
-        };
-        // A later step of the channel starts from a copy; the last takes the attributes.
-        let next = (viber || bind.is_some()).then(|| after.clone());
+        });
+        // A later step of the channel starts from these attributes (shared).
+        let next = (viber || bind.is_some()).then(|| Arc::clone(&after));
         let reason = match (l.name != d.name, l.description != d.description) {
             (true, true) => "renamed (previously) and the description changed",
             (true, false) => "renamed (previously)",
@@ -153,8 +151,8 @@ pub(super) fn update_channel(
             channel: d.name.clone(),
             channel_type: d.channel_type,
             instance_id: Some(l.id.clone()),
-            before: Some(Box::new(current)),
-            after: Some(Box::new(after)),
+            before: Some(current),
+            after: Some(after),
             reason,
             replace: false,
             protected: false,
@@ -166,7 +164,7 @@ pub(super) fn update_channel(
         }
     }
     if let Some(draft) = amend_application(li, d, l, &current) {
-        current = draft.after.as_deref().cloned().unwrap_or(current);
+        current = draft.after.clone().unwrap_or(current);
         drafts.push(draft);
     }
     let Some((action, reason, protected)) = bind else {
@@ -178,11 +176,8 @@ pub(super) fn update_channel(
         channel: d.name.clone(),
         channel_type: d.channel_type,
         instance_id: Some(l.id.clone()),
-        before: Some(Box::new(current.clone())),
-        after: Some(Box::new(Attrs {
-            binding: d.binding.clone(),
-            ..current
-        })),
+        after: Some(Arc::new(with_binding(&current, d.binding.clone()))),
+        before: Some(current),
         reason: reason.into(),
         replace: false,
         protected,
@@ -222,7 +217,7 @@ fn amend_application(
     li: usize,
     d: &DesiredChannel,
     l: &LiveChannel,
-    current: &Attrs,
+    current: &Arc<Attrs>,
 ) -> Option<Draft> {
     let (Some(Binding::Viber(live)), Some(Binding::Viber(file))) = (&l.binding, &d.binding) else {
         return None;
@@ -261,14 +256,21 @@ fn amend_application(
         channel: d.name.clone(),
         channel_type: d.channel_type,
         instance_id: Some(l.id.clone()),
-        before: Some(Box::new(current.clone())),
-        after: Some(Box::new(Attrs {
-            binding: Some(binding),
-            ..current.clone()
-        })),
+        before: Some(Arc::clone(current)),
+        after: Some(Arc::new(with_binding(current, Some(binding)))),
         reason: reason.into(),
         replace: false,
         protected: false,
         after_steps: vec![],
     })
+}
+
+/// `attrs` with `binding` instead of its own (which is not copied).
+fn with_binding(attrs: &Attrs, binding: Option<Binding>) -> Attrs {
+    Attrs {
+        name: attrs.name.clone(),
+        description: attrs.description.clone(),
+        binding,
+        profile: attrs.profile.clone(),
+    }
 }

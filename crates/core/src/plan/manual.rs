@@ -95,7 +95,8 @@ pub(super) fn mark(
             continue;
         }
         // Another number of the same WABA: released and registered through the API.
-        let binding = |a: &Option<Box<super::Attrs>>| a.as_ref().and_then(|a| a.binding.clone());
+        let binding =
+            |a: &Option<std::sync::Arc<super::Attrs>>| a.as_ref().and_then(|a| a.binding.clone());
         if let (Some(from), Some(to)) = (binding(&step.before), binding(&step.after))
             && crate::rules::swaps_number(&from, &to)
         {

@@ -34,6 +34,7 @@ use crate::rules::Op;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Version of the plan's JSON form. Bump it when a field changes meaning. Version 2: each
 /// step names its resource by kind and key (`resource`).
@@ -165,10 +166,10 @@ pub struct Step {
     pub changes: Vec<FieldChange>,
     /// The channel before the step (absent for a create).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<Box<Attrs>>,
+    pub before: Option<Arc<Attrs>>,
     /// The channel after the step (absent for a delete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<Box<Attrs>>,
+    pub after: Option<Arc<Attrs>>,
     /// Why the step is needed.
     pub reason: Cow<'static, str>,
     /// Steps in the same wave do not depend on each other and may run concurrently; every

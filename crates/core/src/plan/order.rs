@@ -13,6 +13,7 @@ use crate::model::{Binding, ChannelType, LiveState, ResourceKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Which channel a step works on, by position: a live one (in `LiveState::channels`), or a
 /// desired one (in `Desired::channels`) that a create in this plan makes.
@@ -40,8 +41,8 @@ pub struct Draft {
     pub channel: String,
     pub channel_type: ChannelType,
     pub instance_id: Option<String>,
-    pub before: Option<Box<Attrs>>,
-    pub after: Option<Box<Attrs>>,
+    pub before: Option<Arc<Attrs>>,
+    pub after: Option<Arc<Attrs>>,
     pub reason: Cow<'static, str>,
     pub replace: bool,
     pub protected: bool,
@@ -346,9 +347,9 @@ fn split_rebind(drafts: &mut Vec<Draft>, done: &mut Vec<Option<usize>>, i: usize
     let rebind = drafts[i].clone();
     let before = rebind.before.clone();
     let unbound = before.clone().map(|a| {
-        Box::new(Attrs {
+        Arc::new(Attrs {
             binding: None,
-            ..*a
+            ..Attrs::clone(&a)
         })
     });
     drafts[i] = Draft {

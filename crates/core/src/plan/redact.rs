@@ -24,6 +24,9 @@ fn for_each_value(plan: &mut Plan, mut f: impl FnMut(&str, &str, &mut String)) {
     for step in &mut plan.steps {
         let channel = step.channel.clone();
         for attrs in [&mut step.before, &mut step.after].into_iter().flatten() {
+            // A step shares its attributes with the channel's other steps: each gets its own
+            // copy before it is redacted.
+            let attrs = std::sync::Arc::make_mut(attrs);
             for (field, value) in attrs.binding.iter_mut().flat_map(Binding::fields_mut) {
                 f(&channel, &field, value);
             }

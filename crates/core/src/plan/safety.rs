@@ -48,7 +48,7 @@ fn is_destructive(action: Action) -> bool {
 /// Whether rebind `step` only adds numbers to a WhatsApp channel's WABA: nothing is taken
 /// away, so the thresholds do not count it.
 fn adds_numbers_only(step: &Step) -> bool {
-    fn binding(a: &Option<Box<super::Attrs>>) -> Option<&crate::model::Binding> {
+    fn binding(a: &Option<std::sync::Arc<super::Attrs>>) -> Option<&crate::model::Binding> {
         a.as_ref().and_then(|a| a.binding.as_ref())
     }
     match (binding(&step.before), binding(&step.after)) {
@@ -251,7 +251,7 @@ mod tests {
     fn a_rebind_that_only_adds_whatsapp_numbers_is_not_counted() {
         use crate::model::{Binding, WhatsappBinding};
         let numbers = |list: &[&str]| {
-            Some(Box::new(crate::plan::Attrs {
+            Some(std::sync::Arc::new(crate::plan::Attrs {
                 name: "wa".into(),
                 description: String::new(),
                 binding: Some(Binding::whatsapp(WhatsappBinding::with_numbers(

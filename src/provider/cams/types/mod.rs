@@ -99,7 +99,8 @@ pub async fn amend(cams: &Cams, op: &Op, id: &str, to: &Binding) -> Result<Outco
 /// any other step.
 pub fn number_operations(step: &crate::plan::Step) -> Option<Vec<&'static str>> {
     use crate::plan::Action;
-    let binding = |a: &Option<Box<crate::plan::Attrs>>| a.as_ref().and_then(|a| a.binding.clone());
+    let binding =
+        |a: &Option<std::sync::Arc<crate::plan::Attrs>>| a.as_ref().and_then(|a| a.binding.clone());
     let (before, after) = (binding(&step.before), binding(&step.after));
     let Some(Binding::Whatsapp(to)) = &after else {
         return None;
