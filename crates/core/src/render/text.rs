@@ -333,6 +333,17 @@ impl std::fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if sensitive::is_redacted(self.0) {
             f.write_str(sensitive::SHOWN)
+        } else if self
+            .0
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+        {
+            // What `{:?}` writes for printable ASCII without quotes or backslashes, without
+            // its escaping character by character (a plan of thousands of steps has tens of
+            // thousands of values).
+            f.write_str("\"")?;
+            f.write_str(self.0)?;
+            f.write_str("\"")
         } else {
             write!(f, "{:?}", self.0)
         }
@@ -384,6 +395,25 @@ pub fn drift_summary(plan: &Plan) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_quoted_value_is_written_as_debug_writes_it() {
+        for v in [
+            "",
+            "Generated channel number 7",
+            "~ !#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}",
+            "say \"hi\"",
+            "back\\slash",
+            "tab\there",
+            "line\nbreak",
+            "\u{7f}",
+            "café",
+            "e\u{301}",
+            "\u{200b}",
+        ] {
+            assert_eq!(super::Quoted(v).to_string(), format!("{v:?}"), "{v:?}");
+        }
+    }
+
     use super::*;
     use crate::config::{Desired, DesiredChannel};
     use crate::model::{Binding, ChannelType, LiveState, ViberBinding};
