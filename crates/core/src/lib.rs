@@ -6,6 +6,7 @@
 //! `sensitive` keeps secret values out of what is shown; `diagnostic` is a problem with its
 //! place in the file. Nothing here does I/O, runs async code or reads the clock: this crate's
 //! Cargo.toml cannot reach tokio or reqwest, so the boundary is a build fact.
+mod beside;
 pub mod config;
 pub mod diagnostic;
 pub mod model;

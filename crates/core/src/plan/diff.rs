@@ -91,8 +91,8 @@ pub(super) fn unknown_binding(t: ChannelType) -> &'static str {
     }
 }
 
-/// Live channels from which the digests are computed on a second thread (below, starting a
-/// thread costs more than it saves).
+/// Live channels from which the digests are computed on the helper thread (below, handing
+/// them over costs more than it saves).
 const DIGESTS_APART: usize = 256;
 
 /// Compute the plan that takes `live` to `desired`.
@@ -101,28 +101,25 @@ pub fn build(
     live: &LiveState,
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
-    // The live digests depend on nothing else the plan computes: for a large account a second
-    // core computes them meanwhile (a tenth of the plan's time at 5,000 live channels).
-    if live.channels.len() < DIGESTS_APART {
-        return plan(desired, live, options, || super::digests(live));
-    }
-    std::thread::scope(|scope| {
-        let digests = scope.spawn(|| super::digests(live));
-        plan(desired, live, options, || {
-            digests
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    })
+    // The live digests depend on nothing else the plan computes: for a large account the
+    // helper thread computes them meanwhile (a tenth of the plan's time at 5,000 live
+    // channels).
+    let (digests, mut plan) = if live.channels.len() < DIGESTS_APART {
+        let plan = plan(desired, live, options)?;
+        (super::digests(live), plan)
+    } else {
+        let (digests, plan) =
+            crate::beside::beside(|| super::digests(live), || plan(desired, live, options));
+        (digests, plan?)
+    };
+    plan.live_fingerprint =
+        crate::model::fingerprint_of(digests.iter().map(|d| (d.id.as_str(), d.digest.as_str())));
+    plan.live_channels = digests;
+    Ok(plan)
 }
 
-/// [`build`], with the live digests from `digests`.
-fn plan(
-    desired: &Desired,
-    live: &LiveState,
-    options: &PlanOptions,
-    digests: impl FnOnce() -> Vec<super::LiveDigest>,
-) -> Result<Plan, PlanError> {
+/// [`build`], but for the live digests and fingerprint, which it leaves empty.
+fn plan(desired: &Desired, live: &LiveState, options: &PlanOptions) -> Result<Plan, PlanError> {
     let prune = options.prune || desired.prune;
     let (matched, twins) = match_channels(desired, live, &options.recorded);
 
@@ -267,19 +264,13 @@ fn plan(
         templates.statuses.len(),
         desired.safety,
     );
-    let live_channels = digests();
-    let live_fingerprint = crate::model::fingerprint_of(
-        live_channels
-            .iter()
-            .map(|d| (d.id.as_str(), d.digest.as_str())),
-    );
     Ok(Plan {
         format_version: FORMAT_VERSION,
         target: options.target.clone(),
         source: options.source.clone(),
         environment: desired.environment.clone(),
-        live_fingerprint,
-        live_channels,
+        live_fingerprint: String::new(),
+        live_channels: Vec::new(),
         quota: desired.quota,
         prune,
         steps,

@@ -6,8 +6,8 @@
 //! the same schema and typed straight from the tree, which for 10,000 channels saves a tenth
 //! of the load and the copy's memory. Anything else, and any file the schema refuses, takes
 //! the JSON way, which explains every problem; the two agree on what they accept (tests in
-//! `load_tests.rs` and `tests.rs` run files both ways). For a large file the checks run on a
-//! second thread while the file is typed and its rules checked: both only read the tree.
+//! `load_tests.rs` and `tests.rs` run files both ways). For a large file the checks run on the
+//! helper thread while the file is typed and its rules checked: both only read the tree.
 
 mod de;
 mod schema;
@@ -47,15 +47,15 @@ pub enum Checks {
     /// Before the typing, on the same thread (tests ask for either way).
     #[cfg(test)]
     Before,
-    /// On a second thread, while the file is typed and its rules are checked.
+    /// On the helper thread, while the file is typed and its rules are checked.
     #[cfg(test)]
     Beside,
     /// Beside for a file of [`BESIDE_FROM`] channels or more, else before.
     BySize,
 }
 
-/// From how many channels the checks run beside the typing: below it, starting a thread
-/// costs more than it saves.
+/// From how many channels the checks run beside the typing: below it, handing them to the
+/// helper thread costs more than it saves.
 pub const BESIDE_FROM: usize = 256;
 
 /// `then` of the typed file, if the file passes the checks (`plain` and the schema);
@@ -77,17 +77,11 @@ pub fn read_checked<T>(
     if !beside {
         return passes().then(|| then(read(root)));
     }
-    // Built here, not on the second thread: memory that thread allocates stays with its
-    // heap after it ends, and the validator lives as long as the process.
+    // Built here, not on the helper thread: the validator lives as long as the process, and
+    // belongs with the memory of the thread that uses the load's results.
     validator();
-    std::thread::scope(|s| {
-        let checking = s.spawn(passes);
-        let out = then(read(root));
-        match checking.join() {
-            Ok(passed) => passed.then_some(out),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    })
+    let (passed, out) = crate::beside::beside(passes, || then(read(root)));
+    passed.then_some(out)
 }
 
 /// How many items the file's `channels` list has.
