@@ -198,7 +198,7 @@ impl Journal {
             step: step.index,
             action: step.action.as_str().to_string(),
             resource: step.resource.to_string(),
-            channel: step.channel.clone(),
+            channel: step.channel.to_string(),
             state: state.to_string(),
             detail,
             pid: std::process::id(),

@@ -90,7 +90,7 @@ async fn settle_name<P: Provider>(
     let wanted = plan
         .steps
         .iter()
-        .filter(|s| s.channel == l.name && matches!(s.action, Action::Bind | Action::Rebind))
+        .filter(|s| *s.channel == *l.name && matches!(s.action, Action::Bind | Action::Rebind))
         .find_map(|s| s.after.as_ref().and_then(|a| a.binding.clone()));
     let refs: Vec<_> = copies.iter().collect();
     let (k, why) = twins::keeper(&refs, wanted.as_ref(), kept.as_deref());
@@ -159,14 +159,14 @@ fn removal(
         index: plan.steps.len() + report.extra.len(),
         action: Action::Delete,
         resource: Address::channel(&l.name),
-        channel: l.name.clone(),
+        channel: l.name.as_str().into(),
         channel_type: l.channel_type,
         instance_id: twin.map(|t| t.id.clone()),
         changes: vec![],
         before: twin.map(|t| {
             std::sync::Arc::new(Attrs {
-                name: t.name.clone(),
-                description: t.description.clone(),
+                name: t.name.as_str().into(),
+                description: t.description.as_str().into(),
                 binding: t.binding.clone(),
                 profile: t.profile.clone(),
             })

@@ -161,14 +161,14 @@ fn run(
             let id = step
                 .instance_id
                 .clone()
-                .or_else(|| created.get(&step.channel).cloned());
+                .or_else(|| created.get(&*step.channel).cloned());
             let op = step
                 .op(id.as_deref())
                 .ok_or_else(|| TestCaseError::fail(format!("step {step:?} has no op")))?;
             match account.apply(&op) {
                 Ok(Some(new_id)) => {
                     prop_assert_eq!(step.action, Action::Create);
-                    created.insert(step.channel.clone(), new_id);
+                    created.insert(step.channel.to_string(), new_id);
                 }
                 Ok(None) => {}
                 Err(e) => {

@@ -195,7 +195,9 @@ pub async fn apply_journaled<P: Provider>(
                     });
                     if let (Action::Create, Outcome::Created(id)) = (step.action, &outcome) {
                         // A channel by its name; a template by its key (its code).
-                        let key = step.template_key().unwrap_or_else(|| step.channel.clone());
+                        let key = step
+                            .template_key()
+                            .unwrap_or_else(|| step.channel.to_string());
                         report.created.insert(key, id.clone());
                     }
                     report.done.push(step.index);
@@ -263,7 +265,7 @@ async fn run_step<'a, P: Provider>(
     let id = step
         .instance_id
         .clone()
-        .or_else(|| created.get(&step.channel).cloned());
+        .or_else(|| created.get(&*step.channel).cloned());
     // A manual step is a person's to do: nothing is sent.
     if let Some(why) = &step.manual {
         let error = ProviderError::Unsupported(why.clone());

@@ -26,7 +26,7 @@ pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(
     let current = id.and_then(|id| live.channels.iter().find(|c| c.id == id));
     match (step.action, current, &step.before) {
         (Action::Create, _, _) => {
-            if let Some(c) = live.channels.iter().find(|c| c.name == step.channel) {
+            if let Some(c) = live.channels.iter().find(|c| *c.name == *step.channel) {
                 return Err(format!(
                     "a channel named `{}` exists already ({})",
                     c.name, c.id
@@ -37,8 +37,8 @@ pub fn precondition(step: &Step, id: Option<&str>, live: &LiveState) -> Result<(
             return Err(format!("channel `{}` no longer exists", step.channel));
         }
         (_, Some(c), Some(before))
-            if c.name != before.name
-                || c.description != before.description
+            if *c.name != *before.name
+                || *c.description != *before.description
                 || !same(&c.binding, &before.binding) =>
         {
             return Err(format!(

@@ -144,12 +144,12 @@ fn preconditions_catch_what_moved_under_a_saved_plan() {
     let bind_a = plan
         .steps
         .iter()
-        .find(|s| s.action == Action::Bind && s.channel == "a")
+        .find(|s| s.action == Action::Bind && &*s.channel == "a")
         .unwrap();
     let create_a = plan
         .steps
         .iter()
-        .find(|s| s.action == Action::Create && s.channel == "a")
+        .find(|s| s.action == Action::Create && &*s.channel == "a")
         .unwrap();
     let mut account = Account::new(10);
     let id = account

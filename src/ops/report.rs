@@ -135,13 +135,13 @@ pub fn build(plan: &Plan, report: &ApplyReport, saved: bool, took: Duration) -> 
                 _ => s
                     .instance_id
                     .clone()
-                    .or_else(|| report.created.get(&s.channel).cloned()),
+                    .or_else(|| report.created.get(&*s.channel).cloned()),
             };
             StepResult {
                 index: s.index,
                 wave: s.wave,
                 action: s.action.as_str().to_string(),
-                channel: s.channel.clone(),
+                channel: s.channel.to_string(),
                 outcome,
                 instance_id,
                 error: failed.get(&s.index).cloned(),

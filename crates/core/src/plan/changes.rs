@@ -6,6 +6,7 @@
 use super::Attrs;
 use crate::model::Binding;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The name of a binding field in a change: `binding.` and the key, without allocating for
 /// the keys of the types' tables; an entry of a list is `binding.phone_numbers[1].phone_number`.
@@ -41,28 +42,50 @@ fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 pub(super) fn changes(before: Option<&Attrs>, after: Option<&Attrs>) -> Vec<super::FieldChange> {
     let mut out = Vec::new();
+    // The name and the description are shared with the step's attributes, not copied; a
+    // step that keeps them (a bind) usually holds the very same text, known equal at once.
+    fn shared(
+        out: &mut Vec<super::FieldChange>,
+        field: &'static str,
+        b: Option<&Arc<str>>,
+        a: Option<&Arc<str>>,
+    ) {
+        let same = match (b, a) {
+            (Some(b), Some(a)) => Arc::ptr_eq(b, a) || b == a,
+            (b, a) => b.is_none() && a.is_none(),
+        };
+        if !same {
+            out.push(super::FieldChange {
+                field: field.into(),
+                before: b.cloned(),
+                after: a.cloned(),
+            });
+        }
+    }
+    fn description(a: &Attrs) -> Option<&Arc<str>> {
+        Some(&a.description).filter(|d| !d.is_empty())
+    }
+    shared(
+        &mut out,
+        "name",
+        before.map(|a| &a.name),
+        after.map(|a| &a.name),
+    );
+    shared(
+        &mut out,
+        "description",
+        before.and_then(description),
+        after.and_then(description),
+    );
     let mut field = |name: Cow<'static, str>, b: Option<&str>, a: Option<&str>| {
         if b != a {
             out.push(super::FieldChange {
                 field: name,
-                before: b.map(str::to_string),
-                after: a.map(str::to_string),
+                before: b.map(Arc::from),
+                after: a.map(Arc::from),
             });
         }
     };
-    fn nonempty(s: &str) -> Option<&str> {
-        (!s.is_empty()).then_some(s)
-    }
-    field(
-        "name".into(),
-        before.map(|a| a.name.as_str()),
-        after.map(|a| a.name.as_str()),
-    );
-    field(
-        "description".into(),
-        before.and_then(|a| nonempty(&a.description)),
-        after.and_then(|a| nonempty(&a.description)),
-    );
     // Many steps keep the binding as it is (an update of the description): then
     // neither its keys nor a Viber application change.
     if before.map(|a| &a.binding) != after.map(|a| &a.binding) {

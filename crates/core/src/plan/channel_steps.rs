@@ -16,13 +16,14 @@ pub(super) fn delete_draft(
     l: &LiveChannel,
     reason: impl Into<Cow<'static, str>>,
 ) -> Draft {
+    let attrs = attrs_of(l);
     Draft {
         key: ChanKey::Live(li),
         action: Action::Delete,
-        channel: l.name.clone(),
+        channel: Arc::clone(&attrs.name),
         channel_type: l.channel_type,
         instance_id: Some(l.id.clone()),
-        before: Some(Arc::new(attrs_of(l))),
+        before: Some(Arc::new(attrs)),
         after: None,
         reason: reason.into(),
         replace: false,
@@ -33,8 +34,8 @@ pub(super) fn delete_draft(
 
 pub(super) fn attrs_of(l: &LiveChannel) -> Attrs {
     Attrs {
-        name: l.name.clone(),
-        description: l.description.clone(),
+        name: l.name.as_str().into(),
+        description: l.description.as_str().into(),
         binding: l.binding.clone(),
         profile: l.profile.clone(),
     }
@@ -49,9 +50,11 @@ pub(super) fn create_channel(
     after: Option<usize>,
 ) {
     let key = ChanKey::New(j);
+    // The name is copied once, and shared by the steps and their attributes.
+    let name: Arc<str> = d.name.as_str().into();
     let created = Arc::new(Attrs {
-        name: d.name.clone(),
-        description: d.description.clone(),
+        name: Arc::clone(&name),
+        description: d.description.as_str().into(),
         binding: None,
         profile: d.profile.clone(),
     });
@@ -68,7 +71,7 @@ pub(super) fn create_channel(
     drafts.push(Draft {
         key,
         action: Action::Create,
-        channel: d.name.clone(),
+        channel: Arc::clone(&name),
         channel_type: d.channel_type,
         instance_id: None,
         before: None,
@@ -82,7 +85,7 @@ pub(super) fn create_channel(
         drafts.push(Draft {
             key,
             action: Action::Bind,
-            channel: d.name.clone(),
+            channel: name,
             channel_type: d.channel_type,
             instance_id: None,
             before: Some(created),
@@ -114,9 +117,21 @@ pub(super) fn update_channel(
     if !edited && !viber && bind.is_none() {
         return;
     }
+    // The file's name and description, copied once and shared by the steps; the live ones
+    // are the same text unless the channel is renamed or its description changes.
+    let name: Arc<str> = d.name.as_str().into();
+    let description: Arc<str> = d.description.as_str().into();
     let mut current = Arc::new(Attrs {
-        name: l.name.clone(),
-        description: l.description.clone(),
+        name: if l.name == d.name {
+            Arc::clone(&name)
+        } else {
+            l.name.as_str().into()
+        },
+        description: if l.description == d.description {
+            Arc::clone(&description)
+        } else {
+            l.description.as_str().into()
+        },
         // A live WhatsApp binding is shown in the file's form (a one-entry list is no change).
         binding: match (&l.binding, &d.binding) {
             (Some(live), Some(file)) => Some(live.in_form_of(file)),
@@ -127,8 +142,8 @@ pub(super) fn update_channel(
     });
     if edited {
         let after = Arc::new(Attrs {
-            name: d.name.clone(),
-            description: d.description.clone(),
+            name: Arc::clone(&name),
+            description,
             binding: l.binding.clone(),
             profile: l.profile.managed_by(&d.profile),
         });
@@ -148,7 +163,7 @@ pub(super) fn update_channel(
         drafts.push(Draft {
             key,
             action: Action::Update,
-            channel: d.name.clone(),
+            channel: Arc::clone(&name),
             channel_type: d.channel_type,
             instance_id: Some(l.id.clone()),
             before: Some(current),
@@ -173,7 +188,7 @@ pub(super) fn update_channel(
     drafts.push(Draft {
         key,
         action,
-        channel: d.name.clone(),
+        channel: name,
         channel_type: d.channel_type,
         instance_id: Some(l.id.clone()),
         after: Some(Arc::new(with_binding(&current, d.binding.clone()))),
@@ -253,7 +268,8 @@ fn amend_application(
     Some(Draft {
         key: ChanKey::Live(li),
         action: Action::Update,
-        channel: d.name.clone(),
+        // The file's name: `current` is the channel as its update leaves it, or unrenamed.
+        channel: Arc::clone(&current.name),
         channel_type: d.channel_type,
         instance_id: Some(l.id.clone()),
         before: Some(Arc::clone(current)),

@@ -229,7 +229,7 @@ fn a_plan_does_not_depend_on_which_ids_the_service_chose() {
                 let after: Vec<&str> = s
                     .depends_on
                     .iter()
-                    .map(|&d| plan.steps[d].channel.as_str())
+                    .map(|&d| plan.steps[d].channel.as_ref())
                     .collect();
                 format!("{:?} {} after {after:?}", s.action, s.channel)
             })
@@ -396,7 +396,7 @@ fn in_a_large_account_a_moved_page_waits_for_its_release_and_every_channel_is_di
     let actions: Vec<(Action, &str)> = plan
         .steps
         .iter()
-        .map(|s| (s.action, s.channel.as_str()))
+        .map(|s| (s.action, s.channel.as_ref()))
         .collect();
     assert_eq!(
         actions,

@@ -38,7 +38,7 @@ impl ChanKey {
 pub struct Draft {
     pub key: ChanKey,
     pub action: Action,
-    pub channel: String,
+    pub channel: Arc<str>,
     pub channel_type: ChannelType,
     pub instance_id: Option<String>,
     pub before: Option<Arc<Attrs>>,
@@ -413,7 +413,7 @@ fn sorted_order(drafts: &[Draft], done: &[Option<usize>]) -> Vec<(usize, usize)>
     for (i, w) in done.iter().enumerate() {
         if let Some(w) = *w {
             let g = group(i, w);
-            let name = drafts[i].channel.as_str();
+            let name = &*drafts[i].channel;
             keyed[fill[g]] = (name_prefix(name), name, i);
             fill[g] += 1;
         }
@@ -467,7 +467,10 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
             index: pos,
             action: d.action,
             changes: super::changes::changes(d.before.as_deref(), d.after.as_deref()),
-            resource: super::Address::channel(&d.channel),
+            resource: super::Address {
+                kind: super::Kind::Channel,
+                key: Arc::clone(&d.channel),
+            },
             channel: d.channel,
             channel_type: d.channel_type,
             instance_id: d.instance_id,

@@ -40,7 +40,12 @@ fn for_each_value(plan: &mut Plan, mut f: impl FnMut(&str, &str, &mut String)) {
                 .into_iter()
                 .flatten()
             {
-                f(&channel, &field, value);
+                // A change shares its text with the step's attributes: edited as a copy.
+                let mut text = value.to_string();
+                f(&channel, &field, &mut text);
+                if *text != **value {
+                    *value = text.into();
+                }
             }
         }
     }

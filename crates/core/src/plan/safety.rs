@@ -163,7 +163,7 @@ pub fn evaluate(
         .collect();
     let touched: BTreeSet<(&str, &str)> = steps
         .iter()
-        .filter_map(|s| Some((s.channel.as_str(), s.template.as_ref()?.code.as_deref()?)))
+        .filter_map(|s| Some((&*s.channel, s.template.as_ref()?.code.as_deref()?)))
         .collect();
     let managed = unchanged_templates + touched.len();
     let changed = counted.len();
@@ -201,7 +201,7 @@ mod tests {
             index,
             action,
             resource: crate::plan::Address::channel(channel),
-            channel: channel.to_string(),
+            channel: channel.into(),
             channel_type: ChannelType::Sms,
             instance_id: (action != Action::Create).then(|| format!("id-{channel}")),
             changes: vec![],
@@ -253,7 +253,7 @@ mod tests {
         let numbers = |list: &[&str]| {
             Some(std::sync::Arc::new(crate::plan::Attrs {
                 name: "wa".into(),
-                description: String::new(),
+                description: "".into(),
                 binding: Some(Binding::whatsapp(WhatsappBinding::with_numbers(
                     "5001".into(),
                     list.iter().map(|n| (n.to_string(), None)).collect(),

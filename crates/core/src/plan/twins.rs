@@ -142,8 +142,8 @@ pub fn group(
         instance_id: c.id.clone(),
         created: c.created,
         attrs: Attrs {
-            name: c.name.clone(),
-            description: c.description.clone(),
+            name: c.name.as_str().into(),
+            description: c.description.as_str().into(),
             binding: c.binding.clone(),
             profile: c.profile.clone(),
         },

@@ -209,7 +209,7 @@ fn row(s: &Step) -> String {
         emoji(s.action),
         s.action.as_str(),
         if s.replace { " (replace)" } else { "" },
-        cell_code(&super::templates::subject(s).unwrap_or_else(|| s.channel.clone())),
+        cell_code(&super::templates::subject(s).unwrap_or_else(|| s.channel.to_string())),
         s.channel_type,
         changes.join("<br>"),
         {
@@ -235,7 +235,7 @@ fn detail(s: &Step) -> String {
     let mut out = format!(
         "{sign} {} {} ({})\n",
         s.action.as_str(),
-        visible(&super::templates::subject(s).unwrap_or_else(|| s.channel.clone())),
+        visible(&super::templates::subject(s).unwrap_or_else(|| s.channel.to_string())),
         s.channel_type
     );
     for c in &s.changes {

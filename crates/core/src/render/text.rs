@@ -234,7 +234,10 @@ fn replacement(out: &mut String, plan: &Plan, first: &Step, style: Style) {
             s,
             "— --replace: approved templates cannot be modified; its review starts over",
         ),
-        None => (first.channel.clone(), "— the type cannot change in place"),
+        None => (
+            first.channel.to_string(),
+            "— the type cannot change in place",
+        ),
     };
     let _ = writeln!(
         out,
@@ -355,7 +358,7 @@ pub fn drift_summary(plan: &Plan) -> String {
     let mut out = if plan.is_empty() {
         "drift: none; the account matches the file".to_string()
     } else {
-        let mut channels: Vec<&str> = plan.steps.iter().map(|s| s.channel.as_str()).collect();
+        let mut channels: Vec<&str> = plan.steps.iter().map(|s| &*s.channel).collect();
         channels.dedup();
         channels.sort_unstable();
         channels.dedup();

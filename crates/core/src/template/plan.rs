@@ -225,8 +225,8 @@ pub fn field_changes(
         .filter(|k| !(after.is_some() && before.is_some() && !a.contains_key(*k) && is_property(k)))
         .map(|k| FieldChange {
             field: Cow::Owned(k.clone()),
-            before: b.get(k).cloned(),
-            after: a.get(k).cloned(),
+            before: b.get(k).map(|v| v.as_str().into()),
+            after: a.get(k).map(|v| v.as_str().into()),
         })
         .collect()
 }
@@ -297,7 +297,7 @@ pub(crate) fn channel_type(t: TemplateType) -> ChannelType {
 pub(crate) fn address(key: String) -> Address {
     Address {
         kind: Kind::Template,
-        key,
+        key: key.into(),
     }
 }
 

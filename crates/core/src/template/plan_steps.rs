@@ -315,7 +315,7 @@ pub(super) fn append(
             index,
             action: action_of(d.change.operation),
             resource: address(key),
-            channel: d.channel,
+            channel: d.channel.into(),
             channel_type: channel_type(d.change.template_type),
             instance_id: d.space,
             changes: field_changes(d.change.before.as_ref(), d.change.after.as_ref()),
