@@ -127,10 +127,10 @@ impl Action {
 }
 
 /// A channel's attributes as a step sees them before or after it runs.
-///
-/// The texts of a plan are shared (`Arc<str>`): a channel's name is copied once from the
-/// file, and its steps, their addresses, attributes and changes all hold that one copy. A
-/// plan of 10,000 channels made a third fewer allocations for it, and was built 15 % faster.
+// The texts of a plan are shared (`Arc<str>`): a channel's name is copied once from the
+// file, and its steps, their addresses, attributes and changes all hold that one copy. A
+// plan of 10,000 channels made a third fewer allocations for it, and was built 15 % faster.
+// (A comment, not documentation: the plan's JSON Schema takes its descriptions from these.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Attrs {
     pub name: Arc<str>,
