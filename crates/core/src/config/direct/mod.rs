@@ -104,7 +104,8 @@ fn channel_count(root: &Node) -> usize {
 fn plain(node: &Node) -> bool {
     match &node.value {
         Value::Null | Value::Bool(_) => true,
-        Value::Str(s) => !s.contains('$'),
+        // Without a branch per byte: values are short, and most hold no `$`.
+        Value::Str(s) => !s.bytes().fold(false, |seen, b| seen | (b == b'$')),
         Value::Int(i) => i64::try_from(*i).is_ok() || u64::try_from(*i).is_ok(),
         Value::Float(f) => f.is_finite(),
         Value::Seq(items) => items.iter().all(plain),
