@@ -11,7 +11,6 @@ mod precondition;
 pub use precondition::precondition;
 
 use crate::journal::Journal;
-use crate::model::LiveState;
 use crate::plan::{Action, Plan, Step};
 use crate::provider::{Outcome, Provider, ProviderError};
 use chanctl_cams::usage::Usage;
@@ -126,7 +125,13 @@ pub async fn apply_journaled<P: Provider>(
     for wave in 0..waves {
         let steps: Vec<&Step> = plan.steps.iter().filter(|s| s.wave == wave).collect();
         let live = if options.recheck {
-            Some(provider.read().await.map_err(|e| e.to_string()))
+            Some(
+                provider
+                    .read()
+                    .await
+                    .map(precondition::Reread::new)
+                    .map_err(|e| e.to_string()),
+            )
         } else {
             None
         };
@@ -257,7 +262,7 @@ async fn run_step<'a, P: Provider>(
     step: &'a Step,
     provider: &P,
     created: &HashMap<String, String>,
-    live: &Option<Result<LiveState, String>>,
+    live: &Option<Result<precondition::Reread, String>>,
     journal: Option<&Journal>,
     usage_of: &std::sync::Mutex<HashMap<usize, Usage>>,
 ) -> (&'a Step, Result<Outcome, ProviderError>, Duration) {

@@ -3,6 +3,7 @@
 //! journal records each step before it is sent and how it ended, and the preconditions catch
 //! what moved under a saved plan.
 
+use super::precondition::Reread;
 use super::*;
 use crate::config::{Desired, DesiredChannel};
 use crate::model::{Binding, ChannelType, LiveState, MessengerBinding};
@@ -162,9 +163,9 @@ fn preconditions_catch_what_moved_under_a_saved_plan() {
         .unwrap()
         .unwrap();
     // Nothing in the way: fine.
-    assert!(precondition(bind_a, Some(&id), &account.snapshot()).is_ok());
+    assert!(precondition(bind_a, Some(&id), &Reread::new(account.snapshot())).is_ok());
     // The name is taken by then: the create does not run.
-    let why = precondition(create_a, None, &account.snapshot()).unwrap_err();
+    let why = precondition(create_a, None, &Reread::new(account.snapshot())).unwrap_err();
     assert!(why.contains("exists already"), "{why}");
     // Another channel took the page meanwhile.
     let other = account
@@ -184,6 +185,6 @@ fn preconditions_catch_what_moved_under_a_saved_plan() {
             }),
         })
         .unwrap();
-    let why = precondition(bind_a, Some(&id), &account.snapshot()).unwrap_err();
+    let why = precondition(bind_a, Some(&id), &Reread::new(account.snapshot())).unwrap_err();
     assert!(why.contains("now bound to `other`"), "{why}");
 }
