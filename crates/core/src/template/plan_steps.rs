@@ -9,8 +9,9 @@ use super::plan::{
     properties_differ, review_of,
 };
 use crate::config::Desired;
-use crate::model::LiveState;
-use crate::plan::{Address, Step};
+use crate::model::{ChannelType, LiveState};
+use crate::plan::{Kind, Step};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 
 /// One step before it is numbered.
@@ -36,35 +37,57 @@ pub(super) fn append(
 ) -> Extra {
     let mut extra = Extra::default();
     let mut drafts: Vec<Draft> = Vec::new();
+    // Everything a space needs, indexed once: a file of many channels with templates would
+    // otherwise read the whole account, plan and file again for each.
+    let managed: HashSet<&str> = desired
+        .template_channels
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut first_live: HashMap<(&str, ChannelType), usize> = HashMap::default();
+    for (i, l) in live.channels.iter().enumerate() {
+        first_live
+            .entry((l.name.as_str(), l.channel_type))
+            .or_insert(i);
+    }
+    // The steps of each managed channel, in plan order.
+    let mut steps_of: HashMap<&str, Vec<usize>> = HashMap::default();
+    for s in steps.iter() {
+        if s.resource.kind == Kind::Channel
+            && let Some(name) = managed.get(&*s.resource.key)
+        {
+            steps_of.entry(*name).or_default().push(s.index);
+        }
+    }
+    let mut wanted_of: HashMap<&str, Vec<&DesiredTemplate>> = HashMap::default();
+    for t in &desired.templates {
+        wanted_of.entry(t.channel.as_str()).or_default().push(t);
+    }
+    let mut live_of: HashMap<&str, Vec<&LiveTemplate>> = HashMap::default();
+    for t in &live.templates {
+        live_of.entry(t.space.as_str()).or_default().push(t);
+    }
     for channel in desired
         .channels
         .iter()
-        .filter(|c| desired.template_channels.contains(&c.name))
+        .filter(|c| managed.contains(c.name.as_str()))
     {
-        let space = live
-            .channels
-            .iter()
-            .find(|l| l.name == channel.name && l.channel_type == channel.channel_type)
-            .or_else(|| {
-                live.channels.iter().find(|l| {
-                    channel.previously.contains(&l.name) && l.channel_type == channel.channel_type
-                })
-            })
-            .map(|l| l.id.clone());
-        let own = Address::channel(&channel.name);
-        let deps: Vec<usize> = steps
-            .iter()
-            .filter(|s| s.resource == own)
-            .map(|s| s.index)
-            .collect();
+        // The live channel of its name and type, else the first of an old name.
+        let of_name = |name: &str| first_live.get(&(name, channel.channel_type)).copied();
+        let space = of_name(&channel.name)
+            .or_else(|| channel.previously.iter().filter_map(|p| of_name(p)).min())
+            .map(|i| live.channels[i].id.clone());
+        let deps: Vec<usize> = steps_of
+            .get(channel.name.as_str())
+            .cloned()
+            .unwrap_or_default();
         let wave = deps.iter().map(|&i| steps[i].wave + 1).max().unwrap_or(0);
-        let wanted: Vec<&DesiredTemplate> = desired
-            .templates
-            .iter()
-            .filter(|t| t.channel == channel.name)
-            .collect();
+        let wanted: Vec<&DesiredTemplate> = wanted_of
+            .get(channel.name.as_str())
+            .cloned()
+            .unwrap_or_default();
         let live_here: Vec<&LiveTemplate> = match &space {
-            Some(id) => live.templates.iter().filter(|t| t.space == *id).collect(),
+            Some(id) => live_of.get(id.as_str()).cloned().unwrap_or_default(),
             None => Vec::new(),
         };
         let base = |change: TemplateChange, reason: String| Draft {
