@@ -441,27 +441,33 @@ impl LiveChannel {
     /// A short digest of everything chanctl reads of the channel: a saved plan keeps one per
     /// channel to tell which changed since.
     pub fn digest(&self) -> String {
-        use sha2::{Digest, Sha256};
-        /// The JSON text goes straight into the hash.
-        struct Hashing(Sha256);
-        impl std::io::Write for Hashing {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.update(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let mut hashing = Hashing(Sha256::new());
-        // Writing into a hash cannot fail, nor can serialising these types.
-        let _ = serde_json::to_writer(&mut hashing, self);
-        // Into a buffer on the stack: `hex::encode` builds its string a char at a time.
-        let mut text = [0u8; 24];
-        let _ = hex::encode_to_slice(&hashing.0.finalize()[..12], &mut text);
-        // Hex digits are ASCII: the text is always UTF-8.
-        String::from_utf8(text.to_vec()).unwrap_or_default()
+        short_digest(self)
     }
+}
+
+/// The first 12 bytes of the SHA-256 of `value`'s JSON text, in hex: what a saved plan keeps
+/// of each live channel and template, to tell which changed since.
+pub fn short_digest(value: &impl Serialize) -> String {
+    use sha2::{Digest, Sha256};
+    /// The JSON text goes straight into the hash.
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(Sha256::new());
+    // Writing into a hash cannot fail, nor can serialising the model's types.
+    let _ = serde_json::to_writer(&mut hashing, value);
+    // Into a buffer on the stack: `hex::encode` builds its string a char at a time.
+    let mut text = [0u8; 24];
+    let _ = hex::encode_to_slice(&hashing.0.finalize()[..12], &mut text);
+    // Hex digits are ASCII: the text is always UTF-8.
+    String::from_utf8(text.to_vec()).unwrap_or_default()
 }
 
 #[cfg(test)]

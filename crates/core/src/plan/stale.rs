@@ -83,4 +83,47 @@ mod tests {
         assert!(why.contains("`b2` (2) was changed"), "{why}");
         assert!(why.contains("`c` (3) was created"), "{why}");
     }
+
+    #[test]
+    fn a_template_is_kept_as_a_short_digest_that_tells_a_change() {
+        use crate::template::live::{AuditStatus, LiveTemplate};
+        let template = LiveTemplate {
+            code: "tpl-1".into(),
+            space: "1".into(),
+            template_type: crate::template::TemplateType::Whatsapp,
+            name: "welcome".into(),
+            language: "en".into(),
+            category: crate::template::Category::Utility,
+            audit_status: AuditStatus::Pass,
+            reason: None,
+            quality: None,
+            components: crate::template::Components {
+                body: Some("Hello from the shop".into()),
+                ..Default::default()
+            },
+            examples: Default::default(),
+            message_send_ttl_seconds: None,
+            allow_send: true,
+            category_change_paused: false,
+            last_update_time: None,
+        };
+        let mut before = LiveState::new(vec![ch("1", "a")]);
+        before.templates.push(template.clone());
+        let saved = digests(&before);
+        let kept = &saved[1];
+        assert_eq!(kept.id, "template:tpl-1");
+        assert_eq!(kept.digest.len(), 24, "{}", kept.digest);
+        assert!(
+            !kept.digest.contains("Hello"),
+            "the template's text is not kept"
+        );
+        assert_eq!(staleness(&saved, &before), None);
+        let mut after = before.clone();
+        after.templates[0].components.body = Some("Hello again".into());
+        let why = staleness(&saved, &after).unwrap();
+        assert!(
+            why.contains("`template welcome (en)` (template:tpl-1) was changed"),
+            "{why}"
+        );
+    }
 }

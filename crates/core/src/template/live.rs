@@ -101,9 +101,11 @@ fn yes() -> bool {
 }
 
 impl LiveTemplate {
-    /// A stable text of everything a plan compares, for the state's fingerprint.
+    /// A short digest of everything chanctl reads of the template, as a channel's
+    /// ([`crate::model::short_digest`]): a saved plan keeps one per template to tell which
+    /// changed since, without keeping the template's text.
     pub fn digest(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        crate::model::short_digest(self)
     }
 }
 
