@@ -27,10 +27,17 @@ mod numbers;
 
 const FORMAT: &str = "chanctl-sandbox/1";
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct SandboxFile {
     format: String,
     account: Account,
+}
+
+/// [`SandboxFile`] as written: the account borrowed, not copied once more for each write.
+#[derive(Serialize)]
+struct SandboxFileRef<'a> {
+    format: &'a str,
+    account: &'a Account,
 }
 
 /// An opened sandbox account.
@@ -143,9 +150,9 @@ impl Sandbox {
     }
 
     fn persist(&self, account: &Account) -> Result<(), ProviderError> {
-        let file = SandboxFile {
-            format: FORMAT.to_string(),
-            account: account.clone(),
+        let file = SandboxFileRef {
+            format: FORMAT,
+            account,
         };
         let json =
             serde_json::to_vec_pretty(&file).map_err(|e| ProviderError::Io(e.to_string()))?;
