@@ -77,6 +77,9 @@ fn one_form(schema: &mut schemars::Schema) {
     );
 }
 
+/// A binding's numbers with their verified names (see [`WhatsappBinding::numbers`]).
+pub type Numbers<'a> = smallvec::SmallVec<[(&'a str, Option<&'a str>); 1]>;
+
 /// Numbers with their verified names as the entries of a `phone_numbers` list.
 fn entries(numbers: Vec<(String, Option<String>)>) -> Vec<WhatsappNumber> {
     numbers
@@ -111,23 +114,28 @@ impl WhatsappBinding {
     }
 
     /// The numbers (E.164) with their verified names, in file order; a WABA without a number
-    /// yet has none.
-    pub fn numbers(&self) -> Vec<(&str, Option<&str>)> {
+    /// yet has none. Held inline for one number (most bindings), as equality, ordering and
+    /// the plan's comparisons ask for them again and again.
+    pub fn numbers(&self) -> Numbers<'_> {
         if self.is_list() {
             self.phone_numbers
                 .iter()
                 .map(|n| (n.phone_number.as_str(), n.verified_name.as_deref()))
                 .collect()
         } else if self.phone_number.is_empty() {
-            Vec::new()
+            Numbers::new()
         } else {
-            vec![(self.phone_number.as_str(), self.verified_name.as_deref())]
+            smallvec::smallvec![(self.phone_number.as_str(), self.verified_name.as_deref())]
         }
     }
 
     /// The same numbers written in the list form (`list`) or, when it holds at most one, the
     /// single form: how a live binding is compared with a file's.
     pub fn in_form(&self, list: bool) -> WhatsappBinding {
+        // The single form, wanted or holding no number to list: as it is.
+        if !self.is_list() && (!list || self.phone_number.is_empty()) {
+            return self.clone();
+        }
         let numbers: Vec<(String, Option<String>)> = self
             .numbers()
             .into_iter()
@@ -165,6 +173,10 @@ impl WhatsappBinding {
     /// This binding in the form of `file`, its numbers in the file's order first (then the
     /// others as they are): how a plan shows a live binding beside the file's.
     pub fn as_in(&self, file: &WhatsappBinding) -> WhatsappBinding {
+        // Both in the single form: at most one number, already in the file's order.
+        if !self.is_list() && !file.is_list() {
+            return self.clone();
+        }
         let order: Vec<&str> = file.numbers().into_iter().map(|(n, _)| n).collect();
         let mut numbers = self.numbers();
         numbers.sort_by_key(|(n, _)| order.iter().position(|o| o == n).unwrap_or(order.len()));
@@ -182,8 +194,9 @@ impl WhatsappBinding {
     /// Whether `other` names the same WABA and numbers: the verified names are what the
     /// numbers are registered with, not a choice of what to bind.
     pub fn same_number(&self, other: &WhatsappBinding) -> bool {
-        fn set(b: &WhatsappBinding) -> Vec<&str> {
-            let mut n: Vec<&str> = b.numbers().into_iter().map(|(n, _)| n).collect();
+        fn set(b: &WhatsappBinding) -> smallvec::SmallVec<[&str; 1]> {
+            let mut n: smallvec::SmallVec<[&str; 1]> =
+                b.numbers().into_iter().map(|(n, _)| n).collect();
             n.sort_unstable();
             n
         }
@@ -191,7 +204,7 @@ impl WhatsappBinding {
     }
 
     /// What equality and order compare: the WABA and its numbers (in any order), not the form.
-    fn key(&self) -> (&str, Vec<(&str, Option<&str>)>) {
+    fn key(&self) -> (&str, Numbers<'_>) {
         let mut numbers = self.numbers();
         if self.is_list() {
             numbers.sort_unstable();
