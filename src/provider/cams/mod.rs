@@ -235,6 +235,11 @@ impl Cams {
             }
             unsure |= error.maybe_done();
             let Some(wait) = delays.next() else {
+                // Out of attempts after one that may have gone through: looked for once more
+                // (as before a retry), so that a change made is not reported as failed.
+                if unsure && self.found_done(&done, action, &error).await {
+                    return Ok(self.gone_through(action));
+                }
                 return Err(Self::api_error(action, &error));
             };
             let wait = match &error {
@@ -251,18 +256,27 @@ impl Cams {
                 error.describe(action)
             ));
             tokio::time::sleep(wait).await;
-            if error.maybe_done() {
-                if self.looked_done(&done, action).await {
-                    return Ok(self.gone_through(action));
-                }
-                if error.in_flight() {
-                    tokio::time::sleep(self.client.timeout()).await;
-                    if self.looked_done(&done, action).await {
-                        return Ok(self.gone_through(action));
-                    }
-                }
+            if error.maybe_done() && self.found_done(&done, action, &error).await {
+                return Ok(self.gone_through(action));
             }
         }
+    }
+
+    /// Whether the change that failed with `error` is found done: looked for at once, and for
+    /// a request that may still be in flight again a client timeout later.
+    async fn found_done<F, Fut>(&self, done: &F, action: &str, error: &CallError) -> bool
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<bool, ProviderError>>,
+    {
+        if self.looked_done(done, action).await {
+            return true;
+        }
+        if error.in_flight() {
+            tokio::time::sleep(self.client.timeout()).await;
+            return self.looked_done(done, action).await;
+        }
+        false
     }
 
     fn gone_through(&self, action: &str) -> Reply {

@@ -141,3 +141,66 @@ fn an_unbind_that_lands_late_is_found_by_the_second_look_and_not_sent_twice() {
         assert!(lines.iter().any(|l| l.contains("had gone through")));
     });
 }
+
+#[test]
+fn a_change_made_on_its_last_attempt_is_found_by_looking_not_reported_failed() {
+    use crate::model::{Binding, EmailBinding};
+    use crate::provider::Provider;
+    use crate::rules::Op;
+    use cams_emulator::faults::FaultKind;
+    use std::sync::{Arc, Mutex};
+    // A seed whose third request (the bind, after the create and the listing that finds the
+    // channel's space) is made and its answer dropped, and no other request of the first
+    // twenty faults; the client has one attempt only.
+    let rates = || vec![(FaultKind::Drop, 0.1)];
+    let seed = super::test_emulator::seed_faulting_only(FaultKind::Drop, 0.1, 2, 20);
+    let rt = super::test_emulator::runtime();
+    rt.block_on(async {
+        let mut config = super::test_emulator::config();
+        config.fault_rates = rates();
+        config.seed = seed;
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let options = ClientOptions {
+            qps: 10_000,
+            max_attempts: 1,
+            log: Some(super::test_emulator::keep_lines(&lines)),
+            ..ClientOptions::default()
+        };
+        let client = super::test_emulator::client(config, options).await;
+        let created = client
+            .call(
+                "CreateInstance",
+                &[
+                    ("ChannelType".into(), "email".into()),
+                    ("InstanceName".into(), "e".into()),
+                ],
+            )
+            .await
+            .unwrap();
+        let id = created.data()["InstanceId"].as_str().unwrap().to_string();
+        let cams = super::Cams::new(client);
+        let bind = Op::Bind {
+            id,
+            binding: Binding::Email(EmailBinding {
+                dm_account: "m@example.com".into(),
+            }),
+        };
+        let outcome = cams.execute(&bind).await;
+        let lines = lines.lock().unwrap();
+        assert!(
+            outcome.is_ok(),
+            "{outcome:?}; the log:\n{}",
+            lines.join("\n")
+        );
+        let sent = lines
+            .iter()
+            .filter(|l| l.starts_with("→ BindDmAccount"))
+            .count();
+        assert_eq!(sent, 1, "sent once:\n{}", lines.join("\n"));
+        assert!(
+            lines.iter().any(|l| l.contains("had gone through")),
+            "{}",
+            lines.join("\n")
+        );
+    });
+}
