@@ -72,21 +72,9 @@ impl Cams {
         let mut unsure = false;
         let mut in_flight = false;
         loop {
-            if unsure {
-                // An earlier attempt may have created it: look by name before sending again.
-                // A request that timed out may still be on its way, so look twice, a client
-                // timeout apart, before deciding that it did not go through.
-                let mut seen = self.found_by_name(name, channel_type).await?;
-                if seen.is_none() && in_flight {
-                    tokio::time::sleep(self.client.timeout()).await;
-                    seen = self.found_by_name(name, channel_type).await?;
-                }
-                if let Some(id) = seen {
-                    self.client.log_line(&format!(
-                        "  CreateInstance had gone through ({id}); not sending it again"
-                    ));
-                    return Ok(Outcome::Created(id));
-                }
+            // An earlier attempt may have created it: look by name before sending again.
+            if unsure && let Some(id) = self.made_after_all(name, channel_type, in_flight).await? {
+                return Ok(Outcome::Created(id));
             }
             let sent = std::time::Instant::now();
             let error = match self.client.call_once("CreateInstance", &params).await {
@@ -117,6 +105,13 @@ impl Cams {
             unsure |= error.maybe_done();
             in_flight = error.in_flight();
             let Some(wait) = delays.next() else {
+                // Out of attempts after one that may have gone through: looked for once more,
+                // so that a channel made is not reported as failed.
+                if unsure
+                    && let Some(id) = self.made_after_all(name, channel_type, in_flight).await?
+                {
+                    return Ok(Outcome::Created(id));
+                }
                 return Err(Self::api_error("CreateInstance", &error));
             };
             chanctl_cams::usage::retry();
@@ -127,6 +122,28 @@ impl Cams {
             ));
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// After an attempt whose answer was lost: the channel it made, if it is listed. A request
+    /// that timed out may still be on its way, so it is looked for twice, a client timeout
+    /// apart, before deciding that it did not go through.
+    async fn made_after_all(
+        &self,
+        name: &str,
+        channel_type: ChannelType,
+        in_flight: bool,
+    ) -> Result<Option<String>, ProviderError> {
+        let mut seen = self.found_by_name(name, channel_type).await?;
+        if seen.is_none() && in_flight {
+            tokio::time::sleep(self.client.timeout()).await;
+            seen = self.found_by_name(name, channel_type).await?;
+        }
+        if let Some(id) = &seen {
+            self.client.log_line(&format!(
+                "  CreateInstance had gone through ({id}); not sending it again"
+            ));
+        }
+        Ok(seen)
     }
 
     /// After a create whose answer was lost: the channel of this name and type that an

@@ -204,3 +204,48 @@ fn a_change_made_on_its_last_attempt_is_found_by_looking_not_reported_failed() {
         );
     });
 }
+
+#[test]
+fn a_create_made_on_its_last_attempt_is_found_by_its_name_not_reported_failed() {
+    use crate::model::ChannelType;
+    use crate::provider::{Outcome, Provider};
+    use crate::rules::Op;
+    use cams_emulator::faults::FaultKind;
+    use std::sync::{Arc, Mutex};
+    // A seed whose first request (the create) is made and its answer dropped, and no other
+    // request of the first twenty faults; the client has one attempt only.
+    let seed = super::test_emulator::seed_faulting_only(FaultKind::Drop, 0.1, 0, 20);
+    let rt = super::test_emulator::runtime();
+    rt.block_on(async {
+        let mut config = super::test_emulator::config();
+        config.fault_rates = vec![(FaultKind::Drop, 0.1)];
+        config.seed = seed;
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let options = ClientOptions {
+            qps: 10_000,
+            max_attempts: 1,
+            log: Some(super::test_emulator::keep_lines(&lines)),
+            ..ClientOptions::default()
+        };
+        let cams = super::Cams::new(super::test_emulator::client(config, options).await);
+        let create = Op::Create {
+            name: "e".into(),
+            channel_type: ChannelType::Email,
+            description: String::new(),
+            profile: Default::default(),
+        };
+        let outcome = cams.execute(&create).await;
+        let lines = lines.lock().unwrap();
+        let log = lines.join("\n");
+        assert!(
+            matches!(outcome, Ok(Outcome::Created(_))),
+            "{outcome:?}; the log:\n{log}"
+        );
+        let sent = lines
+            .iter()
+            .filter(|l| l.starts_with("→ CreateInstance"))
+            .count();
+        assert_eq!(sent, 1, "sent once:\n{log}");
+        assert!(log.contains("CreateInstance had gone through"), "{log}");
+    });
+}

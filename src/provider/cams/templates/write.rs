@@ -208,18 +208,8 @@ async fn create(cams: &Cams, space: &str, body: &TemplateBody) -> Result<Outcome
     let mut unsure = false;
     let mut in_flight = false;
     loop {
-        if unsure {
-            let mut seen = found(cams, &cust, body).await?;
-            if seen.is_none() && in_flight {
-                tokio::time::sleep(client.timeout()).await;
-                seen = found(cams, &cust, body).await?;
-            }
-            if let Some(code) = seen {
-                client.log_line(&format!(
-                    "  {ACTION} had gone through ({code}); not sending it again"
-                ));
-                return Ok(Outcome::Created(code));
-            }
+        if unsure && let Some(code) = made_after_all(cams, &cust, body, in_flight).await? {
+            return Ok(Outcome::Created(code));
         }
         let error = match client.call_once(ACTION, &params).await {
             Ok(reply) => {
@@ -256,6 +246,10 @@ async fn create(cams: &Cams, space: &str, body: &TemplateBody) -> Result<Outcome
         unsure |= error.maybe_done();
         in_flight = error.in_flight();
         let Some(wait) = delays.next() else {
+            // Out of attempts after one that may have gone through: looked for once more.
+            if unsure && let Some(code) = made_after_all(cams, &cust, body, in_flight).await? {
+                return Ok(Outcome::Created(code));
+            }
             return Err(Cams::api_error(ACTION, &error));
         };
         chanctl_cams::usage::retry();
@@ -266,6 +260,28 @@ async fn create(cams: &Cams, space: &str, body: &TemplateBody) -> Result<Outcome
         ));
         tokio::time::sleep(wait).await;
     }
+}
+
+/// After a create whose answer was lost: the template it made, if it is listed (looked for
+/// twice, a client timeout apart, when the request may still be on its way).
+async fn made_after_all(
+    cams: &Cams,
+    cust: &str,
+    body: &TemplateBody,
+    in_flight: bool,
+) -> Result<Option<String>, ProviderError> {
+    const ACTION: &str = "CreateChatappTemplate";
+    let mut seen = found(cams, cust, body).await?;
+    if seen.is_none() && in_flight {
+        tokio::time::sleep(cams.client.timeout()).await;
+        seen = found(cams, cust, body).await?;
+    }
+    if let Some(code) = &seen {
+        cams.client.log_line(&format!(
+            "  {ACTION} had gone through ({code}); not sending it again"
+        ));
+    }
+    Ok(seen)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! A create whose answer is lost, against the emulator on 127.0.0.1: found again by name and
-//! language, and sent once.
+//! language, and sent once, whether attempts are left or it was the last.
 
 use crate::provider::cams::test_emulator;
 use crate::provider::{Outcome, Provider};
@@ -12,6 +12,15 @@ use std::time::Duration;
 
 #[test]
 fn a_create_whose_answer_is_lost_is_found_by_name_and_language_and_sent_once() {
+    lost_create_is_found(ClientOptions::default().max_attempts);
+}
+
+#[test]
+fn a_create_whose_last_attempt_loses_its_answer_is_found_not_reported_failed() {
+    lost_create_is_found(1);
+}
+
+fn lost_create_is_found(max_attempts: usize) {
     // A seed whose third request (the template create) drops its answer after the change,
     // and no other request faults.
     let rates = || vec![(FaultKind::Drop, 0.1)];
@@ -26,6 +35,7 @@ fn a_create_whose_answer_is_lost_is_found_by_name_and_language_and_sent_once() {
             qps: 10_000,
             timeout: Duration::from_secs(1),
             min_retry_delay: Duration::from_millis(1),
+            max_attempts,
             log: Some(test_emulator::keep_lines(&lines)),
             ..ClientOptions::default()
         };
@@ -57,7 +67,10 @@ fn a_create_whose_answer_is_lost_is_found_by_name_and_language_and_sent_once() {
                 message_send_ttl_seconds: None,
             },
         };
-        let Outcome::Created(code) = cams.execute_template(&op).await.unwrap() else {
+        let outcome = cams.execute_template(&op).await;
+        let Outcome::Created(code) = outcome
+            .unwrap_or_else(|e| panic!("{e:?}; the log:\n{}", lines.lock().unwrap().join("\n")))
+        else {
             panic!("a create answers with its code");
         };
         let cust = cams.space_of(&space).await.unwrap();
