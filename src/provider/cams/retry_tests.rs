@@ -81,39 +81,23 @@ fn a_call_survives_seven_passing_failures_in_a_row() {
 
 #[test]
 fn an_unbind_that_lands_late_is_found_by_the_second_look_and_not_sent_twice() {
+    use super::test_emulator as emu;
     use crate::model::{Binding, EmailBinding};
     use crate::provider::Provider;
     use crate::rules::Op;
     use cams_emulator::faults::FaultKind;
-    use std::sync::{Arc, Mutex};
-    // A seed whose third request (the unbind) lands late and no other request faults.
-    let rates = || vec![(FaultKind::Late, 0.1)];
-    let seed = super::test_emulator::seed_faulting_only(FaultKind::Late, 0.1, 2, 33);
-    let rt = super::test_emulator::runtime();
+    let rt = emu::runtime();
     rt.block_on(async {
-        let mut config = super::test_emulator::config();
-        config.fault_rates = rates();
-        config.seed = seed;
+        let mut config = emu::config();
         config.ambiguous_delay = Duration::from_millis(600);
-        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
         let options = ClientOptions {
             qps: 10_000,
             timeout: Duration::from_secs(1),
-            log: Some(super::test_emulator::keep_lines(&lines)),
             ..ClientOptions::default()
         };
-        let client = super::test_emulator::client(config, options).await;
-        let created = client
-            .call(
-                "CreateInstance",
-                &[
-                    ("ChannelType".into(), "email".into()),
-                    ("InstanceName".into(), "e".into()),
-                ],
-            )
-            .await
-            .unwrap();
-        let id = created.data()["InstanceId"].as_str().unwrap().to_string();
+        // The third request (the unbind) lands late and no other request faults.
+        let (client, lines) = emu::faulting_only_at(FaultKind::Late, 2, 33, config, options).await;
+        let id = emu::create_channel(&client, "email", "e").await;
         let binding = Binding::Email(EmailBinding {
             dm_account: "m@example.com".into(),
         });
@@ -128,56 +112,47 @@ fn an_unbind_that_lands_late_is_found_by_the_second_look_and_not_sent_twice() {
         assert!(live.channels.iter().all(|c| c.binding.is_none()));
         assert_eq!(live.channels.len(), 1);
         let lines = lines.lock().unwrap();
-        let sent = lines
-            .iter()
-            .filter(|l| l.starts_with("→ UnbindDmAccount"))
-            .count();
-        assert_eq!(
-            sent,
-            1,
-            "sent once, found done by looking:\n{}",
-            lines.join("\n")
-        );
-        assert!(lines.iter().any(|l| l.contains("had gone through")));
+        assert_sent_once_and_found(&lines, "UnbindDmAccount");
     });
+}
+
+/// `action` was sent once, and found done by looking.
+fn assert_sent_once_and_found(lines: &[String], action: &str) {
+    let log = lines.join("\n");
+    let sent = lines
+        .iter()
+        .filter(|l| l.starts_with(&format!("→ {action} ")))
+        .count();
+    assert_eq!(sent, 1, "sent once:\n{log}");
+    assert!(
+        log.contains("had gone through"),
+        "found done by looking:\n{log}"
+    );
+}
+
+/// Options of a client with one attempt at each change.
+fn one_attempt() -> ClientOptions {
+    ClientOptions {
+        qps: 10_000,
+        max_attempts: 1,
+        ..ClientOptions::default()
+    }
 }
 
 #[test]
 fn a_change_made_on_its_last_attempt_is_found_by_looking_not_reported_failed() {
+    use super::test_emulator as emu;
     use crate::model::{Binding, EmailBinding};
     use crate::provider::Provider;
     use crate::rules::Op;
     use cams_emulator::faults::FaultKind;
-    use std::sync::{Arc, Mutex};
-    // A seed whose third request (the bind, after the create and the listing that finds the
-    // channel's space) is made and its answer dropped, and no other request of the first
-    // twenty faults; the client has one attempt only.
-    let rates = || vec![(FaultKind::Drop, 0.1)];
-    let seed = super::test_emulator::seed_faulting_only(FaultKind::Drop, 0.1, 2, 20);
-    let rt = super::test_emulator::runtime();
+    let rt = emu::runtime();
     rt.block_on(async {
-        let mut config = super::test_emulator::config();
-        config.fault_rates = rates();
-        config.seed = seed;
-        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-        let options = ClientOptions {
-            qps: 10_000,
-            max_attempts: 1,
-            log: Some(super::test_emulator::keep_lines(&lines)),
-            ..ClientOptions::default()
-        };
-        let client = super::test_emulator::client(config, options).await;
-        let created = client
-            .call(
-                "CreateInstance",
-                &[
-                    ("ChannelType".into(), "email".into()),
-                    ("InstanceName".into(), "e".into()),
-                ],
-            )
-            .await
-            .unwrap();
-        let id = created.data()["InstanceId"].as_str().unwrap().to_string();
+        // The third request (the bind, after the create and the listing that finds the
+        // channel's space) is made and its answer dropped; one attempt only.
+        let (client, lines) =
+            emu::faulting_only_at(FaultKind::Drop, 2, 20, emu::config(), one_attempt()).await;
+        let id = emu::create_channel(&client, "email", "e").await;
         let cams = super::Cams::new(client);
         let bind = Op::Bind {
             id,
@@ -192,42 +167,23 @@ fn a_change_made_on_its_last_attempt_is_found_by_looking_not_reported_failed() {
             "{outcome:?}; the log:\n{}",
             lines.join("\n")
         );
-        let sent = lines
-            .iter()
-            .filter(|l| l.starts_with("→ BindDmAccount"))
-            .count();
-        assert_eq!(sent, 1, "sent once:\n{}", lines.join("\n"));
-        assert!(
-            lines.iter().any(|l| l.contains("had gone through")),
-            "{}",
-            lines.join("\n")
-        );
+        assert_sent_once_and_found(&lines, "BindDmAccount");
     });
 }
 
 #[test]
 fn a_create_made_on_its_last_attempt_is_found_by_its_name_not_reported_failed() {
+    use super::test_emulator as emu;
     use crate::model::ChannelType;
     use crate::provider::{Outcome, Provider};
     use crate::rules::Op;
     use cams_emulator::faults::FaultKind;
-    use std::sync::{Arc, Mutex};
-    // A seed whose first request (the create) is made and its answer dropped, and no other
-    // request of the first twenty faults; the client has one attempt only.
-    let seed = super::test_emulator::seed_faulting_only(FaultKind::Drop, 0.1, 0, 20);
-    let rt = super::test_emulator::runtime();
+    let rt = emu::runtime();
     rt.block_on(async {
-        let mut config = super::test_emulator::config();
-        config.fault_rates = vec![(FaultKind::Drop, 0.1)];
-        config.seed = seed;
-        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-        let options = ClientOptions {
-            qps: 10_000,
-            max_attempts: 1,
-            log: Some(super::test_emulator::keep_lines(&lines)),
-            ..ClientOptions::default()
-        };
-        let cams = super::Cams::new(super::test_emulator::client(config, options).await);
+        // The first request (the create) is made and its answer dropped; one attempt only.
+        let (client, lines) =
+            emu::faulting_only_at(FaultKind::Drop, 0, 20, emu::config(), one_attempt()).await;
+        let cams = super::Cams::new(client);
         let create = Op::Create {
             name: "e".into(),
             channel_type: ChannelType::Email,
@@ -236,16 +192,11 @@ fn a_create_made_on_its_last_attempt_is_found_by_its_name_not_reported_failed() 
         };
         let outcome = cams.execute(&create).await;
         let lines = lines.lock().unwrap();
-        let log = lines.join("\n");
         assert!(
             matches!(outcome, Ok(Outcome::Created(_))),
-            "{outcome:?}; the log:\n{log}"
+            "{outcome:?}; the log:\n{}",
+            lines.join("\n")
         );
-        let sent = lines
-            .iter()
-            .filter(|l| l.starts_with("→ CreateInstance"))
-            .count();
-        assert_eq!(sent, 1, "sent once:\n{log}");
-        assert!(log.contains("CreateInstance had gone through"), "{log}");
+        assert_sent_once_and_found(&lines, "CreateInstance");
     });
 }

@@ -53,3 +53,38 @@ pub fn seed_faulting_only(kind: FaultKind, rate: f64, at: usize, n: usize) -> u6
         })
         .expect("a seed")
 }
+
+/// A client whose request lines are kept, of an emulator (as `config` says otherwise) that
+/// faults with `kind` on request `at` (from 0) and on no other of the first `n`.
+pub async fn faulting_only_at(
+    kind: FaultKind,
+    at: usize,
+    n: usize,
+    mut config: Config,
+    options: ClientOptions,
+) -> (Client, Arc<Mutex<Vec<String>>>) {
+    const RATE: f64 = 0.1;
+    config.fault_rates = vec![(kind, RATE)];
+    config.seed = seed_faulting_only(kind, RATE, at, n);
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let options = ClientOptions {
+        log: Some(keep_lines(&lines)),
+        ..options
+    };
+    (client(config, options).await, lines)
+}
+
+/// Create a channel of `channel_type` named `name` (one request); its instance id.
+pub async fn create_channel(client: &Client, channel_type: &str, name: &str) -> String {
+    let created = client
+        .call(
+            "CreateInstance",
+            &[
+                ("ChannelType".into(), channel_type.into()),
+                ("InstanceName".into(), name.into()),
+            ],
+        )
+        .await
+        .unwrap();
+    created.data()["InstanceId"].as_str().unwrap().to_string()
+}

@@ -7,7 +7,6 @@ use crate::template::rules::{TemplateBody, TemplateOp};
 use crate::template::{Category, Components, TemplateType};
 use cams_emulator::faults::FaultKind;
 use chanctl_cams::client::ClientOptions;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[test]
@@ -21,36 +20,26 @@ fn a_create_whose_last_attempt_loses_its_answer_is_found_not_reported_failed() {
 }
 
 fn lost_create_is_found(max_attempts: usize) {
-    // A seed whose third request (the template create) drops its answer after the change,
-    // and no other request faults.
-    let rates = || vec![(FaultKind::Drop, 0.1)];
-    let seed = test_emulator::seed_faulting_only(FaultKind::Drop, 0.1, 2, 20);
     let rt = test_emulator::runtime();
     rt.block_on(async {
-        let mut config = test_emulator::config();
-        config.fault_rates = rates();
-        config.seed = seed;
-        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
         let options = ClientOptions {
             qps: 10_000,
             timeout: Duration::from_secs(1),
             min_retry_delay: Duration::from_millis(1),
             max_attempts,
-            log: Some(test_emulator::keep_lines(&lines)),
             ..ClientOptions::default()
         };
-        let client = test_emulator::client(config, options).await;
-        let created = client
-            .call(
-                "CreateInstance",
-                &[
-                    ("ChannelType".into(), "whatsapp".into()),
-                    ("InstanceName".into(), "wa".into()),
-                ],
-            )
-            .await
-            .unwrap();
-        let space = created.data()["InstanceId"].as_str().unwrap().to_string();
+        // The third request (the template create) drops its answer after the change, and no
+        // other request faults.
+        let (client, lines) = test_emulator::faulting_only_at(
+            FaultKind::Drop,
+            2,
+            20,
+            test_emulator::config(),
+            options,
+        )
+        .await;
+        let space = test_emulator::create_channel(&client, "whatsapp", "wa").await;
         let cams = crate::provider::cams::Cams::new(client);
         let op = TemplateOp::Create {
             space: space.clone(),
