@@ -22,10 +22,9 @@ use std::time::Instant;
 
 const KEY_ID: &str = "matrix-key-id";
 const SECRET: &str = "matrix-secret-0d9c";
-const CHANNELS: usize = 200;
-const TYPES: [&str; 4] = ["messenger", "instagram", "email", "sms"];
 
 use crate::common;
+use crate::fault_matrix_files::{CHANNELS, binding, changes, setup};
 use crate::fault_matrix_templates as templates;
 use common::Emulator;
 
@@ -83,102 +82,6 @@ fn chanctl(dir: &Path, emulator: &Emulator, args: &[&str]) -> Output {
         .args(["--timeout", "1", "--qps", "25", "--settle-window", "3"])
         .output()
         .expect("run chanctl")
-}
-
-fn binding(t: &str, n: usize, fresh: u32) -> Option<serde_json::Value> {
-    let base = 10_000 * (1 + 3 * fresh as usize) + n;
-    match t {
-        "messenger" => Some(serde_json::json!({"page_id": base.to_string()})),
-        "instagram" => Some(serde_json::json!({
-            "page_id": (base + 10_000).to_string(),
-            "instagram_account_id": (base + 20_000).to_string(),
-        })),
-        "email" => Some(serde_json::json!({"dm_account": format!("m{base}@example.com")})),
-        _ => None,
-    }
-}
-
-fn channel(name: String, t: &str, b: Option<serde_json::Value>) -> serde_json::Value {
-    let mut c = serde_json::json!({"name": name, "type": t});
-    if let Some(b) = b {
-        c["binding"] = b;
-    }
-    c
-}
-
-fn file(channels: Vec<serde_json::Value>) -> String {
-    serde_json::json!({"version": 1, "account": {"quota": 400}, "channels": channels}).to_string()
-}
-
-/// The setup: 200 channels of four types, bound except two in every twenty, and the
-/// WhatsApp channels with their templates.
-fn setup() -> String {
-    let mut channels: Vec<serde_json::Value> = (0..CHANNELS)
-        .map(|i| {
-            let t = TYPES[i % 4];
-            let unbound = matches!(i % 20, 9 | 18);
-            channel(
-                format!("ch-{i:03}"),
-                t,
-                (!unbound).then(|| binding(t, i, 0)).flatten(),
-            )
-        })
-        .collect();
-    channels.extend((0..templates::CHANNELS).map(|k| templates::channel(k, false)));
-    file(channels)
-}
-
-/// The changes, in every block of twenty: swaps of bindings between channels of one type
-/// (4↔8 messenger, 5↔13 instagram, 6↔10 email), binds (9, 18), rebinds to new resources
-/// (1 instagram, 14 email), an unbind (2 email), a description (17), a rename (19); the last twenty channels are
-/// deleted (--prune) and twenty new ones created, half of them bound. Returns the file and
-/// the names it declares.
-fn changes() -> (String, Vec<String>) {
-    let mut channels = Vec::new();
-    let mut names = Vec::new();
-    for i in 0..CHANNELS - 20 {
-        let t = TYPES[i % 4];
-        let block = i - i % 20;
-        let swapped = |j: usize| binding(t, block + j, 0);
-        let b = match i % 20 {
-            4 => swapped(8),
-            8 => swapped(4),
-            5 => swapped(13),
-            13 => swapped(5),
-            6 => swapped(10),
-            10 => swapped(6),
-            // Rebinds to new resources and an unbind, on types whose current binding the API
-            // reads back (a Messenger Page that the file no longer names cannot be read, so
-            // releasing it is a manual step: tests/cams_backend.rs covers that).
-            1 | 14 => binding(t, i, 1),
-            2 => None,
-            _ => binding(t, i, 0),
-        };
-        let mut name = format!("ch-{i:03}");
-        let mut c = channel(name.clone(), t, b);
-        if i % 20 == 17 {
-            c["description"] = "changed under faults".into();
-        }
-        if i % 20 == 19 {
-            name = format!("rn-{i:03}");
-            c["name"] = name.clone().into();
-            c["previously"] = serde_json::json!([format!("ch-{i:03}")]);
-        }
-        names.push(name);
-        channels.push(c);
-    }
-    for k in 0..20 {
-        let t = TYPES[k % 4];
-        let name = format!("new-{k:03}");
-        let b = (k % 2 == 0).then(|| binding(t, k, 2)).flatten();
-        names.push(name.clone());
-        channels.push(channel(name, t, b));
-    }
-    for k in 0..templates::CHANNELS {
-        names.push(templates::name(k));
-        channels.push(templates::channel(k, true));
-    }
-    (file(channels), names)
 }
 
 /// Channel names in the emulator's state file, with how many channels carry each.
@@ -253,8 +156,37 @@ fn apply(dir: &Path, emu: &Emulator, file: &str, prune: bool, run: &mut Run) -> 
             out.status.code(),
             tail.join(" | ")
         ));
+        for action in tail.iter().filter_map(|l| failed_action(l)) {
+            run.problems.push(trail(&stderr, action));
+        }
     }
     false
+}
+
+/// The operation a failed step's line names (`✗ bind ch-089: Transport: BindInstagramPage:
+/// connection failed ...`): the first word of the message that looks like one.
+fn failed_action(line: &str) -> Option<&str> {
+    line.split(": ").skip(1).find(|w| {
+        w.len() > 3
+            && *w != "Transport"
+            && w.starts_with(|c: char| c.is_ascii_uppercase())
+            && w.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// The last lines of `-v` output about `action` that are not a request sent or a success
+/// (its failures, retries and looks), so that a failed step can be read after the fact.
+fn trail(stderr: &str, action: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(action) && !l.starts_with("→") && !l.contains(" 200 OK"))
+        .collect();
+    let from = lines.len().saturating_sub(12);
+    format!(
+        "  the last {} lines of -v about {action}:\n      {}",
+        lines.len() - from,
+        lines[from..].join("\n      ")
+    )
 }
 
 /// `plan --detailed-exitcode` is 0 (a read that fails through every retry is tried again).
@@ -509,4 +441,20 @@ fn every_seed_converges_without_duplicates_or_lost_channels() {
             "no template create's answer was lost and found again"
         );
     }
+}
+
+#[test]
+fn a_failed_steps_operation_and_its_trail_are_read_from_its_lines() {
+    let line = "  ✗ bind ch-089: Transport: BindInstagramPage: connection failed: the connection broke before an answer came (http://127.0.0.1:36081)";
+    assert_eq!(failed_action(line), Some("BindInstagramPage"));
+    assert_eq!(
+        failed_action("  ✗ delete ch-001: Throttling.User: DeleteInstance: later"),
+        Some("DeleteInstance")
+    );
+    let stderr = "→ BindInstagramPage InstanceId=a\n← BindInstagramPage 200 OK (1 ms)\n  retrying BindInstagramPage in 100 ms: x\n→ ListInstance PageIndex=1\n";
+    let trail = trail(stderr, "BindInstagramPage");
+    assert!(
+        trail.contains("the last 1 lines") && trail.contains("retrying"),
+        "{trail}"
+    );
 }

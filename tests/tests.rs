@@ -18,6 +18,7 @@ mod emulator;
 mod environments;
 mod export_kept;
 mod fault_matrix;
+mod fault_matrix_files;
 mod fault_matrix_templates;
 mod flags_env;
 #[cfg(unix)]
