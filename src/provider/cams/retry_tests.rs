@@ -139,64 +139,59 @@ fn one_attempt() -> ClientOptions {
     }
 }
 
+/// `op` run by a client with one attempt against an emulator that makes request `at` (from
+/// 0) and drops its answer, and faults on no other: it must succeed, with `action` sent once
+/// and found done by looking. With `channel_first`, an email channel is created first (one
+/// request) and `op` gets its id.
+fn only_attempt_answer_dropped(
+    at: usize,
+    action: &str,
+    channel_first: bool,
+    op: impl FnOnce(Option<String>) -> crate::rules::Op,
+) -> crate::provider::Outcome {
+    use super::test_emulator as emu;
+    use crate::provider::Provider;
+    use cams_emulator::faults::FaultKind;
+    emu::runtime().block_on(async {
+        let (client, lines) =
+            emu::faulting_only_at(FaultKind::Drop, at, 20, emu::config(), one_attempt()).await;
+        let id = match channel_first {
+            true => Some(emu::create_channel(&client, "email", "e").await),
+            false => None,
+        };
+        let outcome = super::Cams::new(client).execute(&op(id)).await;
+        let lines = lines.lock().unwrap();
+        let outcome = outcome.unwrap_or_else(|e| panic!("{e:?}; the log:\n{}", lines.join("\n")));
+        assert_sent_once_and_found(&lines, action);
+        outcome
+    })
+}
+
 #[test]
 fn a_change_made_on_its_last_attempt_is_found_by_looking_not_reported_failed() {
-    use super::test_emulator as emu;
     use crate::model::{Binding, EmailBinding};
-    use crate::provider::Provider;
     use crate::rules::Op;
-    use cams_emulator::faults::FaultKind;
-    let rt = emu::runtime();
-    rt.block_on(async {
-        // The third request (the bind, after the create and the listing that finds the
-        // channel's space) is made and its answer dropped; one attempt only.
-        let (client, lines) =
-            emu::faulting_only_at(FaultKind::Drop, 2, 20, emu::config(), one_attempt()).await;
-        let id = emu::create_channel(&client, "email", "e").await;
-        let cams = super::Cams::new(client);
-        let bind = Op::Bind {
-            id,
-            binding: Binding::Email(EmailBinding {
-                dm_account: "m@example.com".into(),
-            }),
-        };
-        let outcome = cams.execute(&bind).await;
-        let lines = lines.lock().unwrap();
-        assert!(
-            outcome.is_ok(),
-            "{outcome:?}; the log:\n{}",
-            lines.join("\n")
-        );
-        assert_sent_once_and_found(&lines, "BindDmAccount");
+    // The third request: the bind, after the create and the listing that finds the
+    // channel's space.
+    only_attempt_answer_dropped(2, "BindDmAccount", true, |id| Op::Bind {
+        id: id.unwrap_or_default(),
+        binding: Binding::Email(EmailBinding {
+            dm_account: "m@example.com".into(),
+        }),
     });
 }
 
 #[test]
 fn a_create_made_on_its_last_attempt_is_found_by_its_name_not_reported_failed() {
-    use super::test_emulator as emu;
     use crate::model::ChannelType;
-    use crate::provider::{Outcome, Provider};
+    use crate::provider::Outcome;
     use crate::rules::Op;
-    use cams_emulator::faults::FaultKind;
-    let rt = emu::runtime();
-    rt.block_on(async {
-        // The first request (the create) is made and its answer dropped; one attempt only.
-        let (client, lines) =
-            emu::faulting_only_at(FaultKind::Drop, 0, 20, emu::config(), one_attempt()).await;
-        let cams = super::Cams::new(client);
-        let create = Op::Create {
-            name: "e".into(),
-            channel_type: ChannelType::Email,
-            description: String::new(),
-            profile: Default::default(),
-        };
-        let outcome = cams.execute(&create).await;
-        let lines = lines.lock().unwrap();
-        assert!(
-            matches!(outcome, Ok(Outcome::Created(_))),
-            "{outcome:?}; the log:\n{}",
-            lines.join("\n")
-        );
-        assert_sent_once_and_found(&lines, "CreateInstance");
+    // The first request: the create.
+    let outcome = only_attempt_answer_dropped(0, "CreateInstance", false, |_| Op::Create {
+        name: "e".into(),
+        channel_type: ChannelType::Email,
+        description: String::new(),
+        profile: Default::default(),
     });
+    assert!(matches!(outcome, Outcome::Created(_)), "{outcome:?}");
 }
