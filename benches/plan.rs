@@ -1,11 +1,13 @@
 //! Validate + plan against the sandbox's rules for generated files of 100, 1,000 and 10,000
 //! channels, next to parsing the same text with the YAML crate alone: the plan should cost
-//! about what parsing costs.
+//! about what parsing costs. The plan is built as `chanctl plan` builds it (the digests a
+//! saved plan keeps are computed only when it is saved or printed as JSON).
 
 use chanctl::config;
-use chanctl::plan::{PlanOptions, Target, build};
+use chanctl::plan::{PlanOptions, Target, build_shared};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::sync::Arc;
 
 /// Measured with the allocator the `chanctl` binary runs with.
 #[global_allocator]
@@ -19,7 +21,7 @@ fn bench(c: &mut Criterion) {
     for n in [100usize, 1_000, 10_000] {
         let text = generator::generate(n);
         let desired = config::load(&text).expect("generated files are valid");
-        let live = generator::live_for(&desired);
+        let live = Arc::new(generator::live_for(&desired));
         let target = Target {
             backend: "sandbox".into(),
             account: "bench".into(),
@@ -32,7 +34,12 @@ fn bench(c: &mut Criterion) {
         group.bench_function("validate_and_plan", |b| {
             b.iter(|| {
                 let desired = config::load(black_box(&text)).unwrap();
-                build(&desired, &live, &PlanOptions::new(false, target.clone())).unwrap()
+                build_shared(
+                    &desired,
+                    Arc::clone(&live),
+                    &PlanOptions::new(false, target.clone()),
+                )
+                .unwrap()
             })
         });
         group.finish();

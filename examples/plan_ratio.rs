@@ -7,12 +7,19 @@
 //!
 //!     cargo run --release --example plan_ratio -- 100 1000 10000
 //!
+//! The plan is built as `chanctl plan` builds it, sharing the live state
+//! ([`chanctl::plan::build_shared`]): the digests of the live channels that a saved plan keeps
+//! are computed only when the plan is saved or printed as JSON. The same, with those digests
+//! computed (what `plan --out` and `--format json` also pay), is timed in the same rounds.
+//!
 //! Prints one line per size: channels, median parse ms, median validate + plan ms, their
-//! ratio, and how many of each were timed. `scripts/perf` reads it.
+//! ratio, how many of each were timed, and then the median validate + plan ms with the saved
+//! plan's digests and its ratio to the parse. `scripts/perf` reads it.
 
 use chanctl::config;
-use chanctl::plan::{PlanOptions, Target, build};
+use chanctl::plan::{PlanOptions, Target, build_shared};
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Measured with the allocator the `chanctl` binary runs with.
@@ -42,35 +49,49 @@ fn main() {
         .map(|&n| {
             let text = generator::generate(n);
             let desired = config::load(&text).expect("generated files are valid");
-            let live = generator::live_for(&desired);
+            let live = Arc::new(generator::live_for(&desired));
             (n, text, live)
         })
         .collect();
-    let mut times = vec![(Vec::new(), Vec::new()); cases.len()];
+    let mut times = vec![(Vec::new(), Vec::new(), Vec::new()); cases.len()];
     // Each size gets about as much time per round as the largest (a 10,000-channel file once,
     // a 100-channel file 100 times); the first two rounds warm up.
     let largest = sizes.iter().copied().max().unwrap_or(1);
     for round in 0..ROUNDS + 2 {
-        for ((n, text, live), (parse, plan)) in cases.iter().zip(&mut times) {
+        for ((n, text, live), (parse, plan, saved)) in cases.iter().zip(&mut times) {
             for _ in 0..(largest / n.max(&1)).max(1) {
                 let t = Instant::now();
                 black_box(config::yaml::parse(black_box(text)).expect("it parses"));
                 let p = t.elapsed().as_secs_f64() * 1e3;
                 let t = Instant::now();
                 let desired = config::load(black_box(text)).expect("it loads");
-                black_box(build(&desired, live, &PlanOptions::new(false, target.clone())).unwrap());
+                let options = PlanOptions::new(false, target.clone());
+                black_box(build_shared(&desired, Arc::clone(live), &options).unwrap());
                 let q = t.elapsed().as_secs_f64() * 1e3;
+                drop(desired);
+                let t = Instant::now();
+                let desired = config::load(black_box(text)).expect("it loads");
+                let options = PlanOptions::new(false, target.clone());
+                let made = build_shared(&desired, Arc::clone(live), &options).unwrap();
+                black_box(made.live.get());
+                drop(black_box(made));
+                let s = t.elapsed().as_secs_f64() * 1e3;
                 if round >= 2 {
                     parse.push(p);
                     plan.push(q);
+                    saved.push(s);
                 }
             }
         }
     }
-    for ((n, ..), (parse, plan)) in cases.iter().zip(times) {
+    for ((n, ..), (parse, plan, saved)) in cases.iter().zip(times) {
         let rounds = parse.len();
-        let (p, q) = (median(parse), median(plan));
-        println!("{n} {p:.3} {q:.3} {:.2} {rounds}", q / p);
+        let (p, q, s) = (median(parse), median(plan), median(saved));
+        println!(
+            "{n} {p:.3} {q:.3} {:.2} {rounds} {s:.3} {:.2}",
+            q / p,
+            s / p
+        );
     }
 }
 

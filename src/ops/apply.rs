@@ -339,8 +339,8 @@ fn check_saved(plan: &Plan, backend: &Backend) -> Result<LiveState, Error> {
         });
     }
     let live = rt.block_on(backend.read())?;
-    if live.fingerprint() != plan.live_fingerprint {
-        let what = staleness(&plan.live_channels, &live)
+    if live.fingerprint() != plan.live.fingerprint() {
+        let what = staleness(plan.live.channels(), &live)
             .unwrap_or_else(|| "the account differs".to_string());
         return Err(Error::StalePlan { what });
     }

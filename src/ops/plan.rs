@@ -71,7 +71,9 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
     options.verify_codes = account.codes.numbers();
     // The requests and retries of the read: the plan's estimate counts retries at that rate.
     let (live, read) = rt.block_on(chanctl_cams::usage::counted(backend.read()));
-    let live = live?;
+    // Shared with the plan, which computes its record of the account (the digests a saved
+    // plan keeps) from it only if it is saved or printed as JSON.
+    let live = std::sync::Arc::new(live?);
     let names = loaded
         .desired
         .channels
@@ -79,7 +81,7 @@ pub fn plan(ctx: &Context, request: &Request<'_>) -> Result<Planned, Error> {
         .flat_map(|c| std::iter::once(&c.name).chain(&c.previously))
         .chain(live.channels.iter().map(|c| &c.name));
     plan::check_matches(&request.scope, names.map(String::as_str)).map_err(Error::Usage)?;
-    let plan = plan::build(&loaded.desired, &live, &options)?;
+    let plan = plan::build_shared(&loaded.desired, live, &options)?;
     let mut plan = plan::narrow(plan, &request.scope).map_err(Error::Usage)?;
     plan.api_budget = backend.budget(&plan).map(|b| {
         b.with_read(plan::ReadCost {

@@ -396,9 +396,8 @@ impl LiveState {
     /// A stable digest of the state: plans record it so that a saved plan can tell whether
     /// the account moved underneath it.
     pub fn fingerprint(&self) -> String {
-        // The same digests a plan records (channels, then templates).
-        let digests = crate::plan::digests(self);
-        fingerprint_of(digests.iter().map(|d| (d.id.as_str(), d.digest.as_str())))
+        // The fingerprint a plan records.
+        crate::plan::RecordedLive::of(self).live_fingerprint
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::channel_steps::{create_channel, delete_draft, update_channel};
 use super::order::{self, Draft};
+use super::record::{LiveRecord, RecordedLive};
 use super::twins::{self, Recorded, TwinGroup};
 use super::{Action, FORMAT_VERSION, Plan, Source, Summary, Target, TwinDelete, Unmanaged};
 use crate::config::Desired;
@@ -12,6 +13,7 @@ use crate::model::{
     BindState, Binding, ChannelType, LiveChannel, LiveState, Resource, ResourceKind,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::Arc;
 use thiserror::Error;
 
 /// Choices that shape a plan but are not in the file.
@@ -95,7 +97,8 @@ pub(super) fn unknown_binding(t: ChannelType) -> &'static str {
 /// them over costs more than it saves).
 const DIGESTS_APART: usize = 256;
 
-/// Compute the plan that takes `live` to `desired`.
+/// Compute the plan that takes `live` to `desired`, with its record of `live` (see
+/// [`build_shared`] for a plan that computes the record only if it is read).
 pub fn build(
     desired: &Desired,
     live: &LiveState,
@@ -112,13 +115,24 @@ pub fn build(
             crate::beside::beside(|| super::digests(live), || plan(desired, live, options));
         (digests, plan?)
     };
-    plan.live_fingerprint =
-        crate::model::fingerprint_of(digests.iter().map(|d| (d.id.as_str(), d.digest.as_str())));
-    plan.live_channels = digests;
+    plan.live = LiveRecord::known(RecordedLive::from_digests(digests));
     Ok(plan)
 }
 
-/// [`build`], but for the live digests and fingerprint, which it leaves empty.
+/// [`build`], for a caller that shares the live state with the plan: the plan's record of
+/// it (a digest per live channel) is computed when first read, which a plan only shown as
+/// text or Markdown, or applied at once, never does.
+pub fn build_shared(
+    desired: &Desired,
+    live: Arc<LiveState>,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let mut plan = plan(desired, &live, options)?;
+    plan.live = LiveRecord::of(live);
+    Ok(plan)
+}
+
+/// [`build`], but for the record of the live state, which it leaves empty.
 fn plan(desired: &Desired, live: &LiveState, options: &PlanOptions) -> Result<Plan, PlanError> {
     let prune = options.prune || desired.prune;
     let (matched, twins) = match_channels(desired, live, &options.recorded);
@@ -269,8 +283,7 @@ fn plan(desired: &Desired, live: &LiveState, options: &PlanOptions) -> Result<Pl
         target: options.target.clone(),
         source: options.source.clone(),
         environment: desired.environment.clone(),
-        live_fingerprint: String::new(),
-        live_channels: Vec::new(),
+        live: LiveRecord::default(),
         quota: desired.quota,
         prune,
         steps,

@@ -413,7 +413,20 @@ fn in_a_large_account_a_moved_page_waits_for_its_release_and_every_channel_is_di
         [0, 1],
         "the bind waits for the unbind and the create"
     );
-    assert_eq!(plan.live_channels, super::super::digests(&live));
-    assert_eq!(plan.live_channels.len(), n);
-    assert_eq!(plan.live_fingerprint, live.fingerprint());
+    assert_eq!(plan.live.channels(), super::super::digests(&live));
+    assert_eq!(plan.live.channels().len(), n);
+    assert_eq!(plan.live.fingerprint(), live.fingerprint());
+    // Built sharing the live state, the plan computes the same record when it is read.
+    let shared = super::build_shared(
+        &desired,
+        std::sync::Arc::new(live.clone()),
+        &PlanOptions::new(false, target()),
+    )
+    .unwrap();
+    assert_eq!(shared, plan);
+    assert_eq!(
+        crate::render::json(&shared),
+        crate::render::json(&plan),
+        "the same JSON"
+    );
 }

@@ -12,6 +12,7 @@ mod manual;
 #[cfg(test)]
 mod numbers_tests;
 mod order;
+mod record;
 pub mod redact;
 pub mod safety;
 mod schema;
@@ -21,7 +22,8 @@ mod summary;
 pub mod twins;
 
 pub use budget::{ApiBudget, ReadCost, estimate};
-pub use diff::{PlanError, PlanOptions, build};
+pub use diff::{PlanError, PlanOptions, build, build_shared};
+pub use record::{LiveRecord, RecordedLive};
 pub use safety::{Blocked, Rule};
 pub use schema::schema;
 pub use scope::{Scope, check_matches, narrow};
@@ -314,11 +316,10 @@ pub struct Plan {
     /// The environment (`--env`) the file was read for; `null` for the file as written.
     #[serde(default)]
     pub environment: Option<String>,
-    /// Fingerprint of the live state the plan was computed from.
-    pub live_fingerprint: String,
-    /// A digest per live channel, so that a stale saved plan can say what changed.
-    #[serde(default)]
-    pub live_channels: Vec<LiveDigest>,
+    /// What the plan records of the live state it was computed from (its fingerprint, and a
+    /// digest per live channel): the fields `live_fingerprint` and `live_channels`.
+    #[serde(flatten)]
+    pub live: LiveRecord,
     /// The quota the plan was checked against.
     pub quota: u32,
     pub prune: bool,

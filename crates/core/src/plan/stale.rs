@@ -1,7 +1,7 @@
 //! Is a saved plan still about the account as it is now? A plan records a digest per live
 //! channel; comparing them with the live state names what changed behind the plan's back.
 
-use crate::model::LiveState;
+use crate::model::{LiveChannel, LiveState};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -14,20 +14,31 @@ pub struct LiveDigest {
     pub digest: String,
 }
 
-/// The digests of every live channel.
+/// The digests of every live channel, then of every live template.
 pub fn digests(live: &LiveState) -> Vec<LiveDigest> {
-    let channels = live.channels.iter().map(|c| LiveDigest {
+    let mut all = channel_digests(&live.channels);
+    all.extend(template_digests(live));
+    all
+}
+
+/// The digests of `channels`.
+pub(super) fn channel_digests(channels: &[LiveChannel]) -> Vec<LiveDigest> {
+    let mut out = Vec::with_capacity(channels.len());
+    out.extend(channels.iter().map(|c| LiveDigest {
         id: c.id.clone(),
         name: c.name.clone(),
         digest: c.digest(),
-    });
-    // Templates after the channels, their ids marked so that none can equal a channel's.
-    let templates = live.templates.iter().map(|t| LiveDigest {
+    }));
+    out
+}
+
+/// The digests of the live templates, their ids marked so that none can equal a channel's.
+pub(super) fn template_digests(live: &LiveState) -> impl Iterator<Item = LiveDigest> + '_ {
+    live.templates.iter().map(|t| LiveDigest {
         id: format!("template:{}", t.code),
         name: format!("template {} ({})", t.name, t.language),
         digest: t.digest(),
-    });
-    channels.chain(templates).collect()
+    })
 }
 
 /// What changed since the plan was made, or `None` when nothing did.
