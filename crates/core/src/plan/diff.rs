@@ -142,15 +142,15 @@ fn plan(desired: &Desired, live: &LiveState, options: &PlanOptions) -> Result<Pl
     let mut drafts: Vec<Draft> =
         Vec::with_capacity(2 * desired.channels.len() + live.channels.len());
     let mut warnings = live.notes.clone();
-    let mut managed: HashSet<&str> =
-        HashSet::with_capacity_and_hasher(desired.channels.len(), Default::default());
+    // Which live channels (by position) the file manages.
+    let mut managed = vec![false; live.channels.len()];
 
     for (j, (d, m)) in desired.channels.iter().zip(&matched).enumerate() {
         match *m {
             None => create_channel(j, d, &mut drafts, false, None),
             Some(li) => {
                 let l = &live.channels[li];
-                managed.insert(&l.id);
+                managed[li] = true;
                 let same = l.binding.as_ref().zip(d.binding.as_ref());
                 if l.bind_state == BindState::Pending && same.is_some_and(|(a, b)| a.same_choice(b))
                 {
@@ -206,7 +206,7 @@ fn plan(desired: &Desired, live: &LiveState, options: &PlanOptions) -> Result<Pl
             let li = live.channels.iter().position(|l| l.id == c.instance_id);
             if let Some(li) = li {
                 let l = &live.channels[li];
-                managed.insert(&l.id);
+                managed[li] = true;
                 extra.insert(&l.id, g);
                 let reason = format!(
                     "a twin of `{}`: the plan keeps {} ({})",
@@ -225,7 +225,7 @@ fn plan(desired: &Desired, live: &LiveState, options: &PlanOptions) -> Result<Pl
         .channels
         .iter()
         .enumerate()
-        .filter(|(_, l)| !managed.contains(l.id.as_str()))
+        .filter(|&(li, _)| !managed[li])
         .collect();
     rest.sort_unstable_by(|(_, a), (_, b)| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     let mut unmanaged = Vec::new();
@@ -306,14 +306,15 @@ fn suggest_renames(
     desired: &Desired,
     live: &LiveState,
     matched: &[Option<usize>],
-    managed: &HashSet<&str>,
+    managed: &[bool],
     warnings: &mut Vec<String>,
 ) {
     let unmanaged: Vec<(&crate::model::Binding, &LiveChannel)> = live
         .channels
         .iter()
-        .filter(|l| !managed.contains(l.id.as_str()))
-        .filter_map(|l| l.binding.as_ref().map(|b| (b, l)))
+        .zip(managed)
+        .filter(|&(_, &m)| !m)
+        .filter_map(|(l, _)| l.binding.as_ref().map(|b| (b, l)))
         .collect();
     for (d, m) in desired.channels.iter().zip(matched) {
         if m.is_some() {
@@ -436,27 +437,28 @@ fn check_resources(
     desired: &Desired,
     live: &LiveState,
     drafts: &[Draft],
-    managed: &HashSet<&str>,
+    managed: &[bool],
 ) -> Result<(), PlanError> {
     let deleted: HashSet<&str> = drafts
         .iter()
         .filter(|d| d.action == Action::Delete)
         .filter_map(|d| d.instance_id.as_deref())
         .collect();
-    let mut holders: HashMap<(ResourceKind, &str), &LiveChannel> =
+    let mut holders: HashMap<(ResourceKind, &str), usize> =
         HashMap::with_capacity_and_hasher(live.channels.len(), Default::default());
-    for l in &live.channels {
+    for (li, l) in live.channels.iter().enumerate() {
         for key in l.binding.iter().flat_map(|b| b.resource_keys()) {
-            holders.insert(key, l);
+            holders.insert(key, li);
         }
     }
     for d in &desired.channels {
         for key in d.binding.iter().flat_map(|b| b.resource_keys()) {
-            let Some(holder) = holders.get(&key) else {
+            let Some(&li) = holders.get(&key) else {
                 continue;
             };
+            let holder = &live.channels[li];
             // A managed holder lets go: the file (validated) binds `r` to one channel only.
-            if !deleted.contains(holder.id.as_str()) && !managed.contains(holder.id.as_str()) {
+            if !deleted.contains(holder.id.as_str()) && !managed[li] {
                 return Err(PlanError::HeldByUnmanaged {
                     resource: Resource::of(key.0, key.1),
                     wanted_by: d.name.clone(),
