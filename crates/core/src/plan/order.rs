@@ -8,6 +8,7 @@
 //! now and a bind later, which breaks the cycle.
 
 use super::Attrs;
+use super::diff::Threads;
 use super::{Action, Step};
 use crate::model::{Binding, ChannelType, LiveState, ResourceKind};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -155,7 +156,12 @@ impl Sim {
 }
 
 /// Order `drafts` into steps with waves and dependencies.
-pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<Step> {
+pub(crate) fn schedule(
+    mut drafts: Vec<Draft>,
+    live: &LiveState,
+    quota: usize,
+    threads: Threads,
+) -> Vec<Step> {
     let live_count = live.channels.len();
     let key_count = live_count
         + drafts
@@ -326,7 +332,7 @@ pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<S
         wave += 1;
     }
 
-    finish(drafts, done, deps)
+    finish(drafts, done, deps, threads)
 }
 
 /// A pending rebind whose wanted resource is held by another channel that still has a step
@@ -428,8 +434,17 @@ fn sorted_order(drafts: &[Draft], done: &[Option<usize>]) -> Vec<(usize, usize)>
     order
 }
 
+/// Steps from which what they change is found on two threads (below, handing half of it
+/// over costs more than it saves).
+pub(super) const CHANGES_APART: usize = 4096;
+
 /// Sort by wave (then a stable, readable order) and renumber.
-fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)>) -> Vec<Step> {
+fn finish(
+    drafts: Vec<Draft>,
+    done: Vec<Option<usize>>,
+    deps: Vec<(usize, usize)>,
+    threads: Threads,
+) -> Vec<Step> {
     // Each draft's dependencies, together: `deps_of[start[i]..start[i + 1]]`.
     let mut start = vec![0usize; drafts.len() + 1];
     for &(i, _) in &deps {
@@ -449,10 +464,30 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
     for (pos, &(_, i)) in order.iter().enumerate() {
         position[i] = pos;
     }
+    // What each step changes, in the plan's order: for a large plan, the second half on the
+    // helper thread.
+    let changes_of = |part: &[(usize, usize)]| -> Vec<Vec<super::FieldChange>> {
+        part.iter()
+            .map(|&(_, i)| {
+                super::changes::changes(drafts[i].before.as_deref(), drafts[i].after.as_deref())
+            })
+            .collect()
+    };
+    let mut changes = if threads == Threads::One || order.len() < CHANGES_APART {
+        changes_of(&order)
+    } else {
+        let half = order.len() / 2;
+        let (mut late, mut early) =
+            crate::beside::beside(|| changes_of(&order[half..]), || changes_of(&order[..half]));
+        early.append(&mut late);
+        early
+    }
+    .into_iter();
     let mut drafts: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     // Sized once: a plan's steps are large, and growing the vector would copy them all.
     let mut steps = Vec::with_capacity(order.len());
     for (pos, &(wave, i)) in order.iter().enumerate() {
+        let changes = changes.next().unwrap_or_default();
         let Some(d) = drafts[i].take() else {
             continue;
         };
@@ -466,7 +501,7 @@ fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)
         steps.push(Step {
             index: pos,
             action: d.action,
-            changes: super::changes::changes(d.before.as_deref(), d.after.as_deref()),
+            changes,
             resource: super::Address {
                 kind: super::Kind::Channel,
                 key: Arc::clone(&d.channel),
