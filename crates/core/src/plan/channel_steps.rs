@@ -1,14 +1,13 @@
 //! The steps of one channel, as unordered drafts: its delete, its create (and bind), and
-//! what takes a live channel to the file's (update, then bind, unbind or rebind), and which
-//! of these each of a run of the file's channels needs ([`channel_drafts`]). Kept apart from
-//! `diff.rs`, which matches the file's channels to the live ones and puts the plan together.
+//! what takes a live channel to the file's (update, then bind, unbind or rebind). Kept apart
+//! from `diff.rs`, which matches the file's channels to the live ones and decides which of
+//! these each needs.
 
 use super::Action;
 use super::Attrs;
-use super::diff::unknown_binding;
 use super::order::{ChanKey, Draft};
-use crate::config::{Desired, DesiredChannel};
-use crate::model::{BindState, Binding, LiveChannel, LiveState, ViberBinding};
+use crate::config::DesiredChannel;
+use crate::model::{BindState, Binding, LiveChannel, ViberBinding};
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -289,70 +288,5 @@ fn with_binding(attrs: &Attrs, binding: Option<Binding>) -> Attrs {
         description: attrs.description.clone(),
         binding,
         profile: attrs.profile.clone(),
-    }
-}
-
-/// The drafts of desired channels `range` (`matched` says which live channel each manages),
-/// and the warnings they raise, appended to `drafts` and `warnings`.
-pub(super) fn channel_drafts(
-    desired: &Desired,
-    live: &LiveState,
-    matched: &[Option<usize>],
-    range: std::ops::Range<usize>,
-    drafts: &mut Vec<Draft>,
-    warnings: &mut Vec<String>,
-) {
-    for j in range {
-        let (d, m) = (&desired.channels[j], &matched[j]);
-        match *m {
-            None => create_channel(j, d, drafts, false, None),
-            Some(li) => {
-                let l = &live.channels[li];
-                let same = l.binding.as_ref().zip(d.binding.as_ref());
-                if l.bind_state == BindState::Pending && same.is_some_and(|(a, b)| a.same_choice(b))
-                {
-                    warnings.push(format!(
-                        "the binding of `{}` is pending review: it is submitted, not yet bound",
-                        d.name
-                    ));
-                }
-                if let (Some(Binding::Instagram(live)), Some(Binding::Instagram(file))) =
-                    (&l.binding, &d.binding)
-                    && live.page_id == file.page_id
-                    && live.instagram_account_id != file.instagram_account_id
-                {
-                    warnings.push(format!(
-                        "drift: the Page {} of `{}` is linked to Instagram account {}, not to {} as \
-                         the file says; Meta decides the link: correct `instagram_account_id`, or \
-                         relink the Page in Meta Business Suite",
-                        file.page_id, d.name, live.instagram_account_id, file.instagram_account_id
-                    ));
-                }
-                if l.bind_state == BindState::Unknown && d.binding.is_none() {
-                    warnings.push(format!(
-                        "`{}` is bound to something the file does not name ({}), and the API does \
-                         not say what: chanctl cannot release it without its id. Unbind it in the \
-                         CAMS console, or declare its binding in the file",
-                        d.name,
-                        unknown_binding(l.channel_type)
-                    ));
-                }
-                if l.channel_type != d.channel_type {
-                    let delete = drafts.len();
-                    let reason = format!(
-                        "the type changes from {} to {}, which cannot be done in place",
-                        l.channel_type, d.channel_type
-                    );
-                    drafts.push(Draft {
-                        replace: true,
-                        protected: d.protect,
-                        ..delete_draft(li, l, reason)
-                    });
-                    create_channel(j, d, drafts, true, Some(delete));
-                } else {
-                    update_channel(li, d, l, drafts);
-                }
-            }
-        }
     }
 }

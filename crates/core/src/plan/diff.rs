@@ -3,13 +3,15 @@
 //! Channels are matched by name, then by the names in `previously` (a rename is an update).
 //! The steps found here are unordered drafts; [`super::order`] schedules them.
 
-use super::channel_steps::{channel_drafts, delete_draft};
+use super::channel_steps::{create_channel, delete_draft, update_channel};
 use super::order::{self, Draft};
 use super::record::{LiveRecord, RecordedLive};
 use super::twins::{self, Recorded, TwinGroup};
 use super::{Action, FORMAT_VERSION, Plan, Source, Summary, Target, TwinDelete, Unmanaged};
 use crate::config::Desired;
-use crate::model::{Binding, ChannelType, LiveChannel, LiveState, Resource, ResourceKind};
+use crate::model::{
+    BindState, Binding, ChannelType, LiveChannel, LiveState, Resource, ResourceKind,
+};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 use thiserror::Error;
@@ -95,10 +97,6 @@ pub(super) fn unknown_binding(t: ChannelType) -> &'static str {
 /// them over costs more than it saves).
 const DIGESTS_APART: usize = 256;
 
-/// Desired channels from which the drafts of the second half are made on the helper thread
-/// (below, the 1,000-channel plan would gain less than handing them over costs).
-const DRAFTS_APART: usize = 2048;
-
 /// Compute the plan that takes `live` to `desired`, with its record of `live` (see
 /// [`build_shared`] for a plan that computes the record only if it is read).
 pub fn build(
@@ -110,14 +108,11 @@ pub fn build(
     // helper thread computes them meanwhile (a tenth of the plan's time at 5,000 live
     // channels).
     let (digests, mut plan) = if live.channels.len() < DIGESTS_APART {
-        let plan = plan(desired, live, options, Threads::BySize)?;
+        let plan = plan(desired, live, options)?;
         (super::digests(live), plan)
     } else {
-        // The helper is busy: the plan keeps to this thread.
-        let (digests, plan) = crate::beside::beside(
-            || super::digests(live),
-            || plan(desired, live, options, Threads::One),
-        );
+        let (digests, plan) =
+            crate::beside::beside(|| super::digests(live), || plan(desired, live, options));
         (digests, plan?)
     };
     plan.live = LiveRecord::known(RecordedLive::from_digests(digests));
@@ -132,27 +127,13 @@ pub fn build_shared(
     live: Arc<LiveState>,
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
-    let mut plan = plan(desired, &live, options, Threads::BySize)?;
+    let mut plan = plan(desired, &live, options)?;
     plan.live = LiveRecord::of(live);
     Ok(plan)
 }
 
-/// Whether a large plan shares its work with the helper thread (see [`DRAFTS_APART`] and
-/// `order::CHANGES_APART`), or keeps to the calling thread: the same plan either way, which
-/// the tests compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Threads {
-    BySize,
-    One,
-}
-
 /// [`build`], but for the record of the live state, which it leaves empty.
-fn plan(
-    desired: &Desired,
-    live: &LiveState,
-    options: &PlanOptions,
-    threads: Threads,
-) -> Result<Plan, PlanError> {
+fn plan(desired: &Desired, live: &LiveState, options: &PlanOptions) -> Result<Plan, PlanError> {
     let prune = options.prune || desired.prune;
     let (matched, twins) = match_channels(desired, live, &options.recorded);
 
@@ -163,49 +144,59 @@ fn plan(
     let mut warnings = live.notes.clone();
     // Which live channels (by position) the file manages.
     let mut managed = vec![false; live.channels.len()];
-    for &li in matched.iter().flatten() {
-        managed[li] = true;
-    }
-    let count = desired.channels.len();
-    if threads == Threads::One || count < DRAFTS_APART {
-        channel_drafts(
-            desired,
-            live,
-            &matched,
-            0..count,
-            &mut drafts,
-            &mut warnings,
-        );
-    } else {
-        // The second half of the channels on the helper thread, into drafts of its own
-        // (numbered from 0), appended after the first half's: the same drafts in the same
-        // order as one pass makes.
-        let half = count / 2;
-        let ((late, late_warnings), ()) = crate::beside::beside(
-            || {
-                let mut late = Vec::with_capacity(2 * (count - half));
-                let mut late_warnings = Vec::new();
-                let range = half..count;
-                channel_drafts(
-                    desired,
-                    live,
-                    &matched,
-                    range,
-                    &mut late,
-                    &mut late_warnings,
-                );
-                (late, late_warnings)
-            },
-            || channel_drafts(desired, live, &matched, 0..half, &mut drafts, &mut warnings),
-        );
-        let base = drafts.len();
-        drafts.extend(late.into_iter().map(|mut d| {
-            for s in &mut d.after_steps {
-                *s += base;
+
+    for (j, (d, m)) in desired.channels.iter().zip(&matched).enumerate() {
+        match *m {
+            None => create_channel(j, d, &mut drafts, false, None),
+            Some(li) => {
+                let l = &live.channels[li];
+                managed[li] = true;
+                let same = l.binding.as_ref().zip(d.binding.as_ref());
+                if l.bind_state == BindState::Pending && same.is_some_and(|(a, b)| a.same_choice(b))
+                {
+                    warnings.push(format!(
+                        "the binding of `{}` is pending review: it is submitted, not yet bound",
+                        d.name
+                    ));
+                }
+                if let (Some(Binding::Instagram(live)), Some(Binding::Instagram(file))) =
+                    (&l.binding, &d.binding)
+                    && live.page_id == file.page_id
+                    && live.instagram_account_id != file.instagram_account_id
+                {
+                    warnings.push(format!(
+                        "drift: the Page {} of `{}` is linked to Instagram account {}, not to {} as \
+                         the file says; Meta decides the link: correct `instagram_account_id`, or \
+                         relink the Page in Meta Business Suite",
+                        file.page_id, d.name, live.instagram_account_id, file.instagram_account_id
+                    ));
+                }
+                if l.bind_state == BindState::Unknown && d.binding.is_none() {
+                    warnings.push(format!(
+                        "`{}` is bound to something the file does not name ({}), and the API does \
+                         not say what: chanctl cannot release it without its id. Unbind it in the \
+                         CAMS console, or declare its binding in the file",
+                        d.name,
+                        unknown_binding(l.channel_type)
+                    ));
+                }
+                if l.channel_type != d.channel_type {
+                    let delete = drafts.len();
+                    let reason = format!(
+                        "the type changes from {} to {}, which cannot be done in place",
+                        l.channel_type, d.channel_type
+                    );
+                    drafts.push(Draft {
+                        replace: true,
+                        protected: d.protect,
+                        ..delete_draft(li, l, reason)
+                    });
+                    create_channel(j, d, &mut drafts, true, Some(delete));
+                } else {
+                    update_channel(li, d, l, &mut drafts);
+                }
             }
-            d
-        }));
-        warnings.extend(late_warnings);
+        }
     }
 
     // The other copies of a twin the file declares: deleted, whatever prune says.
@@ -260,7 +251,7 @@ fn plan(
         check_resources(desired, live, &drafts, &managed)?;
     }
 
-    let mut steps = order::schedule(drafts, live, desired.quota as usize, threads);
+    let mut steps = order::schedule(drafts, live, desired.quota as usize);
     for step in &mut steps {
         if step.action == Action::Delete
             && let Some(g) = step.instance_id.as_deref().and_then(|id| extra.get(id))

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::config::DesiredChannel;
-use crate::model::{BindState, Profile, ProfileFields};
+use crate::model::{Profile, ProfileFields};
 
 fn wanted(name: &str, previously: &[&str]) -> DesiredChannel {
     DesiredChannel {
@@ -429,70 +429,4 @@ fn in_a_large_account_a_moved_page_waits_for_its_release_and_every_channel_is_di
         crate::render::json(&plan),
         "the same JSON"
     );
-}
-
-/// A plan large enough to share its work with the helper thread (drafts by halves of the
-/// file, changes by halves of the plan) is the plan one thread makes: the same steps, in the
-/// same order, depending on the same steps, with the same warnings.
-#[test]
-fn a_large_plan_made_on_two_threads_is_the_plan_made_on_one() {
-    let n = DRAFTS_APART + 1200;
-    let page = |i: usize| {
-        Binding::Messenger(crate::model::MessengerBinding {
-            page_id: format!("{i}"),
-        })
-    };
-    // Every other channel is live: some to update, some pending review, some whose type
-    // changes (a delete the create waits for), in both halves of the file.
-    let live = LiveState::new(
-        (0..n)
-            .step_by(2)
-            .map(|i| LiveChannel {
-                binding: Some(page(i)),
-                bind_state: if i % 6 == 0 {
-                    BindState::Pending
-                } else {
-                    BindState::Bound
-                },
-                description: if i % 4 == 0 { "old" } else { "" }.to_string(),
-                ..LiveChannel::new(
-                    format!("id-{i:05}"),
-                    format!("ch-{i:05}"),
-                    ChannelType::Messenger,
-                )
-            })
-            .collect(),
-    );
-    let channels: Vec<DesiredChannel> = (0..n)
-        .map(|i| {
-            if i % 2 == 0 && i % 10 == 4 {
-                wanted(&format!("ch-{i:05}"), &[])
-            } else {
-                DesiredChannel {
-                    channel_type: ChannelType::Messenger,
-                    binding: Some(page(i)),
-                    ..wanted(&format!("ch-{i:05}"), &[])
-                }
-            }
-        })
-        .collect();
-    let desired = Desired {
-        quota: 10_000,
-        channels,
-        ..Desired::default()
-    };
-    let options = PlanOptions::new(false, target());
-    let two = plan(&desired, &live, &options, Threads::BySize).unwrap();
-    let one = plan(&desired, &live, &options, Threads::One).unwrap();
-    assert!(
-        two.steps.len() >= super::order::CHANGES_APART,
-        "{} steps",
-        two.steps.len()
-    );
-    let replaced = |p: &Plan| p.steps.iter().filter(|s| s.replace).count();
-    assert_eq!(replaced(&one), 2 * n.div_ceil(10));
-    assert!(one.steps.iter().any(|s| s.action == Action::Update));
-    assert!(one.warnings.iter().any(|w| w.contains("pending review")));
-    assert_eq!(two, one);
-    assert_eq!(crate::render::json(&two), crate::render::json(&one));
 }

@@ -8,7 +8,6 @@
 //! now and a bind later, which breaks the cycle.
 
 use super::Attrs;
-use super::diff::Threads;
 use super::{Action, Step};
 use crate::model::{Binding, ChannelType, LiveState, ResourceKind};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -156,12 +155,7 @@ impl Sim {
 }
 
 /// Order `drafts` into steps with waves and dependencies.
-pub(crate) fn schedule(
-    mut drafts: Vec<Draft>,
-    live: &LiveState,
-    quota: usize,
-    threads: Threads,
-) -> Vec<Step> {
+pub fn schedule(mut drafts: Vec<Draft>, live: &LiveState, quota: usize) -> Vec<Step> {
     let live_count = live.channels.len();
     let key_count = live_count
         + drafts
@@ -332,7 +326,7 @@ pub(crate) fn schedule(
         wave += 1;
     }
 
-    finish(drafts, done, deps, threads)
+    finish(drafts, done, deps)
 }
 
 /// A pending rebind whose wanted resource is held by another channel that still has a step
@@ -434,17 +428,8 @@ fn sorted_order(drafts: &[Draft], done: &[Option<usize>]) -> Vec<(usize, usize)>
     order
 }
 
-/// Steps from which what they change is found on two threads (below, handing half of it
-/// over costs more than it saves).
-pub(super) const CHANGES_APART: usize = 4096;
-
 /// Sort by wave (then a stable, readable order) and renumber.
-fn finish(
-    drafts: Vec<Draft>,
-    done: Vec<Option<usize>>,
-    deps: Vec<(usize, usize)>,
-    threads: Threads,
-) -> Vec<Step> {
+fn finish(drafts: Vec<Draft>, done: Vec<Option<usize>>, deps: Vec<(usize, usize)>) -> Vec<Step> {
     // Each draft's dependencies, together: `deps_of[start[i]..start[i + 1]]`.
     let mut start = vec![0usize; drafts.len() + 1];
     for &(i, _) in &deps {
@@ -464,30 +449,10 @@ fn finish(
     for (pos, &(_, i)) in order.iter().enumerate() {
         position[i] = pos;
     }
-    // What each step changes, in the plan's order: for a large plan, the second half on the
-    // helper thread.
-    let changes_of = |part: &[(usize, usize)]| -> Vec<Vec<super::FieldChange>> {
-        part.iter()
-            .map(|&(_, i)| {
-                super::changes::changes(drafts[i].before.as_deref(), drafts[i].after.as_deref())
-            })
-            .collect()
-    };
-    let mut changes = if threads == Threads::One || order.len() < CHANGES_APART {
-        changes_of(&order)
-    } else {
-        let half = order.len() / 2;
-        let (mut late, mut early) =
-            crate::beside::beside(|| changes_of(&order[half..]), || changes_of(&order[..half]));
-        early.append(&mut late);
-        early
-    }
-    .into_iter();
     let mut drafts: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     // Sized once: a plan's steps are large, and growing the vector would copy them all.
     let mut steps = Vec::with_capacity(order.len());
     for (pos, &(wave, i)) in order.iter().enumerate() {
-        let changes = changes.next().unwrap_or_default();
         let Some(d) = drafts[i].take() else {
             continue;
         };
@@ -501,7 +466,7 @@ fn finish(
         steps.push(Step {
             index: pos,
             action: d.action,
-            changes,
+            changes: super::changes::changes(d.before.as_deref(), d.after.as_deref()),
             resource: super::Address {
                 kind: super::Kind::Channel,
                 key: Arc::clone(&d.channel),
